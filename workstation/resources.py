@@ -1,0 +1,44 @@
+"""Find files in `resources/` from a source checkout, an installed wheel or the frozen app.
+
+The wheel carries the folder as `workstation/_resources` (see pyproject's force-include);
+PyInstaller unpacks it as `resources/` beside the executable's bundle (`sys._MEIPASS`).
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+
+class ResourceNotFoundError(FileNotFoundError):
+    """A resource the application ships is missing from this installation."""
+
+
+@cache
+def resources_root() -> Path:
+    candidates: list[Path] = []
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        candidates.append(Path(frozen_root) / "resources")
+    package_dir = Path(__file__).resolve().parent
+    candidates.append(package_dir / "_resources")
+    candidates.append(package_dir.parent / "resources")
+    for candidate in candidates:
+        if (candidate / "dispositions.toml").is_file():
+            return candidate
+    tried = ", ".join(str(c) for c in candidates)
+    raise ResourceNotFoundError(f"the resources folder was not found (looked in: {tried})")
+
+
+def resource_path(*parts: str) -> Path:
+    """Path of one shipped resource, e.g. ``resource_path("rules", "us-regf.toml")``."""
+    path = resources_root().joinpath(*parts)
+    if not path.exists():
+        raise ResourceNotFoundError(f"resource not found: {'/'.join(parts)} (in {path.parent})")
+    return path
+
+
+def resource_dir(kind: str) -> Path:
+    """A folder of resources of one kind: rules, fonts, icons, styles, translations, templates."""
+    return resource_path(kind)
