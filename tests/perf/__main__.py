@@ -56,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
             target = _fmt(m.target, m.unit) if m.target else "-"
             ratio = f"{m.ratio:.2f}" if m.ratio is not None else "-"
             verdict = "" if m.met is None else ("ok" if m.met else "MISSED")
-            print(f"{m.name:<58} {_fmt(m.measured, m.unit):>12} {target:>12} {ratio:>7}  {verdict}"
-                  + (f"  ({m.note})" if m.note else ""))
+            print(
+                f"{m.name:<58} {_fmt(m.measured, m.unit):>12} {target:>12} {ratio:>7}  {verdict}"
+                + (f"  ({m.note})" if m.note else "")
+            )
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -54,14 +54,27 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("version = 1\n" + GOOD_ENTRY.replace('group = "no_contact"', 'group = "nope"'), "NA.*group"),
-        ("version = 1\n" + GOOD_ENTRY.replace("suppress_days = 0", "suppress_days = -1"), "suppress_days"),
-        ("version = 1\n" + GOOD_ENTRY.replace('label_zh = "无人接听"', 'label_zh = ""'), "label_zh"),
+        (
+            "version = 1\n" + GOOD_ENTRY.replace('group = "no_contact"', 'group = "nope"'),
+            "NA.*group",
+        ),
+        (
+            "version = 1\n" + GOOD_ENTRY.replace("suppress_days = 0", "suppress_days = -1"),
+            "suppress_days",
+        ),
+        (
+            "version = 1\n" + GOOD_ENTRY.replace('label_zh = "无人接听"', 'label_zh = ""'),
+            "label_zh",
+        ),
         ("version = 1\n" + GOOD_ENTRY + 'requires = ["telepathy"]\n', "requires.*telepathy"),
         ("version = 1\n" + GOOD_ENTRY + 'sets = ["magic"]\n', "sets.*magic"),
         ("version = 1\n" + GOOD_ENTRY + "colour = 1\n", "unknown key"),
         ("version = 1\n" + GOOD_ENTRY + GOOD_ENTRY, "duplicate code 'NA'"),
-        ("version = 1\n" + GOOD_ENTRY.replace("counts_as_attempt = true", "counts_as_attempt = 1"), "counts_as_attempt"),
+        (
+            "version = 1\n"
+            + GOOD_ENTRY.replace("counts_as_attempt = true", "counts_as_attempt = 1"),
+            "counts_as_attempt",
+        ),
         ("version = 1\n" + GOOD_ENTRY + "hotkey = 12\n", "hotkey"),
         ("version = 1\n", "no \\[\\[disposition\\]\\]"),
         (GOOD_ENTRY, "version"),

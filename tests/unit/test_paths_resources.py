@@ -39,10 +39,12 @@ def test_core_imports_leave_qt_out() -> None:
     code = (
         "import sys, workstation.domain, workstation.paths, workstation.resources, workstation.cli;"
         "import importlib.util as u;"
-        "[__import__(m) for m in ('workstation.store', 'workstation.plans', 'workstation.compliance')"
-        " if u.find_spec(m)];"
+        "core = ('workstation.store', 'workstation.plans', 'workstation.compliance');"
+        "[__import__(m) for m in core if u.find_spec(m)];"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'ui')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr

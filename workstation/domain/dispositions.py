@@ -177,7 +177,9 @@ def load_catalogue(path: Path) -> DispositionCatalogue:
     for index, raw in enumerate(entries, start=1):
         disposition = _entry(raw, f"{path}: disposition #{index}")
         if disposition.code in seen:
-            raise CatalogueError(f"{path}: disposition #{index}: duplicate code {disposition.code!r}")
+            raise CatalogueError(
+                f"{path}: disposition #{index}: duplicate code {disposition.code!r}"
+            )
         if disposition.hotkey is not None:
             if disposition.hotkey in hotkeys:
                 raise CatalogueError(

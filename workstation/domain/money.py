@@ -18,7 +18,14 @@ MINOR_DIGITS: dict[str, int] = {
     "JPY": 0,
 }
 
-CURRENCY_SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "GBP": "£", "EUR": "€", "HKD": "HK$", "JPY": "¥"}
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "CNY": "¥",
+    "USD": "$",
+    "GBP": "£",
+    "EUR": "€",
+    "HKD": "HK$",
+    "JPY": "¥",
+}
 
 
 class MoneyError(ValueError):
@@ -41,10 +48,15 @@ def round_money(value: Decimal, currency: str) -> Decimal:
     return value.quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
+def _refuse_float(value: object) -> None:
+    """Typing already forbids floats; this guards callers that bypass it (JSON, tests)."""
+    if isinstance(value, float):
+        raise MoneyError("floats are not accepted for money")
+
+
 def parse_amount(text: str | int | Decimal, currency: str, *, strict: bool = True) -> Decimal:
     """Parse a wire/user amount. With ``strict`` more decimals than the currency has is an error."""
-    if isinstance(text, float):  # pragma: no cover - guarded by typing; belt and braces at runtime
-        raise MoneyError("floats are not accepted for money")
+    _refuse_float(text)
     try:
         value = Decimal(str(text).strip().replace(",", ""))
     except InvalidOperation:
@@ -66,8 +78,7 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if isinstance(self.amount, float):
-            raise MoneyError("floats are not accepted for money")
+        _refuse_float(self.amount)
         object.__setattr__(self, "amount", round_money(Decimal(self.amount), self.currency))
 
     # construction -----------------------------------------------------------------------
@@ -124,8 +135,7 @@ class Money:
 
     def times(self, factor: Decimal | int) -> Money:
         """Multiply and round half-up to the minor unit."""
-        if isinstance(factor, float):
-            raise MoneyError("floats are not accepted for money")
+        _refuse_float(factor)
         return Money(self.amount * Decimal(factor), self.currency)
 
     def __lt__(self, other: Money) -> bool:
