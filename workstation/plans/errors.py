@@ -1,0 +1,29 @@
+"""The one error type the plan calculators raise, and the input limits they enforce.
+
+Every refusal is a ``PlanError`` whose message a collector can read out to a customer or act
+on at the desk; ``field`` names the input at fault so a form can highlight it. A calculator
+either returns a complete result or raises: nothing half-computed ever leaves this package.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+MAX_INSTALMENTS = 600
+# Exclusive upper bound, in percent a year: anything at or above it is a typing slip.
+MAX_ANNUAL_RATE = Decimal(1000)
+# Amounts beyond this are data errors, and keeping them bounded keeps Decimal arithmetic exact.
+MAX_AMOUNT = Decimal(1_000_000_000_000)
+MAX_SETTLEMENT_PARTS = 6
+
+
+class PlanError(ValueError):
+    """Input a repayment-plan calculator cannot accept, with a message a collector can read."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
