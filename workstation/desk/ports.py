@@ -1,0 +1,24 @@
+"""What the desk needs from the store, as a Protocol, so the desk is testable without SQLite.
+
+The real ``workstation.store.Store`` satisfies this structurally; the desk reads queue rows
+and account details by attribute, tolerating fields a store version does not have yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from workstation.domain import Event
+
+
+class StorePort(Protocol):
+    def queue_rows(self) -> Sequence[Any]: ...
+
+    def load_account(self, account_id: str) -> Any: ...
+
+    def record_event(self, event: Event, *, device_id: str) -> Any: ...
+
+    def patch_contact(
+        self, customer_id: str, changes: Mapping[str, Any], base_version: int, device_id: str
+    ) -> Any: ...

@@ -1,0 +1,554 @@
+"""The desk service: everything the agent's window asks of the core, in plain Python.
+
+The UI calls only this class (on its background-operation runner, never the GUI thread);
+it composes the store, the compliance engine, the queue ranker and the plan calculators and
+returns plain data. Every write goes through ``store.record_event`` (event + outbox row in
+one transaction) or ``store.patch_contact`` and returns a ``Changes`` value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from workstation.desk import engines
+from workstation.desk.callguide import call_guide
+from workstation.desk.plans import PlanComparison, PlanOption, PlanRequest, compare
+from workstation.desk.ports import StorePort
+from workstation.desk.types import (
+    AccountView,
+    Changes,
+    DeskError,
+    OutcomeInput,
+    QueueItem,
+    Text,
+    ValidationError,
+    Verdict,
+)
+from workstation.domain import (
+    Account,
+    Channel,
+    Customer,
+    Event,
+    EventType,
+    Money,
+    MoneyError,
+    contact_attempt,
+    new_id,
+    utcnow,
+)
+from workstation.domain.dispositions import DispositionCatalogue, default_catalogue
+
+CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL, Channel.VISIT)
+COMPLAINT_CATEGORIES = ("contact_frequency", "contact_place", "staff_conduct", "amount", "other")
+DISPUTE_REASONS = ("not_mine", "amount_wrong", "already_paid", "identity_theft", "other")
+_SLA_DAYS = {"UK": 56, "US": 30, "CN": 15}
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,19}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_REQUIRED = Text("Required", "必填")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactEdit:
+    """One phone or e-mail row as edited in the contacts table."""
+
+    kind: str  # "phone" | "email"
+    id: str
+    value: str
+    type: str = "mobile"
+    consent: bool = True
+    opted_out: bool = False
+
+
+def _attr(row: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = getattr(row, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def _money(text: str, currency: str, field: str, errors: dict[str, Text]) -> Money | None:
+    if not text.strip():
+        errors[field] = _REQUIRED
+        return None
+    try:
+        value = Money.of(text, currency)
+    except MoneyError:
+        errors[field] = Text(f"Not an amount in {currency}", f"不是有效的{currency}金额")
+        return None
+    if not value.is_positive():
+        errors[field] = Text("Must be more than zero", "必须大于零")
+        return None
+    return value
+
+
+class DeskService:
+    """The agent desk's use cases over one local store."""
+
+    def __init__(
+        self,
+        store: StorePort,
+        device_id: str,
+        user: str,
+        *,
+        catalogue: DispositionCatalogue | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.device_id = device_id
+        self.user = user
+        self.catalogue = catalogue or default_catalogue()
+        self.clock = clock
+        self._items: dict[str, QueueItem] = {}
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def queue(self, now: datetime | None = None) -> list[QueueItem]:
+        """The work queue, ranked: store rows joined with the ranker's verdicts, best first."""
+        now = now or self.clock()
+        rows = self.store.queue_rows()
+        ranking = engines.rank(rows, now)
+        items: list[QueueItem] = []
+        for row in rows:
+            ranked = ranking.get(row.account_id)
+            if ranked is None:
+                continue
+            flags = _attr(row, "flags", default=())
+            items.append(
+                QueueItem(
+                    account_id=row.account_id,
+                    customer_id=row.customer_id,
+                    customer_name=row.customer_name,
+                    name_alt=_attr(row, "name_alt", default=""),
+                    balance_minor=int(row.balance_minor),
+                    past_due_minor=int(row.past_due_minor),
+                    currency=row.currency,
+                    days_past_due=int(row.days_past_due),
+                    bucket=str(_attr(row, "bucket", default="")),
+                    status=str(_attr(row, "status", default="open")),
+                    risk_tier=ranked.tier,
+                    score=None if _attr(row, "score") is None else float(row.score),
+                    timezone=row.timezone,
+                    jurisdiction=str(_attr(row, "jurisdiction", default="")),
+                    language=str(_attr(row, "language", default="en")),
+                    flags=frozenset(str(f) for f in flags),
+                    priority=ranked.priority,
+                    rank=ranked.rank,
+                    treatment=ranked.treatment,
+                    reasons=ranked.reasons,
+                    contactable_now=ranked.contactable_now,
+                    next_contact_allowed_at=ranked.next_contact_allowed_at,
+                    category=ranked.category,
+                    promise_due_on=_attr(row, "promise_due_on", "open_promise_due_on"),
+                    promise_amount_minor=_attr(
+                        row, "promise_amount_minor", "open_promise_amount_minor"
+                    ),
+                    callback_due_at=_attr(row, "callback_due_at"),
+                    last_attempt_at=_attr(row, "last_attempt_at"),
+                )
+            )
+        items.sort(key=lambda item: item.rank)
+        self._items = {item.account_id: item for item in items}
+        return items
+
+    def verdicts(
+        self, customer: Customer, account: Account, history: Sequence[Event], now: datetime
+    ) -> dict[Channel, Verdict]:
+        return {
+            channel: engines.decide(customer, account, channel, now, history)
+            for channel in CHANNELS
+        }
+
+    def verdict_for(
+        self, view: AccountView, channel: Channel, address: str, now: datetime
+    ) -> Verdict:
+        return engines.decide(
+            view.customer, view.account, channel, now, view.events, address=address or None
+        )
+
+    def account(self, account_id: str, now: datetime | None = None) -> AccountView:
+        now = now or self.clock()
+        detail = self.store.load_account(account_id)
+        if detail is None:
+            raise DeskError(Text(f"Account {account_id} is not on this device", "本机没有该账户"))
+        events = tuple(detail.events)
+        customer: Customer = detail.customer
+        account: Account = detail.account
+        item = self._items.get(account_id)
+        score_reasons = tuple(Text(code, code) for code in account.reason_codes)
+        if item is not None:
+            score_reasons = item.reasons + score_reasons
+        return AccountView(
+            customer=customer,
+            account=account,
+            events=events,
+            other_accounts=tuple(detail.other_accounts),
+            verdicts=self.verdicts(customer, account, events, now),
+            score_reasons=score_reasons,
+            call_guide=call_guide(customer.jurisdiction),
+            item=item,
+            loaded_at=now,
+        )
+
+    def next_account_id(self, current: str | None, order: Sequence[str]) -> str | None:
+        """The account after ``current`` in the agent's visible order (wraps to none)."""
+        if not order:
+            return None
+        if current is None or current not in order:
+            return order[0]
+        index = order.index(current) + 1
+        return order[index] if index < len(order) else None
+
+    # -- logging an outcome --------------------------------------------------------------
+
+    def validate_outcome(
+        self, form: OutcomeInput, view: AccountView, now: datetime
+    ) -> dict[str, Any]:
+        """Check the form against what the disposition requires; return the parsed extras."""
+        errors: dict[str, Text] = {}
+        disposition = self.catalogue.get(form.disposition)
+        if disposition is None:
+            raise ValidationError({"disposition": Text("Choose an outcome", "请选择通话结果")})
+        currency = view.account.currency
+        extra: dict[str, Any] = {}
+        needs = disposition.requires
+        if "promise_amount" in needs:
+            amount = _money(form.promise_amount, currency, "promise_amount", errors)
+            if amount is not None and amount > view.account.balance:
+                errors["promise_amount"] = Text(
+                    f"More than the balance {view.account.balance.format()}",
+                    f"超过未还余额 {view.account.balance.format()}",
+                )
+            elif amount is not None:
+                extra["promise_amount"] = amount.wire()
+                extra["currency"] = currency
+        if "promise_date" in needs:
+            local_today = now.astimezone(ZoneInfo(view.customer.timezone)).date()
+            try:
+                due = date.fromisoformat(form.promise_date.strip())
+            except ValueError:
+                errors["promise_date"] = (
+                    _REQUIRED if not form.promise_date.strip() else Text("Not a date", "日期无效")
+                )
+            else:
+                if due < local_today:
+                    errors["promise_date"] = Text("In the past", "日期已过")
+                elif due > local_today + timedelta(days=90):
+                    errors["promise_date"] = Text(
+                        "More than 90 days ahead — agree a plan instead",
+                        "超过90天——请改为制定还款计划",
+                    )
+                else:
+                    extra["promise_date"] = due.isoformat()
+        if "callback_at" in needs:
+            text = form.callback_at.strip()
+            try:
+                when = datetime.fromisoformat(text)
+            except ValueError:
+                errors["callback_at"] = _REQUIRED if not text else Text("Not a time", "时间无效")
+            else:
+                if when.tzinfo is None:  # typed in the customer's local time
+                    when = when.replace(tzinfo=ZoneInfo(view.customer.timezone))
+                if when <= now:
+                    errors["callback_at"] = Text("In the past", "时间已过")
+                else:
+                    extra["callback_at"] = when.astimezone(ZoneInfo("UTC")).isoformat()
+        for name in ("dispute_reason", "complaint_category", "hardship_details"):
+            if name in needs:
+                value = str(getattr(form, name)).strip()
+                if not value:
+                    errors[name] = _REQUIRED
+                else:
+                    extra[name] = value
+        for name in ("payment_amount", "settlement_amount"):
+            if name in needs:
+                amount = _money(str(getattr(form, name)), currency, name, errors)
+                if amount is not None:
+                    extra[name] = amount.wire()
+                    extra["currency"] = currency
+        if "plan" in needs:
+            errors["disposition"] = Text(
+                "Agree plans in the plan calculator (Ctrl+P)",
+                "请在还款计划计算器中制定计划（Ctrl+P）",
+            )
+        verdict = self.verdict_for(view, form.channel, form.address_used, now)
+        if (
+            disposition.counts_as_attempt
+            and not verdict.allowed
+            and not form.override_reason.strip()
+        ):
+            errors["override_reason"] = Text(
+                "Contact is blocked now — give an override reason to log it",
+                "当前禁止联系——如需记录，请填写越权原因",
+            )
+        if errors:
+            raise ValidationError(errors)
+        if form.override_reason.strip() and not verdict.allowed:
+            extra["override"] = {
+                "reason": form.override_reason.strip(),
+                "blocked_by": list(verdict.codes),
+            }
+        return extra
+
+    def log_outcome(self, form: OutcomeInput, now: datetime | None = None) -> Changes:
+        """Validate and record one contact attempt (one event, one outbox row)."""
+        now = now or self.clock()
+        view = self.account(form.account_id, now)
+        extra = self.validate_outcome(form, view, now)
+        override = extra.pop("override", None)
+        event = contact_attempt(
+            account=view.account,
+            channel=form.channel,
+            disposition=form.disposition,
+            recorded_by=self.user,
+            occurred_at=now,
+            address_used=form.address_used or None,
+            duration_s=form.duration_s,
+            notes=form.notes.strip(),
+            override_reason=override["reason"] if override else None,
+            extra={
+                **extra,
+                **({"override_blocked_by": override["blocked_by"]} if override else {}),
+            },
+        )
+        return self._record(event)
+
+    # -- special captures ----------------------------------------------------------------
+
+    def _event(
+        self, view: AccountView, type_: EventType, payload: dict[str, Any], now: datetime
+    ) -> Event:
+        return Event(
+            id=new_id(),
+            type=type_,
+            account_id=view.account.id,
+            customer_id=view.customer.id,
+            occurred_at=now,
+            recorded_by=self.user,
+            payload=payload,
+            device_id=self.device_id,
+        )
+
+    def _record(self, event: Event) -> Changes:
+        self.store.record_event(event, device_id=self.device_id)
+        return Changes(
+            accounts=frozenset({event.account_id}),
+            queue=True,
+            outbox=True,
+            event_ids=(event.id,),
+        )
+
+    def record_complaint(
+        self,
+        account_id: str,
+        category: str,
+        details: str,
+        *,
+        channel: Channel | None = None,
+        address: str = "",
+        now: datetime | None = None,
+    ) -> Changes:
+        now = now or self.clock()
+        errors: dict[str, Text] = {}
+        if category not in COMPLAINT_CATEGORIES:
+            errors["category"] = Text("Choose a category", "请选择投诉类别")
+        if not details.strip():
+            errors["details"] = _REQUIRED
+        if errors:
+            raise ValidationError(errors)
+        view = self.account(account_id, now)
+        jurisdiction = view.customer.jurisdiction.split("-")[0].upper()
+        sla_due = (now + timedelta(days=_SLA_DAYS.get(jurisdiction, 30))).date()
+        payload: dict[str, Any] = {
+            "category": category,
+            "details": details.strip(),
+            "status": "open",
+            "sla_due_on": sla_due.isoformat(),
+            "holds": list(engines.holds_for("complaint", view.customer.jurisdiction)),
+        }
+        if channel is not None:
+            payload["blocks"] = {"channel": channel.value, "address": address}
+        return self._record(self._event(view, EventType.COMPLAINT, payload, now))
+
+    def record_dispute(
+        self, account_id: str, reason: str, details: str, now: datetime | None = None
+    ) -> Changes:
+        now = now or self.clock()
+        if reason not in DISPUTE_REASONS:
+            raise ValidationError({"reason": Text("Choose a reason", "请选择争议原因")})
+        view = self.account(account_id, now)
+        payload = {
+            "reason": reason,
+            "details": details.strip(),
+            "status": "pending_validation",
+            "holds": list(engines.holds_for("dispute", view.customer.jurisdiction)),
+        }
+        return self._record(self._event(view, EventType.DISPUTE, payload, now))
+
+    def record_hardship(
+        self,
+        account_id: str,
+        details: str,
+        monthly_income: str = "",
+        monthly_expenses: str = "",
+        now: datetime | None = None,
+    ) -> Changes:
+        now = now or self.clock()
+        view = self.account(account_id, now)
+        currency = view.account.currency
+        errors: dict[str, Text] = {}
+        if not details.strip():
+            errors["details"] = _REQUIRED
+        payload: dict[str, Any] = {
+            "flag": "hardship",
+            "set": True,
+            "details": details.strip(),
+            "holds": list(engines.holds_for("hardship", view.customer.jurisdiction)),
+        }
+        for name, text in (
+            ("monthly_income", monthly_income),
+            ("monthly_expenses", monthly_expenses),
+        ):
+            if text.strip():
+                try:
+                    payload[name] = Money.of(text, currency).wire()
+                    payload["currency"] = currency
+                except MoneyError:
+                    errors[name] = Text(f"Not an amount in {currency}", f"不是有效的{currency}金额")
+        if errors:
+            raise ValidationError(errors)
+        return self._record(self._event(view, EventType.FLAG_CHANGE, payload, now))
+
+    def record_satisfaction(
+        self, account_id: str, score: int, comment: str = "", now: datetime | None = None
+    ) -> Changes:
+        now = now or self.clock()
+        if not 1 <= score <= 5:
+            raise ValidationError({"score": Text("Score 1–5", "评分为1到5")})
+        view = self.account(account_id, now)
+        payload = {"score": score, "comment": comment.strip()}
+        return self._record(self._event(view, EventType.SATISFACTION, payload, now))
+
+    # -- plans ---------------------------------------------------------------------------
+
+    def compare_plans(
+        self,
+        account_id: str,
+        *,
+        instalments: int = 12,
+        deferral_months: int = 3,
+        deferral_instalments: int = 12,
+        settlement_percent: str = "60",
+        monthly_income: str = "",
+        monthly_expenses: str = "",
+        now: datetime | None = None,
+    ) -> PlanComparison:
+        now = now or self.clock()
+        view = self.account(account_id, now)
+        currency = view.account.currency
+        errors: dict[str, Text] = {}
+        income = expenses = None
+        if monthly_income.strip():
+            income = _money(monthly_income, currency, "monthly_income", errors)
+        if monthly_expenses.strip():
+            try:
+                expenses = Money.of(monthly_expenses, currency)
+            except MoneyError:
+                errors["monthly_expenses"] = Text("Not an amount", "金额无效")
+        try:
+            percent = Decimal(settlement_percent.strip() or "0")
+        except InvalidOperation:
+            errors["settlement_percent"] = Text("Not a number", "不是数字")
+            percent = Decimal(0)
+        if errors:
+            raise ValidationError(errors)
+        local_today = now.astimezone(ZoneInfo(view.customer.timezone)).date()
+        return compare(
+            PlanRequest(
+                balance=view.account.balance,
+                start=local_today,
+                instalments=instalments,
+                deferral_months=deferral_months,
+                deferral_instalments=deferral_instalments,
+                settlement_percent=percent,
+                monthly_income=income,
+                monthly_expenses=expenses,
+            )
+        )
+
+    def agree_plan(
+        self, account_id: str, option: PlanOption, note: str = "", now: datetime | None = None
+    ) -> Changes:
+        """Record a plan agreement (the documents issue renders its PDF from this event)."""
+        now = now or self.clock()
+        view = self.account(account_id, now)
+        payload: dict[str, Any] = {
+            "kind": option.kind,
+            "terms": dict(option.terms),
+            "currency": option.total.currency,
+            "total": option.total.wire(),
+            "schedule": [
+                {"n": line.number, "due_on": line.due.isoformat(), "amount": line.amount.wire()}
+                for line in option.schedule
+            ],
+            "affordable": option.affordable,
+            "note": note.strip(),
+            "document_sha256": None,
+        }
+        return self._record(self._event(view, EventType.PLAN_AGREEMENT, payload, now))
+
+    # -- contacts ------------------------------------------------------------------------
+
+    def update_contacts(self, view: AccountView, edits: Iterable[ContactEdit]) -> Changes:
+        """Validate edited phones/e-mails and send them as one field-level patch."""
+        edits = list(edits)
+        errors: dict[str, Text] = {}
+        for index, edit in enumerate(edits):
+            value = edit.value.strip()
+            if edit.kind == "phone" and not _PHONE_RE.match(value):
+                errors[f"phone:{index}"] = Text(
+                    f"{value or '(empty)'} is not a phone number",
+                    f"{value or '（空）'} 不是有效的电话号码",
+                )
+            if edit.kind == "email" and not _EMAIL_RE.match(value):
+                errors[f"email:{index}"] = Text(
+                    f"{value or '(empty)'} is not an e-mail address",
+                    f"{value or '（空）'} 不是有效的邮箱地址",
+                )
+        if errors:
+            raise ValidationError(errors)
+        changes = {
+            "phones": [
+                {
+                    "id": e.id,
+                    "number": e.value.strip(),
+                    "type": e.type,
+                    "consent": e.consent,
+                    "opted_out": e.opted_out,
+                }
+                for e in edits
+                if e.kind == "phone"
+            ],
+            "emails": [
+                {
+                    "id": e.id,
+                    "address": e.value.strip(),
+                    "consent": e.consent,
+                    "opted_out": e.opted_out,
+                }
+                for e in edits
+                if e.kind == "email"
+            ],
+        }
+        self.store.patch_contact(view.customer.id, changes, view.customer.version, self.device_id)
+        return Changes(
+            accounts=frozenset({view.account.id}),
+            outbox=True,
+            contacts=frozenset({view.customer.id}),
+        )

@@ -1,0 +1,158 @@
+"""Plain data the desk hands to the UI: queue items, account views, verdicts, field errors.
+
+Everything here is immutable, Qt-free and cheap to build in bulk (the queue holds 100,000
+of these), so ``slots`` everywhere and no derived work in ``__post_init__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from workstation.domain import Account, Channel, Customer, Event
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A bilingual string from the core (reasons, wording); the UI picks one by language."""
+
+    en: str
+    zh: str
+
+    def get(self, language: str) -> str:
+        return self.zh if language.startswith("zh") and self.zh else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """May the agent contact this customer on this channel now — and if not, why and when."""
+
+    channel: Channel
+    allowed: bool
+    reasons: tuple[Text, ...] = ()
+    next_allowed_at: datetime | None = None
+    codes: tuple[str, ...] = ()
+    provisional: bool = False  # computed by the desk's stand-in, not the compliance engine
+
+
+class QueueCategory:
+    """Why a row is in the queue now; the tabs filter on these."""
+
+    CALLBACK = "callback"
+    PROMISE = "promise"
+    DUE = "due"
+    LATER = "later"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One row of the work queue: the store's flat row joined with its ranking."""
+
+    account_id: str
+    customer_id: str
+    customer_name: str
+    name_alt: str
+    balance_minor: int
+    past_due_minor: int
+    currency: str
+    days_past_due: int
+    bucket: str
+    status: str
+    risk_tier: str
+    score: float | None
+    timezone: str
+    jurisdiction: str
+    language: str
+    flags: frozenset[str]
+    priority: float
+    rank: int
+    treatment: Text
+    reasons: tuple[Text, ...]
+    contactable_now: bool
+    next_contact_allowed_at: datetime | None
+    category: str
+    promise_due_on: date | None = None
+    promise_amount_minor: int | None = None
+    callback_due_at: datetime | None = None
+    last_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GuideSection:
+    title: Text
+    body: Text
+
+
+@dataclass(frozen=True, slots=True)
+class CallGuide:
+    """What to say: opening, required disclosures and suggested wording, per jurisdiction."""
+
+    jurisdiction: str
+    opening: Text
+    disclosures: tuple[Text, ...]
+    wording: Mapping[str, GuideSection]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    customer: Customer
+    account: Account
+    events: tuple[Event, ...]
+    other_accounts: tuple[Account, ...]
+    verdicts: Mapping[Channel, Verdict]
+    score_reasons: tuple[Text, ...]
+    call_guide: CallGuide
+    item: QueueItem | None
+    loaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an operation changed, so only the affected views refresh."""
+
+    accounts: frozenset[str] = frozenset()
+    queue: bool = False
+    outbox: bool = False
+    contacts: frozenset[str] = frozenset()
+    event_ids: tuple[str, ...] = ()
+
+
+class DeskError(Exception):
+    """An action the desk refused; ``text`` is bilingual for the agent."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+class ValidationError(DeskError):
+    """Input to mark in place: field name → bilingual message. Nothing typed is discarded."""
+
+    def __init__(self, errors: Mapping[str, Text]) -> None:
+        first = next(iter(errors.values()), Text("Invalid input", "输入无效"))
+        super().__init__(first)
+        self.errors = dict(errors)
+
+
+@dataclass(slots=True)
+class OutcomeInput:
+    """The log-outcome form as the agent typed it (strings kept verbatim until validated)."""
+
+    account_id: str
+    disposition: str
+    channel: Channel = Channel.PHONE
+    address_used: str = ""
+    notes: str = ""
+    promise_amount: str = ""
+    promise_date: str = ""
+    callback_at: str = ""
+    dispute_reason: str = ""
+    complaint_category: str = ""
+    hardship_details: str = ""
+    payment_amount: str = ""
+    settlement_amount: str = ""
+    override_reason: str = ""
+    duration_s: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
