@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from workstation.domain.money import Money
-from workstation.plans import validation
+from workstation.plans import exact, validation
 from workstation.plans.dates import Frequency
 
 DEFAULT_SHARE_PERCENT = Decimal(50)
@@ -77,10 +78,11 @@ def assess_affordability(
         essential_expenses=essential_expenses,
         share_percent=share_percent,
         disposable=disposable,
-        max_instalment=disposable.times(share_percent / 100),
+        max_instalment=exact.money(exact.percent_of(disposable.minor, share_percent), currency),
     )
 
 
 def monthly_burden(amount: Money, frequency: Frequency) -> Money:
     """An instalment expressed as an average monthly burden."""
-    return Money(amount.amount * frequency.periods_per_year / 12, amount.currency)
+    per_month = Fraction(amount.minor * frequency.periods_per_year, 12)
+    return exact.money(exact.round_half_up(per_month), amount.currency)

@@ -3,9 +3,12 @@
 Owns ``OptionSummary`` / ``Comparison`` (plain data the desk table and the agreement PDF
 render) and the lender's present value. For each option:
 
-- per-period burden: the largest single payment the customer faces (after any pause);
-- monthly burden: for instalment plans the per-period burden × periods a year ÷ 12; for a
-  settlement the most it asks in any one calendar month (a lump sum counts whole);
+- per-period burden: the regular payment (an instalment plan's first instalment; a
+  settlement's largest part);
+- monthly burden: the heaviest month the option puts on the customer. For instalment plans the
+  largest instalment × periods a year ÷ 12: the last instalment absorbs all rounding and, on
+  long plans at high rates, can be far above the regular one, so it is what is judged. For a
+  settlement, the most it asks in any one calendar month (a lump sum counts whole);
 - total paid by the customer, down payment included; number of payments and the last date;
 - present value to the lender: every payment discounted to ``valuation_date`` at an annual
   effective rate, amount ÷ (1 + rate/100)^(days/365), summed exactly and rounded once; a
@@ -19,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from enum import StrEnum
 from typing import Any
 
@@ -28,9 +31,12 @@ from workstation.plans import validation
 from workstation.plans.affordability import Affordability, monthly_burden
 from workstation.plans.deferral import Deferral
 from workstation.plans.errors import PlanError
-from workstation.plans.schedule import CALC_CONTEXT, Schedule
+from workstation.plans.schedule import Schedule
 from workstation.plans.settlement import Settlement
 
+# Fractional powers cannot be exact; forty digits keep the discounting error far below the
+# minor unit, and the sum is rounded once at the end.
+_PV_CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 # A lender's cost of funds plus a risk margin; callers with their own figure pass it.
 DEFAULT_DISCOUNT_RATE = Decimal(10)
 _DAYS_A_YEAR = Decimal(365)
@@ -100,7 +106,7 @@ def present_value(
 ) -> Money:
     """The payments' value on ``valuation_date`` at an annual effective ``discount_rate`` %."""
     currency = payments[0][1].currency
-    with localcontext(CALC_CONTEXT):
+    with localcontext(_PV_CONTEXT):
         base = 1 + discount_rate / 100
         total = Decimal(0)
         for due, amount in payments:
@@ -166,8 +172,8 @@ def _summarise(
             schedule = option
             label = _plan_words(schedule).capitalize()
         scheduled = [(row.due_date, row.payment) for row in schedule.instalments]
-        burden = schedule.largest_payment
-        monthly = monthly_burden(burden, schedule.frequency)
+        burden = schedule.instalments[0].payment
+        monthly = monthly_burden(schedule.largest_payment, schedule.frequency)
         total = schedule.customer_total
         cashflows = scheduled
         if schedule.down_payment.is_positive():

@@ -18,22 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from typing import Any
 
-from workstation.domain.money import Money, quantum
-from workstation.plans import validation
+from workstation.domain.money import Money
+from workstation.plans import exact, validation
 from workstation.plans.dates import due_dates
 from workstation.plans.errors import MAX_AMOUNT, MAX_INSTALMENTS, PlanError
-from workstation.plans.schedule import (
-    CALC_CONTEXT,
-    InstalmentTerms,
-    Schedule,
-    amortise,
-    build_schedule,
-    periodic_rate,
-)
+from workstation.plans.schedule import InstalmentTerms, Schedule, amortise, build_schedule
 
 
 class DeferralMode(StrEnum):
@@ -121,28 +113,27 @@ def build_deferral(
         )
 
     currency = terms.currency
-    step = quantum(currency)
-    with localcontext(CALC_CONTEXT):
-        rate = periodic_rate(terms.annual_rate, terms.frequency)
-        balance = baseline.principal.amount
-        accrued = Decimal(0)
-        if mode is not DeferralMode.FROZEN:
-            for _ in range(periods):
-                interest = (balance * rate).quantize(step, rounding=ROUND_HALF_UP)
-                accrued += interest
-                if mode is DeferralMode.CAPITALISED:
-                    balance += interest
-                    if balance > MAX_AMOUNT:
-                        # Runaway compounding (a huge rate over a long pause) is a data slip.
-                        raise PlanError(
-                            "Capitalising the interest over this pause would grow the balance "
-                            f"beyond {Money(MAX_AMOUNT, currency).format()}; shorten the pause.",
-                            field="periods",
-                        )
+    rate = exact.periodic_rate(terms.annual_rate, terms.frequency.periods_per_year)
+    balance = baseline.principal.minor
+    ceiling = Money(MAX_AMOUNT, currency).minor
+    accrued = 0
+    if mode is not DeferralMode.FROZEN:
+        for _ in range(periods):
+            interest = exact.interest(balance, rate)
+            accrued += interest
+            if mode is DeferralMode.CAPITALISED:
+                balance += interest
+                if balance > ceiling:
+                    # Runaway compounding (a huge rate over a long pause) is a data slip.
+                    raise PlanError(
+                        "Capitalising the interest over this pause would grow the balance "
+                        f"beyond {Money(MAX_AMOUNT, currency).format()}; shorten the pause.",
+                        field="periods",
+                    )
 
     dates = due_dates(terms.first_due, terms.frequency, instalments_after, start=periods)
     schedule = amortise(
-        Money(balance, currency),
+        exact.money(balance, currency),
         terms.annual_rate,
         terms.frequency,
         terms.method,
@@ -150,7 +141,7 @@ def build_deferral(
         down_payment=baseline.down_payment,
     )
     zero = Money.zero(currency)
-    accrued_money = Money(accrued, currency)
+    accrued_money = exact.money(accrued, currency)
     return Deferral(
         mode=mode,
         periods=periods,

@@ -2,26 +2,23 @@
 
 Owns ``InstalmentTerms`` (what was agreed), ``Schedule`` / ``Instalment`` (what is owed when)
 and the amortisation rule the deferral calculator reuses. Every amount is a ``Money`` rounded
-half-up to the currency's minor unit; the last instalment absorbs all rounding, so the
-principal parts always add up exactly to the amount financed.
+half-up to the currency's minor unit (computed exactly, see ``exact``); the last instalment
+absorbs all rounding, so the principal parts always add up exactly to the amount financed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
-from workstation.domain.money import Money, quantum
-from workstation.plans import validation
+from workstation.domain.money import Money
+from workstation.plans import exact, validation
 from workstation.plans.dates import Frequency, due_dates
 from workstation.plans.errors import PlanError
-
-# Forty significant digits keep (1 + r)^-n and balance × r exact far below the minor unit for
-# any amount and rate the validation admits, so results never depend on the caller's context.
-CALC_CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 
 
 class Method(StrEnum):
@@ -159,12 +156,6 @@ def build_schedule(terms: InstalmentTerms, *, today: date | None = None) -> Sche
     )
 
 
-def periodic_rate(annual_rate: Decimal, frequency: Frequency) -> Decimal:
-    """r = annual rate / 100 / periods a year, at the calculators' precision."""
-    with localcontext(CALC_CONTEXT):
-        return annual_rate / 100 / frequency.periods_per_year
-
-
 def amortise(
     principal: Money,
     annual_rate: Decimal,
@@ -176,66 +167,64 @@ def amortise(
 ) -> Schedule:
     """Amortise ``principal`` over one instalment per date (inputs already validated)."""
     currency = principal.currency
-    step = quantum(currency)
     count = len(dates)
-    with localcontext(CALC_CONTEXT):
-        rate = periodic_rate(annual_rate, frequency)
-        owed = principal.amount
+    rate = exact.periodic_rate(annual_rate, frequency.periods_per_year)
+    owed = principal.minor
+    if method is Method.EQUAL_PRINCIPAL or rate == 0:
+        # r = 0 makes the annuity formula 0/0; both then split the principal evenly.
+        regular = exact.round_half_up(Fraction(owed, count))
+    else:
+        # P·r / (1 − (1 + r)^−n), written as P·r·g / (g − 1) with g = (1 + r)^n, exactly.
+        growth = (1 + rate) ** count
+        regular = exact.round_half_up(owed * rate * growth / (growth - 1))
+    if regular <= 0:
+        raise _too_small(principal, count, "each instalment would round to nothing")
 
-        def rounded(value: Decimal) -> Decimal:
-            return value.quantize(step, rounding=ROUND_HALF_UP)
-
-        if method is Method.EQUAL_PRINCIPAL or rate == 0:
-            # r = 0 makes the annuity formula 0/0; both then split the principal evenly.
-            regular = rounded(owed / count)
+    rows: list[Instalment] = []
+    balance = owed
+    total_interest = 0
+    for number, due in enumerate(dates, start=1):
+        interest = exact.interest(balance, rate)
+        if number == count:
+            principal_part = balance
+        elif method is Method.ANNUITY:
+            # regular >= round(P·r) >= this interest, so the part is never negative.
+            principal_part = regular - interest
         else:
-            regular = rounded(owed * rate / (1 - (1 + rate) ** -count))
-        if regular <= 0:
-            raise _too_small(principal, count)
-
-        rows: list[Instalment] = []
-        balance = owed
-        total_interest = Decimal(0)
-        for number, due in enumerate(dates, start=1):
-            interest = rounded(balance * rate)
-            if number == count:
-                principal_part = balance
-            elif method is Method.ANNUITY:
-                # regular >= round(P·r) >= this interest, so the part is never negative.
-                principal_part = regular - interest
-            else:
-                principal_part = regular
-            if number < count and principal_part >= balance:
-                # Rounding up the regular part would pay the debt off early and leave the
-                # last instalments empty or negative.
-                raise _too_small(principal, count)
-            balance -= principal_part
-            total_interest += interest
-            rows.append(
-                Instalment(
-                    number=number,
-                    due_date=due,
-                    payment=Money(principal_part + interest, currency),
-                    principal=Money(principal_part, currency),
-                    interest=Money(interest, currency),
-                    balance_after=Money(balance, currency),
-                )
+            principal_part = regular
+        if number < count and principal_part >= balance:
+            # Rounding the regular amount up, period after period, would pay the debt off
+            # early and leave the last instalments empty or negative.
+            raise _too_small(
+                principal, count, "rounding would pay it off before the last instalment"
             )
-        return Schedule(
-            principal=principal,
-            down_payment=down_payment,
-            annual_rate=annual_rate,
-            frequency=frequency,
-            method=method,
-            instalments=tuple(rows),
-            total_paid=Money(owed + total_interest, currency),
-            total_interest=Money(total_interest, currency),
+        balance -= principal_part
+        total_interest += interest
+        rows.append(
+            Instalment(
+                number=number,
+                due_date=due,
+                payment=exact.money(principal_part + interest, currency),
+                principal=exact.money(principal_part, currency),
+                interest=exact.money(interest, currency),
+                balance_after=exact.money(balance, currency),
+            )
         )
+    return Schedule(
+        principal=principal,
+        down_payment=down_payment,
+        annual_rate=annual_rate,
+        frequency=frequency,
+        method=method,
+        instalments=tuple(rows),
+        total_paid=exact.money(owed + total_interest, currency),
+        total_interest=exact.money(total_interest, currency),
+    )
 
 
-def _too_small(principal: Money, count: int) -> PlanError:
+def _too_small(principal: Money, count: int, reason: str) -> PlanError:
     return PlanError(
-        f"{principal.format()} is too small to spread over {count} instalments once each is "
-        "rounded to the currency's smallest unit; choose fewer instalments.",
+        f"{principal.format()} cannot be spread over {count} instalments: {reason} once "
+        "amounts are rounded to the currency's smallest unit. Choose fewer instalments.",
         field="count",
     )

@@ -12,17 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
 from workstation.domain.enums import Bucket
-from workstation.domain.money import Money, round_money
-from workstation.plans import validation
+from workstation.domain.money import Money
+from workstation.plans import exact, validation
 from workstation.plans.errors import MAX_SETTLEMENT_PARTS, PlanError
 from workstation.plans.policy import SettlementPolicy, load_settlement_policy
-
-_PERCENT_STEP = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +84,8 @@ class Settlement:
 
     @property
     def percent_of_balance(self) -> Decimal:
-        return (self.total.amount * 100 / self.balance.amount).quantize(
-            _PERCENT_STEP, rounding=ROUND_HALF_UP
-        )
+        hundredths = exact.round_half_up(Fraction(self.total.minor * 10_000, self.balance.minor))
+        return Decimal(hundredths).scaleb(-2)
 
     @property
     def is_lump_sum(self) -> bool:
@@ -159,7 +157,7 @@ def build_settlement(
             allow_zero=True,
             allow_hundred=False,
         )
-        total = Money(balance.amount * (100 - discount_percent) / 100, currency)
+        total = exact.money(exact.percent_of(balance.minor, 100 - discount_percent), currency)
         if not total.is_positive():
             raise PlanError(
                 f"A {discount_percent} % discount leaves nothing to pay on {balance.format()}.",
@@ -182,8 +180,8 @@ def build_settlement(
                 field="due_dates",
             )
 
-    regular = round_money(total.amount / count, currency)
-    last = total.amount - regular * (count - 1)
+    regular = exact.round_half_up(Fraction(total.minor, count))
+    last = total.minor - regular * (count - 1)
     if regular <= 0 or last <= 0:
         raise PlanError(
             f"{total.format()} is too small to split into {count} parts; choose fewer parts.",
@@ -193,7 +191,7 @@ def build_settlement(
         SettlementPart(
             number=number,
             due_date=due,
-            amount=Money(last if number == count else regular, currency),
+            amount=exact.money(last if number == count else regular, currency),
         )
         for number, due in enumerate(due_dates, start=1)
     )
@@ -214,7 +212,7 @@ def check_policy(
     """Compare an offer with the minimum-acceptable policy; every shortfall becomes an issue."""
     minimum_percent = policy.minimum_percent[bucket]
     # Rounded half-up like every amount; an offer equal to the rounded minimum is acceptable.
-    minimum = Money(balance.amount * minimum_percent / 100, balance.currency)
+    minimum = exact.money(exact.percent_of(balance.minor, minimum_percent), balance.currency)
     issues: list[PolicyIssue] = []
     if total < minimum:
         issues.append(
