@@ -34,8 +34,14 @@ RECENT_DAYS = 90
 PARTIAL_PAYMENT_DAYS = 30
 # Caps keep one extreme account from dominating a fitted coefficient.
 MAX_DAYS_SINCE_PAYMENT = 365.0
-MAX_DPD = 720.0
+MAX_DPD = 360.0
 MAX_BALANCE_TO_INCOME = 60.0
+
+
+# Effects of a conversation that mean the customer committed to pay.
+_COMMITMENT_EFFECTS = frozenset({"promise", "plan", "payment", "settlement"})
+# Right-party outcomes that say "will not pay"; the catalogue has no effect flag for it.
+_REFUSAL_CODES = frozenset({"REFUSED", "ABUSIVE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ class FeatureSpec:
 FEATURES: dict[str, FeatureSpec] = {
     spec.name: spec
     for spec in (
-        FeatureSpec("days_past_due", SITUATION, "days past due, capped at 720"),
+        FeatureSpec("days_past_due", SITUATION, "days past due, capped at 360"),
         FeatureSpec("log_balance", SITUATION, "ln(1 + outstanding balance in major units)"),
         FeatureSpec("past_due_share", SITUATION, "past-due amount ÷ outstanding balance"),
         FeatureSpec("account_age_months", SITUATION, "months since the account was opened"),
@@ -56,11 +62,18 @@ FEATURES: dict[str, FeatureSpec] = {
         FeatureSpec(
             "rpc_share", WILLINGNESS, "share of recent attempts that reached the right party"
         ),
+        FeatureSpec(
+            "promise_share", WILLINGNESS, "share of recent right-party contacts ending in a promise"
+        ),
+        FeatureSpec(
+            "refusal_share", WILLINGNESS, "share of recent right-party contacts that refused to pay"
+        ),
         FeatureSpec("kept_promises", WILLINGNESS, "promises kept so far"),
         FeatureSpec("broken_promises", WILLINGNESS, "promises broken so far"),
         FeatureSpec(
             "recent_partial_payment", WILLINGNESS, "1 if anything was paid in the last 30 days"
         ),
+        FeatureSpec("payments_recent", WILLINGNESS, "payments received in the last 90 days"),
         FeatureSpec(
             "days_since_payment", WILLINGNESS, "days since the last payment, capped at 365"
         ),
@@ -105,9 +118,12 @@ def extract_features(
 
     attempts = 0
     right_party = 0
+    promised = 0
+    refused = 0
     kept = 0
     broken = 0
     last_payment: datetime | None = None
+    payments_recent = 0
     for event in events:
         at = _aware(event.occurred_at)
         if at >= as_of:
@@ -120,12 +136,17 @@ def extract_features(
                 continue
             attempts += 1
             right_party += disposition.is_right_party
+            # the catalogue's effects say what a conversation produced, not the code's name
+            promised += not disposition.sets.isdisjoint(_COMMITMENT_EFFECTS)
+            refused += disposition.code in _REFUSAL_CODES
         elif event.type is EventType.PROMISE:
             status = _promise_status(event.payload, as_of)
             kept += status == "kept"
             broken += status == "broken"
-        elif event.type is EventType.PAYMENT and (last_payment is None or at > last_payment):
-            last_payment = at
+        elif event.type is EventType.PAYMENT:
+            payments_recent += at >= recent_from
+            if last_payment is None or at > last_payment:
+                last_payment = at
 
     balance = _major(account.balance.amount)
     features: dict[str, float] = {
@@ -137,6 +158,7 @@ def extract_features(
         "attempts_recent": math.log1p(attempts),
         "kept_promises": float(kept),
         "broken_promises": float(broken),
+        "payments_recent": float(payments_recent),
         "recent_partial_payment": 1.0
         if last_payment is not None and last_payment >= partial_from
         else 0.0,
@@ -147,6 +169,9 @@ def extract_features(
     }
     if attempts:
         features["rpc_share"] = right_party / attempts
+    if right_party:
+        features["promise_share"] = promised / right_party
+        features["refusal_share"] = refused / right_party
     if account.opened_on is not None:
         features["account_age_months"] = max((as_of.date() - account.opened_on).days, 0) / 30.44
     income = customer.monthly_income
@@ -175,3 +200,19 @@ def _promise_status(payload: Mapping[str, Any], as_of: datetime) -> str:
         if due_on >= as_of.date():
             return "open"
     return status
+
+
+def row_features(
+    balance: float, past_due: float, days_past_due: int, flags: Iterable[str]
+) -> dict[str, float]:
+    """The features a bare queue row shows (major units); the scorecard's mean fills the rest.
+
+    Used when neither full features nor a stored score are at hand, so an account is
+    still ranked by what is visible rather than not at all.
+    """
+    return {
+        "days_past_due": float(min(max(days_past_due, 0), MAX_DPD)),
+        "log_balance": math.log1p(max(balance, 0.0)),
+        "past_due_share": min(past_due / balance, 1.0) if balance > 0 else 0.0,
+        "hardship": 1.0 if CustomerFlag.HARDSHIP.value in flags else 0.0,
+    }
