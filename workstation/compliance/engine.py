@@ -1,0 +1,932 @@
+"""The contact-rule engine: may this customer be contacted on this channel now, and if not,
+why and from when?
+
+``decide`` reads the customer's rule pack (``resources/rules/``), flags, phone and e-mail
+records and the account's event history, and returns a ``Decision`` with every reason in
+English and Chinese and ``next_allowed_at``: the earliest instant at which every blocking
+reason has cleared (``None`` while a hold lasts until someone lifts it).
+
+How history is read (the events are the customer's, in any order):
+
+- contact attempts count by their disposition's flags (``counts_as_attempt``,
+  ``counts_as_conversation``, ``is_right_party``, group ``third_party``/``no_contact``) in a
+  rolling window of the customer's LOCAL days (the day of the event is day one), so a
+  daylight-saving change never shifts a count; a ``void`` event (payload
+  ``target_event_id``) removes its target from every count and hold. Disposition codes
+  missing from the catalogue count as attempts (and as unanswered), never as conversations;
+- ``complaint`` events: payload ``status`` (default ``open``; ``resolved`` closes),
+  ``complaint_id`` (a follow-up names the complaint it updates; default: its own id),
+  optional ``blocked_address`` (a phone/e-mail/address id or the number itself) and
+  ``blocked_channel``. A complaint naming an address or channel blocks only that; an
+  unscoped one triggers the pack's complaint hold. Complaints are per customer;
+- ``dispute`` events (per account): payload ``status`` (default ``pending_validation``;
+  ``resolved`` closes), ``dispute_id`` like ``complaint_id``. An account whose status is
+  ``dispute`` is on hold too;
+- ``flag_change`` events: payload ``flag``, ``set`` (default true), optional ``start_date``
+  (ISO; default the event's local date). The customer's ``flags`` decide whether a flag
+  hold applies; the latest ``set`` event dates it, so a hold with ``duration_days`` (e.g.
+  breathing space, 60 days) ends at local midnight ``duration_days`` after the start. With
+  no dated start the hold lasts until the flag is cleared;
+- ``Phone.opted_out`` / ``Email.opted_out`` block messages (SMS / e-mail) to that record
+  (opt-out = "no more messages on that channel"); ``consent`` is needed on the channels the
+  pack lists.
+
+Decisions are cheap (the queue decides 100,000 accounts at a time): packs are compiled
+once per channel, local-day boundaries and calling-hour verdicts are cached per
+(timezone, instant), and the history is read once per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from workstation.compliance import texts
+from workstation.compliance.packs import (
+    Hold,
+    Limit,
+    RulePack,
+    RulePackError,
+    clock_text,
+    load_packs,
+)
+from workstation.domain.dispositions import DispositionCatalogue, default_catalogue
+from workstation.domain.enums import (
+    AccountStatus,
+    Channel,
+    ComplaintStatus,
+    DisputeStatus,
+    EventType,
+)
+from workstation.domain.model import Account, Address, Customer, Email, Event, Phone
+from workstation.resources import resource_dir
+
+_CACHE_LIMIT = 512
+_FOREVER = datetime.max.replace(tzinfo=UTC)
+
+# reason codes the engine itself raises (limits and holds take theirs from the pack)
+OUTSIDE_CALLING_HOURS = "outside_calling_hours"
+WITHIN_CALLING_HOURS = "within_calling_hours"
+NO_TIME_LIMIT = "no_time_limit"
+CHANNEL_OPTED_OUT = "channel_opted_out"
+NO_CONSENT = "no_consent"
+ADDRESS_BLOCKED_BY_COMPLAINT = "address_blocked_by_complaint"
+CHANNEL_BLOCKED_BY_COMPLAINT = "channel_blocked_by_complaint"
+NO_USABLE_ADDRESS = "no_usable_address"
+ACCOUNT_CLOSED = "account_closed"
+UNKNOWN_JURISDICTION = "unknown_jurisdiction"
+OPT_OUT_WORDING_REQUIRED = "opt_out_wording_required"
+THIRD_PARTY_NOT_ALLOWED = "third_party_not_allowed"
+THIRD_PARTY_DEBTOR_REACHABLE = "third_party_debtor_reachable"
+THIRD_PARTY_NO_DISCLOSURE = "third_party_no_disclosure"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason for a verdict. ``code`` is stable (tests, filters, the review list).
+
+    ``blocking`` reasons make the decision "not allowed"; the others inform ("may call now
+    until 21:00 local time"). ``until`` is when this reason alone stops blocking, already
+    moved into calling hours (UTC); None for informational or open-ended reasons.
+    """
+
+    code: str
+    text_en: str
+    text_zh: str
+    blocking: bool = True
+    until: datetime | None = None
+
+    def text(self, language: str) -> str:
+        return self.text_zh if language.startswith("zh") else self.text_en
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The verdict for one (customer, account, channel, instant).
+
+    ``next_allowed_at`` (UTC) is ``decided_at`` when allowed, the earliest instant every
+    blocking reason has cleared when not, and None while a hold lasts until lifted.
+    ``address`` is the id of the phone / e-mail / address the verdict is for (the usable one
+    chosen when none was asked for). ``allowed_until`` is the end of the calling-hours window
+    for an allowed decision.
+    """
+
+    allowed: bool
+    reasons: tuple[Reason, ...]
+    next_allowed_at: datetime | None
+    channel: Channel = Channel.PHONE
+    decided_at: datetime | None = None
+    address: str | None = None
+    pack_id: str = ""
+    allowed_until: datetime | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(reason.code for reason in self.reasons)
+
+    @property
+    def blocking(self) -> tuple[Reason, ...]:
+        return tuple(reason for reason in self.reasons if reason.blocking)
+
+    def summary(self, language: str = "en") -> str:
+        """All reasons as one line, blocking ones first (they are stored first)."""
+        return "; ".join(reason.text(language) for reason in self.reasons)
+
+
+# --- compiled packs -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _LimitPlan:
+    limit: Limit
+    counted: Mapping[str, bool]  # disposition code → counts for this limit
+    unknown_counts: bool  # a code missing from the catalogue
+    channels: frozenset[str]
+    directions: frozenset[str]
+    noun_en: str
+    noun_zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """One pack compiled for one channel against one disposition catalogue."""
+
+    pack: RulePack
+    channel: Channel
+    hours: tuple[int, int] | None
+    limits: tuple[_LimitPlan, ...]  # customer- and debt-scoped
+    number_limits: tuple[_LimitPlan, ...]
+    horizon_days: int  # the longest window: older events cannot count
+    flag_holds: tuple[Hold, ...]
+    complaint_hold: Hold | None
+    dispute_hold: Hold | None
+    messages: bool  # SMS / e-mail: opt-outs apply
+    voice_or_text: bool  # phone / SMS: a contact person's number may be used
+    consent_required: bool
+    info: tuple[Reason, ...]  # informational reasons that do not depend on the instant
+    right_party: frozenset[str]
+    attempts: frozenset[str]
+
+
+def _counts(counts: str, catalogue: DispositionCatalogue) -> dict[str, bool]:
+    table: dict[str, bool] = {}
+    for d in catalogue:
+        if counts == "attempt":
+            table[d.code] = d.counts_as_attempt
+        elif counts == "conversation":
+            table[d.code] = d.counts_as_conversation
+        elif counts == "connected":
+            table[d.code] = d.counts_as_conversation or d.is_right_party or d.group == "third_party"
+        else:  # unanswered
+            table[d.code] = d.counts_as_attempt and d.group == "no_contact"
+    return table
+
+
+def _compile(pack: RulePack, channel: Channel, catalogue: DispositionCatalogue) -> _Plan:
+    limits: list[_LimitPlan] = []
+    for limit in pack.limits:
+        if channel not in limit.channels:
+            continue
+        calls = limit.counts == "attempt" and limit.channels == {Channel.PHONE}
+        limits.append(
+            _LimitPlan(
+                limit=limit,
+                counted=_counts(limit.counts, catalogue),
+                unknown_counts=limit.counts in ("attempt", "unanswered"),
+                channels=frozenset(c.value for c in limit.channels),
+                directions=frozenset(d.value for d in limit.directions),
+                noun_en="call" if calls else texts.COUNTED_EN[limit.counts],
+                noun_zh="呼叫" if calls else texts.COUNTED_ZH[limit.counts],
+            )
+        )
+    holds = [hold for hold in pack.holds if channel in hold.channels]
+    info: list[Reason] = []
+    if pack.requires_opt_out(channel):
+        info.append(
+            Reason(
+                OPT_OUT_WORDING_REQUIRED,
+                f"Every {texts.CHANNEL_EN[channel]} message must carry the opt-out wording: "
+                f"“{pack.opt_out_text_en}”",
+                f"每条{texts.CHANNEL_ZH[channel]}都必须附带退订说明：“{pack.opt_out_text_zh}”",
+                blocking=False,
+            )
+        )
+    return _Plan(
+        pack=pack,
+        channel=channel,
+        hours=pack.hours.get(channel),
+        limits=tuple(p for p in limits if p.limit.scope != "number"),
+        number_limits=tuple(p for p in limits if p.limit.scope == "number"),
+        horizon_days=max((p.limit.window_days for p in limits), default=0),
+        flag_holds=tuple(hold for hold in holds if hold.flag is not None),
+        complaint_hold=next((h for h in holds if h.event == "complaint"), None),
+        dispute_hold=next((h for h in holds if h.event == "dispute"), None),
+        messages=channel in (Channel.SMS, Channel.EMAIL),
+        voice_or_text=channel in (Channel.PHONE, Channel.SMS),
+        consent_required=channel in pack.consent_required,
+        info=tuple(info),
+        right_party=frozenset(d.code for d in catalogue if d.is_right_party),
+        attempts=frozenset(d.code for d in catalogue if d.counts_as_attempt),
+    )
+
+
+# --- local time ---------------------------------------------------------------------------
+
+
+@cache
+def _zone(key: str) -> tzinfo:
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RulePackError(f"unknown IANA timezone {key!r}") from None
+
+
+def _wall_to_utc(zone: tzinfo, day: date, minutes: int) -> datetime:
+    """A local wall-clock time as a UTC instant (a time skipped by DST maps to the jump)."""
+    wall = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=zone)
+    return wall.astimezone(UTC)
+
+
+class _Clock:
+    """The customer's local calendar around one instant, with memoised boundaries."""
+
+    __slots__ = ("_day_starts", "_hours", "_moments", "at", "minute", "today", "zone")
+
+    def __init__(self, zone: tzinfo, at: datetime) -> None:
+        local = at.astimezone(zone)
+        self.zone = zone
+        self.at = at
+        self.today = local.date()
+        self.minute = local.hour * 60 + local.minute
+        self._day_starts: dict[int, datetime] = {}
+        self._hours: dict[tuple[int, int], tuple[datetime | None, datetime]] = {}
+        self._moments: dict[datetime, tuple[str, str]] = {}
+
+    def window_start(self, days: int) -> datetime:
+        """UTC start of the window of ``days`` local days ending today (today is day one)."""
+        start = self._day_starts.get(days)
+        if start is None:
+            start = _wall_to_utc(self.zone, self.today - timedelta(days=days - 1), 0)
+            self._day_starts[days] = start
+        return start
+
+    def local_day(self, instant: datetime) -> date:
+        return instant.astimezone(self.zone).date()
+
+    def day_start(self, day: date) -> datetime:
+        return _wall_to_utc(self.zone, day, 0)
+
+    def hours_now(self, window: tuple[int, int]) -> tuple[datetime | None, datetime]:
+        """(end of the open window, or None when closed now; next opening ≥ now)."""
+        verdict = self._hours.get(window)
+        if verdict is None:
+            start, end = window
+            if start <= self.minute < end:
+                verdict = (_wall_to_utc(self.zone, self.today, end), self.at)
+            elif self.minute < start:
+                verdict = (None, _wall_to_utc(self.zone, self.today, start))
+            else:
+                verdict = (None, _wall_to_utc(self.zone, self.today + timedelta(days=1), start))
+            self._hours[window] = verdict
+        return verdict
+
+    def next_open(self, window: tuple[int, int] | None, instant: datetime) -> datetime:
+        """The earliest instant ≥ ``instant`` inside the calling-hours ``window``."""
+        if window is None:
+            return instant
+        if instant <= self.at:
+            return self.hours_now(window)[1]
+        local = instant.astimezone(self.zone)
+        minute = local.hour * 60 + local.minute
+        start, end = window
+        if start <= minute < end:
+            return instant
+        day = local.date() if minute < start else local.date() + timedelta(days=1)
+        return _wall_to_utc(self.zone, day, start)
+
+    def moment(self, instant: datetime) -> tuple[str, str]:
+        text = self._moments.get(instant)
+        if text is None:
+            text = texts.moment_text(instant, self.zone, self.today)
+            self._moments[instant] = text
+        return text
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+_Block = tuple[Reason, datetime | None]  # a blocking reason and when it clears (None: never)
+
+
+@dataclass(slots=True)
+class _History:
+    contacts: list[Event]
+    voided: set[str]
+    complaints: list[Event]
+    disputes: list[Event]
+    flag_changes: list[Event]
+
+
+class _Target:
+    """A phone, e-mail or postal address the contact would use; labels built only if shown."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record: Phone | Email | Address) -> None:
+        self.record = record
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def keys(self) -> frozenset[str]:
+        record = self.record
+        if isinstance(record, Phone):
+            return frozenset((record.id, record.number))
+        if isinstance(record, Email):
+            return frozenset((record.id, record.address))
+        return frozenset((record.id,))
+
+    @property
+    def opted_out(self) -> bool:
+        return not isinstance(self.record, Address) and self.record.opted_out
+
+    @property
+    def consent(self) -> bool:
+        return isinstance(self.record, Address) or self.record.consent
+
+    def labels(self) -> tuple[str, str]:
+        record = self.record
+        if isinstance(record, Phone):
+            masked = texts.mask_number(record.number)
+            return (
+                f"{texts.PHONE_TYPE_EN[record.type]} {masked}",
+                f"{texts.PHONE_TYPE_ZH[record.type]}{masked}",
+            )
+        if isinstance(record, Email):
+            masked = texts.mask_email(record.address)
+            return f"e-mail {masked}", f"邮箱{masked}"
+        line = f"{record.line1}, {record.city}"
+        return line, line
+
+
+class ContactPolicy:
+    """The engine: loaded packs, compiled per channel, with per-instant caches.
+
+    One instance serves the whole application (``default_policy()``); it is cheap to call
+    ``decide`` for every account of a 100,000-row queue.
+    """
+
+    def __init__(
+        self,
+        packs: Iterable[RulePack] | None = None,
+        catalogue: DispositionCatalogue | None = None,
+    ) -> None:
+        loaded = (
+            list(packs) if packs is not None else list(load_packs(resource_dir("rules")).values())
+        )
+        self.packs: dict[str, RulePack] = {pack.id: pack for pack in loaded}
+        self._by_key: dict[str, RulePack] = {}
+        for pack in loaded:
+            for key in (pack.id, *pack.jurisdictions):
+                other = self._by_key.get(key.casefold())
+                if other is not None and other is not pack:
+                    raise RulePackError(
+                        f"{pack.source}: jurisdiction {key!r} is already served by "
+                        f"pack {other.id!r}"
+                    )
+                self._by_key[key.casefold()] = pack
+        self._lookup: dict[str, RulePack | None] = {}
+        self._catalogue = catalogue
+        self._plans: dict[
+            tuple[int, Channel, int], tuple[RulePack, DispositionCatalogue, _Plan]
+        ] = {}
+        self._clocks: dict[tuple[str, datetime], _Clock] = {}
+
+    # packs ------------------------------------------------------------------------------
+    def pack_for(self, customer: Customer) -> RulePack:
+        """The pack for the customer's jurisdiction (a pack id or a listed jurisdiction code)."""
+        pack = self._find(customer.jurisdiction)
+        if pack is None:
+            known = ", ".join(sorted(self.packs))
+            raise RulePackError(
+                f"no rule pack for jurisdiction {customer.jurisdiction!r} (packs: {known})"
+            )
+        return pack
+
+    def _find(self, jurisdiction: str) -> RulePack | None:
+        try:
+            return self._lookup[jurisdiction]
+        except KeyError:
+            pack = self._by_key.get(jurisdiction.strip().casefold())
+            self._lookup[jurisdiction] = pack
+            return pack
+
+    def _plan(self, pack: RulePack, channel: Channel, catalogue: DispositionCatalogue) -> _Plan:
+        key = (id(pack), channel, id(catalogue))
+        entry = self._plans.get(key)
+        if entry is None or entry[0] is not pack or entry[1] is not catalogue:
+            entry = (pack, catalogue, _compile(pack, channel, catalogue))
+            self._plans[key] = entry
+        return entry[2]
+
+    def _clock(self, timezone: str, at: datetime) -> _Clock:
+        key = (timezone, at)
+        clock = self._clocks.get(key)
+        if clock is None:
+            if len(self._clocks) >= _CACHE_LIMIT:
+                self._clocks.clear()
+            clock = _Clock(_zone(timezone), at)
+            self._clocks[key] = clock
+        return clock
+
+    # decide -----------------------------------------------------------------------------
+    def decide(
+        self,
+        customer: Customer,
+        account: Account,
+        channel: Channel,
+        at: datetime,
+        history: Sequence[Event],
+        *,
+        address: str | None = None,
+        pack: RulePack | None = None,
+        catalogue: DispositionCatalogue | None = None,
+    ) -> Decision:
+        """May ``customer`` be contacted about ``account`` on ``channel`` at ``at`` (aware)?
+
+        ``history`` holds the customer's events (any order; events after ``at`` are
+        ignored). ``address`` picks a phone / e-mail / address by id or by the number or
+        e-mail itself (or the contact person's number); None considers every usable one.
+        """
+        if at.tzinfo is None:
+            raise ValueError("decide() needs an aware datetime (UTC), got a naive one")
+        if pack is None:
+            pack = self._find(customer.jurisdiction)
+            if pack is None:
+                return _unknown_jurisdiction(customer, channel, at)
+        plan = self._plan(pack, channel, catalogue or self._catalogue or default_catalogue())
+        clock = self._clock(customer.timezone, at)
+        return _Evaluation(plan, clock, customer, account, history).run(address)
+
+
+def _unknown_jurisdiction(customer: Customer, channel: Channel, at: datetime) -> Decision:
+    reason = Reason(
+        UNKNOWN_JURISDICTION,
+        f"No rule pack for jurisdiction {customer.jurisdiction!r} — contact blocked",
+        f"未找到适用于司法辖区“{customer.jurisdiction}”的规则包 — 禁止联系",
+    )
+    return Decision(False, (reason,), None, channel, at)
+
+
+def _status(event: Event, default: str) -> str:
+    return str(event.payload.get("status") or default)
+
+
+class _Evaluation:
+    """One ``decide`` call: reads the history once, collects blocks, composes the verdict."""
+
+    __slots__ = ("account", "blocks", "clock", "customer", "events", "history", "plan")
+
+    def __init__(
+        self,
+        plan: _Plan,
+        clock: _Clock,
+        customer: Customer,
+        account: Account,
+        events: Sequence[Event],
+    ) -> None:
+        self.plan = plan
+        self.clock = clock
+        self.customer = customer
+        self.account = account
+        self.events = events
+        self.blocks: list[_Block] = []
+        self.history = self._read(events)
+
+    # reading ----------------------------------------------------------------------------
+    def _read(self, events: Sequence[Event]) -> _History:
+        at = self.clock.at
+        horizon = (
+            self.clock.window_start(self.plan.horizon_days) if self.plan.horizon_days else None
+        )
+        history = _History([], set(), [], [], [])
+        for event in events:
+            kind = event.type
+            if kind == EventType.CONTACT_ATTEMPT:
+                if horizon is not None and horizon <= event.occurred_at <= at:
+                    history.contacts.append(event)
+            elif kind == EventType.VOID:
+                target = event.payload.get("target_event_id")
+                if target:
+                    history.voided.add(str(target))
+            elif event.occurred_at > at:
+                continue
+            elif kind == EventType.COMPLAINT:
+                history.complaints.append(event)
+            elif kind == EventType.DISPUTE:
+                history.disputes.append(event)
+            elif kind == EventType.FLAG_CHANGE:
+                history.flag_changes.append(event)
+        if history.voided:
+            voided = history.voided
+            history.contacts = [e for e in history.contacts if e.id not in voided]
+            history.complaints = [e for e in history.complaints if e.id not in voided]
+            history.disputes = [e for e in history.disputes if e.id not in voided]
+            history.flag_changes = [e for e in history.flag_changes if e.id not in voided]
+        return history
+
+    @staticmethod
+    def _open(events: list[Event], id_key: str, open_status: str) -> list[list[Event]]:
+        """Threads (an event and its follow-ups) whose latest status is ``open_status``."""
+        threads: dict[str, list[Event]] = {}
+        for event in sorted(events, key=lambda e: e.occurred_at):
+            threads.setdefault(str(event.payload.get(id_key) or event.id), []).append(event)
+        return [t for t in threads.values() if _status(t[-1], open_status) == open_status]
+
+    # blocks -----------------------------------------------------------------------------
+    def _reason(self, code: str, en: str, zh: str, clears: datetime | None) -> _Block:
+        """A blocking reason whose text says until when (in calling hours, local time)."""
+        if clears is None:
+            reason = Reason(code, f"{en} — blocked until lifted", f"{zh} — 解除前不可联系")
+        else:
+            until = self.clock.next_open(self.plan.hours, clears)
+            when_en, when_zh = self.clock.moment(until)
+            reason = Reason(
+                code,
+                f"{en} — blocked until {when_en} local time",
+                f"{zh} — 当地时间{when_zh}前不可联系",
+                until=until,
+            )
+        return reason, clears
+
+    def _hold(self, hold: Hold, clears: datetime | None) -> None:
+        channel = self.plan.channel
+        self.blocks.append(
+            self._reason(
+                hold.code,
+                f"{hold.label_en}: {texts.CHANNEL_EN[channel]} on hold",
+                f"{hold.label_zh}：暂停{texts.CHANNEL_ZH[channel]}",
+                clears,
+            )
+        )
+
+    def _holds(self) -> None:
+        plan, customer, account = self.plan, self.customer, self.account
+        if account.status.is_closed:
+            self.blocks.append(
+                self._reason(
+                    ACCOUNT_CLOSED,
+                    f"Account is {account.status.value} — no collection contact",
+                    "账户已结清或关闭 — 不得催收联系",
+                    None,
+                )
+            )
+        if customer.flags:
+            for hold in plan.flag_holds:
+                if hold.flag in customer.flags:
+                    clears = self._hold_end(hold)
+                    if clears is None or clears > self.clock.at:
+                        self._hold(hold, clears)
+        if plan.dispute_hold is not None:
+            disputes = [e for e in self.history.disputes if e.account_id == account.id]
+            pending = DisputeStatus.PENDING_VALIDATION.value
+            if account.status == AccountStatus.DISPUTE or self._open(
+                disputes, "dispute_id", pending
+            ):
+                self._hold(plan.dispute_hold, None)
+
+    def _hold_end(self, hold: Hold) -> datetime | None:
+        """When a hold with a duration ends (None: no duration, or its start is not dated)."""
+        if hold.duration_days is None:
+            return None
+        start: date | None = None
+        latest: datetime | None = None
+        for event in self.history.flag_changes:
+            payload = event.payload
+            if payload.get("flag") != hold.flag or payload.get("set", True) is False:
+                continue
+            if latest is None or event.occurred_at >= latest:
+                latest = event.occurred_at
+                start = event.date_field("start_date") or self.clock.local_day(event.occurred_at)
+        if start is None:
+            return None
+        return self.clock.day_start(start + timedelta(days=hold.duration_days))
+
+    def _complaints(self) -> set[str]:
+        """Block for open complaints; return the addresses (ids or numbers) they name."""
+        blocked: set[str] = set()
+        unscoped = False
+        channel = self.plan.channel
+        for thread in self._open(
+            self.history.complaints, "complaint_id", ComplaintStatus.OPEN.value
+        ):
+            addresses = {
+                str(e.payload["blocked_address"])
+                for e in thread
+                if e.payload.get("blocked_address")
+            }
+            channels = {
+                str(e.payload["blocked_channel"])
+                for e in thread
+                if e.payload.get("blocked_channel")
+            }
+            blocked |= addresses
+            if channel.value in channels:
+                self.blocks.append(
+                    self._reason(
+                        CHANNEL_BLOCKED_BY_COMPLAINT,
+                        f"Open complaint about {texts.CHANNEL_EN[channel]}",
+                        f"存在关于{texts.CHANNEL_ZH[channel]}的未结投诉",
+                        None,
+                    )
+                )
+            unscoped = unscoped or not (addresses or channels)
+        if unscoped and self.plan.complaint_hold is not None:
+            self._hold(self.plan.complaint_hold, None)
+        return blocked
+
+    def _counted(self, plan: _LimitPlan, keys: frozenset[str] | None) -> list[datetime]:
+        limit = plan.limit
+        start = self.clock.window_start(limit.window_days)
+        account_id = self.account.id if limit.scope == "debt" else None
+        hits: list[datetime] = []
+        for event in self.history.contacts:
+            payload = event.payload
+            if (
+                event.occurred_at >= start
+                and payload.get("channel") in plan.channels
+                and payload.get("direction", "outbound") in plan.directions
+                and plan.counted.get(str(payload.get("disposition")), plan.unknown_counts)
+                and (account_id is None or event.account_id == account_id)
+                and (keys is None or payload.get("address_used") in keys)
+            ):
+                hits.append(event.occurred_at)
+        return hits
+
+    def _limit(self, plan: _LimitPlan, target: _Target | None = None) -> _Block | None:
+        limit = plan.limit
+        hits = self._counted(plan, None if target is None else target.keys)
+        if len(hits) < limit.max:
+            return None
+        hits.sort()
+        # the window holds fewer than `max` once the (count - max + 1)-th oldest has left it
+        leaving = self.clock.local_day(hits[len(hits) - limit.max])
+        clears = self.clock.day_start(leaving + timedelta(days=limit.window_days))
+        count, days, channel = len(hits), limit.window_days, self.plan.channel
+        if limit.kind == "quiet":
+            day_en, day_zh = texts.day_text(self.clock.local_day(hits[-1]), self.clock.today)
+            en = (
+                f"Last {plan.noun_en} with the customer {day_en} — "
+                f"no {texts.CHANNEL_EN[channel]} within {days} days of it"
+            )
+            zh = f"{day_zh}已与客户{plan.noun_zh} — {days}天内不得再次{texts.VERB_ZH[channel]}"
+        else:
+            period_en = "today" if days == 1 else f"in {days} days"
+            period_zh = "今日" if days == 1 else f"{days}天内"
+            per_en, per_zh = (" a day", "每日") if days == 1 else ("", "")
+            if limit.counts == "attempt":
+                en = f"{texts.ordinal_en(count + 1)} {plan.noun_en} {period_en}"
+                zh = f"{period_zh}第{count + 1}次{plan.noun_zh}"
+            else:
+                en = f"{count} {plan.noun_en}s {period_en}"
+                zh = f"{period_zh}{plan.noun_zh}已达{count}次"
+            en = f"{en} (limit {limit.max}{per_en})"
+            zh = f"{zh}（{per_zh}上限{limit.max}次）"
+        if target is not None:
+            label_en, label_zh = target.labels()
+            en, zh = f"{label_en}: {en}", f"{label_zh}：{zh}"
+        return self._reason(limit.code, en, zh, clears)
+
+    # targets ----------------------------------------------------------------------------
+    def _targets(self) -> list[_Target]:
+        channel = self.plan.channel
+        records: Sequence[Phone | Email | Address]
+        if channel in (Channel.PHONE, Channel.SMS):
+            records = self.customer.phones
+        elif channel == Channel.EMAIL:
+            records = self.customer.emails
+        else:
+            records = self.customer.addresses
+        return [_Target(record) for record in records]
+
+    def _target_blocks(self, target: _Target, complained: set[str]) -> list[_Block]:
+        plan = self.plan
+        blocks: list[_Block] = []
+        channel_en, channel_zh = texts.CHANNEL_EN[plan.channel], texts.CHANNEL_ZH[plan.channel]
+        if plan.messages and target.opted_out:
+            label_en, label_zh = target.labels()
+            reason = Reason(
+                CHANNEL_OPTED_OUT,
+                f"{label_en} opted out of {channel_en}",
+                f"{label_zh}已退订{channel_zh}",
+            )
+            blocks.append((reason, None))
+        if plan.consent_required and not target.consent:
+            label_en, label_zh = target.labels()
+            reason = Reason(
+                NO_CONSENT,
+                f"No consent to send {channel_en} to {label_en}",
+                f"未获得向{label_zh}发送{channel_zh}的同意",
+            )
+            blocks.append((reason, None))
+        if complained and target.keys & complained:
+            label_en, label_zh = target.labels()
+            reason = Reason(
+                ADDRESS_BLOCKED_BY_COMPLAINT,
+                f"Open complaint: no contact on {label_en}",
+                f"存在未结投诉：不得通过{label_zh}联系",
+            )
+            blocks.append((reason, None))
+        for limit in plan.number_limits:
+            block = self._limit(limit, target)
+            if block is not None:
+                blocks.append(block)
+        return blocks
+
+    def _choose(
+        self, address: str | None, complained: set[str]
+    ) -> tuple[str | None, list[_Block], bool]:
+        """Pick the phone / e-mail / address: (its id, blocks on it, is the contact person)."""
+        targets = self._targets()
+        if address is not None:
+            targets = [t for t in targets if address in t.keys]
+            if not targets:
+                return address, self._third_party(address), True
+        if not targets:
+            channel = self.plan.channel
+            reason = Reason(
+                NO_USABLE_ADDRESS,
+                f"No usable contact on file for {texts.CHANNEL_EN[channel]}",
+                f"没有可用于{texts.CHANNEL_ZH[channel]}的联系方式",
+            )
+            return None, [(reason, None)], False
+        best: tuple[datetime, str, list[_Block]] | None = None
+        everything: list[_Block] = []
+        for target in targets:
+            blocks = self._target_blocks(target, complained)
+            if not blocks:
+                return target.id, [], False
+            everything.extend(blocks)
+            clears = max(c or _FOREVER for _, c in blocks)
+            if best is None or clears < best[0]:
+                best = (clears, target.id, blocks)
+        assert best is not None  # targets is not empty
+        if len(targets) == 1:
+            return best[1], best[2], False
+        # every candidate is blocked: show them all; the verdict clears with the earliest one
+        clears_at = None if best[0] == _FOREVER else best[0]
+        return best[1], [(reason, clears_at) for reason, _ in everything], False
+
+    def _third_party(self, address: str) -> list[_Block]:
+        """``address`` is not the customer's: allowed only if the pack allows a contact person."""
+        person = self.customer.contact_person
+        rule = self.plan.pack.third_party
+        if person is None or address != person.phone or not self.plan.voice_or_text:
+            masked = texts.mask_number(address)
+            reason = Reason(
+                NO_USABLE_ADDRESS,
+                f"{masked} is not one of the customer's contacts",
+                f"{masked}不是客户的联系方式",
+            )
+            return [(reason, None)]
+        if rule.contact_person == "never":
+            reason = Reason(
+                THIRD_PARTY_NOT_ALLOWED,
+                "This jurisdiction's rules do not allow contacting the contact person",
+                "本辖区规则不允许联系联系人",
+            )
+            return [(reason, None)]
+        if rule.contact_person == "when_unreachable" and self._reachable(
+            rule.unreachable_window_days, rule.unreachable_after_attempts
+        ):
+            reason = Reason(
+                THIRD_PARTY_DEBTOR_REACHABLE,
+                "The contact person may be called only when the customer cannot be reached "
+                f"({rule.unreachable_after_attempts} calls without reaching them within "
+                f"{rule.unreachable_window_days} days)",
+                f"仅在无法联系到客户本人时方可联系联系人（{rule.unreachable_window_days}天内"
+                f"呼叫{rule.unreachable_after_attempts}次仍未联系到本人）",
+            )
+            return [(reason, None)]
+        return []
+
+    def _reachable(self, window_days: int, attempts_needed: int) -> bool:
+        """The customer has a phone and was reached, or not yet tried enough, in the window."""
+        if not self.customer.phones:
+            return False
+        start = self.clock.window_start(window_days)
+        attempts = 0
+        # the window may be longer than the pack's limits: read the whole history again
+        for event in self.events:
+            if (
+                event.type != EventType.CONTACT_ATTEMPT
+                or not start <= event.occurred_at <= self.clock.at
+                or event.id in self.history.voided
+            ):
+                continue
+            code = str(event.payload.get("disposition"))
+            if code in self.plan.right_party:
+                return True
+            attempts += code in self.plan.attempts
+        return attempts < attempts_needed
+
+    # verdict ----------------------------------------------------------------------------
+    def run(self, address: str | None) -> Decision:
+        plan, clock = self.plan, self.clock
+        self._holds()
+        complained = self._complaints()
+        for limit in plan.limits:
+            block = self._limit(limit)
+            if block is not None:
+                self.blocks.append(block)
+        chosen, target_blocks, third_party = self._choose(address, complained)
+        self.blocks.extend(target_blocks)
+
+        open_until: datetime | None = None
+        if plan.hours is not None:
+            open_until, next_open = clock.hours_now(plan.hours)
+            if open_until is None:
+                self.blocks.insert(0, (self._hours_reason(next_open), clock.at))
+        if not self.blocks:
+            info = (self._hours_info(open_until), *plan.info)
+            if third_party:
+                info = (*info, _THIRD_PARTY_INFO)
+            return Decision(
+                True, info, clock.at, plan.channel, clock.at, chosen, plan.pack.id, open_until
+            )
+        reasons = tuple(reason for reason, _ in self.blocks)
+        clears = [c for _, c in self.blocks]
+        next_allowed = None
+        if None not in clears:
+            next_allowed = clock.next_open(plan.hours, max(c for c in clears if c is not None))
+        return Decision(False, reasons, next_allowed, plan.channel, clock.at, chosen, plan.pack.id)
+
+    def _hours_reason(self, next_open: datetime) -> Reason:
+        start, end = self.plan.pack.calling_hours(self.plan.channel) or ("", "")
+        now = clock_text(self.clock.minute)
+        when_en, when_zh = self.clock.moment(next_open)
+        channel = self.plan.channel
+        return Reason(
+            OUTSIDE_CALLING_HOURS,
+            f"Outside contact hours for {texts.CHANNEL_EN[channel]} ({start}–{end} customer's "
+            f"local time; now {now} there) — blocked until {when_en} local time",
+            f"{texts.CHANNEL_ZH[channel]}不在可联系时段（客户当地时间{start}–{end}，"
+            f"当地现在{now}）— 当地时间{when_zh}前不可联系",
+            until=next_open,
+        )
+
+    def _hours_info(self, open_until: datetime | None) -> Reason:
+        channel = self.plan.channel
+        hours = self.plan.pack.calling_hours(channel)
+        if open_until is None or hours is None:
+            return Reason(
+                NO_TIME_LIMIT,
+                f"May {texts.VERB_EN[channel]} now (no time-of-day limit)",
+                f"现在可以{texts.VERB_ZH[channel]}（无时段限制）",
+                blocking=False,
+            )
+        return Reason(
+            WITHIN_CALLING_HOURS,
+            f"May {texts.VERB_EN[channel]} now until {hours[1]} local time",
+            f"现在可以{texts.VERB_ZH[channel]}，当地时间{hours[1]}前",
+            blocking=False,
+        )
+
+
+_THIRD_PARTY_INFO = Reason(
+    THIRD_PARTY_NO_DISCLOSURE,
+    "Contact person: ask only how to reach the customer — never mention the debt",
+    "联系人：仅可询问如何联系客户，不得透露任何债务信息",
+    blocking=False,
+)
+
+
+@cache
+def default_policy() -> ContactPolicy:
+    """The application's engine over the shipped packs and disposition catalogue."""
+    return ContactPolicy()
+
+
+def pack_for(customer: Customer) -> RulePack:
+    return default_policy().pack_for(customer)
+
+
+def decide(
+    customer: Customer,
+    account: Account,
+    channel: Channel,
+    at: datetime,
+    history: Sequence[Event],
+    *,
+    address: str | None = None,
+    pack: RulePack | None = None,
+    catalogue: DispositionCatalogue | None = None,
+) -> Decision:
+    """``ContactPolicy.decide`` on the default policy; see there."""
+    return default_policy().decide(
+        customer, account, channel, at, history, address=address, pack=pack, catalogue=catalogue
+    )
