@@ -840,10 +840,36 @@ def test_reason_text_picks_the_language() -> None:
 def test_wording_helpers() -> None:
     from workstation.compliance import texts
 
-    assert [texts.ordinal_en(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th",
-    ]  # fmt: skip
+    numbers = (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)
+    expected = ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th"]
+    expected += ["21st", "22nd", "23rd", "101st", "111th"]
+    assert [texts.ordinal_en(n) for n in numbers] == expected
     today = date(2026, 12, 30)
     assert texts.day_text(date(2026, 12, 29), today) == ("yesterday", "昨天")
     assert texts.day_text(date(2027, 1, 12), today) == ("Tue 12 Jan 2027", "2027年1月12日（周二）")
     assert texts.mask_email("not-an-email") == "…mail"
+
+
+def test_complaint_about_visits_at_home_blocks_that_address() -> None:
+    customer = make_customer(
+        "CN",
+        addresses=[Address("h1", "88 Nanjing Rd", "Shanghai"), Address("w1", "1 Bund", "Shanghai")],
+    )
+    at = local(SHANGHAI, 2026, 5, 6, 10, 0)
+    complaint = event(EventType.COMPLAINT, at - timedelta(hours=1), blocked_address="h1")
+    home = run(customer, at, [complaint], channel=Channel.VISIT, address="h1")
+    assert codes(home) == {"address_blocked_by_complaint"}
+    assert "88 Nanjing Rd, Shanghai" in home.reasons[0].text_en
+    assert run(customer, at, [complaint], channel=Channel.VISIT).address == "w1"
+
+
+def test_a_cap_that_clears_inside_calling_hours_clears_at_that_moment() -> None:
+    # a pack whose hours start at midnight: the cap's midnight expiry needs no shift
+    pack = pack_for(make_customer("CN"))
+    all_day = replace(pack, hours={Channel.PHONE: (0, 22 * 60)})
+    customer = cn_customer()
+    at = local(SHANGHAI, 2026, 5, 6, 16, 0)
+    history = [call(local(SHANGHAI, 2026, 5, 6, 9, m), "RPC_NC") for m in range(3)]
+    decision = run(customer, at, history, pack=all_day)
+    assert decision.next_allowed_at == local(SHANGHAI, 2026, 5, 7, 0, 0)
+    assert "tomorrow 00:00" in decision.reasons[0].text_en

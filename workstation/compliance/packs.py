@@ -231,10 +231,7 @@ class _Reader:
 def _hours(reader: _Reader) -> dict[Channel, tuple[int, int]]:
     result: dict[Channel, tuple[int, int]] = {}
     for key, value in reader.table.items():
-        try:
-            channel = Channel(key)
-        except ValueError:
-            raise reader.error(key, "is not a channel") from None
+        channel = Channel(key)  # the reader already rejected unknown keys
         if not isinstance(value, list) or len(value) != 2:
             raise reader.error(key, 'must be ["HH:MM", "HH:MM"]')
         bounds: list[int] = []
