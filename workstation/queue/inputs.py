@@ -9,7 +9,7 @@ the account's events (the generator's and the client's payload conventions).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -107,10 +107,16 @@ def pending_promise(events: Iterable[Event]) -> tuple[date, int, str] | None:
     return due, money.minor, money.currency
 
 
-def pending_callback(events: Iterable[Event]) -> datetime | None:
+# A callback missed by more than this is history, not work due now: the next attempt is
+# ranked like any other rather than sitting above today's callbacks for ever.
+CALLBACK_STALE_AFTER = timedelta(days=3)
+
+
+def pending_callback(events: Iterable[Event], as_of: datetime | None = None) -> datetime | None:
     """The callback asked for in the latest contact attempt, if that attempt asked for one.
 
-    Any later attempt supersedes it: the callback was made (or another outcome replaced it).
+    Any later attempt supersedes it: the callback was made (or another outcome replaced
+    it). With ``as_of``, a callback more than three days overdue is dropped as stale.
     """
     latest: Event | None = None
     for event in events:
@@ -120,7 +126,10 @@ def pending_callback(events: Iterable[Event]) -> datetime | None:
             latest = event
     if latest is None:
         return None
-    return _instant(latest.payload.get("callback_at"))
+    callback_at = _instant(latest.payload.get("callback_at"))
+    if callback_at is not None and as_of is not None and callback_at < as_of - CALLBACK_STALE_AFTER:
+        return None
+    return callback_at
 
 
 def from_account(
@@ -150,5 +159,5 @@ def from_account(
         reason_codes=account.reason_codes,
         promise_due_on=promise[0] if promise else None,
         promise_amount_minor=promise[1] if promise else None,
-        callback_at=pending_callback(history),
+        callback_at=pending_callback(history, as_of),
     )

@@ -22,11 +22,12 @@ row shape; ``workstation.queue.inputs`` adapts store rows and domain objects to 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Union
+from operator import itemgetter
+from typing import Any, Union, overload
 
 from workstation.domain.enums import AccountStatus, Bucket, RiskTier
 from workstation.domain.money import MINOR_DIGITS
@@ -213,37 +214,94 @@ def sort_key(
     return (_BAND[category], clock, -priority, account_id)
 
 
-def _lookup(contactability: Contactability) -> Callable[[QueueInput], Contact]:
-    if contactability is None:
-        return lambda item: ALLOWED
-    if callable(contactability):
-        supplier = contactability
+class RankedQueue(Sequence[RankedRow]):
+    """The ranked queue: a sequence of ``RankedRow`` in queue order, built row by row on access.
 
-        def from_callable(item: QueueInput) -> Contact:
-            return _as_contact(supplier(item))
+    Ranking orders 100,000 accounts on cheap tuples; a row object (with its lazily worded
+    reasons) is made only when asked for, which is what a table model showing thirty
+    visible rows needs. Rows are cached, so asking twice gives the same object.
+    """
 
-        return from_callable
-    mapping = contactability
+    __slots__ = ("_cache", "_context", "_entries", "_ranks")
 
-    def from_mapping(item: QueueInput) -> Contact:
-        # An account without a verdict is treated as contactable: the engine is asked
-        # again, authoritatively, before the agent dials.
-        value = mapping.get(item.account_id)
-        if value is None:
-            return ALLOWED
-        if isinstance(value, Contact):
-            return value
-        return _as_contact(value)
+    def __init__(self, entries: list[tuple[Any, ...]], ranks: list[int], context: _Context) -> None:
+        self._entries = entries
+        self._ranks = ranks
+        self._context = context
+        self._cache: dict[int, RankedRow] = {}
 
-    return from_mapping
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> RankedRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RankedRow]: ...
+    def __getitem__(self, index: int | slice) -> RankedRow | list[RankedRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._entries)))]
+        if index < 0:
+            index += len(self._entries)
+        row = self._cache.get(index)
+        if row is None:
+            row = self._build(index)
+            self._cache[index] = row
+        return row
+
+    def __iter__(self) -> Iterator[RankedRow]:
+        for index in range(len(self._entries)):
+            yield self[index]
+
+    def _build(self, index: int) -> RankedRow:
+        (_, _, _, account_id, item, priority, tier, treatment, category, contact, probability,
+         bucket, promise_due, callback_due) = self._entries[index]  # fmt: skip
+        return RankedRow(
+            account_id,
+            priority,
+            self._ranks[index],
+            tier,
+            treatment,
+            category,
+            contact.allowed,
+            contact.next_allowed_at,
+            probability,
+            bucket,
+            promise_due,
+            callback_due,
+            item,
+            contact,
+            self._context,
+        )
+
+    def account_ids(self) -> list[str]:
+        """Every account id in queue order, without building rows."""
+        return [entry[3] for entry in self._entries]
+
+    def categories(self) -> list[Category]:
+        return [entry[8] for entry in self._entries]
+
+    def tab(self, tab: Tab) -> RankedQueue:
+        """The rows on one tab, in queue order; ``rank`` stays the row's place in "All"."""
+        if tab is Tab.ALL:
+            return self
+        keep = [i for i, entry in enumerate(self._entries) if _entry_in_tab(entry, tab)]
+        return RankedQueue(
+            [self._entries[i] for i in keep], [self._ranks[i] for i in keep], self._context
+        )
 
 
-def _local_today(timezone: str, now: datetime, cache: dict[str, date]) -> date:
-    today = cache.get(timezone)
-    if today is None:
-        today = now.astimezone(wording.zone(timezone)).date()
-        cache[timezone] = today
-    return today
+def _entry_in_tab(entry: tuple[Any, ...], tab: Tab) -> bool:
+    if tab is Tab.DUE_NOW:
+        return entry[8] in _DUE_NOW_BANDS
+    if tab is Tab.CALLBACKS:
+        return entry[4].callback_at is not None
+    if tab is Tab.PROMISES_DUE:
+        return bool(entry[12])
+    return True
+
+
+_DUE_NOW_BANDS = frozenset({Category.CALLBACK, Category.PROMISE_DUE, Category.DUE_NOW})
+_SORT_KEY = itemgetter(0, 1, 2, 3)
 
 
 def rank(
@@ -253,39 +311,57 @@ def rank(
     *,
     scorecard: Scorecard | None = None,
     policy: TreatmentPolicy | None = None,
-) -> list[RankedRow]:
+) -> RankedQueue:
     """Rank accounts for the queue at ``now`` (aware; UTC recommended).
 
     ``contactability`` maps account id → verdict (a ``Contact``, a compliance ``Decision``,
     or ``(allowed, next_allowed_at, text)``), or is a callable taking the ``QueueInput``;
-    ``None`` means everything is contactable. Closed accounts are not asked about.
+    ``None`` means everything is contactable. Closed accounts are not asked about. An
+    account missing from a mapping counts as contactable: the engine is asked again,
+    authoritatively, before the agent dials.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     scorecard = scorecard or default_scorecard()
     policy = policy or default_policy()
     context = _Context(scorecard, policy, now)
-    verdict = _lookup(contactability)
+    mapping: Mapping[str, ContactValue] | None = None
+    supplier: Callable[[QueueInput], ContactValue] | None = None
+    if isinstance(contactability, Mapping):
+        mapping = contactability
+    elif contactability is not None:
+        supplier = contactability
     now_ts = now.timestamp()
     share = policy.priority.balance_share
     probability_of = scorecard.probability
-    urgency_of = policy.urgency
-    bucket_of = policy.bucket
-    tier_of = policy.tier
-    treatment_of = policy.treatment
+    steps = policy.steps_by_dpd()
+    last_step = len(steps) - 1
+    overrides = policy.overrides
     today_by_zone: dict[str, date] = {}
     divisor_by_currency: dict[str, float] = {}
+    closed = _CLOSED
+    allowed_default = ALLOWED
+    blocked_band, callback_band, promise_band, waiting_band, due_band, closed_band = (
+        _BAND[Category.BLOCKED],
+        _BAND[Category.CALLBACK],
+        _BAND[Category.PROMISE_DUE],
+        _BAND[Category.WAITING],
+        _BAND[Category.DUE_NOW],
+        _BAND[Category.CLOSED],
+    )
 
-    staged: list[tuple[tuple[int, float, float, str], tuple[Any, ...]]] = []
-    append = staged.append
+    entries: list[tuple[Any, ...]] = []
+    append = entries.append
     for item in inputs:
-        divisor = divisor_by_currency.get(item.currency)
+        currency = item.currency
+        divisor = divisor_by_currency.get(currency)
         if divisor is None:
-            divisor = float(10 ** MINOR_DIGITS.get(item.currency, 2))
-            divisor_by_currency[item.currency] = divisor
+            divisor = float(10 ** MINOR_DIGITS.get(currency, 2))
+            divisor_by_currency[currency] = divisor
         # propensity: full features, else the stored score, else what the row shows
-        if item.features is not None:
-            probability = probability_of(item.features)
+        features = item.features
+        if features is not None:
+            probability = probability_of(features)
         elif item.score is not None:
             probability = item.score
         else:
@@ -297,97 +373,75 @@ def rank(
                     item.flags,
                 )
             )
-        bucket = bucket_of(item.days_past_due)
-        tier = tier_of(probability, bucket)
-        treatment = treatment_of(tier, bucket, item.flags)
-        past_due = item.past_due_minor
-        rest = item.balance_minor - past_due
-        recoverable = (past_due + share * rest if rest > 0 else past_due) / divisor
+        dpd = item.days_past_due
+        bucket, urgency, bands = steps[0 if dpd < 0 else dpd if dpd < last_step else last_step]
+        # the first band reached gives tier and treatment; the last band's minimum is 0
+        for minimum, tier, treatment in bands:  # noqa: B007 - used after the break
+            if probability >= minimum:
+                break
+        if item.flags:
+            for flag, special in overrides:
+                if flag in item.flags:
+                    treatment = special
+                    break
 
-        callback_due = item.callback_at is not None and item.callback_at.timestamp() <= now_ts
-        promise_due = item.promise_due_on is not None and item.promise_due_on <= _local_today(
-            item.timezone, now, today_by_zone
-        )
-        if item.status in _CLOSED:
-            contact = ALLOWED
+        callback_at = item.callback_at
+        callback_due = callback_at is not None and callback_at.timestamp() <= now_ts
+        promise_on = item.promise_due_on
+        promise_due = False
+        if promise_on is not None:
+            today = today_by_zone.get(item.timezone)
+            if today is None:
+                today = now.astimezone(wording.zone(item.timezone)).date()
+                today_by_zone[item.timezone] = today
+            promise_due = promise_on <= today
+
+        clock = 0.0
+        if item.status in closed:
+            contact = allowed_default
             category = Category.CLOSED
+            band = closed_band
             priority = 0.0
         else:
-            priority = recoverable * probability * urgency_of(item.days_past_due)
+            past_due = item.past_due_minor
+            rest = item.balance_minor - past_due
+            priority = (past_due + share * rest if rest > 0 else past_due) / divisor
+            priority *= probability * urgency
             if priority < 0:
                 priority = 0.0
-            contact = verdict(item)
-            if not contact.allowed:
-                category = Category.BLOCKED
-            elif callback_due:
-                category = Category.CALLBACK
-            elif promise_due:
-                category = Category.PROMISE_DUE
-            elif item.callback_at is not None or item.promise_due_on is not None:
-                category = Category.WAITING
+            if mapping is not None:
+                found = mapping.get(item.account_id)
+                contact = (
+                    allowed_default
+                    if found is None
+                    else found
+                    if isinstance(found, Contact)
+                    else _as_contact(found)
+                )
+            elif supplier is not None:
+                contact = _as_contact(supplier(item))
             else:
-                category = Category.DUE_NOW
-        key = sort_key(
-            category, priority, item.callback_at, contact.next_allowed_at, item.account_id
-        )
+                contact = allowed_default
+            if not contact.allowed:
+                category, band = Category.BLOCKED, blocked_band
+                next_at = contact.next_allowed_at
+                clock = next_at.timestamp() if next_at is not None else _FAR_FUTURE
+            elif callback_due:
+                category, band = Category.CALLBACK, callback_band
+                clock = callback_at.timestamp()  # type: ignore[union-attr]
+            elif promise_due:
+                category, band = Category.PROMISE_DUE, promise_band
+            elif callback_at is not None or promise_on is not None:
+                category, band = Category.WAITING, waiting_band
+            else:
+                category, band = Category.DUE_NOW, due_band
         append(
-            (
-                key,
-                (
-                    item,
-                    priority,
-                    tier,
-                    treatment,
-                    category,
-                    contact,
-                    probability,
-                    bucket,
-                    promise_due,
-                    callback_due,
-                ),
-            )
-        )
+            (band, clock, -priority, item.account_id, item, priority, tier, treatment,
+             category, contact, probability, bucket, promise_due, callback_due)
+        )  # fmt: skip
 
-    staged.sort(key=_first)
-    rows: list[RankedRow] = []
-    add = rows.append
-    for position, (_, values) in enumerate(staged, start=1):
-        (
-            item,
-            priority,
-            tier,
-            treatment,
-            category,
-            contact,
-            probability,
-            bucket,
-            promise_due,
-            callback_due,
-        ) = values
-        add(
-            RankedRow(
-                item.account_id,
-                priority,
-                position,
-                tier,
-                treatment,
-                category,
-                contact.allowed,
-                contact.next_allowed_at,
-                probability,
-                bucket,
-                promise_due,
-                callback_due,
-                item,
-                contact,
-                context,
-            )
-        )
-    return rows
-
-
-def _first(entry: tuple[tuple[int, float, float, str], Any]) -> tuple[int, float, float, str]:
-    return entry[0]
+    entries.sort(key=_SORT_KEY)
+    return RankedQueue(entries, list(range(1, len(entries) + 1)), context)
 
 
 def in_tab(row: RankedRow, tab: Tab) -> bool:
@@ -412,6 +466,7 @@ __all__ = [
     "Contact",
     "Contactability",
     "QueueInput",
+    "RankedQueue",
     "RankedRow",
     "Tab",
     "contact_from_decision",

@@ -91,6 +91,30 @@ class TreatmentPolicy:
             value *= 1.0 + self.priority.roll_boost
         return value
 
+    def steps_by_dpd(
+        self,
+    ) -> list[tuple[Bucket, float, tuple[tuple[float, RiskTier, Treatment], ...]]]:
+        """Per days past due (the last entry stands for every later day): the bucket, the
+        urgency, and the score bands as (min probability, tier after the bucket's cap,
+        treatment). Ranking reads one entry per row instead of re-deriving all three."""
+        steps = []
+        for dpd in range(_DPD_TABLE + 1):
+            bucket = self._bucket_by_dpd[dpd]
+            bands = tuple(
+                (minimum, tier, self.matrix[(tier, bucket)])
+                for minimum, tier in (
+                    (minimum, self._cap(tier, bucket)) for tier, minimum in self.bands
+                )
+            )
+            steps.append((bucket, self._urgency_by_dpd[dpd], bands))
+        return steps
+
+    def _cap(self, tier: RiskTier, bucket: Bucket) -> RiskTier:
+        best = self.best_for_bucket.get(bucket)
+        if best is not None and self._tier_rank[tier] < self._tier_rank[best]:
+            return best
+        return tier
+
     def bucket(self, days_past_due: int) -> Bucket:
         if days_past_due < 0:
             return Bucket.CURRENT
@@ -110,10 +134,7 @@ class TreatmentPolicy:
             if probability >= minimum:
                 tier = candidate
                 break
-        best = self.best_for_bucket.get(bucket)
-        if best is not None and self._tier_rank[tier] < self._tier_rank[best]:
-            return best
-        return tier
+        return self._cap(tier, bucket)
 
     def treatment(self, tier: RiskTier, bucket: Bucket, flags: Iterable[str] = ()) -> Treatment:
         if flags:

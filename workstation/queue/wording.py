@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from workstation.domain.enums import Bucket
 from workstation.domain.money import MINOR_DIGITS, Money, MoneyError
 from workstation.queue.features import row_features
-from workstation.queue.scorecard import Reason, Scorecard
+from workstation.queue.scorecard import Reason, Scorecard, sigmoid
 from workstation.queue.treatments import TreatmentPolicy
 
 if TYPE_CHECKING:
@@ -176,7 +176,10 @@ def _value(row: RankedRow, scorecard: Scorecard, policy: TreatmentPolicy) -> Rea
     else:
         parts_en.append("not past due")
         parts_zh.append("未逾期")
-    why = score_reasons(source, scorecard, top=2)
+    # Name what pulls the score the way it leans (above or below the average account), so
+    # "score 0.12: long overdue" never reads "score 0.12: usually answers".
+    leaning = 1 if row.probability >= sigmoid(scorecard.intercept) else -1
+    why = [r for r in score_reasons(source, scorecard, top=4) if r.direction == leaning][:2]
     score_en = f"score {row.probability:.2f}"
     score_zh = f"评分 {row.probability:.2f}"
     if why:
