@@ -1,0 +1,12 @@
+"""The one error type document rendering raises.
+
+A ``DocumentError`` says, in words a collector can act on, why a document cannot be produced
+(an empty schedule, amounts in two currencies, a jurisdiction without statements …). Nothing
+half-rendered is ever returned.
+"""
+
+from __future__ import annotations
+
+
+class DocumentError(ValueError):
+    """Input an agreement or a letter cannot be rendered from."""
