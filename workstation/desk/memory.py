@@ -33,6 +33,7 @@ from workstation.domain import (
     mask_national_id,
     new_id,
 )
+from workstation.queue.inputs import pending_callback, pending_promise
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,23 +110,21 @@ class MemoryStore:
         return not self.accounts
 
     def queue_rows(self) -> list[MemoryQueueRow]:
+        now = datetime.now(UTC)
         with self._lock:
             rows = []
             for account in self.accounts.values():
                 if account.status.is_closed:
                     continue
                 customer = self.customers[account.customer_id]
-                promise_due = promise_amount = callback = last = None
-                for event in self.events.get(account.id, ()):
-                    if event.type is EventType.CONTACT_ATTEMPT:
-                        last = last or event.occurred_at
-                        if callback is None and event.payload.get("callback_at"):
-                            callback = datetime.fromisoformat(event.payload["callback_at"])
-                        if promise_due is None and event.payload.get("promise_date"):
-                            promise_due = date.fromisoformat(event.payload["promise_date"])
-                            promise_amount = Money.of(
-                                event.payload["promise_amount"], account.currency
-                            ).minor
+                history = self.events.get(account.id, ())
+                promise = pending_promise(history)
+                callback = pending_callback(history, now)
+                last = next(
+                    (e.occurred_at for e in history if e.type is EventType.CONTACT_ATTEMPT), None
+                )
+                promise_due = promise[0] if promise else None
+                promise_amount = promise[1] if promise else None
                 rows.append(
                     MemoryQueueRow(
                         account_id=account.id,

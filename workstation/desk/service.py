@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from workstation import compliance
 from workstation.desk import engines
 from workstation.desk.callguide import call_guide
 from workstation.desk.plans import PlanComparison, PlanOption, PlanRequest, compare
@@ -113,44 +114,43 @@ class DeskService:
         """The work queue, ranked: store rows joined with the ranker's verdicts, best first."""
         now = now or self.clock()
         rows = self.store.queue_rows()
-        ranking = engines.rank(rows, now)
+        by_id = {row.account_id: row for row in rows}
+        ranked_rows = engines.rank(rows, now)
         items: list[QueueItem] = []
-        for row in rows:
-            ranked = ranking.get(row.account_id)
-            if ranked is None:
-                continue
-            flags = _attr(row, "flags", default=())
+        for ranked in ranked_rows:
+            row = by_id[ranked.account_id]
+            source = ranked.source
             items.append(
                 QueueItem(
-                    account_id=row.account_id,
+                    account_id=ranked.account_id,
                     customer_id=row.customer_id,
                     customer_name=row.customer_name,
                     name_alt=_attr(row, "name_alt", default=""),
-                    balance_minor=int(row.balance_minor),
-                    past_due_minor=int(row.past_due_minor),
-                    currency=row.currency,
-                    days_past_due=int(row.days_past_due),
-                    bucket=str(_attr(row, "bucket", default="")),
-                    status=str(_attr(row, "status", default="open")),
-                    risk_tier=ranked.tier,
-                    score=None if _attr(row, "score") is None else float(row.score),
-                    timezone=row.timezone,
+                    balance_minor=source.balance_minor,
+                    past_due_minor=source.past_due_minor,
+                    currency=source.currency,
+                    days_past_due=source.days_past_due,
+                    bucket=ranked.bucket.value,
+                    status=source.status,
+                    risk_tier=ranked.tier.value,
+                    score=ranked.probability,
+                    timezone=source.timezone,
                     jurisdiction=str(_attr(row, "jurisdiction", default="")),
-                    language=str(_attr(row, "language", default="en")),
-                    flags=frozenset(str(f) for f in flags),
+                    language=source.language,
+                    flags=source.flags,
                     priority=ranked.priority,
                     rank=ranked.rank,
-                    treatment=ranked.treatment,
-                    reasons=ranked.reasons,
+                    treatment=Text(ranked.treatment.label_en, ranked.treatment.label_zh),
                     contactable_now=ranked.contactable_now,
                     next_contact_allowed_at=ranked.next_contact_allowed_at,
-                    category=ranked.category,
-                    promise_due_on=_attr(row, "promise_due_on", "open_promise_due_on"),
-                    promise_amount_minor=_attr(
-                        row, "promise_amount_minor", "open_promise_amount_minor"
-                    ),
-                    callback_due_at=_attr(row, "callback_due_at"),
+                    category=ranked.category.value,
+                    promise_due_on=source.promise_due_on,
+                    promise_amount_minor=source.promise_amount_minor,
+                    callback_due_at=source.callback_at,
                     last_attempt_at=_attr(row, "last_attempt_at"),
+                    promise_due=ranked.promise_due,
+                    callback_due=ranked.callback_due,
+                    ranked=ranked,
                 )
             )
         items.sort(key=lambda item: item.rank)
@@ -181,9 +181,7 @@ class DeskService:
         customer: Customer = detail.customer
         account: Account = detail.account
         item = self._items.get(account_id)
-        score_reasons = tuple(Text(code, code) for code in account.reason_codes)
-        if item is not None:
-            score_reasons = item.reasons + score_reasons
+        score_reasons = item.reasons if item is not None else ()
         return AccountView(
             customer=customer,
             account=account,
@@ -210,7 +208,11 @@ class DeskService:
     def validate_outcome(
         self, form: OutcomeInput, view: AccountView, now: datetime
     ) -> dict[str, Any]:
-        """Check the form against what the disposition requires; return the parsed extras."""
+        """Check the form against what the disposition requires; return the parsed extras.
+
+        Raises ``ValidationError`` with every problem at once (field → message), so the form
+        can mark them all in place.
+        """
         errors: dict[str, Text] = {}
         disposition = self.catalogue.get(form.disposition)
         if disposition is None:
@@ -227,7 +229,6 @@ class DeskService:
                 )
             elif amount is not None:
                 extra["promise_amount"] = amount.wire()
-                extra["currency"] = currency
         if "promise_date" in needs:
             local_today = now.astimezone(ZoneInfo(view.customer.timezone)).date()
             try:
@@ -258,7 +259,7 @@ class DeskService:
                 if when <= now:
                     errors["callback_at"] = Text("In the past", "时间已过")
                 else:
-                    extra["callback_at"] = when.astimezone(ZoneInfo("UTC")).isoformat()
+                    extra["callback_at"] = when.astimezone(UTC).isoformat()
         for name in ("dispute_reason", "complaint_category", "hardship_details"):
             if name in needs:
                 value = str(getattr(form, name)).strip()
@@ -277,32 +278,41 @@ class DeskService:
                 "Agree plans in the plan calculator (Ctrl+P)",
                 "请在还款计划计算器中制定计划（Ctrl+P）",
             )
-        verdict = self.verdict_for(view, form.channel, form.address_used, now)
-        if (
-            disposition.counts_as_attempt
-            and not verdict.allowed
-            and not form.override_reason.strip()
-        ):
-            errors["override_reason"] = Text(
-                "Contact is blocked now — give an override reason to log it",
-                "当前禁止联系——如需记录，请填写越权原因",
+        if disposition.counts_as_attempt:
+            decision = engines.decision(
+                view.customer,
+                view.account,
+                form.channel,
+                now,
+                view.events,
+                address=form.address_used or None,
             )
+            try:
+                extra.update(engines.override_payload(decision, form.override_reason))
+            except compliance.OverrideRequiredError:
+                blocked = "; ".join(r.text_en for r in decision.blocking)
+                blocked_zh = "；".join(r.text_zh for r in decision.blocking)
+                errors["override_reason"] = Text(
+                    f"Contact is not allowed now ({blocked}) — give an override reason to log it",
+                    f"当前不允许联系（{blocked_zh}）——如需记录，请填写越权原因",
+                )
         if errors:
             raise ValidationError(errors)
-        if form.override_reason.strip() and not verdict.allowed:
-            extra["override"] = {
-                "reason": form.override_reason.strip(),
-                "blocked_by": list(verdict.codes),
-            }
         return extra
 
     def log_outcome(self, form: OutcomeInput, now: datetime | None = None) -> Changes:
-        """Validate and record one contact attempt (one event, one outbox row)."""
+        """Validate and record one contact attempt (one event and its outbox row).
+
+        A promise to pay also records the promise itself (a ``promise`` event, linked both
+        ways), because a promise has its own lifecycle that payments decide.
+        """
         now = now or self.clock()
         view = self.account(form.account_id, now)
         extra = self.validate_outcome(form, view, now)
-        override = extra.pop("override", None)
-        event = contact_attempt(
+        promise_amount = extra.pop("promise_amount", None)
+        promise_date = extra.pop("promise_date", None)
+        override = extra.pop("override_reason", None)
+        attempt = contact_attempt(
             account=view.account,
             channel=form.channel,
             disposition=form.disposition,
@@ -311,13 +321,34 @@ class DeskService:
             address_used=form.address_used or None,
             duration_s=form.duration_s,
             notes=form.notes.strip(),
-            override_reason=override["reason"] if override else None,
-            extra={
-                **extra,
-                **({"override_blocked_by": override["blocked_by"]} if override else {}),
-            },
+            override_reason=override,
+            extra=extra,
         )
-        return self._record(event)
+        attempt.device_id = self.device_id
+        events = [attempt]
+        if promise_amount is not None and promise_date is not None:
+            promise = self._event(
+                view,
+                EventType.PROMISE,
+                {
+                    "amount": promise_amount,
+                    "currency": view.account.currency,
+                    "due_date": promise_date,
+                    "status": "open",
+                    "attempt_id": attempt.id,
+                },
+                now + timedelta(microseconds=1),
+            )
+            attempt.payload["promise_id"] = promise.id
+            events.append(promise)
+        for event in events:
+            self.store.record_event(event, device_id=self.device_id)
+        return Changes(
+            accounts=frozenset({view.account.id}),
+            queue=True,
+            outbox=True,
+            event_ids=tuple(e.id for e in events),
+        )
 
     # -- special captures ----------------------------------------------------------------
 
@@ -350,10 +381,11 @@ class DeskService:
         category: str,
         details: str,
         *,
-        channel: Channel | None = None,
-        address: str = "",
+        blocked_address: str = "",
         now: datetime | None = None,
     ) -> Changes:
+        """Record a complaint; its SLA clock starts and the rule pack's complaint hold (and
+        the blocked number, if one is named) apply from the event."""
         now = now or self.clock()
         errors: dict[str, Text] = {}
         if category not in COMPLAINT_CATEGORIES:
@@ -369,11 +401,10 @@ class DeskService:
             "category": category,
             "details": details.strip(),
             "status": "open",
-            "sla_due_on": sla_due.isoformat(),
-            "holds": list(engines.holds_for("complaint", view.customer.jurisdiction)),
+            "sla_due": sla_due.isoformat(),
         }
-        if channel is not None:
-            payload["blocks"] = {"channel": channel.value, "address": address}
+        if blocked_address:
+            payload["blocked_address"] = blocked_address
         return self._record(self._event(view, EventType.COMPLAINT, payload, now))
 
     def record_dispute(
@@ -383,12 +414,7 @@ class DeskService:
         if reason not in DISPUTE_REASONS:
             raise ValidationError({"reason": Text("Choose a reason", "请选择争议原因")})
         view = self.account(account_id, now)
-        payload = {
-            "reason": reason,
-            "details": details.strip(),
-            "status": "pending_validation",
-            "holds": list(engines.holds_for("dispute", view.customer.jurisdiction)),
-        }
+        payload = {"reason": reason, "details": details.strip(), "status": "pending_validation"}
         return self._record(self._event(view, EventType.DISPUTE, payload, now))
 
     def record_hardship(
@@ -407,9 +433,9 @@ class DeskService:
             errors["details"] = _REQUIRED
         payload: dict[str, Any] = {
             "flag": "hardship",
-            "set": True,
+            "value": True,
+            "since": now.date().isoformat(),
             "details": details.strip(),
-            "holds": list(engines.holds_for("hardship", view.customer.jurisdiction)),
         }
         for name, text in (
             ("monthly_income", monthly_income),
@@ -488,7 +514,12 @@ class DeskService:
         """Record a plan agreement (the documents issue renders its PDF from this event)."""
         now = now or self.clock()
         view = self.account(account_id, now)
+        first = option.schedule[0]
         payload: dict[str, Any] = {
+            "instalments": len(option.schedule),
+            "instalment_amount": first.amount.wire(),
+            "first_due": first.due.isoformat(),
+            "method": "flat",
             "kind": option.kind,
             "terms": dict(option.terms),
             "currency": option.total.currency,

@@ -38,12 +38,15 @@ class Verdict:
 
 
 class QueueCategory:
-    """Why a row is in the queue now; the tabs filter on these."""
+    """Why a row is in the queue now (``workstation.queue.Category`` values)."""
 
     CALLBACK = "callback"
-    PROMISE = "promise"
-    DUE = "due"
-    LATER = "later"
+    PROMISE_DUE = "promise_due"
+    DUE_NOW = "due_now"
+    WAITING = "waiting"
+    BLOCKED = "blocked"
+    CLOSED = "closed"
+    DUE_BANDS = frozenset({CALLBACK, PROMISE_DUE, DUE_NOW})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,6 @@ class QueueItem:
     priority: float
     rank: int
     treatment: Text
-    reasons: tuple[Text, ...]
     contactable_now: bool
     next_contact_allowed_at: datetime | None
     category: str
@@ -77,6 +79,22 @@ class QueueItem:
     promise_amount_minor: int | None = None
     callback_due_at: datetime | None = None
     last_attempt_at: datetime | None = None
+    promise_due: bool = False
+    callback_due: bool = False
+    ranked: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def reasons(self) -> tuple[Text, ...]:
+        """Why the row sits where it does, worded on demand by the ranker (en and zh)."""
+        if self.ranked is None:
+            return ()
+        return tuple(Text(r.text_en, r.text_zh) for r in self.ranked.reasons)
+
+    @property
+    def score_reasons(self) -> tuple[Text, ...]:
+        if self.ranked is None:
+            return ()
+        return tuple(Text(r.text_en, r.text_zh) for r in self.ranked.score_reasons)
 
 
 @dataclass(frozen=True, slots=True)

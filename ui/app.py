@@ -1,0 +1,43 @@
+"""Application bootstrap: QApplication, fonts, icons, theme, translations, context, window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from ui import i18n, theme
+from ui import settings as settings_mod
+from ui.context import AppContext, build_context
+from workstation import paths
+from workstation.domain import Role
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[logging.FileHandler(paths.log_dir() / "workstation.log", encoding="utf-8")],
+    )
+
+
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setApplicationName("Collector Workstation")
+        app.setOrganizationName("CollectorWorkstation")
+    return app  # type: ignore[return-value]
+
+
+def prepare(app: QApplication, language: str, theme_name: str) -> None:
+    """Resources, theme and language — before any widget is created."""
+    theme.register_resources()
+    i18n.install(app, language)
+    theme.apply(app, theme_name)
+
+
+def make_context(*, role: Role = Role.AGENT, store=None, user: str = "") -> AppContext:
+    settings = settings_mod.load()
+    return build_context(settings=settings, store=store, role=role, user=user)

@@ -1,0 +1,150 @@
+"""The application context handed to every window and view (no module-level globals).
+
+It owns the settings, the local store, the desk service, the op runner and the sync
+bridge. ``open_store`` and ``SyncBridge`` are the two seams to colleagues' code: the
+SQLite store and the sync engine; each falls back visibly while those are absent.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ui import settings as settings_mod
+from ui.ops import OpRunner, OpState
+from ui.settings import Settings
+from workstation.desk import DeskService
+from workstation.domain import Role
+
+log = logging.getLogger(__name__)
+
+
+def open_store() -> tuple[Any, str]:
+    """The local replica: the SQLite store when installed, else an in-memory one.
+
+    Returns the store and a short description of where data lives and whether it is
+    encrypted (shown in Settings).
+    """
+    try:
+        store_mod = importlib.import_module("workstation.store")
+        store_cls = store_mod.Store
+    except (ImportError, AttributeError):
+        from workstation.desk.memory import MemoryStore
+
+        return MemoryStore(), "memory"
+    store = store_cls.open()
+    return store, "sqlite"
+
+
+@dataclass
+class SyncStatus:
+    available: bool
+    online: bool
+    pending: int
+    last_sync: datetime | None
+    needs_attention: int
+
+
+class SyncUnavailableError(RuntimeError):
+    pass
+
+
+class SyncBridge:
+    """What the window knows about sync; calls ``workstation.sync`` when it exists."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._engine: Any = None
+
+    @property
+    def available(self) -> bool:
+        try:
+            mod = importlib.import_module("workstation.sync")
+        except ImportError:
+            return False
+        return hasattr(mod, "SyncEngine") and self._engine is not None
+
+    def attach(self, engine: Any) -> None:
+        """Sign-in hands the authenticated engine here (one place to wire sync/auth)."""
+        self._engine = engine
+
+    def _pending(self) -> int:
+        for name in ("pending_outbox_count", "outbox_pending_count"):
+            method = getattr(self.store, name, None)
+            if callable(method):
+                return int(method())
+        outbox = getattr(self.store, "outbox", None)
+        return len(outbox) if isinstance(outbox, list) else 0
+
+    def needs_attention(self) -> list[dict[str, str]]:
+        source = getattr(self.store, "needs_attention", None)
+        raw = source() if callable(source) else (source or [])
+        items = []
+        for entry in raw:
+            get = entry.get if isinstance(entry, dict) else lambda k, e=entry: getattr(e, k, "")
+            items.append(
+                {
+                    "what": str(get("what") or get("type") or ""),
+                    "why": str(get("why") or get("reason") or ""),
+                    "action": str(get("action") or ""),
+                }
+            )
+        return items
+
+    def status(self) -> SyncStatus:
+        """Read on the db worker: counts from the store, online state from the engine."""
+        engine = self._engine
+        return SyncStatus(
+            available=self.available,
+            online=bool(getattr(engine, "online", False)),
+            pending=self._pending(),
+            last_sync=getattr(engine, "last_sync_at", None),
+            needs_attention=len(self.needs_attention()),
+        )
+
+    def run(self, state: OpState) -> Any:
+        """One sync round (runs on the pool). Raises SyncUnavailableError until wired."""
+        if not self.available:
+            raise SyncUnavailableError("sync engine not available")
+        return self._engine.sync(progress=state.progress, cancelled=lambda: state.cancelled)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    store: Any
+    desk: DeskService
+    runner: OpRunner
+    sync: SyncBridge
+    role: Role = Role.AGENT
+    user: str = "agent1"
+    storage: str = "memory"
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def save_settings(self) -> None:
+        settings_mod.save(self.settings)
+
+
+def build_context(
+    *, settings: Settings | None = None, store: Any = None, role: Role = Role.AGENT, user: str = ""
+) -> AppContext:
+    """Assemble the context (needs a QApplication for the runner)."""
+    settings = settings or settings_mod.load()
+    storage = "provided"
+    if store is None:
+        store, storage = open_store()
+    user = user or settings.last_user or f"demo-{role.value}"
+    desk = DeskService(store, settings.ensure_device_id(), user)
+    return AppContext(
+        settings=settings,
+        store=store,
+        desk=desk,
+        runner=OpRunner(),
+        sync=SyncBridge(store),
+        role=role,
+        user=user,
+        storage=storage,
+    )

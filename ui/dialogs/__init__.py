@@ -1,0 +1,51 @@
+"""Dialog registry: every dialog is created through a named factory and shown with open()/show().
+
+Other issues add their dialogs here (agreement preview, visit outcome, reassign …), and the
+demo's ``--screenshot`` renders everything registered. ``AGREEMENT_PREVIEW_HOOKS`` is where
+the documents issue plugs in the agreement preview after "agree plan".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+DialogFactory = Callable[[Any, QWidget | None, str | None], QDialog]
+DIALOGS: dict[str, DialogFactory] = {}
+# called as hook(ctx, account_id, changes, parent) after a plan agreement is recorded
+AGREEMENT_PREVIEW_HOOKS: list[Callable[..., Any]] = []
+
+
+def register_dialog(name: str) -> Callable[[DialogFactory], DialogFactory]:
+    def add(factory: DialogFactory) -> DialogFactory:
+        DIALOGS[name] = factory
+        return factory
+
+    return add
+
+
+def create(
+    name: str, ctx: Any, parent: QWidget | None = None, account_id: str | None = None
+) -> QDialog:
+    _load_builtin()
+    return DIALOGS[name](ctx, parent, account_id)
+
+
+def open_dialog(
+    name: str, ctx: Any, parent: QWidget | None = None, account_id: str | None = None
+) -> QDialog:
+    """Create and ``open()`` (window-modal, non-blocking) a registered dialog; return it."""
+    dialog = create(name, ctx, parent, account_id)
+    dialog.open()
+    return dialog
+
+
+def _load_builtin() -> None:
+    from ui.dialogs import capture, plan, settings_dialog, signin  # noqa: F401 - registers
+
+
+def names() -> list[str]:
+    _load_builtin()
+    return list(DIALOGS)

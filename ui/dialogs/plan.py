@@ -1,0 +1,243 @@
+"""Plan calculator: instalments, deferral and settlement side by side with the affordability
+check; only affordable options are green. "Agree" records a plan_agreement event and then
+runs the agreement-preview hooks (the documents issue registers the PDF preview there)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.dialogs import AGREEMENT_PREVIEW_HOOKS, register_dialog
+from ui.dialogs.common import describe, error_label, mark
+from ui.i18n import pick, tr
+from ui.models import ScheduleModel
+from workstation.desk import Changes, PlanComparison, PlanOption, ValidationError
+
+
+class OptionColumn(QFrame):
+    agree = Signal(object)  # PlanOption
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("planOption")
+        self.option: PlanOption | None = None
+        self.title = QLabel(self)
+        self.title.setObjectName("planTitle")
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.verdict = QLabel(self)
+        self.verdict.setObjectName("planVerdict")
+        self.model = ScheduleModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 36)
+        self.table.setColumnWidth(1, 96)
+        self.button = QPushButton(tr("Agree this plan"), self)
+        self.button.clicked.connect(lambda: self.option and self.agree.emit(self.option))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.button)
+
+    def show_option(self, option: PlanOption) -> None:
+        self.option = option
+        self.title.setText(pick(option.title))
+        self.table.setAccessibleName(tr("Schedule") + " " + pick(option.title))
+        self.button.setAccessibleName(tr("Agree this plan") + " " + pick(option.title))
+        self.summary.setText(
+            pick(option.summary) + "<br>" + tr("Total") + f" <b>{option.total.format()}</b>"
+        )
+        if option.affordable is None:
+            state, text = "unknown", tr("Enter income to check affordability")
+        elif option.affordable:
+            state, text = "yes", tr("Affordable")
+        else:
+            state, text = (
+                "no",
+                tr("Not affordable: largest payment %1").replace(
+                    "%1", option.largest_payment.format()
+                ),
+            )
+        self.verdict.setText(text)
+        self.setProperty("affordable", state)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.model.set_lines(option.schedule)
+
+
+class PlanDialog(QDialog):
+    agreed = Signal(object)  # Changes
+
+    def __init__(self, ctx, account_id: str | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("planDialog")
+        self.setWindowTitle(tr("Repayment plan calculator"))
+        self.ctx, self.account_id = ctx, account_id
+        self.income = QLineEdit(self)
+        self.expenses = QLineEdit(self)
+        self.instalments = QSpinBox(self)
+        self.instalments.setRange(1, 120)
+        self.instalments.setValue(12)
+        self.deferral_months = QSpinBox(self)
+        self.deferral_months.setRange(1, 24)
+        self.deferral_months.setValue(3)
+        self.deferral_instalments = QSpinBox(self)
+        self.deferral_instalments.setRange(1, 120)
+        self.deferral_instalments.setValue(24)
+        self.settlement_percent = QLineEdit("60", self)
+        self.inputs = {
+            "monthly_income": self.income,
+            "monthly_expenses": self.expenses,
+            "instalments": self.instalments,
+            "deferral_months": self.deferral_months,
+            "deferral_instalments": self.deferral_instalments,
+            "settlement_percent": self.settlement_percent,
+        }
+        grid = QGridLayout()
+        labels = (
+            ("monthly_income", tr("Monthly &income")),
+            ("monthly_expenses", tr("Essential &spending")),
+            ("instalments", tr("&Instalments")),
+            ("deferral_months", tr("&Deferral months")),
+            ("deferral_instalments", tr("Instalments &after deferral")),
+            ("settlement_percent", tr("Settlement &%")),
+        )
+        for position, (name, text) in enumerate(labels):
+            label = QLabel(text, self)
+            widget = self.inputs[name]
+            label.setBuddy(widget)
+            widget.setAccessibleName(text.replace("&", ""))
+            grid.addWidget(label, position // 3, (position % 3) * 2)
+            grid.addWidget(widget, position // 3, (position % 3) * 2 + 1)
+        self.disposable = QLabel(self)
+        self.disposable.setObjectName("muted")
+        self.columns = [OptionColumn(self) for _ in range(3)]
+        row = QHBoxLayout()
+        for column in self.columns:
+            column.agree.connect(self._agree)
+            row.addWidget(column, 1)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(tr("Note for the agreement (optional)"))
+        self.note.setAccessibleName(tr("Agreement note"))
+        self.error = error_label(self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.disposable)
+        layout.addLayout(row, 1)
+        notes = QFormLayout()
+        notes.addRow(tr("Note"), self.note)
+        layout.addLayout(notes)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(1040, 620)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.recalculate)
+        for widget in (self.income, self.expenses, self.settlement_percent):
+            widget.textChanged.connect(self._debounce.start)
+        for widget in (self.instalments, self.deferral_months, self.deferral_instalments):
+            widget.valueChanged.connect(self._debounce.start)
+        self.recalculate()
+
+    def recalculate(self) -> None:
+        if self.account_id is None:
+            self.error.setText(tr("Select an account first."))
+            return
+        desk, account_id = self.ctx.desk, self.account_id
+        args = {
+            "instalments": self.instalments.value(),
+            "deferral_months": self.deferral_months.value(),
+            "deferral_instalments": self.deferral_instalments.value(),
+            "settlement_percent": self.settlement_percent.text(),
+            "monthly_income": self.income.text(),
+            "monthly_expenses": self.expenses.text(),
+        }
+
+        def op(_state) -> PlanComparison:
+            return desk.compare_plans(account_id, **args)
+
+        # key: a newer calculation makes an older late result irrelevant
+        self.ctx.runner.db(
+            op,
+            on_done=self._show,
+            on_error=self._failed,
+            key=f"plans:{id(self)}",
+            label="compare plans",
+        )
+
+    def _show(self, comparison: PlanComparison) -> None:
+        mark(self.inputs, {})
+        self.error.clear()
+        if comparison.disposable is not None:
+            self.disposable.setText(
+                tr("Left each month after essential spending: %1").replace(
+                    "%1", comparison.disposable.format()
+                )
+            )
+        else:
+            self.disposable.setText(
+                tr("Enter income and essential spending to check affordability.")
+            )
+        for column, option in zip(self.columns, comparison.options, strict=False):
+            column.show_option(option)
+
+    def _failed(self, exc: BaseException) -> None:
+        mark(self.inputs, exc.errors if isinstance(exc, ValidationError) else {})
+        self.error.setText(describe(exc))
+
+    def _agree(self, option: PlanOption) -> None:
+        if self.account_id is None:
+            return
+        desk, account_id, note = self.ctx.desk, self.account_id, self.note.text()
+        for column in self.columns:
+            column.button.setEnabled(False)
+
+        def op(_state) -> Changes:
+            return desk.agree_plan(account_id, option, note)
+
+        self.ctx.runner.db(
+            op, on_done=self._agreed, on_error=self._agree_failed, label="agree plan"
+        )
+
+    def _agreed(self, changes: Changes) -> None:
+        for column in self.columns:
+            column.button.setEnabled(True)
+        self.agreed.emit(changes)
+        for hook in AGREEMENT_PREVIEW_HOOKS:
+            hook(self.ctx, self.account_id, changes, self.parentWidget())
+        self.accept()
+
+    def _agree_failed(self, exc: BaseException) -> None:
+        for column in self.columns:
+            column.button.setEnabled(True)
+        self.error.setText(describe(exc))
+
+
+@register_dialog("plan")
+def _create(ctx, parent, account_id):
+    return PlanDialog(ctx, account_id, parent)

@@ -1,0 +1,104 @@
+"""Settings: server, CA bundle, proxy, language, theme, click-to-call URI, data location and
+encryption state. Language and theme apply on the next start."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from ui.dialogs import register_dialog
+from ui.dialogs.common import error_label
+from ui.i18n import tr
+from workstation import paths
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(tr("Settings"))
+        self.ctx = ctx
+        s = ctx.settings
+        self.server = QLineEdit(s.server_url, self)
+        self.ca_bundle = QLineEdit(s.ca_bundle, self)
+        self.ca_bundle.setPlaceholderText(tr("System certificates"))
+        self.proxy = QLineEdit(s.proxy, self)
+        self.proxy.setPlaceholderText(tr("None (direct)"))
+        self.language = QComboBox(self)
+        self.language.addItem("English", "en")
+        self.language.addItem("简体中文", "zh_CN")
+        self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
+        self.theme = QComboBox(self)
+        self.theme.addItem(tr("Light"), "light")
+        self.theme.addItem(tr("Dark"), "dark")
+        self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
+        self.tel_uri = QLineEdit(s.tel_uri, self)
+        self.tel_uri.setToolTip(
+            tr("{number} is replaced by the number, e.g. tel:{number} or sip:{number}@pbx")
+        )
+        encryption = {
+            "sqlite": tr("SQLite file (encryption: see store)"),
+            "memory": tr("In memory only — nothing is kept after exit"),
+        }.get(ctx.storage, ctx.storage)
+        self.location = QLabel(str(paths.store_path()), self)
+        self.location.setWordWrap(True)
+        self.encryption = QLabel(encryption, self)
+        form = QFormLayout()
+        for text, widget in (
+            (tr("&Server"), self.server),
+            (tr("&CA bundle"), self.ca_bundle),
+            (tr("&Proxy"), self.proxy),
+            (tr("&Language"), self.language),
+            (tr("&Theme"), self.theme),
+            (tr("Click-to-call &URI"), self.tel_uri),
+            (tr("Data location"), self.location),
+            (tr("Storage"), self.encryption),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            widget.setAccessibleName(text.replace("&", ""))
+            form.addRow(label, widget)
+        self.error = error_label(self)
+        hint = QLabel(tr("Language and theme change on the next start."), self)
+        hint.setObjectName("muted")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def submit(self) -> None:
+        uri = self.tel_uri.text().strip()
+        if "{number}" not in uri:
+            self.error.setText(tr("The click-to-call URI must contain {number}."))
+            self.tel_uri.setProperty("invalid", True)
+            self.tel_uri.style().unpolish(self.tel_uri)
+            self.tel_uri.style().polish(self.tel_uri)
+            return
+        s = self.ctx.settings
+        s.server_url = self.server.text().strip()
+        s.ca_bundle = self.ca_bundle.text().strip()
+        s.proxy = self.proxy.text().strip()
+        s.language = self.language.currentData()
+        s.theme = self.theme.currentData()
+        s.tel_uri = uri
+        self.ctx.save_settings()
+        self.accept()
+
+
+@register_dialog("settings")
+def _create(ctx, parent, _account_id):
+    return SettingsDialog(ctx, parent)

@@ -1,0 +1,46 @@
+"""Translation plumbing: ``tr()`` for every visible string, Qt .qm catalogues per language.
+
+Sources are marked with the bare ``tr("…")`` helper, which ``pyside6-lupdate`` extracts into
+``resources/translations/workstation_zh_CN.ts`` (context ""); ``pyside6-lrelease`` compiles
+the .qm that ``install()`` loads. Bilingual data from the core (reasons, labels) carries
+both languages and is picked with ``pick()``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from workstation.resources import resource_dir
+
+_state = {"language": "en"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("", text)
+
+
+def language() -> str:
+    return _state["language"]
+
+
+def is_zh() -> bool:
+    return _state["language"].startswith("zh")
+
+
+def pick(text) -> str:  # a workstation.desk.Text, or anything with en/zh
+    return text.get(_state["language"])
+
+
+def install(app: QCoreApplication, lang: str) -> QTranslator | None:
+    """Load the catalogue for ``lang`` (``en`` needs none). Returns the translator kept alive."""
+    _state["language"] = lang
+    if lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return None
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    qm = resource_dir("translations") / f"workstation_{lang}.qm"
+    if translator.load(str(qm)):
+        app.installTranslator(translator)
+        return translator
+    return None

@@ -1,0 +1,455 @@
+"""The main window. What it contains depends on the role: ``ROLE_LAYOUTS`` maps a role to a
+builder that composes the central area (the agent desk here; field and lead screens register
+their own builders). Actions, the status bar and the needs-attention dock are shared."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QWidget
+
+from ui import dialogs
+from ui.context import AppContext
+from ui.dialogs.common import describe
+from ui.i18n import tr
+from ui.sync_panel import NeedsAttentionPanel, SyncStatusWidget
+from ui.theme import icon
+from ui.views.account import AccountPanel
+from ui.views.outcome import OutcomePanel
+from workstation.desk import AccountView, Changes, ValidationError
+from workstation.domain import Role
+
+log = logging.getLogger(__name__)
+
+RoleBuilder = Callable[["MainWindow"], QWidget]
+ROLE_LAYOUTS: dict[Role, RoleBuilder] = {}
+
+
+def register_role(role: Role) -> Callable[[RoleBuilder], RoleBuilder]:
+    def add(builder: RoleBuilder) -> RoleBuilder:
+        ROLE_LAYOUTS[role] = builder
+        return builder
+
+    return add
+
+
+class AgentDesk(QSplitter):
+    """Queue | account | log outcome (with call guide)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(Qt.Orientation.Horizontal, window)
+        from ui.views.queue import QueuePanel
+
+        self.setObjectName("agentDesk")
+        self.setChildrenCollapsible(False)
+        self.queue = QueuePanel(self)
+        self.account = AccountPanel(self)
+        self.outcome = OutcomePanel(window.ctx.desk.catalogue, self)
+        self.addWidget(self.queue)
+        self.addWidget(self.account)
+        self.addWidget(self.outcome)
+        self.setStretchFactor(0, 5)
+        self.setStretchFactor(1, 4)
+        self.setStretchFactor(2, 5)
+        self.setSizes([600, 480, 600])
+
+
+@register_role(Role.AGENT)
+def _agent_desk(window: MainWindow) -> QWidget:
+    return AgentDesk(window)
+
+
+class MainWindow(QMainWindow):
+    account_loaded = Signal(str)
+    queue_loaded = Signal(int)
+    outcome_saved = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(tr("Collector Workstation") + f" — {ctx.user}")
+        self.view: AccountView | None = None
+        self._open_dialogs: list = []
+        builder = ROLE_LAYOUTS.get(ctx.role) or ROLE_LAYOUTS[Role.AGENT]
+        self.desk = builder(self)
+        self.setCentralWidget(self.desk)
+        self.queue = getattr(self.desk, "queue", None)
+        self.account = getattr(self.desk, "account", None)
+        self.outcome = getattr(self.desk, "outcome", None)
+
+        self.sync_status = SyncStatusWidget(self)
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.attention_panel = NeedsAttentionPanel(self)
+        self.attention_dock = QDockWidget(tr("Needs attention"), self)
+        self.attention_dock.setObjectName("attentionDock")
+        self.attention_dock.setWidget(self.attention_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.attention_dock)
+        self.attention_dock.hide()
+        self.sync_status.attention.clicked.connect(self.show_attention)
+
+        self._build_actions()
+        ctx.runner.failed.connect(self._op_failed)
+        if self.queue is not None:
+            self.queue.account_selected.connect(self.load_account)
+        if self.outcome is not None:
+            self.outcome.save_requested.connect(self.save_outcome)
+            self.outcome.call_requested.connect(self.dial)
+            self.outcome.channel_changed.connect(self._refresh_verdict_for_channel)
+        if self.account is not None:
+            self.account.save_contacts_requested.connect(self.save_contacts)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(30_000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self.resize(1600, 900)
+
+    # -- actions ------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcuts=(), icon_name: str = "", menu=None) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        keys = [QKeySequence(s) if not isinstance(s, QKeySequence) else s for s in shortcuts]
+        if keys:
+            action.setShortcuts(keys)
+            action.setToolTip(
+                f"{text.replace('&', '')} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        work = bar.addMenu(tr("&Work"))
+        account = bar.addMenu(tr("&Account"))
+        view = bar.addMenu(tr("&View"))
+        std = QKeySequence.StandardKey
+        self.act_save = self._action(
+            tr("&Save outcome"), self.save_outcome, ("Ctrl+Return", "Ctrl+Enter"), "save", account
+        )
+        self.act_next = self._action(
+            tr("&Next account"), self.next_account, ("Ctrl+N",), "next", work
+        )
+        self.act_call = self._action(tr("&Call"), self._call_current, ("Ctrl+D",), "phone", account)
+        account.addSeparator()
+        self.act_plan = self._action(
+            tr("&Plan calculator…"), lambda: self.open_dialog("plan"), ("Ctrl+P",), "plan", account
+        )
+        self.act_complaint = self._action(
+            tr("Record c&omplaint…"),
+            lambda: self.open_dialog("complaint"),
+            ("Ctrl+Shift+C",),
+            "",
+            account,
+        )
+        self.act_dispute = self._action(
+            tr("Record &dispute…"),
+            lambda: self.open_dialog("dispute"),
+            ("Ctrl+Shift+D",),
+            "",
+            account,
+        )
+        self.act_hardship = self._action(
+            tr("Record &hardship…"),
+            lambda: self.open_dialog("hardship"),
+            ("Ctrl+Shift+H",),
+            "",
+            account,
+        )
+        self.act_satisfaction = self._action(
+            tr("Customer &satisfaction…"),
+            lambda: self.open_dialog("satisfaction"),
+            ("Ctrl+Shift+S",),
+            "",
+            account,
+        )
+        self.act_find = self._action(
+            tr("&Filter queue"), self._focus_filter, (std.Find,), "search", work
+        )
+        for number, tab in enumerate(("due", "callbacks", "promises", "all"), 1):
+            self._action(
+                tr("Show tab %1").replace("%1", str(number)),
+                lambda _=False, t=tab: self.queue and self.queue.select_tab(t),
+                (f"Alt+{number}",),
+                menu=view,
+            )
+        work.addSeparator()
+        self.act_sync = self._action(
+            tr("S&ync now"), self.sync_now, (std.Refresh, "F5"), "sync", work
+        )
+        self.act_signin = self._action(
+            tr("Sign &in…"), lambda: self.open_dialog("signin"), (), "", work
+        )
+        self.act_settings = self._action(
+            tr("S&ettings…"),
+            lambda: self.open_dialog("settings"),
+            (std.Preferences, "Ctrl+,"),
+            "settings",
+            work,
+        )
+        work.addSeparator()
+        self.act_quit = self._action(tr("&Quit"), self.close, (std.Quit, "Ctrl+Q"), "", work)
+        self.act_attention = self._action(
+            tr("&Needs attention"), self.show_attention, ("Ctrl+Shift+A",), "attention", view
+        )
+        toolbar = self.addToolBar(tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (
+            self.act_next,
+            self.act_save,
+            self.act_plan,
+            self.act_sync,
+            self.act_attention,
+        ):
+            toolbar.addAction(action)
+
+    # -- queue and account -------------------------------------------------------------------
+    def refresh_queue(self, select_first: bool = False) -> None:
+        desk = self.ctx.desk
+
+        def op(_state):
+            return desk.queue()
+
+        def done(items) -> None:
+            if self.queue is None:
+                return
+            current = self.view.account.id if self.view else None
+            self.queue.model.set_items(items)
+            self.queue_loaded.emit(len(items))
+            if current and self.queue.select_account(current, emit=False):
+                return
+            if select_first and self.queue.model.rowCount():
+                self.queue.table.selectRow(0)
+
+        self.ctx.runner.db(op, on_done=done, key="queue", label="load queue")
+
+    def load_account(self, account_id: str) -> None:
+        desk = self.ctx.desk
+        self.statusBar().showMessage(tr("Loading account…"), 2000)
+        self.ctx.runner.db(
+            lambda _state: desk.account(account_id),
+            on_done=self._show_account,
+            key="account",  # a newer selection makes this one's result stale
+            label="load account",
+        )
+
+    def _show_account(self, view: AccountView) -> None:
+        self.view = view
+        if self.account is not None:
+            self.account.show_account(view)
+        if self.outcome is not None:
+            self.outcome.show_account(view, self.ctx.settings.creditor, self.ctx.user)
+        self.account_loaded.emit(view.account.id)
+
+    def _refresh_verdict_for_channel(self) -> None:
+        if self.view is None or self.outcome is None:
+            return
+        view, desk = self.view, self.ctx.desk
+        channel = self.outcome.current_channel()
+        address = str(self.outcome.number.currentData() or "")
+
+        def op(_state):
+            verdicts = dict(view.verdicts)
+            verdicts[channel] = desk.verdict_for(view, channel, address, desk.clock())
+            return verdicts
+
+        self.ctx.runner.work(
+            op, on_done=self.outcome.refresh_verdicts, key="verdict", label="verdict"
+        )
+
+    def next_account(self) -> None:
+        if self.queue is None:
+            return
+        ids = self.queue.model.visible_ids()
+        current = self.view.account.id if self.view else self.queue.current_account_id()
+        target = self.ctx.desk.next_account_id(current, ids)
+        if target is None:
+            self.statusBar().showMessage(tr("No more accounts in this list."), 4000)
+            return
+        self.queue.select_account(target)
+
+    def save_outcome(self) -> None:
+        if self.view is None or self.outcome is None:
+            return
+        form = self.outcome.read_form(self.view.account.id)
+        desk = self.ctx.desk
+        self.outcome.save.setEnabled(False)
+        self.ctx.runner.db(
+            lambda _state: desk.log_outcome(form),
+            on_done=self._outcome_saved,
+            on_error=self._outcome_failed,
+            label="log outcome",
+        )
+
+    def _outcome_saved(self, changes: Changes) -> None:
+        self.outcome.save.setEnabled(True)
+        self.statusBar().showMessage(tr("Outcome saved."), 4000)
+        self.outcome_saved.emit(changes)
+        self._apply_changes(changes)
+
+    def _outcome_failed(self, exc: BaseException) -> None:
+        self.outcome.save.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.outcome.show_errors(exc.errors)
+            self.statusBar().showMessage(tr("Please correct the marked fields."), 4000)
+        else:
+            self._op_failed(tr("Saving the outcome"), exc)
+
+    def _apply_changes(self, changes: Changes) -> None:
+        if self.view is not None and self.view.account.id in changes.accounts:
+            self.load_account(self.view.account.id)
+        if changes.queue:
+            self.refresh_queue()
+        if changes.outbox or changes.contacts:
+            self.refresh_sync_status()
+
+    def save_contacts(self) -> None:
+        if self.view is None or self.account is None:
+            return
+        from workstation.desk import ContactEdit
+
+        edits = [
+            ContactEdit(
+                r["kind"], r["id"], r["value"], r["type"] or "mobile", r["consent"], r["opted_out"]
+            )
+            for r in self.account.contacts_model.rows()
+        ]
+        desk, view = self.ctx.desk, self.view
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self.account.show_contact_errors(exc.errors)  # keys are "kind:table row"
+            else:
+                self._op_failed(tr("Saving contacts"), exc)
+
+        self.ctx.runner.db(
+            lambda _state: desk.update_contacts(view, edits),
+            on_done=self._apply_changes,
+            on_error=failed,
+            label="save contacts",
+        )
+
+    def dial(self, number: str) -> None:
+        uri = self.ctx.settings.dial_uri(number)
+        if not QDesktopServices.openUrl(QUrl(uri)):
+            self.statusBar().showMessage(tr("No application handles %1").replace("%1", uri), 6000)
+
+    def _call_current(self) -> None:
+        if self.outcome is not None:
+            self.outcome._call()
+
+    def _focus_filter(self) -> None:
+        if self.queue is not None:
+            self.queue.filter.setFocus()
+            self.queue.filter.selectAll()
+
+    def _tick(self) -> None:
+        if self.account is not None:
+            self.account.refresh_clock()
+
+    # -- dialogs --------------------------------------------------------------------------------
+    def open_dialog(self, name: str):
+        account_id = self.view.account.id if self.view else None
+        dialog = dialogs.create(name, self.ctx, self, account_id)
+        for signal_name in ("recorded", "agreed"):
+            signal = getattr(dialog, signal_name, None)
+            if signal is not None:
+                signal.connect(self._apply_changes)
+        dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
+        self._open_dialogs.append(dialog)
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog) -> None:
+        if dialog in self._open_dialogs:
+            self._open_dialogs.remove(dialog)
+        dialog.deleteLater()
+
+    # -- sync --------------------------------------------------------------------------------------
+    def refresh_sync_status(self) -> None:
+        sync = self.ctx.sync
+
+        def done(result) -> None:
+            status, items = result
+            self.sync_status.show_status(status)
+            self.attention_panel.set_items(items)
+
+        self.ctx.runner.db(
+            lambda _s: (sync.status(), sync.needs_attention()),
+            on_done=done,
+            key="sync-status",
+            label="sync status",
+        )
+
+    def sync_now(self) -> None:
+        if not self.ctx.sync.available:
+            self.statusBar().showMessage(
+                tr(
+                    "Sync is not available yet: sign in to a server first (the sync engine is not installed)."
+                ),
+                8000,
+            )
+            return
+        self.act_sync.setEnabled(False)
+        self.ctx.runner.work(
+            self.ctx.sync.run,
+            on_done=self._synced,
+            on_error=self._sync_failed,
+            on_progress=lambda done, total, _text: self.sync_status.show_progress(done, total),
+            key="sync",
+            label="sync",
+        )
+
+    def _synced(self, _result) -> None:
+        self.act_sync.setEnabled(True)
+        self.sync_status.progress.hide()
+        self.refresh_queue()
+        self.refresh_sync_status()
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.act_sync.setEnabled(True)
+        self.sync_status.progress.hide()
+        self._op_failed(tr("Sync"), exc)
+
+    def show_attention(self) -> None:
+        self.attention_dock.show()
+        self.attention_dock.raise_()
+        self.attention_panel.table.setFocus()
+
+    # -- errors ----------------------------------------------------------------------------------
+    def _op_failed(self, label: str, exc: BaseException) -> None:
+        text = describe(exc)
+        self.statusBar().showMessage(f"{label}: {text}", 10000)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, tr("Something went wrong"), f"{label}\n\n{text}", parent=self
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the queue (selecting the top account) and the sync status."""
+        state = self.ctx.settings.splitter_state
+        if state and isinstance(self.desk, QSplitter):
+            self.desk.restoreState(QByteArray.fromBase64(state.encode()))
+        self.refresh_queue(select_first=True)
+        self.refresh_sync_status()
+
+    def closeEvent(self, event) -> None:
+        if isinstance(self.desk, QSplitter):
+            self.ctx.settings.splitter_state = bytes(self.desk.saveState().toBase64()).decode()
+            try:
+                self.ctx.save_settings()
+            except OSError:
+                log.exception("settings not saved")
+        self.ctx.runner.shutdown()
+        super().closeEvent(event)

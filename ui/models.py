@@ -1,0 +1,598 @@
+"""Qt item models: thin adapters that turn the desk's plain data into rows.
+
+The queue model holds the ranked items plus index arrays; sorting and filtering happen
+inside the model with precomputed keys (no proxy model — a proxy sort over 100,000 Python
+rows takes seconds). Filtering is a model reset; sorting is a layout change that keeps
+persistent indexes (the selection) on the same accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from ui import theme
+from ui.i18n import is_zh, pick, tr
+from workstation.desk import QueueCategory, QueueItem, ScheduleLine, Text
+from workstation.domain import Event, EventType, Money
+from workstation.domain.dispositions import default_catalogue
+
+Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+ACCOUNT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def money_minor(minor: int, currency: str) -> str:
+    return Money.from_minor(minor, currency).format()
+
+
+TABS = ("due", "callbacks", "promises", "all")
+
+
+def tab_label(tab: str) -> str:
+    return {
+        "due": tr("Due now"),
+        "callbacks": tr("Callbacks"),
+        "promises": tr("Promises due"),
+        "all": tr("All"),
+    }[tab]
+
+
+class QueueModel(QAbstractTableModel):
+    COLUMNS = ("rank", "customer", "balance", "dpd", "bucket", "tier", "next", "local", "now")
+    counts_changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._items: list[QueueItem] = []
+        self._hay: list[str] = []
+        self._tab_rows: dict[str, list[int]] = {tab: [] for tab in TABS}
+        self._order: list[int] = []  # every item index, in the current sort order
+        self._visible: list[int] = []  # what the view shows: order ∩ tab ∩ text filter
+        self._sort_keys: dict[int, list[Any]] = {}
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._text = ""
+        self._tab = "due"
+        self._row_of: dict[str, int] = {}
+
+    # loading ------------------------------------------------------------------------------
+    def set_items(self, items: Sequence[QueueItem]) -> None:
+        """Replace the queue, keeping the current tab, filter text and sort."""
+        self.beginResetModel()
+        self._items = list(items)
+        self._row_of = {item.account_id: i for i, item in enumerate(self._items)}
+        self._hay = [
+            f"{it.customer_name}\t{it.name_alt}\t{it.account_id}\t{it.jurisdiction}".casefold()
+            for it in self._items
+        ]
+        self._sort_keys = {}
+        due = QueueCategory.DUE_BANDS
+        tabs: dict[str, list[bool]] = {
+            "due": [it.category in due for it in self._items],
+            "callbacks": [it.callback_due_at is not None for it in self._items],
+            "promises": [it.promise_due for it in self._items],
+        }
+        self._tab_mask = tabs
+        self._order = list(range(len(self._items)))
+        if self._sort_column >= 0:
+            self._order = self._sorted_order(self._sort_column, self._sort_order)
+        self._visible = self._filtered(self._order)
+        self.endResetModel()
+        self.counts_changed.emit()
+
+    def _filtered(self, base: Sequence[int]) -> list[int]:
+        mask = self._tab_mask.get(self._tab)
+        needle = self._text
+        hay = self._hay
+        if mask is None and not needle:
+            return list(base)
+        if mask is None:
+            return [i for i in base if needle in hay[i]]
+        if not needle:
+            return [i for i in base if mask[i]]
+        return [i for i in base if mask[i] and needle in hay[i]]
+
+    # filtering ------------------------------------------------------------------------------
+    def set_filter_text(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle == self._text:
+            return
+        # Typing one more character can only narrow: filter what is visible, not all rows.
+        narrowing = self._text and needle.startswith(self._text)
+        self.beginResetModel()
+        self._text = needle
+        if narrowing:
+            hay = self._hay
+            self._visible = [i for i in self._visible if needle in hay[i]]
+        else:
+            self._visible = self._filtered(self._order)
+        self.endResetModel()
+
+    def set_tab(self, tab: str) -> None:
+        if tab == self._tab:
+            return
+        self.beginResetModel()
+        self._tab = tab
+        self._visible = self._filtered(self._order)
+        self.endResetModel()
+
+    @property
+    def tab(self) -> str:
+        return self._tab
+
+    def tab_count(self, tab: str) -> int:
+        mask = self._tab_mask.get(tab) if self._items else None
+        if tab == "all" or mask is None:
+            return len(self._items)
+        return sum(mask)
+
+    # sorting ------------------------------------------------------------------------------
+    def _keys(self, column: int) -> list[Any]:
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            name = self.COLUMNS[column]
+            items = self._items
+            now = datetime.now(UTC)
+            if name == "rank":
+                keys = [it.rank for it in items]
+            elif name == "customer":
+                keys = [it.customer_name.casefold() for it in items]
+            elif name == "balance":
+                keys = [it.balance_minor for it in items]
+            elif name in ("dpd", "bucket"):
+                keys = [it.days_past_due for it in items]
+            elif name == "tier":
+                keys = [(it.risk_tier, it.rank) for it in items]
+            elif name == "next":
+                keys = [it.treatment.en for it in items]
+            elif name == "local":
+                offsets: dict[str, float] = {}
+                keys = []
+                for it in items:
+                    off = offsets.get(it.timezone)
+                    if off is None:
+                        delta = now.astimezone(_zone(it.timezone)).utcoffset()
+                        off = offsets[it.timezone] = delta.total_seconds() if delta else 0.0
+                    keys.append(off)
+            else:
+                keys = [(not it.contactable_now, it.rank) for it in items]
+            self._sort_keys[column] = keys
+        return keys
+
+    def _sorted_order(self, column: int, order: Qt.SortOrder) -> list[int]:
+        keys = self._keys(column)
+        return sorted(
+            range(len(self._items)),
+            key=keys.__getitem__,
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [
+            (p, self._visible[p.row()] if p.row() < len(self._visible) else None)
+            for p in persistent
+        ]
+        self._sort_column, self._sort_order = column, order
+        self._order = self._sorted_order(column, order)
+        visible = set(self._visible)
+        self._visible = [i for i in self._order if i in visible]
+        position = {item: row for row, item in enumerate(self._visible)}
+        old, new = [], []
+        for index, item in held:
+            old.append(index)
+            row = position.get(item) if item is not None else None
+            new.append(QModelIndex() if row is None else self.index(row, index.column()))
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # lookup -------------------------------------------------------------------------------
+    def item_at(self, row: int) -> QueueItem | None:
+        if 0 <= row < len(self._visible):
+            return self._items[self._visible[row]]
+        return None
+
+    def row_of(self, account_id: str) -> int | None:
+        item = self._row_of.get(account_id)
+        if item is None:
+            return None
+        try:
+            return self._visible.index(item)
+        except ValueError:
+            return None
+
+    def visible_ids(self) -> list[str]:
+        return [self._items[i].account_id for i in self._visible]
+
+    def item(self, account_id: str) -> QueueItem | None:
+        index = self._row_of.get(account_id)
+        return None if index is None else self._items[index]
+
+    # Qt model interface --------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role != DISPLAY:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        return {
+            "rank": tr("#"),
+            "customer": tr("Customer"),
+            "balance": tr("Balance"),
+            "dpd": tr("DPD"),
+            "bucket": tr("Bucket"),
+            "tier": tr("Tier"),
+            "next": tr("Next action"),
+            "local": tr("Local time"),
+            "now": tr("Now"),
+        }[self.COLUMNS[section]]
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or index.row() >= len(self._visible):
+            return None
+        item = self._items[self._visible[index.row()]]
+        name = self.COLUMNS[index.column()]
+        if role == DISPLAY:
+            if name == "rank":
+                return str(item.rank)
+            if name == "customer":
+                return item.customer_name
+            if name == "balance":
+                return money_minor(item.balance_minor, item.currency)
+            if name == "dpd":
+                return str(item.days_past_due)
+            if name == "bucket":
+                return _bucket_label(item.bucket)
+            if name == "tier":
+                return item.risk_tier
+            if name == "next":
+                return pick(item.treatment)
+            if name == "local":
+                return datetime.now(_zone(item.timezone)).strftime("%H:%M")
+            return tr("Yes") if item.contactable_now else tr("Later")
+        if role == Qt.ItemDataRole.TextAlignmentRole and name in ("rank", "balance", "dpd"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and name == "now":
+            table = theme.OK_BG if item.contactable_now else theme.BAD_BG
+            return QBrush(QColor(table[theme.current()]))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(pick(reason) for reason in item.reasons)
+        if role == ACCOUNT_ID_ROLE:
+            return item.account_id
+        return None
+
+
+def _bucket_label(bucket: str) -> str:
+    if not is_zh():
+        return bucket
+    from workstation.domain import Bucket
+
+    try:
+        return Bucket(bucket).label_zh
+    except ValueError:
+        return bucket
+
+
+def event_summary(event: Event) -> str:
+    """One line for the timeline, in the UI language."""
+    p = event.payload
+    catalogue = default_catalogue()
+    lang = "zh" if is_zh() else "en"
+    if event.type is EventType.CONTACT_ATTEMPT:
+        code = event.disposition or ""
+        disposition = catalogue.get(code)
+        label = disposition.label(lang) if disposition else code
+        parts = [label]
+        if p.get("promise_amount"):
+            parts.append(
+                f"{Money.of(p['promise_amount'], p['currency']).format()} → {p.get('promise_date', '')}"
+            )
+        if p.get("callback_at"):
+            parts.append(tr("callback") + " " + str(p["callback_at"])[:16].replace("T", " "))
+        if p.get("override_reason"):
+            parts.append(tr("OVERRIDE:") + " " + str(p["override_reason"]))
+        if p.get("notes"):
+            parts.append(str(p["notes"]))
+        return " · ".join(parts)
+    if event.type is EventType.PAYMENT and p.get("amount"):
+        return f"{Money.of(p['amount'], p['currency']).format()} ({p.get('source', '')})"
+    if event.type is EventType.PLAN_AGREEMENT:
+        return f"{p.get('kind', '')} · {p.get('total', '')} {p.get('currency', '')}"
+    if event.type is EventType.COMPLAINT:
+        return f"{p.get('category', '')} · {tr('SLA due')} {p.get('sla_due_on', '')} · {p.get('details', '')}"
+    if event.type is EventType.DISPUTE:
+        return f"{p.get('reason', '')} · {p.get('details', '')}"
+    if event.type is EventType.SATISFACTION:
+        return "★" * int(p.get("score", 0)) + (f" {p['comment']}" if p.get("comment") else "")
+    if event.type is EventType.FLAG_CHANGE:
+        return f"{p.get('flag', '')} · {p.get('details', '')}"
+    return str(p.get("text") or p.get("notes") or "")
+
+
+def event_type_label(kind: EventType) -> str:
+    return {
+        EventType.CONTACT_ATTEMPT: tr("Contact"),
+        EventType.PROMISE: tr("Promise"),
+        EventType.PAYMENT: tr("Payment"),
+        EventType.NOTE: tr("Note"),
+        EventType.VISIT: tr("Visit"),
+        EventType.PLAN_AGREEMENT: tr("Plan agreed"),
+        EventType.COMPLAINT: tr("Complaint"),
+        EventType.DISPUTE: tr("Dispute"),
+        EventType.SATISFACTION: tr("Satisfaction"),
+        EventType.FLAG_CHANGE: tr("Flag"),
+        EventType.MESSAGE: tr("Message"),
+        EventType.VOID: tr("Void"),
+    }.get(kind, str(kind))
+
+
+class TimelineModel(QAbstractTableModel):
+    """Every event on the account, newest first."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._events: list[Event] = []
+
+    def set_events(self, events: Sequence[Event]) -> None:
+        self.beginResetModel()
+        self._events = list(events)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role != DISPLAY or orientation != Qt.Orientation.Horizontal or not 0 <= section < 4:
+            return None
+        return (tr("When"), tr("Type"), tr("What happened"), tr("By"))[section]
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or index.row() >= len(self._events):
+            return None
+        event = self._events[index.row()]
+        column = index.column()
+        if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
+            if column == 0:
+                return event.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if column == 1:
+                return event_type_label(event.type)
+            if column == 2:
+                return event_summary(event)
+            return event.recorded_by
+        if role == Qt.ItemDataRole.ForegroundRole and event.payload.get("override_reason"):
+            return QBrush(QColor("#c0392b"))
+        return None
+
+
+class ContactsModel(QAbstractTableModel):
+    """Phones and e-mails, editable; invalid cells are marked in place, never discarded."""
+
+    HEADERS = ("kind", "value", "type", "consent", "opted_out")
+    edited = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+        self._errors: dict[int, Text] = {}
+
+    def set_contacts(self, phones: Sequence[Any], emails: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = [
+            {
+                "kind": "phone",
+                "id": p.id,
+                "value": p.number,
+                "type": str(p.type),
+                "consent": p.consent,
+                "opted_out": p.opted_out,
+            }
+            for p in phones
+        ] + [
+            {
+                "kind": "email",
+                "id": e.id,
+                "value": e.address,
+                "type": "",
+                "consent": e.consent,
+                "opted_out": e.opted_out,
+            }
+            for e in emails
+        ]
+        self._errors = {}
+        self.endResetModel()
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._rows]
+
+    def set_errors(self, errors: dict[int, Text]) -> None:
+        self._errors = dict(errors)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
+            )
+
+    def add_row(self, kind: str, new_id: str) -> int:
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(
+            {
+                "kind": kind,
+                "id": new_id,
+                "value": "",
+                "type": "mobile" if kind == "phone" else "",
+                "consent": True,
+                "opted_out": False,
+            }
+        )
+        self.endInsertRows()
+        return row
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if (
+            role != DISPLAY
+            or orientation != Qt.Orientation.Horizontal
+            or not 0 <= section < len(self.HEADERS)
+        ):
+            return None
+        return (tr("Channel"), tr("Number / address"), tr("Type"), tr("Consent"), tr("Opted out"))[
+            section
+        ]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        name = self.HEADERS[index.column()]
+        if name in ("consent", "opted_out"):
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        if name == "value" or (name == "type" and self._rows[index.row()]["kind"] == "phone"):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        name = self.HEADERS[index.column()]
+        if name in ("consent", "opted_out"):
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if row[name] else Qt.CheckState.Unchecked
+            return None
+        if role in (DISPLAY, Qt.ItemDataRole.EditRole):
+            if name == "kind":
+                return tr("Phone") if row["kind"] == "phone" else tr("E-mail")
+            if name == "type":
+                return (
+                    {"mobile": tr("Mobile"), "home": tr("Home"), "work": tr("Work")}.get(
+                        row["type"], row["type"]
+                    )
+                    if role == DISPLAY
+                    else row["type"]
+                )
+            return row[name]
+        error = self._errors.get(index.row())
+        if error is not None and name == "value":
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(theme.BAD_BG[theme.current()]))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return pick(error)
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return False
+        name = self.HEADERS[index.column()]
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.CheckStateRole and name in ("consent", "opted_out"):
+            row[name] = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role == Qt.ItemDataRole.EditRole and name == "value":
+            row["value"] = str(value)
+            self._errors.pop(index.row(), None)
+        elif (
+            role == Qt.ItemDataRole.EditRole
+            and name == "type"
+            and str(value) in ("mobile", "home", "work")
+        ):
+            row["type"] = str(value)
+        else:
+            return False
+        self.dataChanged.emit(index, index, [role])
+        self.edited.emit()
+        return True
+
+
+class ScheduleModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._lines: list[ScheduleLine] = []
+
+    def set_lines(self, lines: Sequence[ScheduleLine]) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role != DISPLAY or orientation != Qt.Orientation.Horizontal or not 0 <= section < 3:
+            return None
+        return (tr("No."), tr("Due"), tr("Amount"))[section]
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or index.row() >= len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        if role == DISPLAY:
+            return (str(line.number), line.due.isoformat(), line.amount.format())[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class NeedsAttentionModel(QAbstractTableModel):
+    """Sync results a person must look at: what, why, and what the agent can do."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._items: list[dict[str, str]] = []
+
+    def set_items(self, items: Sequence[dict[str, str]]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role != DISPLAY or orientation != Qt.Orientation.Horizontal or not 0 <= section < 3:
+            return None
+        return (tr("What"), tr("Why"), tr("What you can do"))[section]
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or index.row() >= len(self._items):
+            return None
+        if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
+            item = self._items[index.row()]
+            return (item.get("what", ""), item.get("why", ""), item.get("action", ""))[
+                index.column()
+            ]
+        return None

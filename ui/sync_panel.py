@@ -1,0 +1,92 @@
+"""Sync status in the status bar and the needs-attention panel."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.i18n import tr
+from ui.models import NeedsAttentionModel
+
+
+class SyncStatusWidget(QWidget):
+    """online/offline · pending outbox · last sync · needs attention, plus the progress bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = QLabel(self)
+        self.state.setObjectName("syncState")
+        self.pending = QLabel(self)
+        self.last = QLabel(self)
+        self.attention = QPushButton(self)
+        self.attention.setFlat(True)
+        self.attention.setAccessibleName(tr("Open the needs-attention list"))
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName(tr("Sync progress"))
+        self.progress.hide()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        for widget in (self.state, self.pending, self.last, self.attention, self.progress):
+            layout.addWidget(widget)
+
+    def show_status(self, status) -> None:
+        if not status.available:
+            self.state.setText("● " + tr("Offline — sync not set up"))
+            self.state.setProperty("online", "no")
+        else:
+            self.state.setText("● " + (tr("Online") if status.online else tr("Offline")))
+            self.state.setProperty("online", "yes" if status.online else "no")
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+        self.pending.setText(tr("%1 waiting to upload").replace("%1", str(status.pending)))
+        last = (
+            status.last_sync.astimezone().strftime("%m-%d %H:%M")
+            if status.last_sync
+            else tr("never")
+        )
+        self.last.setText(tr("Last sync: %1").replace("%1", last))
+        self.attention.setText(tr("%1 need attention").replace("%1", str(status.needs_attention)))
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.show()
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+
+class NeedsAttentionPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("needsAttention")
+        self.model = NeedsAttentionModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(tr("Needs attention"))
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 220)
+        self.table.setColumnWidth(1, 320)
+        self.empty = QLabel(
+            tr("Nothing needs your attention. Sync problems and rejected changes appear here."),
+            self,
+        )
+        self.empty.setObjectName("muted")
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+
+    def set_items(self, items) -> None:
+        self.model.set_items(items)
+        self.empty.setVisible(not items)

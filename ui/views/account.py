@@ -1,0 +1,253 @@
+"""The account (centre): header, timeline, contacts (editable) and the customer's other accounts."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.i18n import is_zh, pick, tr
+from ui.models import ContactsModel, TimelineModel
+from workstation.desk import AccountView, Text
+
+FLAG_LABELS = {
+    "hardship": ("Hardship", "经济困难"),
+    "vulnerable": ("Vulnerable", "弱势客户"),
+    "breathing_space": ("Breathing space", "喘息期"),
+    "deceased": ("Deceased", "已身故"),
+    "bankrupt": ("Bankrupt", "破产"),
+    "cease_communication": ("Cease communication", "停止联系"),
+    "dispute": ("Dispute", "争议"),
+}
+
+
+def flag_label(flag: str) -> str:
+    en, zh = FLAG_LABELS.get(flag, (flag, flag))
+    return zh if is_zh() else en
+
+
+def _table(view: QTableView) -> QTableView:
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class AccountPanel(QWidget):
+    save_contacts_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountPanel")
+        self.view: AccountView | None = None
+
+        self.name = QLabel(self)
+        self.name.setObjectName("customerName")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.flags = QLabel(self)
+        self.flags.setObjectName("flags")
+        self.identity = QLabel(self)
+        self.identity.setObjectName("muted")
+        self.clock = QLabel(self)
+        self.clock.setObjectName("clock")
+        self.figures = QLabel(self)
+        self.figures.setObjectName("figures")
+        self.score = QLabel(self)
+        self.score.setWordWrap(True)
+        self.score.setObjectName("muted")
+
+        header = QWidget(self)
+        header.setObjectName("accountHeader")
+        top = QHBoxLayout()
+        top.addWidget(self.name)
+        top.addStretch(1)
+        top.addWidget(self.flags)
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(10, 8, 10, 8)
+        header_layout.setSpacing(3)
+        header_layout.addLayout(top)
+        header_layout.addWidget(self.identity)
+        header_layout.addWidget(self.clock)
+        header_layout.addWidget(self.figures)
+        header_layout.addWidget(self.score)
+
+        self.timeline_model = TimelineModel(self)
+        self.timeline = _table(QTableView(self))
+        self.timeline.setAccessibleName(tr("Timeline"))
+        self.timeline.setModel(self.timeline_model)
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.setColumnWidth(0, 118)
+        self.timeline.setColumnWidth(1, 80)
+        self.timeline.setColumnWidth(2, 330)
+
+        self.contacts_model = ContactsModel(self)
+        self.contacts = _table(QTableView(self))
+        self.contacts.setAccessibleName(tr("Contacts"))
+        self.contacts.setModel(self.contacts_model)
+        self.contacts.setColumnWidth(1, 190)
+        self.contacts_error = QLabel(self)
+        self.contacts_error.setObjectName("error")
+        self.contacts_error.setWordWrap(True)
+        self.add_phone = QPushButton(tr("Add phone"), self)
+        self.add_email = QPushButton(tr("Add e-mail"), self)
+        self.save_contacts = QPushButton(tr("Save contacts"), self)
+        self.save_contacts.setEnabled(False)
+        self.save_contacts.clicked.connect(self.save_contacts_requested)
+        self.contacts_model.edited.connect(lambda: self.save_contacts.setEnabled(True))
+        self.add_phone.clicked.connect(lambda: self._add_contact("phone"))
+        self.add_email.clicked.connect(lambda: self._add_contact("email"))
+        contacts_page = QWidget(self)
+        contacts_layout = QVBoxLayout(contacts_page)
+        contacts_layout.setContentsMargins(0, 4, 0, 0)
+        contacts_layout.addWidget(self.contacts, 1)
+        contacts_layout.addWidget(self.contacts_error)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_phone)
+        buttons.addWidget(self.add_email)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_contacts)
+        contacts_layout.addLayout(buttons)
+
+        self.others = QTableWidget(0, 5, self)
+        _table(self.others)
+        self.others.setAccessibleName(tr("Other accounts of this customer"))
+        self.others.setHorizontalHeaderLabels(
+            [tr("Product"), tr("Balance"), tr("Past due"), tr("DPD"), tr("Status")]
+        )
+        self.others.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.timeline, tr("Timeline"))
+        self.tabs.addTab(contacts_page, tr("Contacts"))
+        self.tabs.addTab(self.others, tr("Other accounts"))
+
+        self.placeholder = QLabel(tr("Select an account in the queue."), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setObjectName("muted")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addWidget(header)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.placeholder)
+        self._body = (header, self.tabs)
+        self.show_account(None)
+
+    def _add_contact(self, kind: str) -> None:
+        from workstation.domain import new_id
+
+        row = self.contacts_model.add_row(kind, new_id())
+        index = self.contacts_model.index(row, 1)
+        self.contacts.setCurrentIndex(index)
+        self.contacts.edit(index)
+
+    def show_contact_errors(self, errors: dict[str, Text]) -> None:
+        """Mark invalid rows in place (keys are ``kind:row``); the typed values stay."""
+        rows = {
+            int(key.partition(":")[2]): text
+            for key, text in errors.items()
+            if key.partition(":")[2].isdigit()
+        }
+        self.contacts_model.set_errors(rows)
+        self.contacts_error.setText("\n".join(pick(t) for t in errors.values()))
+
+    def refresh_clock(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        zone = ZoneInfo(view.customer.timezone)
+        now = datetime.now(zone)
+        mine = datetime.now().astimezone()
+        self.clock.setText(
+            tr("Customer time %1 (%2) · your time %3")
+            .replace("%1", now.strftime("%a %H:%M"))
+            .replace("%2", view.customer.timezone)
+            .replace("%3", mine.strftime("%H:%M"))
+        )
+
+    def show_account(self, view: AccountView | None) -> None:
+        self.view = view
+        for widget in self._body:
+            widget.setVisible(view is not None)
+        self.placeholder.setVisible(view is None)
+        if view is None:
+            self.timeline_model.set_events([])
+            self.contacts_model.set_contacts([], [])
+            return
+        customer, account = view.customer, view.account
+        name = html.escape(customer.name)
+        if customer.name_alt:
+            name += f" <span style='font-size:11pt;font-weight:normal'>{html.escape(customer.name_alt)}</span>"
+        self.name.setText(name)
+        flags = sorted(str(f) for f in customer.flags)
+        if str(account.status) in ("dispute", "hold"):
+            flags.append(str(account.status))
+        self.flags.setText(
+            " ".join(
+                f"<span class='flag'>&nbsp;{html.escape(flag_label(f))}&nbsp;</span>" for f in flags
+            )
+        )
+        self.flags.setToolTip(", ".join(flag_label(f) for f in flags))
+        self.identity.setText(
+            " · ".join(
+                part
+                for part in (
+                    tr("Account") + " …" + account.id[-8:],
+                    tr("ID") + " " + (customer.national_id_masked or "—"),
+                    tr("Jurisdiction") + " " + customer.jurisdiction,
+                    tr("Product") + " " + account.product,
+                )
+                if part
+            )
+        )
+        self.refresh_clock()
+        probability = (
+            account.score if account.score is not None else (view.item.score if view.item else None)
+        )
+        score = f"{probability:.2f}" if probability is not None else "—"
+        tier = (
+            account.risk_tier.value
+            if account.risk_tier
+            else (view.item.risk_tier if view.item else "—")
+        )
+        self.figures.setText(
+            f"<b>{tr('Balance')}</b> {account.balance.format()} &nbsp; "
+            f"<b>{tr('Past due')}</b> <span class='due'>{account.past_due.format()}</span> &nbsp; "
+            f"<b>{tr('DPD')}</b> {account.days_past_due} &nbsp; "
+            f"<b>{tr('Tier')}</b> {tier} &nbsp; <b>{tr('Score')}</b> {score}"
+        )
+        self.score.setText(" · ".join(pick(r) for r in view.score_reasons))
+        self.timeline_model.set_events(view.events)
+        self.contacts_model.set_contacts(customer.phones, customer.emails)
+        self.contacts_error.clear()
+        self.save_contacts.setEnabled(False)
+        self.others.setRowCount(len(view.other_accounts))
+        for row, other in enumerate(view.other_accounts):
+            values = (
+                other.product,
+                other.balance.format(),
+                other.past_due.format(),
+                str(other.days_past_due),
+                str(other.status),
+            )
+            for column, value in enumerate(values):
+                self.others.setItem(row, column, QTableWidgetItem(value))
