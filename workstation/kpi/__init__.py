@@ -1,1 +1,127 @@
-"""kpi."""
+"""KPI definitions shared by the backend (which counts in SQL) and the UI (which shows them).
+
+DESIGN §8. Each KPI is a ratio of two counts gathered over one period for one agent or one
+team. What is counted, and for whom:
+
+- **attempts / right-party contacts**: contact-attempt events whose disposition
+  ``counts_as_attempt`` / ``is_right_party`` (the disposition catalogue), plus field visits
+  (every visit is an attempt; ``met_debtor`` is a right-party contact); attributed to the
+  person who recorded them, by ``occurred_at``.
+- **promises**: promise events recorded in the period, by their recorder.
+- **kept rate**: promises whose due date falls in the period and whose fate is decided,
+  kept ÷ (kept + broken); attributed to the promise's recorder.
+- **recovery**: payments in the period on the accounts the agent holds now ÷ the placed
+  amount of those accounts, per currency (amounts in different currencies never mix).
+- **complaints per 1,000 accounts**: complaints in the period on the accounts held now,
+  per 1,000 of those accounts.
+- **mean satisfaction**: mean of satisfaction scores (1-5) recorded in the period.
+
+Ratios are ``Decimal``; ``None`` means "no denominator" (shown as a dash, never as 0 %).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from workstation.domain.dispositions import default_catalogue
+
+
+@dataclass(frozen=True, slots=True)
+class KpiDefinition:
+    key: str
+    label_en: str
+    label_zh: str
+    numerator: str
+    denominator: str
+    unit: str  # "percent", "per_1000" or "score"
+    higher_is_better: bool = True
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+KPIS: tuple[KpiDefinition, ...] = (
+    KpiDefinition("rpc_rate", "RPC rate", "本人接通率", "right_party_contacts", "attempts",
+                  "percent"),
+    KpiDefinition("ptp_rate", "PTP rate", "承诺还款率", "promises", "right_party_contacts",
+                  "percent"),
+    KpiDefinition("kept_rate", "Kept rate", "承诺兑现率", "promises_kept", "promises_due",
+                  "percent"),
+    KpiDefinition("recovery_rate", "Recovery rate", "回收率", "collected", "placed", "percent"),
+    KpiDefinition("complaints_per_1000", "Complaints per 1,000 accounts", "每千户投诉数",
+                  "complaints", "accounts", "per_1000", higher_is_better=False),
+    KpiDefinition("mean_satisfaction", "Mean satisfaction", "平均满意度", "satisfaction_sum",
+                  "satisfaction_count", "score"),
+)  # fmt: skip
+BY_KEY: Mapping[str, KpiDefinition] = {k.key: k for k in KPIS}
+
+
+@cache
+def attempt_codes() -> frozenset[str]:
+    return frozenset(d.code for d in default_catalogue() if d.counts_as_attempt)
+
+
+@cache
+def right_party_codes() -> frozenset[str]:
+    return frozenset(d.code for d in default_catalogue() if d.is_right_party)
+
+
+@dataclass(slots=True)
+class KpiCounts:
+    """The raw counts of one agent or team over one period (money in minor units)."""
+
+    attempts: int = 0
+    right_party_contacts: int = 0
+    promises: int = 0
+    promises_due: int = 0
+    promises_kept: int = 0
+    complaints: int = 0
+    accounts: int = 0
+    satisfaction_sum: int = 0
+    satisfaction_count: int = 0
+    collected: dict[str, int] = field(default_factory=dict)  # currency -> minor units
+    placed: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: KpiCounts) -> None:
+        for name in (
+            "attempts", "right_party_contacts", "promises", "promises_due", "promises_kept",
+            "complaints", "accounts", "satisfaction_sum", "satisfaction_count",
+        ):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for target, source in ((self.collected, other.collected), (self.placed, other.placed)):
+            for currency, minor in source.items():
+                target[currency] = target.get(currency, 0) + minor
+
+
+def _ratio(numerator: int, denominator: int, scale: int, places: str) -> Decimal | None:
+    if denominator <= 0:
+        return None
+    value = Decimal(numerator) * scale / Decimal(denominator)
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def recovery_by_currency(counts: KpiCounts) -> dict[str, Decimal | None]:
+    return {
+        currency: _ratio(counts.collected.get(currency, 0), placed, 100, "0.01")
+        for currency, placed in sorted(counts.placed.items())
+    }
+
+
+def compute(counts: KpiCounts) -> dict[str, Decimal | None]:
+    """Every KPI of ``KPIS`` from the counts. Percentages are 0-100 with two decimals.
+
+    Recovery is given only when the counted accounts are all in one currency (amounts in
+    different currencies never add up); otherwise ``None`` and see ``recovery_by_currency``.
+    """
+    recovery = recovery_by_currency(counts)
+    return {
+        "rpc_rate": _ratio(counts.right_party_contacts, counts.attempts, 100, "0.01"),
+        "ptp_rate": _ratio(counts.promises, counts.right_party_contacts, 100, "0.01"),
+        "kept_rate": _ratio(counts.promises_kept, counts.promises_due, 100, "0.01"),
+        "recovery_rate": next(iter(recovery.values())) if len(recovery) == 1 else None,
+        "complaints_per_1000": _ratio(counts.complaints, counts.accounts, 1000, "0.01"),
+        "mean_satisfaction": _ratio(counts.satisfaction_sum, counts.satisfaction_count, 1, "0.01"),
+    }

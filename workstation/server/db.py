@@ -1,0 +1,122 @@
+"""Engines, sessions and schema migration for the backend database.
+
+SQLite (the embedded default) runs in WAL mode with every transaction started as
+``BEGIN IMMEDIATE``: one writer at a time, readers never block, and no transaction can
+upgrade from read to write half-way and deadlock. PostgreSQL runs at READ COMMITTED; the
+version counter row lock (``versioning``) serialises the writers that matter.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from workstation.paths import server_data_dir
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{server_data_dir() / 'server.db'}"
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=pool_size,
+            max_overflow=20,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, engine: Engine | None = None) -> str:
+    """Bring the schema to the newest migration and create the singleton rows; return the head."""
+    from alembic import command
+
+    cfg = _alembic_config(url)
+    own = engine is None
+    engine = engine or make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+        _ensure_state(engine)
+        return current_revision(engine) or ""
+    finally:
+        if own:
+            engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _ensure_state(engine: Engine) -> None:
+    import secrets
+
+    from sqlalchemy.exc import IntegrityError
+
+    from workstation.server.models import ServerState, VersionCounter
+
+    defaults = {
+        "token_secret": secrets.token_hex(32),
+        "schema_epoch": "1",
+        "retained_from": "0",
+    }
+    factory = make_sessionmaker(engine)
+    for key, value in defaults.items():
+        try:
+            with factory.begin() as session:
+                if session.get(ServerState, key) is None:
+                    session.add(ServerState(key=key, value=value))
+        except IntegrityError:  # another process created it first
+            pass
+    try:
+        with factory.begin() as session:
+            if session.scalar(select(VersionCounter).where(VersionCounter.id == 1)) is None:
+                session.add(VersionCounter(id=1, value=0))
+    except IntegrityError:
+        pass

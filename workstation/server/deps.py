@@ -1,0 +1,199 @@
+"""Request-scoped plumbing: the app state, database sessions and the signed-in principal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from workstation.domain.enums import Role
+from workstation.server.errors import ApiError
+from workstation.server.models import AuditEntry, Device, ServerState, User
+from workstation.server.security import read_access_token
+from workstation.server.settings import Settings
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    token_secret: str
+
+    @classmethod
+    def open(cls, settings: Settings, engine: Engine) -> AppState:
+        from workstation.server.db import make_sessionmaker
+
+        sessions = make_sessionmaker(engine)
+        with sessions() as session:
+            secret = session.get(ServerState, "token_secret")
+            if secret is None:
+                raise RuntimeError("database not initialised: run `workstation-server init-db`")
+            return cls(settings, engine, sessions, secret.value)
+
+    def state_value(self, session: Session, key: str, default: str = "") -> str:
+        row = session.get(ServerState, key)
+        return row.value if row else default
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.ws
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user_id: str
+    username: str
+    role: Role
+    team_id: str | None
+    device_id: str
+
+    @property
+    def is_collector(self) -> bool:
+        return self.role in (Role.AGENT, Role.FIELD)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise ApiError(
+            401,
+            "not_authenticated",
+            "sign in first: send 'Authorization: Bearer <access token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return authorization[7:].strip()
+
+
+def _report_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 <= number < 10**9 else None
+
+
+def _report_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+def get_principal(
+    request: Request,
+    state: StateDep,
+    *,
+    authorization: Annotated[str | None, Header()] = None,
+    x_outbox_pending: Annotated[str | None, Header()] = None,
+    x_outbox_oldest: Annotated[str | None, Header()] = None,
+    x_app_version: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """Check the access token and the device; note what the device reports about itself.
+
+    A device may report its outbox backlog on any call with ``X-Outbox-Pending: N`` (and
+    ``X-Outbox-Oldest: <ISO instant>``); the team overview shows it.
+    """
+    token = _bearer(authorization)
+    now = utcnow()
+    claims = read_access_token(state.token_secret, token, now)
+    if claims is None:
+        raise ApiError(
+            401,
+            "invalid_token",
+            "the access token is invalid or has expired; refresh it",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    pending = _report_int(x_outbox_pending)
+    oldest = _report_time(x_outbox_oldest)
+    with state.sessions() as session:
+        row = session.execute(
+            select(Device, User)
+            .join(User, User.id == Device.user_id)
+            .where(Device.id == claims.device_id)
+        ).one_or_none()
+        if row is None:
+            raise ApiError(401, "invalid_token", "unknown device; sign in again")
+        device, user = row.tuple()
+        if device.revoked_at is not None:
+            raise ApiError(
+                401,
+                "device_revoked",
+                "this device has been revoked by an administrator: wipe local data",
+                wipe=True,
+            )
+        if not user.active or user.id != claims.user_id:
+            raise ApiError(
+                401, "user_disabled", "this user is disabled: wipe local data", wipe=True
+            )
+        if device.session_epoch != claims.session_epoch:
+            raise ApiError(401, "signed_out", "this session has ended; sign in again")
+        values: dict[str, Any] = {}
+        if device.last_seen_at is None or now - device.last_seen_at > timedelta(seconds=30):
+            values["last_seen_at"] = now
+        if pending is not None and pending != device.outbox_pending:
+            values["outbox_pending"] = pending
+            values["outbox_oldest_at"] = oldest
+        if x_app_version and x_app_version[:50] != device.app_version:
+            values["app_version"] = x_app_version[:50]
+        if values:
+            with state.sessions.begin() as write:
+                write.execute(update(Device).where(Device.id == device.id).values(**values))
+        return Principal(user.id, user.username, Role(user.role), user.team_id, device.id)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(principal: Principal, *roles: Role) -> None:
+    if principal.role not in roles:
+        raise ApiError(403, "forbidden", f"this needs the role {' or '.join(roles)}")
+
+
+def session_scope(state: StateDep) -> Iterator[Session]:
+    with state.sessions() as session:
+        yield session
+
+
+def audit(  # noqa: PLR0917 - the audit call reads best positionally
+    session: Session,
+    principal: Principal | None,
+    action: str,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=at or utcnow(),
+            user_id=principal.user_id if principal else None,
+            device_id=principal.device_id if principal else None,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail or {},
+        )
+    )

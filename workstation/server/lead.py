@@ -1,0 +1,576 @@
+"""Team-lead services: overview, reassignment (one transaction each, audited), KPIs in SQL.
+
+Reassignment writes, in one transaction: the account's new owner (and team) with a new
+version, an ``assignments`` row (the new owner's next pull brings the whole account), and a
+``removals`` row for the old owner (their next pull removes it; the client keeps it until
+its own outbox for that account is acknowledged).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from workstation.domain.enums import EventType, PromiseStatus, Role, VisitOutcome
+from workstation.domain.model import new_id
+from workstation.kpi import (
+    KpiCounts,
+    attempt_codes,
+    compute,
+    recovery_by_currency,
+    right_party_codes,
+)
+from workstation.server.deps import Principal, audit, utcnow
+from workstation.server.errors import ApiError
+from workstation.server.models import (
+    AccountRow,
+    Assignment,
+    Device,
+    EventRow,
+    PromiseRow,
+    Removal,
+    User,
+)
+from workstation.server.serialize import wire_money
+from workstation.server.versioning import allocate
+
+COLLECTOR_ROLES = (Role.AGENT.value, Role.FIELD.value)
+
+
+def team_members(session: Session, team_id: str) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.team_id == team_id, User.role.in_(COLLECTOR_ROLES))
+            .order_by(User.username)
+        )
+    )
+
+
+def _member(session: Session, principal: Principal, user_id: str) -> User:
+    user = session.get(User, user_id)
+    if (
+        user is None
+        or user.team_id != principal.team_id
+        or user.role not in COLLECTOR_ROLES
+        or not user.active
+    ):
+        raise ApiError(404, "not_found", "no such agent in your team")
+    return user
+
+
+# --- overview ------------------------------------------------------------------------------------
+
+
+def overview(session: Session, principal: Principal, online_window: timedelta) -> dict[str, Any]:
+    assert principal.team_id is not None
+    members = team_members(session, principal.team_id)
+    ids = [m.id for m in members]
+    queues: dict[str, dict[str, Any]] = defaultdict(lambda: {"accounts": 0, "balances": {}})
+    for owner, currency, count, balance in session.execute(
+        select(
+            AccountRow.owner_id,
+            AccountRow.currency,
+            func.count(),
+            func.sum(AccountRow.balance_minor),
+        )
+        .where(AccountRow.owner_id.in_(ids), AccountRow.team_id == principal.team_id)
+        .group_by(AccountRow.owner_id, AccountRow.currency)
+    ).tuples():
+        entry = queues[owner or ""]
+        entry["accounts"] += int(count)
+        entry["balances"][currency] = wire_money(int(balance or 0), currency)
+    devices: dict[str, list[Device]] = defaultdict(list)
+    for device in session.scalars(
+        select(Device).where(Device.user_id.in_(ids), Device.revoked_at.is_(None))
+    ):
+        devices[device.user_id].append(device)
+    today = datetime.combine(utcnow().date(), time(0), UTC)
+    activity = _activity(session, ids, today, today + timedelta(days=1))
+    now = utcnow()
+    agents = []
+    for member in members:
+        own = devices.get(member.id, [])
+        seen = max((d.last_seen_at for d in own if d.last_seen_at), default=None)
+        synced = max((d.last_sync_at for d in own if d.last_sync_at), default=None)
+        backlog = sum(d.outbox_pending or 0 for d in own)
+        queue = queues.get(member.id, {"accounts": 0, "balances": {}})
+        agents.append(
+            {
+                "user_id": member.id,
+                "username": member.username,
+                "display_name": member.display_name,
+                "role": member.role,
+                "accounts": queue["accounts"],
+                "balances": queue["balances"],
+                "online": seen is not None and now - seen <= online_window,
+                "last_seen_at": seen.isoformat() if seen else None,
+                "last_sync_at": synced.isoformat() if synced else None,
+                "outbox_pending": backlog,
+                "devices": [
+                    {
+                        "device_id": d.id,
+                        "name": d.name,
+                        "outbox_pending": d.outbox_pending,
+                        "last_sync_at": d.last_sync_at.isoformat() if d.last_sync_at else None,
+                    }
+                    for d in own
+                ],
+                "today": activity.get(member.id, _empty_activity()),
+            }
+        )
+    unassigned = session.scalar(
+        select(func.count())
+        .select_from(AccountRow)
+        .where(AccountRow.team_id == principal.team_id, AccountRow.owner_id.is_(None))
+    )
+    return {"team_id": principal.team_id, "agents": agents, "unassigned": int(unassigned or 0)}
+
+
+def _empty_activity() -> dict[str, Any]:
+    return {"attempts": 0, "right_party_contacts": 0, "promises": 0, "collected": {}}
+
+
+def _activity(
+    session: Session, user_ids: list[str], start: datetime, end: datetime
+) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = defaultdict(_empty_activity)
+    counts = _event_counts(session, EventRow.recorded_by_id.in_(user_ids), start, end)
+    for user_id, row in counts.items():
+        out[user_id].update(
+            attempts=row.attempts,
+            right_party_contacts=row.right_party_contacts,
+            promises=row.promises,
+        )
+    for recorder, currency, total in session.execute(
+        select(EventRow.recorded_by_id, EventRow.currency, func.sum(EventRow.amount_minor))
+        .where(
+            EventRow.recorded_by_id.in_(user_ids),
+            EventRow.type == EventType.PAYMENT.value,
+            EventRow.occurred_at >= start,
+            EventRow.occurred_at < end,
+        )
+        .group_by(EventRow.recorded_by_id, EventRow.currency)
+    ).tuples():
+        out[recorder or ""]["collected"][currency] = wire_money(int(total or 0), currency)
+    return out
+
+
+# --- reassignment -------------------------------------------------------------------------------
+
+
+@dataclass
+class Move:
+    account_id: str
+    from_user_id: str | None
+    to_user_id: str
+    balance_minor: int
+    currency: str
+
+
+def _apply_moves(
+    session: Session, principal: Principal, moves: list[Move], action: str, detail: dict[str, Any]
+) -> str:
+    batch_id = new_id()
+    real = [m for m in moves if m.from_user_id != m.to_user_id]
+    if not real:
+        audit(session, principal, action, "team", principal.team_id, {**detail, "moved": 0})
+        return batch_id
+    now = utcnow()
+    accounts = {
+        a.id: a
+        for a in session.scalars(
+            select(AccountRow)
+            .where(AccountRow.id.in_([m.account_id for m in real]))
+            .with_for_update()
+        )
+    }
+    # versions: one for each account row, one for each removal, one for each arrival
+    first = allocate(session, 3 * len(real))
+    for offset, move in enumerate(real):
+        account = accounts[move.account_id]
+        base = first + 3 * offset
+        old_owner, old_team = account.owner_id, account.team_id
+        account.owner_id = move.to_user_id
+        account.team_id = principal.team_id
+        account.version = base
+        if old_owner is not None:
+            session.add(
+                Removal(
+                    version=base + 1,
+                    kind="account",
+                    entity_id=account.id,
+                    user_id=old_owner,
+                    team_id=old_team if old_team != principal.team_id else None,
+                    reason="reassigned",
+                    at=now,
+                )
+            )
+        session.add(
+            Assignment(
+                version=base + 2,
+                account_id=account.id,
+                from_user_id=old_owner,
+                to_user_id=move.to_user_id,
+                from_team_id=old_team,
+                to_team_id=principal.team_id,
+                by_user_id=principal.user_id,
+                batch_id=batch_id,
+                at=now,
+            )
+        )
+    audit(
+        session,
+        principal,
+        action,
+        "team",
+        principal.team_id,
+        {
+            **detail,
+            "batch_id": batch_id,
+            "moved": len(real),
+            "moves": [[m.account_id, m.from_user_id, m.to_user_id] for m in real],
+        },
+    )
+    return batch_id
+
+
+def _moves_out(session: Session, moves: list[Move]) -> list[dict[str, Any]]:
+    names = dict(session.execute(select(User.id, User.username)).tuples().all())
+    return [
+        {
+            "account_id": m.account_id,
+            "from_user_id": m.from_user_id,
+            "from_username": names.get(m.from_user_id or ""),
+            "to_user_id": m.to_user_id,
+            "to_username": names.get(m.to_user_id),
+            "balance": wire_money(m.balance_minor, m.currency),
+            "currency": m.currency,
+        }
+        for m in moves
+        if m.from_user_id != m.to_user_id
+    ]
+
+
+def _summary(moves: list[Move]) -> dict[str, Any]:
+    real = [m for m in moves if m.from_user_id != m.to_user_id]
+    per_agent: dict[str, dict[str, int]] = defaultdict(lambda: {"in": 0, "out": 0})
+    for m in real:
+        per_agent[m.to_user_id]["in"] += 1
+        if m.from_user_id:
+            per_agent[m.from_user_id]["out"] += 1
+    return {"count": len(real), "per_agent": dict(per_agent)}
+
+
+def _team_accounts(session: Session, principal: Principal, ids: list[str]) -> list[AccountRow]:
+    rows = list(
+        session.scalars(
+            select(AccountRow).where(
+                AccountRow.id.in_(ids), AccountRow.team_id == principal.team_id
+            )
+        )
+    )
+    if len(rows) != len(set(ids)):
+        raise ApiError(404, "not_found", "some accounts are not in your team")
+    return rows
+
+
+def reassign(
+    session: Session, principal: Principal, account_ids: list[str], to_user_id: str, dry_run: bool
+) -> dict[str, Any]:
+    target = _member(session, principal, to_user_id)
+    rows = _team_accounts(session, principal, account_ids)
+    moves = [Move(a.id, a.owner_id, target.id, a.balance_minor, a.currency) for a in rows]
+    return _finish(session, principal, moves, dry_run, "lead.reassign", {"to": target.id})
+
+
+def move_queue(
+    session: Session, principal: Principal, from_user_id: str, to_user_id: str, dry_run: bool
+) -> dict[str, Any]:
+    source = _member(session, principal, from_user_id)
+    target = _member(session, principal, to_user_id)
+    rows = session.scalars(
+        select(AccountRow)
+        .where(AccountRow.owner_id == source.id, AccountRow.team_id == principal.team_id)
+        .order_by(AccountRow.id)
+    )
+    moves = [Move(a.id, a.owner_id, target.id, a.balance_minor, a.currency) for a in rows]
+    return _finish(
+        session, principal, moves, dry_run, "lead.move_queue", {"from": source.id, "to": target.id}
+    )
+
+
+def rebalance(
+    session: Session, principal: Principal, user_ids: list[str], by: str, dry_run: bool
+) -> dict[str, Any]:
+    """Even out the chosen agents' queues by account count or by balance.
+
+    Deterministic: accounts sorted by balance (largest first), then id; by count, each
+    agent keeps as many of its own accounts as its fair share allows and the surplus goes
+    to the agents furthest below their share. By balance, each agent keeps its own accounts
+    (largest first) while under the mean balance; the surplus, largest first, goes each to
+    the agent holding the least so far. Only surplus accounts move. Balances in different
+    currencies are compared in minor units, so rebalance a single-currency team by balance.
+    """
+    members = [_member(session, principal, uid) for uid in dict.fromkeys(user_ids)]
+    if len(members) < 2:
+        raise ApiError(422, "invalid_request", "choose at least two agents to rebalance")
+    member_ids = [m.id for m in members]
+    rows = list(
+        session.scalars(
+            select(AccountRow).where(
+                AccountRow.owner_id.in_(member_ids), AccountRow.team_id == principal.team_id
+            )
+        )
+    )
+    rows.sort(key=lambda a: (-a.balance_minor, a.id))
+    moves: list[Move] = []
+    if by == "count":
+        total = len(rows)
+        share = {
+            uid: total // len(member_ids) + (1 if i < total % len(member_ids) else 0)
+            for i, uid in enumerate(member_ids)
+        }
+        held: dict[str, int] = defaultdict(int)
+        surplus: list[AccountRow] = []
+        for account in sorted(rows, key=lambda a: a.id):
+            owner = account.owner_id or ""
+            if held[owner] < share.get(owner, 0):
+                held[owner] += 1
+                moves.append(
+                    Move(account.id, owner, owner, account.balance_minor, account.currency)
+                )
+            else:
+                surplus.append(account)
+        for account in surplus:
+            needy = min(member_ids, key=lambda uid: (held[uid] - share[uid], member_ids.index(uid)))
+            held[needy] += 1
+            moves.append(
+                Move(account.id, account.owner_id, needy, account.balance_minor, account.currency)
+            )
+    else:
+        total_balance = sum(a.balance_minor for a in rows)
+        target = total_balance / len(member_ids)
+        load: dict[str, int] = dict.fromkeys(member_ids, 0)
+        surplus = []
+        for account in rows:  # largest first: an agent keeps its own while under target
+            owner = account.owner_id or ""
+            if load[owner] + account.balance_minor <= target:
+                load[owner] += account.balance_minor
+                moves.append(
+                    Move(account.id, owner, owner, account.balance_minor, account.currency)
+                )
+            else:
+                surplus.append(account)
+        for account in surplus:
+            lightest = min(member_ids, key=lambda uid: (load[uid], member_ids.index(uid)))
+            load[lightest] += account.balance_minor
+            moves.append(
+                Move(
+                    account.id, account.owner_id, lightest, account.balance_minor, account.currency
+                )
+            )
+    return _finish(
+        session, principal, moves, dry_run, "lead.rebalance", {"agents": member_ids, "by": by}
+    )
+
+
+def _finish(  # noqa: PLR0917
+    session: Session,
+    principal: Principal,
+    moves: list[Move],
+    dry_run: bool,
+    action: str,
+    detail: dict[str, Any],
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "dry_run": dry_run,
+        "moves": _moves_out(session, moves),
+        "summary": _summary(moves),
+        "batch_id": None,
+    }
+    if not dry_run:
+        out["batch_id"] = _apply_moves(session, principal, moves, action, detail)
+    return out
+
+
+# --- KPIs ---------------------------------------------------------------------------------------
+
+
+def _event_counts(
+    session: Session, who: Any, start: datetime, end: datetime
+) -> dict[str, KpiCounts]:
+    attempts = list(attempt_codes())
+    rpcs = list(right_party_codes())
+    is_contact = EventRow.type == EventType.CONTACT_ATTEMPT.value
+    is_visit = EventRow.type == EventType.VISIT.value
+    met = EventRow.payload["outcome"].as_string() == VisitOutcome.MET_DEBTOR.value
+
+    def flag(cond: Any) -> Any:
+        return func.sum(case((cond, 1), else_=0))
+
+    stmt = (
+        select(
+            EventRow.recorded_by_id,
+            flag(or_(and_(is_contact, EventRow.disposition.in_(attempts)), is_visit)),
+            flag(or_(and_(is_contact, EventRow.disposition.in_(rpcs)), and_(is_visit, met))),
+            flag(EventRow.type == EventType.PROMISE.value),
+            flag(EventRow.type == EventType.SATISFACTION.value),
+            func.sum(
+                case((EventRow.type == EventType.SATISFACTION.value, EventRow.score), else_=0)
+            ),
+        )
+        .where(who, EventRow.occurred_at >= start, EventRow.occurred_at < end)
+        .group_by(EventRow.recorded_by_id)
+    )
+    out: dict[str, KpiCounts] = {}
+    for user_id, n_attempts, n_rpc, n_promises, n_sat, sat_sum in session.execute(stmt).tuples():
+        out[user_id or ""] = KpiCounts(
+            attempts=int(n_attempts or 0),
+            right_party_contacts=int(n_rpc or 0),
+            promises=int(n_promises or 0),
+            satisfaction_count=int(n_sat or 0),
+            satisfaction_sum=int(sat_sum or 0),
+        )
+    return out
+
+
+def kpi_counts(
+    session: Session, user_ids: list[str], start_day: date, end_day: date
+) -> dict[str, KpiCounts]:
+    """Counts per agent for ``[start_day, end_day]`` (inclusive, UTC days)."""
+    start = datetime.combine(start_day, time(0), UTC)
+    end = datetime.combine(end_day + timedelta(days=1), time(0), UTC)
+    counts = {uid: KpiCounts() for uid in user_ids}
+    for uid, row in _event_counts(
+        session, EventRow.recorded_by_id.in_(user_ids), start, end
+    ).items():
+        if uid in counts:
+            counts[uid].add(row)
+    # promises falling due in the period and decided, by recorder
+    for uid, due, kept in session.execute(
+        select(
+            PromiseRow.recorded_by_id,
+            func.count(),
+            func.sum(case((PromiseRow.status == PromiseStatus.KEPT.value, 1), else_=0)),
+        )
+        .where(
+            PromiseRow.recorded_by_id.in_(user_ids),
+            PromiseRow.due_date >= start_day,
+            PromiseRow.due_date <= end_day,
+            PromiseRow.status.in_([PromiseStatus.KEPT.value, PromiseStatus.BROKEN.value]),
+        )
+        .group_by(PromiseRow.recorded_by_id)
+    ).tuples():
+        if uid in counts:
+            counts[uid].promises_due += int(due or 0)
+            counts[uid].promises_kept += int(kept or 0)
+    # portfolio KPIs on the accounts each agent holds now
+    for holder, currency, n, placed in session.execute(
+        select(
+            AccountRow.owner_id,
+            AccountRow.currency,
+            func.count(),
+            func.sum(AccountRow.placed_minor),
+        )
+        .where(AccountRow.owner_id.in_(user_ids))
+        .group_by(AccountRow.owner_id, AccountRow.currency)
+    ).tuples():
+        if holder in counts:
+            entry = counts[holder]
+            entry.accounts += int(n)
+            entry.placed[currency] = entry.placed.get(currency, 0) + int(placed or 0)
+    for owner, kind, event_currency, n, total in session.execute(
+        select(
+            AccountRow.owner_id,
+            EventRow.type,
+            EventRow.currency,
+            func.count(),
+            func.sum(EventRow.amount_minor),
+        )
+        .join(AccountRow, AccountRow.id == EventRow.account_id)
+        .where(
+            AccountRow.owner_id.in_(user_ids),
+            EventRow.type.in_([EventType.PAYMENT.value, EventType.COMPLAINT.value]),
+            EventRow.occurred_at >= start,
+            EventRow.occurred_at < end,
+        )
+        .group_by(AccountRow.owner_id, EventRow.type, EventRow.currency)
+    ).tuples():
+        if owner is None or owner not in counts:
+            continue
+        if kind == EventType.COMPLAINT.value:
+            counts[owner].complaints += int(n)
+        elif event_currency:
+            got = counts[owner].collected
+            got[event_currency] = got.get(event_currency, 0) + int(total or 0)
+    return counts
+
+
+def _kpi_out(counts: KpiCounts) -> dict[str, Any]:
+    values = compute(counts)
+    return {
+        "kpis": {k: (str(v) if v is not None else None) for k, v in values.items()},
+        "recovery_by_currency": {
+            c: (str(v) if v is not None else None) for c, v in recovery_by_currency(counts).items()
+        },
+        "counts": {
+            "attempts": counts.attempts,
+            "right_party_contacts": counts.right_party_contacts,
+            "promises": counts.promises,
+            "promises_due": counts.promises_due,
+            "promises_kept": counts.promises_kept,
+            "complaints": counts.complaints,
+            "accounts": counts.accounts,
+            "satisfaction_count": counts.satisfaction_count,
+            "collected": {c: wire_money(v, c) for c, v in sorted(counts.collected.items())},
+            "placed": {c: wire_money(v, c) for c, v in sorted(counts.placed.items())},
+        },
+    }
+
+
+def kpis(
+    session: Session, principal: Principal, start_day: date, end_day: date, weekly: bool
+) -> dict[str, Any]:
+    assert principal.team_id is not None
+    members = team_members(session, principal.team_id)
+    ids = [m.id for m in members]
+    counts = kpi_counts(session, ids, start_day, end_day)
+    team = KpiCounts()
+    agents = []
+    for member in members:
+        team.add(counts[member.id])
+        agents.append(
+            {
+                "user_id": member.id,
+                "username": member.username,
+                "display_name": member.display_name,
+                **_kpi_out(counts[member.id]),
+            }
+        )
+    out: dict[str, Any] = {
+        "team_id": principal.team_id,
+        "from": start_day.isoformat(),
+        "to": end_day.isoformat(),
+        "team": _kpi_out(team),
+        "agents": agents,
+        "weeks": [],
+    }
+    if weekly:
+        week_start = start_day - timedelta(days=start_day.weekday())
+        while week_start <= end_day:
+            week_end = week_start + timedelta(days=6)
+            weekly_counts = kpi_counts(
+                session, ids, max(week_start, start_day), min(week_end, end_day)
+            )
+            total = KpiCounts()
+            for value in weekly_counts.values():
+                total.add(value)
+            out["weeks"].append({"week_start": week_start.isoformat(), **_kpi_out(total)})
+            week_start += timedelta(days=7)
+    return out

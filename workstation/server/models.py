@@ -1,0 +1,386 @@
+"""The backend's tables (SQLAlchemy 2, typed). Works on SQLite and PostgreSQL.
+
+Conventions: ids of client-created records are the client's UUIDv7 strings; money is integer
+minor units in ``BigInteger`` next to a currency code; every timestamp is an aware UTC
+datetime; every row a client can pull carries the global ``version`` it was last written
+at (see ``versioning``), which is the sync cursor. Nothing a client sees is hard-deleted:
+removals are rows in ``removals``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on both databases."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's declared hook
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+# --- server state -------------------------------------------------------------------------
+
+
+class VersionCounter(Base):
+    """One row: the last global version handed out. Updated with UPDATE … RETURNING."""
+
+    __tablename__ = "version_counter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class ServerState(Base):
+    """Key/value settings shared by every server process (token secret, epoch, retention)."""
+
+    __tablename__ = "server_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+# --- identity -----------------------------------------------------------------------------
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    created_at: Mapped[datetime]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime]
+
+
+class Device(Base):
+    """A registered workstation (``client_id``), bound to one user."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the client_id
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_seen_at: Mapped[datetime | None]
+    last_sync_at: Mapped[datetime | None]
+    outbox_pending: Mapped[int | None] = mapped_column(Integer)
+    outbox_oldest_at: Mapped[datetime | None]
+    app_version: Mapped[str | None] = mapped_column(String(50))
+
+
+class RefreshToken(Base):
+    """Only the SHA-256 of a refresh token is stored. ``used_at`` set = rotated away."""
+
+    __tablename__ = "refresh_tokens"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True, nullable=False)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime]
+    success: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    __table_args__ = (
+        Index("ix_login_attempts_user_at", "username", "at"),
+        Index("ix_login_attempts_addr_at", "address", "at"),
+    )
+
+
+# --- the portfolio --------------------------------------------------------------------------
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_alt: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    jurisdiction: Mapped[str] = mapped_column(String(32), nullable=False)
+    language: Mapped[str] = mapped_column(String(8), nullable=False)
+    national_id_masked: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    flags: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    contact_person: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    income_currency: Mapped[str | None] = mapped_column(String(3))
+    monthly_income_minor: Mapped[int | None] = mapped_column(BigInteger)
+    monthly_expenses_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # "phone:<id>.number" -> version the field was last written at (field-level conflicts)
+    field_versions: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+
+
+class ContactRow(Base):
+    """A phone, e-mail or address of a customer; ``data`` holds the kind's fields."""
+
+    __tablename__ = "contacts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # phone / email / address
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True, nullable=False)
+    product: Mapped[str] = mapped_column(String(50), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    principal_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    balance_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    past_due_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    placed_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    days_past_due: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    risk_tier: Mapped[str | None] = mapped_column(String(1))
+    score: Mapped[str | None] = mapped_column(String(20))
+    reason_codes: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    placed_on: Mapped[date | None] = mapped_column(Date)
+    annual_rate: Mapped[str] = mapped_column(String(20), nullable=False, default="0")
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    __table_args__ = (
+        Index("ix_accounts_owner_version", "owner_id", "version"),
+        Index("ix_accounts_team_version", "team_id", "version"),
+    )
+
+
+class EventRow(Base):
+    """Append-only facts. Business fields KPIs need are copied out of ``payload`` on write."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32), nullable=False)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), nullable=False)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100), nullable=False)
+    recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    disposition: Mapped[str | None] = mapped_column(String(32))
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    score: Mapped[int | None] = mapped_column(Integer)
+    clock_skew_s: Mapped[int | None] = mapped_column(Integer)
+    server_version: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    __table_args__ = (
+        Index("ix_events_account_version", "account_id", "server_version"),
+        Index("ix_events_type_occurred", "type", "occurred_at"),
+    )
+
+
+class PromiseRow(Base):
+    """The server-decided state of each promise event (open → kept / broken / cancelled)."""
+
+    __tablename__ = "promises"
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True, nullable=False)
+    recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    made_at: Mapped[datetime]
+    due_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class PlanRow(Base):
+    """State of each plan agreement (active / cancelled / completed)."""
+
+    __tablename__ = "plans"
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    changed_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Assignment(Base):
+    """Every change of an account's owner/team, with the version it happened at."""
+
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True, nullable=False)
+    from_user_id: Mapped[str | None] = mapped_column(String(36))
+    to_user_id: Mapped[str | None] = mapped_column(String(36))
+    from_team_id: Mapped[str | None] = mapped_column(String(36))
+    to_team_id: Mapped[str | None] = mapped_column(String(36))
+    by_user_id: Mapped[str | None] = mapped_column(String(36))
+    batch_id: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[datetime]
+
+
+class Removal(Base):
+    """A tombstone for one scope: "account X left user U's (or team T's) portfolio"."""
+
+    __tablename__ = "removals"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # account
+    entity_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    user_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    reason: Mapped[str] = mapped_column(String(32), nullable=False)
+    at: Mapped[datetime]
+
+
+# --- sync bookkeeping -----------------------------------------------------------------------
+
+
+class IdempotencyRecord(Base):
+    """One per applied mutation: written in the same transaction as the mutation itself."""
+
+    __tablename__ = "idempotency_records"
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mutation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    client_seq: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    at: Mapped[datetime]
+
+
+class PushBatch(Base):
+    """The batch-level ``Idempotency-Key`` and the hash of the body it first came with."""
+
+    __tablename__ = "push_batches"
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime]
+
+
+class ConflictRow(Base):
+    __tablename__ = "conflicts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True, nullable=False)
+    field: Mapped[str] = mapped_column(String(200), nullable=False)
+    server_value: Mapped[Any] = mapped_column(JSON)
+    client_value: Mapped[Any] = mapped_column(JSON)
+    base_version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    server_field_version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    user_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    mutation_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime]
+
+
+class ReviewItem(Base):
+    """Something a person must look at: late facts, contact conflicts, compliance overrides."""
+
+    __tablename__ = "review_items"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    account_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36))
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    conflict_id: Mapped[str | None] = mapped_column(String(36))
+    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    assignee_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    from_user_id: Mapped[str | None] = mapped_column(String(36))
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity: Mapped[str | None] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class Blob(Base):
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    uploaded_by: Mapped[str] = mapped_column(String(36), nullable=False)
+    created_at: Mapped[datetime]
+
+
+class ScorecardRow(Base):
+    __tablename__ = "scorecards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the scorecard version
+    model: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    auc: Mapped[str | None] = mapped_column(String(20))
+    trained_on: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)  # global change version
+    __table_args__ = (UniqueConstraint("version"),)

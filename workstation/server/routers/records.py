@@ -1,0 +1,283 @@
+"""Reading single records (audited), blobs, the scorecard and the review queue."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from workstation.domain.enums import Role
+from workstation.server.deps import PrincipalDep, StateDep, audit, utcnow
+from workstation.server.errors import ERROR_RESPONSES, ApiError, not_found
+from workstation.server.models import AccountRow, Blob, EventRow, ReviewItem
+from workstation.server.schemas import AccountOut, CustomerOut, EventOut, OkOut, ScorecardOut
+from workstation.server.serialize import event_dict, load_accounts, load_customers
+from workstation.server.sync_read import in_scope, scope_filter, scorecard_dict, scorecard_latest
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+RecordId = Annotated[str, Path(min_length=1, max_length=64)]
+SHA = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AccountRecordOut(BaseModel):
+    account: AccountOut
+    customer: CustomerOut
+    events: list[EventOut]
+
+
+class CustomerRecordOut(BaseModel):
+    customer: CustomerOut
+    accounts: list[AccountOut]
+
+
+@router.get("/accounts/{account_id}", response_model=AccountRecordOut, tags=["records"])
+def get_account(account_id: RecordId, principal: PrincipalDep, state: StateDep) -> Any:
+    """One account with its customer and whole history (an audited read)."""
+    with state.sessions.begin() as session:
+        account = session.get(AccountRow, account_id)
+        if account is None or not in_scope(principal, account):
+            raise not_found("account")
+        events = session.scalars(
+            select(EventRow)
+            .where(EventRow.account_id == account.id)
+            .order_by(EventRow.server_version)
+        )
+        out = {
+            "account": load_accounts(session, [account.id])[0],
+            "customer": load_customers(session, [account.customer_id])[0],
+            "events": [event_dict(e) for e in events],
+        }
+        audit(
+            session,
+            principal,
+            "read.account",
+            "account",
+            account.id,
+            {"customer_id": account.customer_id},
+        )
+        return out
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerRecordOut, tags=["records"])
+def get_customer(customer_id: RecordId, principal: PrincipalDep, state: StateDep) -> Any:
+    """One customer with the accounts of theirs the caller may see (an audited read)."""
+    with state.sessions.begin() as session:
+        ids = list(
+            session.scalars(
+                select(AccountRow.id).where(
+                    AccountRow.customer_id == customer_id, scope_filter(principal)
+                )
+            )
+        )
+        if not ids:
+            raise not_found("customer")
+        out = {
+            "customer": load_customers(session, [customer_id])[0],
+            "accounts": load_accounts(session, ids),
+        }
+        audit(session, principal, "read.customer", "customer", customer_id)
+        return out
+
+
+# --- blobs ---------------------------------------------------------------------------------------
+
+
+class BlobOut(BaseModel):
+    sha256: str
+    size: int
+    created: bool
+
+
+def _blob_visible(state: StateDep, principal: PrincipalDep, sha256: str) -> Blob | None:
+    with state.sessions() as session:
+        blob = session.get(Blob, sha256)
+        if blob is None:
+            return None
+        if blob.uploaded_by == principal.user_id or principal.role == Role.ADMIN:
+            return blob
+        referenced = session.scalar(
+            select(EventRow.id)
+            .join(AccountRow, AccountRow.id == EventRow.account_id)
+            .where(
+                scope_filter(principal),
+                EventRow.type == "plan_agreement",
+                EventRow.payload["document_sha256"].as_string() == sha256,
+            )
+            .limit(1)
+        )
+        return blob if referenced else None
+
+
+@router.put(
+    "/blobs/{sha256}",
+    response_model=BlobOut,
+    tags=["blobs"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
+async def put_blob(
+    sha256: SHA, request: Request, principal: PrincipalDep, state: StateDep
+) -> BlobOut:
+    """Upload a document by its SHA-256 (idempotent: the same bytes twice are stored once)."""
+    limit = state.settings.max_blob_bytes
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "payload_too_large", f"a document may be at most {limit} bytes")
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ApiError(422, "hash_mismatch", "the body's SHA-256 does not match the URL")
+    content_type = request.headers.get("content-type", "application/octet-stream")[:100]
+    created = True
+    from starlette.concurrency import run_in_threadpool
+
+    def store() -> bool:
+        try:
+            with state.sessions.begin() as session:
+                if session.get(Blob, sha256) is not None:
+                    return False
+                session.add(
+                    Blob(
+                        sha256=sha256,
+                        size=size,
+                        content_type=content_type,
+                        content=data,
+                        uploaded_by=principal.user_id,
+                        created_at=utcnow(),
+                    )
+                )
+                audit(session, principal, "blob.put", "blob", sha256, {"size": size})
+            return True
+        except IntegrityError:
+            return False
+
+    created = await run_in_threadpool(store)
+    return BlobOut(sha256=sha256, size=size, created=created)
+
+
+@router.head("/blobs/{sha256}", tags=["blobs"], response_class=Response)
+def head_blob(sha256: SHA, principal: PrincipalDep, state: StateDep) -> Response:
+    blob = _blob_visible(state, principal, sha256)
+    if blob is None:
+        raise not_found("document")
+    return Response(
+        status_code=200,
+        headers={"Content-Length": str(blob.size), "Content-Type": blob.content_type},
+    )
+
+
+@router.get(
+    "/blobs/{sha256}",
+    tags=["blobs"],
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def get_blob(sha256: SHA, principal: PrincipalDep, state: StateDep) -> Response:
+    blob = _blob_visible(state, principal, sha256)
+    if blob is None:
+        raise not_found("document")
+    with state.sessions.begin() as session:
+        audit(session, principal, "read.blob", "blob", sha256)
+    return Response(content=blob.content, media_type=blob.content_type)
+
+
+# --- scorecard ----------------------------------------------------------------------------------
+
+
+@router.get("/scorecard", response_model=ScorecardOut | None, tags=["sync"])
+def get_scorecard(principal: PrincipalDep, state: StateDep) -> Any:
+    """The current propensity scorecard (also delivered by ``/sync/changes``), or null."""
+    with state.sessions() as session:
+        return scorecard_dict(scorecard_latest(session))
+
+
+# --- review queue -------------------------------------------------------------------------------
+
+
+class ReviewItemOut(BaseModel):
+    id: str
+    kind: str
+    account_id: str | None
+    customer_id: str | None
+    event_id: str | None
+    conflict_id: str | None
+    team_id: str | None
+    assignee_id: str | None
+    from_user_id: str | None
+    summary: str
+    detail: dict[str, Any]
+    created_at: str
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+
+
+def _review_scope(principal: PrincipalDep) -> Any:
+    if principal.role == Role.LEAD and principal.team_id:
+        return ReviewItem.team_id == principal.team_id
+    if principal.is_collector:
+        return or_(ReviewItem.assignee_id == principal.user_id)
+    raise ApiError(403, "forbidden", "the review queue is for collectors and leads")
+
+
+def _review_out(item: ReviewItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "account_id": item.account_id,
+        "customer_id": item.customer_id,
+        "event_id": item.event_id,
+        "conflict_id": item.conflict_id,
+        "team_id": item.team_id,
+        "assignee_id": item.assignee_id,
+        "from_user_id": item.from_user_id,
+        "summary": item.summary,
+        "detail": item.detail,
+        "created_at": item.created_at.isoformat(),
+        "acknowledged_at": item.acknowledged_at.isoformat() if item.acknowledged_at else None,
+        "acknowledged_by": item.acknowledged_by,
+    }
+
+
+@router.get("/review", response_model=list[ReviewItemOut], tags=["review"])
+def list_review(
+    principal: PrincipalDep,
+    state: StateDep,
+    include_acknowledged: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> Any:
+    """A lead sees the team's items; an agent the items flagged to them."""
+    scope = _review_scope(principal)
+    with state.sessions() as session:
+        stmt = select(ReviewItem).where(scope)
+        if not include_acknowledged:
+            stmt = stmt.where(ReviewItem.acknowledged_at.is_(None))
+        items = session.scalars(stmt.order_by(ReviewItem.created_at.desc()).limit(limit))
+        return [_review_out(i) for i in items]
+
+
+@router.post("/review/{item_id}/ack", response_model=OkOut, tags=["review"])
+def ack_review(item_id: RecordId, principal: PrincipalDep, state: StateDep) -> OkOut:
+    scope = _review_scope(principal)
+    with state.sessions.begin() as session:
+        done = session.execute(
+            update(ReviewItem)
+            .where(ReviewItem.id == item_id, scope)
+            .values(acknowledged_at=utcnow(), acknowledged_by=principal.user_id)
+        ).rowcount  # type: ignore[attr-defined]
+        if not done:
+            raise not_found("review item")
+        audit(session, principal, "review.ack", "review_item", item_id)
+    return OkOut()

@@ -1,0 +1,173 @@
+"""Rows → wire dictionaries (money as decimal strings next to a currency; instants ISO UTC).
+
+Bulk loaders take lists of ids and run one query per table, so a page of 500 accounts costs a
+handful of queries, not 500.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workstation.domain.enums import Bucket
+from workstation.domain.money import Money
+from workstation.server.models import (
+    AccountRow,
+    ContactRow,
+    CustomerRow,
+    EventRow,
+    PlanRow,
+    PromiseRow,
+    User,
+)
+
+
+def wire_money(minor: int | None, currency: str | None) -> str | None:
+    if minor is None or currency is None:
+        return None
+    return Money.from_minor(minor, currency).wire()
+
+
+def iso(moment: datetime | date | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def customer_dict(row: CustomerRow, contacts: list[ContactRow]) -> dict[str, Any]:
+    by_kind: dict[str, list[dict[str, Any]]] = {"phone": [], "email": [], "address": []}
+    for contact in sorted(contacts, key=lambda c: (c.position, c.id)):
+        by_kind.setdefault(contact.kind, []).append(
+            {"id": contact.id, **contact.data, "version": contact.version}
+        )
+    return {
+        "id": row.id,
+        "name": row.name,
+        "name_alt": row.name_alt,
+        "timezone": row.timezone,
+        "jurisdiction": row.jurisdiction,
+        "language": row.language,
+        "national_id_masked": row.national_id_masked,
+        "flags": list(row.flags),
+        "contact_person": row.contact_person,
+        "income_currency": row.income_currency,
+        "monthly_income": wire_money(row.monthly_income_minor, row.income_currency),
+        "monthly_expenses": wire_money(row.monthly_expenses_minor, row.income_currency),
+        "phones": by_kind["phone"],
+        "emails": by_kind["email"],
+        "addresses": by_kind["address"],
+        "version": row.version,
+    }
+
+
+def load_customers(session: Session, ids: Sequence[str]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    rows: list[CustomerRow] = []
+    contacts: dict[str, list[ContactRow]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        rows.extend(session.scalars(select(CustomerRow).where(CustomerRow.id.in_(chunk))))
+        for contact in session.scalars(select(ContactRow).where(ContactRow.customer_id.in_(chunk))):
+            contacts[contact.customer_id].append(contact)
+    order = {cid: i for i, cid in enumerate(ids)}
+    rows.sort(key=lambda r: order.get(r.id, 0))
+    return [customer_dict(row, contacts[row.id]) for row in rows]
+
+
+def account_dict(
+    row: AccountRow,
+    owner: str | None,
+    promises: list[PromiseRow],
+    plans: list[PlanRow],
+) -> dict[str, Any]:
+    cur = row.currency
+    return {
+        "id": row.id,
+        "customer_id": row.customer_id,
+        "product": row.product,
+        "currency": cur,
+        "principal": wire_money(row.principal_minor, cur),
+        "balance": wire_money(row.balance_minor, cur),
+        "past_due": wire_money(row.past_due_minor, cur),
+        "placed_amount": wire_money(row.placed_minor, cur),
+        "days_past_due": row.days_past_due,
+        "bucket": Bucket.for_days(row.days_past_due).value,
+        "status": row.status,
+        "owner_id": row.owner_id,
+        "owner": owner,
+        "team_id": row.team_id,
+        "risk_tier": row.risk_tier,
+        "score": row.score,
+        "reason_codes": list(row.reason_codes),
+        "opened_on": iso(row.opened_on),
+        "placed_on": iso(row.placed_on),
+        "annual_rate": row.annual_rate,
+        "promises": [
+            {
+                "event_id": p.event_id,
+                "amount": wire_money(p.amount_minor, p.currency),
+                "currency": p.currency,
+                "due_date": iso(p.due_date),
+                "status": p.status,
+                "decided_at": iso(p.decided_at),
+            }
+            for p in sorted(promises, key=lambda p: (p.made_at, p.event_id))
+        ],
+        "plans": [
+            {"event_id": p.event_id, "status": p.status, "changed_at": iso(p.changed_at)}
+            for p in plans
+        ],
+        "version": row.version,
+    }
+
+
+def load_accounts(session: Session, ids: Sequence[str]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    rows: list[AccountRow] = []
+    promises: dict[str, list[PromiseRow]] = defaultdict(list)
+    plans: dict[str, list[PlanRow]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        rows.extend(session.scalars(select(AccountRow).where(AccountRow.id.in_(chunk))))
+        for p in session.scalars(select(PromiseRow).where(PromiseRow.account_id.in_(chunk))):
+            promises[p.account_id].append(p)
+        for q in session.scalars(select(PlanRow).where(PlanRow.account_id.in_(chunk))):
+            plans[q.account_id].append(q)
+    owners = usernames(session, {r.owner_id for r in rows if r.owner_id})
+    order = {aid: i for i, aid in enumerate(ids)}
+    rows.sort(key=lambda r: order.get(r.id, 0))
+    return [
+        account_dict(r, owners.get(r.owner_id or ""), promises[r.id], plans[r.id]) for r in rows
+    ]
+
+
+def usernames(session: Session, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return dict(
+        session.execute(select(User.id, User.username).where(User.id.in_(list(ids)))).tuples().all()
+    )
+
+
+def event_dict(row: EventRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "type": row.type,
+        "account_id": row.account_id,
+        "customer_id": row.customer_id,
+        "occurred_at": iso(row.occurred_at),
+        "received_at": iso(row.received_at),
+        "recorded_by": row.recorded_by,
+        "device_id": row.device_id,
+        "payload": row.payload,
+        "clock_skew_s": row.clock_skew_s,
+        "server_version": row.server_version,
+    }

@@ -1,0 +1,500 @@
+"""The read side of sync: first-sync snapshots and changes since a cursor, per caller scope.
+
+Scope: an agent or field collector holds the accounts they own; a lead holds their team's
+accounts; an admin holds none. Every row a client can pull carries the global ``version``
+it was written at (``versioning``); a pull first reads the committed counter ``high`` and
+returns only rows with ``cursor < version <= high``, so a transaction that commits late can
+never land below a cursor already handed out.
+
+Kinds of change, merged in version order:
+
+- account / customer / event rows written in the window, for accounts in scope now;
+- arrivals: an account assigned INTO the scope in the window → the whole account (customer,
+  account, every event), since the receiver has never seen its history;
+- removals: an account that left the scope in the window (reassigned, recalled) and is not
+  back in scope now;
+- a new scorecard.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, func, select, update
+from sqlalchemy.orm import Session
+
+from workstation.domain.enums import Role
+from workstation.server.deps import AppState, Principal, audit, utcnow
+from workstation.server.errors import ApiError
+from workstation.server.models import (
+    AccountRow,
+    Assignment,
+    CustomerRow,
+    Device,
+    EventRow,
+    Removal,
+    ScorecardRow,
+)
+from workstation.server.serialize import event_dict, load_accounts, load_customers
+from workstation.server.versioning import committed_version
+
+PHASES = ("customers", "accounts", "events")
+
+
+def scope_filter(principal: Principal) -> ColumnElement[bool]:
+    if principal.is_collector:
+        return AccountRow.owner_id == principal.user_id
+    if principal.role == Role.LEAD and principal.team_id:
+        return AccountRow.team_id == principal.team_id
+    return false()
+
+
+def in_scope(principal: Principal, account: AccountRow) -> bool:
+    if principal.is_collector:
+        return account.owner_id == principal.user_id
+    if principal.role == Role.LEAD and principal.team_id:
+        return account.team_id == principal.team_id
+    return False
+
+
+def epoch_of(state: AppState, session: Session) -> int:
+    return int(state.state_value(session, "schema_epoch", "1"))
+
+
+def scorecard_latest(session: Session) -> ScorecardRow | None:
+    return session.scalar(select(ScorecardRow).order_by(ScorecardRow.id.desc()).limit(1))
+
+
+def scorecard_dict(row: ScorecardRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "version": row.id,
+        "model": row.model,
+        "auc": row.auc,
+        "trained_on": row.trained_on,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def _mark_synced(session: Session, principal: Principal) -> None:
+    now = utcnow()
+    session.execute(
+        update(Device)
+        .where(Device.id == principal.device_id)
+        .values(last_sync_at=now, last_seen_at=now)
+    )
+
+
+# --- snapshot --------------------------------------------------------------------------------
+
+
+@dataclass
+class SnapshotToken:
+    version: int
+    epoch: int
+    user_id: str
+    phase: str
+    after: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def encode(self, secret: str) -> str:
+        body = (
+            base64.urlsafe_b64encode(
+                json.dumps(
+                    {
+                        "v": self.version,
+                        "e": self.epoch,
+                        "u": self.user_id,
+                        "p": self.phase,
+                        "a": self.after,
+                        "c": self.counts,
+                    },
+                    separators=(",", ":"),
+                ).encode()
+            )
+            .decode()
+            .rstrip("=")
+        )
+        mac = hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()[:32]
+        return f"{body}.{mac}"
+
+    @classmethod
+    def decode(cls, secret: str, token: str) -> SnapshotToken:
+        try:
+            body, mac = token.split(".", 1)
+            expected = hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()[:32]
+            if not hmac.compare_digest(expected, mac):
+                raise ValueError("bad signature")
+            raw = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            token_obj = cls(
+                int(raw["v"]),
+                int(raw["e"]),
+                str(raw["u"]),
+                str(raw["p"]),
+                str(raw["a"]),
+                {str(k): int(v) for k, v in dict(raw["c"]).items()},
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ApiError(400, "invalid_page_token", "the page token is not valid") from exc
+        if token_obj.phase not in PHASES:
+            raise ApiError(400, "invalid_page_token", "the page token is not valid")
+        return token_obj
+
+
+def _scope_accounts(principal: Principal) -> Any:
+    return select(AccountRow.id).where(scope_filter(principal))
+
+
+def _snapshot_counts(session: Session, principal: Principal, high: int) -> dict[str, int]:
+    accounts = (
+        session.scalar(select(func.count()).select_from(AccountRow).where(scope_filter(principal)))
+        or 0
+    )
+    customers = (
+        session.scalar(
+            select(func.count(func.distinct(AccountRow.customer_id))).where(scope_filter(principal))
+        )
+        or 0
+    )
+    events = (
+        session.scalar(
+            select(func.count())
+            .select_from(EventRow)
+            .join(AccountRow, AccountRow.id == EventRow.account_id)
+            .where(scope_filter(principal), EventRow.server_version <= high)
+        )
+        or 0
+    )
+    return {"customers": int(customers), "accounts": int(accounts), "events": int(events)}
+
+
+def snapshot_page(
+    state: AppState, principal: Principal, page_token: str | None, page_size: int
+) -> dict[str, Any]:
+    with state.sessions.begin() as session:
+        epoch = epoch_of(state, session)
+        if page_token:
+            token = SnapshotToken.decode(state.token_secret, page_token)
+            if token.user_id != principal.user_id:
+                raise ApiError(400, "invalid_page_token", "the page token is not yours")
+            if token.epoch != epoch:
+                raise ApiError(410, "resync_required", "the server's schema epoch changed")
+            if token.version < int(state.state_value(session, "retained_from", "0")):
+                raise ApiError(410, "resync_required", "this snapshot is too old; start again")
+        else:
+            high = committed_version(session)
+            token = SnapshotToken(
+                high,
+                epoch,
+                principal.user_id,
+                "customers",
+                "",
+                _snapshot_counts(session, principal, high),
+            )
+        out: dict[str, list[Any]] = {"customers": [], "accounts": [], "events": []}
+        room = page_size
+        phase_index = PHASES.index(token.phase)
+        after = token.after
+        complete = False
+        while room > 0:
+            phase = PHASES[phase_index]
+            ids = _phase_ids(session, principal, phase, after, room, token.version)
+            if phase == "customers":
+                out["customers"] = load_customers(session, ids)
+            elif phase == "accounts":
+                out["accounts"] = load_accounts(session, ids)
+            else:
+                out["events"] = [
+                    event_dict(e)
+                    for e in session.scalars(
+                        select(EventRow).where(EventRow.id.in_(ids)).order_by(EventRow.id)
+                    )
+                ]
+            room -= len(ids)
+            if ids:
+                after = ids[-1]
+            if room > 0:  # this phase is exhausted
+                if phase_index == len(PHASES) - 1:
+                    complete = True
+                    break
+                phase_index += 1
+                after = ""
+        next_token = None
+        if not complete:
+            next_token = SnapshotToken(
+                token.version, epoch, principal.user_id, PHASES[phase_index], after, token.counts
+            ).encode(state.token_secret)
+        scorecard = scorecard_latest(session)
+        if out["customers"]:
+            audit(
+                session,
+                principal,
+                "read.customers",
+                "customer",
+                None,
+                {"via": "snapshot", "ids": [c["id"] for c in out["customers"]]},
+            )
+        if complete:
+            _mark_synced(session, principal)
+        return {
+            "snapshot_version": token.version,
+            "epoch": epoch,
+            "counts": token.counts,
+            **out,
+            "next_page_token": next_token,
+            "complete": complete,
+            "cursor": token.version,
+            "scorecard_version": scorecard.id if scorecard else None,
+            "scorecard": scorecard_dict(scorecard) if complete else None,
+            "server_time": utcnow().isoformat(),
+        }
+
+
+def _phase_ids(  # noqa: PLR0917
+    session: Session, principal: Principal, phase: str, after: str, limit: int, high: int
+) -> list[str]:
+    scope = scope_filter(principal)
+    if phase == "customers":
+        stmt = (
+            select(CustomerRow.id)
+            .where(
+                CustomerRow.id.in_(select(AccountRow.customer_id).where(scope)),
+                CustomerRow.id > after,
+            )
+            .order_by(CustomerRow.id)
+            .limit(limit)
+        )
+    elif phase == "accounts":
+        stmt = select(AccountRow.id).where(scope, AccountRow.id > after).order_by(AccountRow.id)
+        stmt = stmt.limit(limit)
+    else:
+        stmt = (
+            select(EventRow.id)
+            .join(AccountRow, AccountRow.id == EventRow.account_id)
+            .where(scope, EventRow.id > after, EventRow.server_version <= high)
+            .order_by(EventRow.id)
+            .limit(limit)
+        )
+    return list(session.scalars(stmt))
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+def changes(
+    state: AppState, principal: Principal, cursor: int, limit: int, epoch: int | None
+) -> dict[str, Any]:
+    with state.sessions.begin() as session:
+        server_epoch = epoch_of(state, session)
+        if epoch is not None and epoch != server_epoch:
+            raise ApiError(
+                410, "resync_required", "the server's schema epoch changed; download again"
+            )
+        retained_from = int(state.state_value(session, "retained_from", "0"))
+        high = committed_version(session)
+        if cursor < retained_from:
+            raise ApiError(
+                410,
+                "resync_required",
+                "this cursor is older than the change history the server keeps; "
+                "push your outbox, then download again",
+                retained_from=retained_from,
+            )
+        if cursor > high:
+            raise ApiError(410, "resync_required", "this cursor is ahead of the server")
+        window = and_(AccountRow.version > cursor, AccountRow.version <= high)
+        scope = scope_filter(principal)
+        items: list[tuple[int, str, str]] = []
+        truncated = False
+
+        def take(stmt: Any, kind: str) -> None:
+            nonlocal truncated
+            rows = list(session.execute(stmt.limit(limit)).tuples())
+            if len(rows) >= limit:
+                truncated = True
+            items.extend((int(v), kind, str(i)) for v, i in rows)
+
+        take(
+            select(AccountRow.version, AccountRow.id)
+            .where(scope, window)
+            .order_by(AccountRow.version),
+            "account",
+        )
+        take(
+            select(CustomerRow.version, CustomerRow.id)
+            .where(
+                CustomerRow.version > cursor,
+                CustomerRow.version <= high,
+                CustomerRow.id.in_(select(AccountRow.customer_id).where(scope)),
+            )
+            .order_by(CustomerRow.version),
+            "customer",
+        )
+        take(
+            select(EventRow.server_version, EventRow.id)
+            .join(AccountRow, AccountRow.id == EventRow.account_id)
+            .where(scope, EventRow.server_version > cursor, EventRow.server_version <= high)
+            .order_by(EventRow.server_version),
+            "event",
+        )
+        if principal.is_collector:
+            arrive = Assignment.to_user_id == principal.user_id
+            leave = Removal.user_id == principal.user_id
+        elif principal.role == Role.LEAD and principal.team_id:
+            arrive = and_(
+                Assignment.to_team_id == principal.team_id,
+                func.coalesce(Assignment.from_team_id, "") != principal.team_id,
+            )
+            leave = Removal.team_id == principal.team_id
+        else:
+            arrive = false()
+            leave = false()
+        take(
+            select(Assignment.version, Assignment.account_id)
+            .where(arrive, Assignment.version > cursor, Assignment.version <= high)
+            .order_by(Assignment.version),
+            "arrival",
+        )
+        take(
+            select(Removal.version, Removal.entity_id)
+            .where(leave, Removal.version > cursor, Removal.version <= high)
+            .order_by(Removal.version),
+            "removal",
+        )
+        take(
+            select(ScorecardRow.version, ScorecardRow.id)
+            .where(ScorecardRow.version > cursor, ScorecardRow.version <= high)
+            .order_by(ScorecardRow.version),
+            "scorecard",
+        )
+        items.sort()
+        if len(items) > limit:
+            truncated = True
+            items = items[:limit]
+        next_cursor = items[-1][0] if truncated and items else high
+        return _assemble(state, session, principal, items, next_cursor, truncated, server_epoch)
+
+
+def _assemble(  # noqa: PLR0917
+    state: AppState,
+    session: Session,
+    principal: Principal,
+    items: list[tuple[int, str, str]],
+    next_cursor: int,
+    has_more: bool,
+    epoch: int,
+) -> dict[str, Any]:
+    account_ids: list[str] = []
+    customer_ids: list[str] = []
+    event_ids: list[str] = []
+    arrivals: list[str] = []
+    removal_ids: list[tuple[int, str]] = []
+    scorecard_changed = False
+    for version, kind, ident in items:
+        if kind == "account":
+            account_ids.append(ident)
+        elif kind == "customer":
+            customer_ids.append(ident)
+        elif kind == "event":
+            event_ids.append(ident)
+        elif kind == "arrival":
+            arrivals.append(ident)
+        elif kind == "removal":
+            removal_ids.append((version, ident))
+        else:
+            scorecard_changed = True
+    # arrivals still in scope bring the whole account
+    arrival_rows = []
+    if arrivals:
+        arrival_rows = list(
+            session.scalars(
+                select(AccountRow).where(AccountRow.id.in_(arrivals), scope_filter(principal))
+            )
+        )
+    arrived = {a.id for a in arrival_rows}
+    for account in arrival_rows:
+        if account.id not in account_ids:
+            account_ids.append(account.id)
+        if account.customer_id not in customer_ids:
+            customer_ids.append(account.customer_id)
+    events: list[dict[str, Any]] = []
+    seen_events: set[str] = set()
+    if arrived:
+        for row in session.scalars(
+            select(EventRow)
+            .where(EventRow.account_id.in_(list(arrived)))
+            .order_by(EventRow.server_version)
+        ):
+            events.append(event_dict(row))
+            seen_events.add(row.id)
+    if event_ids:
+        for row in session.scalars(
+            select(EventRow).where(EventRow.id.in_(event_ids)).order_by(EventRow.server_version)
+        ):
+            if row.id not in seen_events:
+                events.append(event_dict(row))
+    events.sort(key=lambda e: e["server_version"])
+    # removals: only if the account is not (back) in scope now
+    removals: list[dict[str, Any]] = []
+    if removal_ids:
+        still = set(
+            session.scalars(
+                select(AccountRow.id).where(
+                    AccountRow.id.in_([i for _, i in removal_ids]), scope_filter(principal)
+                )
+            )
+        )
+        latest: dict[str, int] = {}
+        for version, ident in removal_ids:
+            if ident not in still:
+                latest[ident] = max(version, latest.get(ident, 0))
+        reasons = dict(
+            session.execute(
+                select(Removal.entity_id, Removal.reason).where(
+                    Removal.entity_id.in_(list(latest)), Removal.version.in_(list(latest.values()))
+                )
+            )
+            .tuples()
+            .all()
+        )
+        removals = [
+            {
+                "kind": "account",
+                "id": ident,
+                "reason": reasons.get(ident, "reassigned"),
+                "version": version,
+            }
+            for ident, version in sorted(latest.items(), key=lambda kv: kv[1])
+        ]
+    customers = load_customers(session, customer_ids)
+    accounts = load_accounts(session, account_ids)
+    scorecard = scorecard_latest(session)
+    if customers:
+        audit(
+            session,
+            principal,
+            "read.customers",
+            "customer",
+            None,
+            {"via": "changes", "ids": [c["id"] for c in customers]},
+        )
+    if not has_more:
+        _mark_synced(session, principal)
+    return {
+        "epoch": epoch,
+        "cursor": next_cursor,
+        "has_more": has_more,
+        "customers": customers,
+        "accounts": accounts,
+        "events": events,
+        "removals": removals,
+        "scorecard_version": scorecard.id if scorecard else None,
+        "scorecard": scorecard_dict(scorecard) if scorecard_changed else None,
+        "server_time": utcnow().isoformat(),
+    }

@@ -1,0 +1,736 @@
+"""The write side of sync: pushed mutations, each applied with its result in ONE transaction.
+
+For every mutation the server stores ``(client_id, mutation_id, request hash, result)`` in the
+same transaction that applies it. Seeing the same mutation again returns the stored result
+as ``duplicate``; the same mutation id with a different body is refused (422) before
+anything is applied. Two processes racing on one mutation collide on the primary key of
+``idempotency_records``; the loser rolls back and answers ``duplicate``.
+
+Record-type rules (DESIGN §5):
+
+``event.create``
+    Events are facts: accepted even when the account was reassigned away from the sender
+    since (then a review item goes to the new owner and the team lead). Promises and plans
+    on a closed account are rejected with a reason.
+``contact.patch``
+    Field-level with ``base_version``: a field the server changed after ``base_version``
+    and to another value keeps the server value; the client's value is stored as a conflict
+    with a review item, and the answer is ``conflict`` with the server values.
+``promise.cancel`` / ``plan.cancel``
+    Commands the server validates (open promise, active plan, account not closed).
+assignment
+    Server-only: any client mutation that tries is rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workstation.domain.enums import (
+    AccountStatus,
+    EventType,
+    PaymentSource,
+    PromiseStatus,
+    Role,
+)
+from workstation.domain.model import new_id
+from workstation.server.deps import AppState, Principal, audit, utcnow
+from workstation.server.errors import ApiError
+from workstation.server.models import (
+    AccountRow,
+    Assignment,
+    ConflictRow,
+    ContactRow,
+    CustomerRow,
+    EventRow,
+    IdempotencyRecord,
+    PlanRow,
+    PromiseRow,
+    PushBatch,
+    ReviewItem,
+)
+from workstation.server.promises import evaluate_account_promises
+from workstation.server.sync_read import in_scope
+from workstation.server.validation import (
+    PATCHABLE,
+    REQUIRED_ON_CREATE,
+    PayloadError,
+    parse_instant,
+    validate_contact_patch,
+    validate_event,
+)
+from workstation.server.versioning import allocate
+
+KNOWN_TYPES = ("event.create", "contact.patch", "promise.cancel", "plan.cancel")
+ASSIGNMENT_TYPES = ("account.assign", "account.reassign", "account.update_owner", "assignment")
+
+
+def canonical_hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Mutation:
+    mutation_id: str
+    client_seq: int
+    type: str
+    payload: dict[str, Any]
+    base_version: int | None
+    device_time: datetime | None
+
+    @property
+    def request_hash(self) -> str:
+        return canonical_hash(
+            {"type": self.type, "payload": self.payload, "base_version": self.base_version}
+        )
+
+
+@dataclass
+class Outcome:
+    status: str  # applied / rejected / conflict
+    result: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+    message: str | None = None
+    server_value: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self, mutation_id: str) -> dict[str, Any]:
+        return {
+            "mutation_id": mutation_id,
+            "status": self.status,
+            "reason": self.reason,
+            "message": self.message,
+            "result": self.result,
+            "server_value": self.server_value,
+            "warnings": self.warnings,
+        }
+
+
+def rejected(reason: str, message: str) -> Outcome:
+    return Outcome("rejected", reason=reason, message=message)
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+
+def precheck(mutations: list[Mutation]) -> None:
+    """Structural validation of every mutation; raise 422 naming the first bad one."""
+    seen: dict[str, str] = {}
+    for m in mutations:
+        if m.mutation_id in seen and seen[m.mutation_id] != m.request_hash:
+            raise ApiError(
+                422,
+                "mutation_id_reused",
+                f"mutation {m.mutation_id} appears twice in this batch with different bodies",
+                mutation_id=m.mutation_id,
+            )
+        seen[m.mutation_id] = m.request_hash
+        try:
+            if m.type == "event.create":
+                _validate_event_envelope(m.payload)
+            elif m.type == "contact.patch":
+                validate_contact_patch(m.payload)
+                if m.base_version is None:
+                    raise PayloadError("contact.patch needs a base_version")
+            elif m.type == "promise.cancel":
+                _need_str(m.payload, "promise_event_id")
+            elif m.type == "plan.cancel":
+                _need_str(m.payload, "plan_event_id")
+        except PayloadError as exc:
+            raise ApiError(
+                422,
+                "invalid_mutation",
+                f"mutation {m.mutation_id} ({m.type}): {exc}",
+                mutation_id=m.mutation_id,
+            ) from None
+
+
+def _need_str(payload: dict[str, Any], key: str) -> str:
+    value = payload.get(key)
+    if not isinstance(value, str) or not value or len(value) > 64:
+        raise PayloadError(f"'{key}' must be an id string")
+    return value
+
+
+def _validate_event_envelope(payload: dict[str, Any]) -> None:
+    _need_str(payload, "id")
+    _need_str(payload, "account_id")
+    parse_instant(payload.get("occurred_at"), "occurred_at")
+    inner = payload.get("payload", {})
+    if not isinstance(inner, dict):
+        raise PayloadError("'payload' must be an object")
+    kind = payload.get("type")
+    if not isinstance(kind, str):
+        raise PayloadError("'type' must be an event type")
+    validate_event(kind, inner)
+
+
+def check_batch_key(state: AppState, client_id: str, key: str, body_hash: str) -> None:
+    stored: str | None = None
+    try:
+        with state.sessions.begin() as session:
+            row = session.get(PushBatch, (client_id, key))
+            if row is None:
+                session.add(
+                    PushBatch(client_id=client_id, key=key, request_hash=body_hash, at=utcnow())
+                )
+            else:
+                stored = row.request_hash
+    except IntegrityError:  # the same key raced in from another request
+        with state.sessions() as session:
+            row = session.get(PushBatch, (client_id, key))
+            stored = row.request_hash if row else None
+    if stored is not None and stored != body_hash:
+        raise ApiError(
+            422,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used with a different request body",
+        )
+
+
+def check_stored_hashes(state: AppState, client_id: str, mutations: list[Mutation]) -> None:
+    ids = [m.mutation_id for m in mutations]
+    with state.sessions() as session:
+        stored = dict(
+            session.execute(
+                select(IdempotencyRecord.mutation_id, IdempotencyRecord.request_hash).where(
+                    IdempotencyRecord.client_id == client_id,
+                    IdempotencyRecord.mutation_id.in_(ids),
+                )
+            )
+            .tuples()
+            .all()
+        )
+    for m in mutations:
+        if m.mutation_id in stored and stored[m.mutation_id] != m.request_hash:
+            raise ApiError(
+                422,
+                "mutation_id_reused",
+                f"mutation {m.mutation_id} was already received with a different body",
+                mutation_id=m.mutation_id,
+            )
+
+
+def _stored(session: Session, client_id: str, mutation_id: str) -> dict[str, Any] | None:
+    record = session.get(IdempotencyRecord, (client_id, mutation_id))
+    if record is None:
+        return None
+    return {**record.result, "status": "duplicate", "original_status": record.status}
+
+
+def push(state: AppState, principal: Principal, mutations: list[Mutation]) -> list[dict[str, Any]]:
+    results = []
+    for m in mutations:
+        results.append(apply_one(state, principal, m))
+    return results
+
+
+def apply_one(state: AppState, principal: Principal, m: Mutation) -> dict[str, Any]:
+    client_id = principal.device_id
+    for _attempt in range(3):
+        session = state.sessions()
+        try:
+            with session.begin():
+                stored = _stored(session, client_id, m.mutation_id)
+                if stored is not None:
+                    return stored
+                with session.no_autoflush:
+                    outcome = _dispatch(state, session, principal, m)
+                    now = utcnow()
+                    answer = outcome.as_dict(m.mutation_id)
+                    session.add(
+                        IdempotencyRecord(
+                            client_id=client_id,
+                            mutation_id=m.mutation_id,
+                            request_hash=m.request_hash,
+                            client_seq=m.client_seq,
+                            status=outcome.status,
+                            result=answer,
+                            at=now,
+                        )
+                    )
+                    audit(
+                        session,
+                        principal,
+                        f"push.{m.type}",
+                        "mutation",
+                        m.mutation_id,
+                        {
+                            "status": outcome.status,
+                            "reason": outcome.reason,
+                            "result": outcome.result,
+                            "warnings": outcome.warnings,
+                        },
+                        at=now,
+                    )
+            return answer
+        except IntegrityError:
+            session.rollback()
+            with state.sessions() as again:
+                stored = _stored(again, client_id, m.mutation_id)
+            if stored is not None:
+                return stored
+            # a different unique clash (e.g. an event id raced in); try once more
+        finally:
+            session.close()
+    raise ApiError(409, "write_conflict", "the mutation kept colliding; retry later")
+
+
+def _dispatch(state: AppState, session: Session, principal: Principal, m: Mutation) -> Outcome:
+    if m.type == "event.create":
+        return _event_create(state, session, principal, m)
+    if m.type == "contact.patch":
+        return _contact_patch(session, principal, m)
+    if m.type == "promise.cancel":
+        return _promise_cancel(session, principal, m)
+    if m.type == "plan.cancel":
+        return _plan_cancel(session, principal, m)
+    if m.type in ASSIGNMENT_TYPES or m.type.startswith(("assign", "account.")):
+        return rejected(
+            "assignment_is_server_only",
+            "accounts are assigned by the server (a lead's reassignment), never by a client",
+        )
+    return rejected(
+        "unknown_mutation_type",
+        f"unknown mutation type {m.type!r}; this server knows {', '.join(KNOWN_TYPES)}",
+    )
+
+
+# --- event.create --------------------------------------------------------------------------------
+
+
+def _may_write_account(session: Session, principal: Principal, account: AccountRow) -> bool:
+    """Current scope, or the account was once in the sender's scope (facts still count)."""
+    if in_scope(principal, account):
+        return True
+    if principal.is_collector:
+        cond = Assignment.from_user_id == principal.user_id
+    elif principal.role == Role.LEAD and principal.team_id:
+        cond = Assignment.from_team_id == principal.team_id
+    else:
+        return False
+    found = session.scalar(
+        select(Assignment.id).where(Assignment.account_id == account.id, cond).limit(1)
+    )
+    return found is not None
+
+
+def _skew(state: AppState, m: Mutation, now: datetime) -> tuple[int | None, list[str]]:
+    if m.device_time is None:
+        return None, []
+    skew = m.device_time - now
+    seconds = int(skew.total_seconds())
+    if abs(skew) > state.settings.clock_skew_warning:
+        return seconds, [
+            f"clock_skew: this device's clock is {seconds:+d} s off the server's; "
+            "order is kept by the server, please correct the device clock"
+        ]
+    return seconds, []
+
+
+def _event_create(state: AppState, session: Session, principal: Principal, m: Mutation) -> Outcome:
+    now = utcnow()
+    body = m.payload
+    event_id: str = body["id"]
+    kind = EventType(body["type"])
+    inner: dict[str, Any] = dict(body.get("payload") or {})
+    occurred_at = parse_instant(body["occurred_at"], "occurred_at")
+    account = session.get(AccountRow, body["account_id"], with_for_update=True)
+    if account is None or not _may_write_account(session, principal, account):
+        return rejected("account_not_found", "no such account in your portfolio")
+    existing = session.get(EventRow, event_id)
+    if existing is not None:
+        if (
+            existing.account_id == account.id
+            and existing.type == kind.value
+            and (existing.payload == inner)
+        ):
+            return Outcome(
+                "applied",
+                result={"event_id": existing.id, "server_version": existing.server_version},
+                warnings=["event_already_recorded"],
+            )
+        return rejected("event_id_conflict", "an event with this id but other content exists")
+    columns = validate_event(kind.value, inner)
+    closed = AccountStatus(account.status).is_closed
+    if kind in (EventType.PROMISE, EventType.PLAN_AGREEMENT) and closed:
+        return rejected(
+            "account_closed",
+            f"the account is {account.status}; a {kind.value.replace('_', ' ')} cannot be "
+            "recorded on a closed account",
+        )
+    if columns["currency"] is not None and columns["currency"] != account.currency:
+        return rejected(
+            "currency_mismatch",
+            f"the account is in {account.currency}, the {kind.value} is in {columns['currency']}",
+        )
+    if (
+        kind == EventType.PAYMENT
+        and inner.get("source") == PaymentSource.CONFIRMED.value
+        and principal.role != Role.ADMIN
+    ):
+        return rejected(
+            "confirmed_payment_server_only",
+            "only the bank feed confirms payments; record it as 'reported'",
+        )
+    target: EventRow | None = None
+    if kind == EventType.VOID:
+        target = session.get(EventRow, inner["target_event_id"])
+        if target is None or target.account_id != account.id:
+            return rejected("void_target_not_found", "the event to void is not on this account")
+    skew_s, warnings = _skew(state, m, now)
+    event = EventRow(
+        id=event_id,
+        type=kind.value,
+        account_id=account.id,
+        customer_id=account.customer_id,
+        occurred_at=occurred_at,
+        received_at=now,
+        recorded_by=principal.username,
+        recorded_by_id=principal.user_id,
+        device_id=principal.device_id,
+        payload=inner,
+        disposition=columns["disposition"],
+        amount_minor=columns["amount_minor"],
+        currency=columns["currency"],
+        score=columns["score"],
+        clock_skew_s=skew_s if warnings else None,
+    )
+    account_changed = False
+    customer: CustomerRow | None = None
+    status = AccountStatus(account.status)
+    if kind == EventType.PROMISE:
+        session.add(
+            PromiseRow(
+                event_id=event_id,
+                account_id=account.id,
+                recorded_by_id=principal.user_id,
+                amount_minor=columns["amount_minor"],
+                currency=columns["currency"],
+                made_at=occurred_at,
+                due_date=date.fromisoformat(inner["due_date"]),
+                status=PromiseStatus.OPEN.value,
+            )
+        )
+        if status == AccountStatus.OPEN:
+            account.status = AccountStatus.PROMISE.value
+        account_changed = True
+    elif kind == EventType.PLAN_AGREEMENT:
+        session.add(
+            PlanRow(event_id=event_id, account_id=account.id, status="active", changed_at=now)
+        )
+        if status in (AccountStatus.OPEN, AccountStatus.PROMISE):
+            account.status = AccountStatus.PLAN.value
+        account_changed = True
+    elif kind == EventType.DISPUTE and inner.get("status", "pending_validation") == (
+        "pending_validation"
+    ):
+        if not status.is_closed:
+            account.status = AccountStatus.DISPUTE.value
+            account_changed = True
+    elif kind == EventType.PAYMENT:
+        if inner.get("source") == PaymentSource.CONFIRMED.value:
+            account.balance_minor = max(0, account.balance_minor - columns["amount_minor"])
+            account.past_due_minor = max(0, account.past_due_minor - columns["amount_minor"])
+            if account.balance_minor == 0:
+                account.status = AccountStatus.PAID.value
+        account_changed = True  # promise states may change below
+    elif kind == EventType.FLAG_CHANGE:
+        customer = session.get(CustomerRow, account.customer_id, with_for_update=True)
+        assert customer is not None
+        flags = set(customer.flags)
+        if inner["value"]:
+            flags.add(inner["flag"])
+        else:
+            flags.discard(inner["flag"])
+        customer.flags = sorted(flags)
+    elif kind == EventType.VOID and target is not None and target.type == EventType.PROMISE.value:
+        promise = session.get(PromiseRow, target.id)
+        if promise is not None and promise.status == PromiseStatus.OPEN.value:
+            promise.status = PromiseStatus.CANCELLED.value
+            promise.decided_at = now
+            promise.reason = "voided"
+            account_changed = True
+    review: ReviewItem | None = None
+    if not in_scope(principal, account):
+        review = ReviewItem(
+            id=new_id(),
+            kind="fact_after_reassignment",
+            account_id=account.id,
+            customer_id=account.customer_id,
+            event_id=event_id,
+            team_id=account.team_id,
+            assignee_id=account.owner_id,
+            from_user_id=principal.user_id,
+            summary=f"{principal.username} recorded a {kind.value} on an account no longer theirs",
+            detail={"event_type": kind.value, "occurred_at": occurred_at.isoformat()},
+            created_at=now,
+        )
+    elif kind == EventType.CONTACT_ATTEMPT and inner.get("override_reason"):
+        review = ReviewItem(
+            id=new_id(),
+            kind="compliance_override",
+            account_id=account.id,
+            customer_id=account.customer_id,
+            event_id=event_id,
+            team_id=account.team_id,
+            assignee_id=None,
+            from_user_id=principal.user_id,
+            summary=f"{principal.username} overrode a compliance block: {inner['override_reason']}",
+            detail={"disposition": inner.get("disposition"), "channel": inner.get("channel")},
+            created_at=now,
+        )
+    if review is not None:
+        session.add(review)
+    session.add(event)
+    versions_needed = 1 + int(account_changed) + int(customer is not None)
+    first = allocate(session, versions_needed)
+    event.server_version = first
+    nxt = first + 1
+    if account_changed:
+        account.version = nxt
+        nxt += 1
+    if customer is not None:
+        customer.version = nxt
+    if kind in (EventType.PAYMENT, EventType.VOID):
+        session.flush()
+        evaluate_account_promises(
+            session, account, now, state.settings.promise_grace_days, version=account.version
+        )
+    result: dict[str, Any] = {"event_id": event_id, "server_version": first}
+    if review is not None:
+        result["review_item_id"] = review.id
+    return Outcome("applied", result=result, warnings=warnings)
+
+
+# --- contact.patch ------------------------------------------------------------------------------
+
+
+def _customer_in_scope(session: Session, principal: Principal, customer_id: str) -> bool:
+    for account in session.scalars(select(AccountRow).where(AccountRow.customer_id == customer_id)):
+        if in_scope(principal, account):
+            return True
+    return False
+
+
+def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outcome:
+    now = utcnow()
+    body = m.payload
+    base = int(m.base_version or 0)
+    customer = session.get(CustomerRow, body["customer_id"], with_for_update=True)
+    if customer is None or not _customer_in_scope(session, principal, customer.id):
+        return rejected("customer_not_found", "no such customer in your portfolio")
+    kind: str = body["kind"]
+    fields: dict[str, Any] = body["fields"]
+    contact: ContactRow | None = None
+    created = False
+    if kind == "customer":
+        current = {
+            "name_alt": customer.name_alt,
+            "language": customer.language,
+            "timezone": customer.timezone,
+            "contact_person": customer.contact_person,
+        }
+        prefix = "customer"
+    else:
+        contact = session.get(ContactRow, body["id"])
+        if contact is not None and (contact.customer_id != customer.id or contact.kind != kind):
+            return rejected("contact_not_found", f"this {kind} does not belong to the customer")
+        if contact is None:
+            missing = [f for f in REQUIRED_ON_CREATE[kind] if not fields.get(f)]
+            if missing:
+                return rejected("incomplete_contact", f"a new {kind} needs {', '.join(missing)}")
+            position = len(
+                list(
+                    session.scalars(
+                        select(ContactRow.id).where(
+                            ContactRow.customer_id == customer.id, ContactRow.kind == kind
+                        )
+                    )
+                )
+            )
+            contact = ContactRow(
+                id=body["id"],
+                customer_id=customer.id,
+                kind=kind,
+                position=position,
+                data=dict.fromkeys(PATCHABLE[kind]),
+                version=0,
+            )
+            created = True
+        current = dict(contact.data)
+        prefix = f"{kind}:{contact.id}"
+    field_versions = dict(customer.field_versions or {})
+    applied: dict[str, Any] = {}
+    conflicts: list[dict[str, Any]] = []
+    for name, value in fields.items():
+        key = f"{prefix}.{name}"
+        server_field_version = int(field_versions.get(key, 0))
+        server_value = current.get(name)
+        if value == server_value:
+            continue
+        if not created and server_field_version > base:
+            conflicts.append(
+                {
+                    "field": name,
+                    "server_value": server_value,
+                    "client_value": value,
+                    "server_field_version": server_field_version,
+                }
+            )
+            continue
+        applied[name] = value
+    version = allocate(session, 1)
+    if applied or created:
+        for name, value in applied.items():
+            current[name] = value
+            field_versions[f"{prefix}.{name}"] = version
+        if contact is None:
+            for name, value in applied.items():
+                setattr(customer, name, value)
+        else:
+            contact.data = current
+            contact.version = version
+            if created:
+                session.add(contact)
+        customer.field_versions = field_versions
+        customer.version = version
+    review_id = None
+    for conflict in conflicts:
+        conflict_id = new_id()
+        session.add(
+            ConflictRow(
+                id=conflict_id,
+                customer_id=customer.id,
+                field=f"{prefix}.{conflict['field']}",
+                server_value=conflict["server_value"],
+                client_value=conflict["client_value"],
+                base_version=base,
+                server_field_version=conflict["server_field_version"],
+                user_id=principal.user_id,
+                device_id=principal.device_id,
+                mutation_id=m.mutation_id,
+                at=now,
+            )
+        )
+        team_id = session.scalar(
+            select(AccountRow.team_id).where(AccountRow.customer_id == customer.id).limit(1)
+        )
+        review_id = new_id()
+        session.add(
+            ReviewItem(
+                id=review_id,
+                kind="contact_conflict",
+                customer_id=customer.id,
+                conflict_id=conflict_id,
+                team_id=team_id,
+                assignee_id=principal.user_id,
+                from_user_id=principal.user_id,
+                summary=(
+                    f"{kind} {conflict['field']}: kept {conflict['server_value']!r}, "
+                    f"{principal.username} had {conflict['client_value']!r}"
+                ),
+                detail={k: conflict[k] for k in ("field", "server_value", "client_value")},
+                created_at=now,
+            )
+        )
+    result = {
+        "customer_id": customer.id,
+        "version": customer.version,
+        "applied_fields": sorted(applied),
+        "conflicts": [
+            {k: c[k] for k in ("field", "server_value", "client_value")} for c in conflicts
+        ],
+    }
+    if conflicts:
+        return Outcome(
+            "conflict",
+            result={**result, "review_item_id": review_id},
+            reason="concurrent_change",
+            message="the server changed these fields after your base version; "
+            "its values were kept and yours stored for review",
+            server_value={c["field"]: c["server_value"] for c in conflicts},
+        )
+    return Outcome("applied", result=result)
+
+
+# --- promise / plan commands ------------------------------------------------------------------
+
+
+def _promise_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome:
+    promise = session.get(PromiseRow, m.payload["promise_event_id"], with_for_update=True)
+    account = session.get(AccountRow, promise.account_id, with_for_update=True) if promise else None
+    if promise is None or account is None or not in_scope(principal, account):
+        return rejected("promise_not_found", "no such promise in your portfolio")
+    if AccountStatus(account.status).is_closed:
+        return rejected("account_closed", f"the account is {account.status}")
+    if promise.status != PromiseStatus.OPEN.value:
+        return rejected("promise_not_open", f"the promise is already {promise.status}")
+    now = utcnow()
+    promise.status = PromiseStatus.CANCELLED.value
+    promise.decided_at = now
+    reason = m.payload.get("reason")
+    promise.reason = str(reason)[:200] if reason else "cancelled by agent"
+    session.flush()
+    still_open = session.scalar(
+        select(PromiseRow.event_id)
+        .where(PromiseRow.account_id == account.id, PromiseRow.status == PromiseStatus.OPEN.value)
+        .limit(1)
+    )
+    if still_open is None and account.status == AccountStatus.PROMISE.value:
+        account.status = AccountStatus.OPEN.value
+    account.version = allocate(session, 1)
+    return Outcome(
+        "applied",
+        result={
+            "promise_event_id": promise.event_id,
+            "status": "cancelled",
+            "account_version": account.version,
+        },
+    )
+
+
+def _plan_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome:
+    plan = session.get(PlanRow, m.payload["plan_event_id"], with_for_update=True)
+    account = session.get(AccountRow, plan.account_id, with_for_update=True) if plan else None
+    if plan is None or account is None or not in_scope(principal, account):
+        return rejected("plan_not_found", "no such plan in your portfolio")
+    if AccountStatus(account.status).is_closed:
+        return rejected("account_closed", f"the account is {account.status}")
+    if plan.status != "active":
+        return rejected("plan_not_active", f"the plan is already {plan.status}")
+    plan.status = "cancelled"
+    plan.changed_at = utcnow()
+    reason = m.payload.get("reason")
+    plan.reason = str(reason)[:200] if reason else "cancelled by agent"
+    if account.status == AccountStatus.PLAN.value:
+        account.status = AccountStatus.OPEN.value
+    account.version = allocate(session, 1)
+    return Outcome(
+        "applied",
+        result={
+            "plan_event_id": plan.event_id,
+            "status": "cancelled",
+            "account_version": account.version,
+        },
+    )
+
+
+def device_time_of(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ApiError(422, "invalid_request", "device_time must carry a UTC offset")
+    return value.astimezone(UTC)
+
+
+__all__ = ["Mutation", "check_batch_key", "check_stored_hashes", "precheck", "push", "timedelta"]

@@ -1,0 +1,42 @@
+"""The commit-order cursor: one global version counter, bumped inside each writing transaction.
+
+``allocate(session, n)`` runs ``UPDATE version_counter SET value = value + n … RETURNING``.
+On PostgreSQL the UPDATE takes the counter row's lock and holds it until the transaction
+commits, so a second writer waits at its own UPDATE until the first one has committed:
+versions are handed out in commit order, and every version at or below the *committed*
+counter value belongs to a transaction that has already committed (or rolled back). A
+reader therefore reads the committed counter first (``committed_version``) and never
+returns rows above it; nothing committed later can appear below a cursor it already gave
+out. On SQLite every write transaction is ``BEGIN IMMEDIATE``, which serialises writers
+the same way.
+
+Writers should allocate as late as possible in their transaction (just before commit) so
+the lock is held only briefly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from workstation.server.models import VersionCounter
+
+_BUMP = text("UPDATE version_counter SET value = value + :n WHERE id = 1 RETURNING value")
+
+
+def allocate(session: Session, count: int = 1) -> int:
+    """Reserve ``count`` consecutive versions; return the FIRST of them."""
+    if count < 1:
+        raise ValueError("count must be positive")
+    last = session.execute(_BUMP, {"n": count}).scalar_one()
+    return int(last) - count + 1
+
+
+def next_version(session: Session) -> int:
+    return allocate(session, 1)
+
+
+def committed_version(session: Session) -> int:
+    """The highest version whose transaction is known to have finished."""
+    value = session.scalar(select(VersionCounter.value).where(VersionCounter.id == 1))
+    return int(value or 0)
