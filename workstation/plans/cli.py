@@ -35,7 +35,7 @@ from workstation.plans.compare import (
 )
 from workstation.plans.dates import Frequency, due_dates
 from workstation.plans.deferral import Deferral, DeferralMode, build_deferral
-from workstation.plans.errors import PlanError
+from workstation.plans.errors import MAX_SETTLEMENT_PARTS, PlanError
 from workstation.plans.schedule import Instalment, InstalmentTerms, Method, Schedule, build_schedule
 from workstation.plans.settlement import Settlement, build_settlement
 
@@ -169,8 +169,12 @@ def _settlement_dates(
     if first_due is None:
         raise PlanError("Give --first-due (with --parts) or --dates.", field="due_dates")
     count = _whole(parts, what="number of parts", field="parts")
-    if count < 1:
-        raise PlanError(f"A settlement needs at least one part (got {count}).", field="parts")
+    # Checked before any date is generated, so a typo like 100000 costs nothing.
+    if not 1 <= count <= MAX_SETTLEMENT_PARTS:
+        raise PlanError(
+            f"A settlement is one lump sum or 2 to {MAX_SETTLEMENT_PARTS} parts (got {count}).",
+            field="parts",
+        )
     start = _date(first_due, what="first due date", field="due_dates")
     return due_dates(start, Frequency(frequency), count)
 
