@@ -94,6 +94,7 @@ def markup(text: str) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=8192)
 def string_width(text: str, size: float, *, bold: bool = False) -> float:
     """Width in points of ``text`` set with ``runs``."""
     latin = LATIN_BOLD if bold else LATIN
