@@ -1,1 +1,62 @@
-"""store."""
+"""The local store: the replica on a collector's laptop (SQLite, optionally SQLCipher).
+
+``Store.open()`` creates or upgrades the database (Alembic revisions shipped in
+``workstation/store/migrations``) and hands out plain data; see ``workstation.store.store``
+for the API and ``workstation.store.models`` for the schema.
+"""
+
+from workstation.store.engine import StoreError, StoreLockedError
+from workstation.store.migrate import MigrationError, StoreTooNewError
+from workstation.store.records import (
+    AccountDetail,
+    ApplyResult,
+    AttentionItem,
+    BlobInfo,
+    Conflict,
+    OutboxEntry,
+    OutboxResult,
+    OutboxState,
+    QueueRow,
+    Tombstone,
+)
+from workstation.store.store import (
+    CURSOR,
+    DEVICE_ID,
+    LAST_SYNC_AT,
+    SCHEMA_EPOCH,
+    SERVER_URL,
+    SNAPSHOT_TOKEN,
+    SNAPSHOT_VERSION,
+    USER,
+    Store,
+    UnknownRecordError,
+    event_wire,
+)
+
+__all__ = [
+    "CURSOR",
+    "DEVICE_ID",
+    "LAST_SYNC_AT",
+    "SCHEMA_EPOCH",
+    "SERVER_URL",
+    "SNAPSHOT_TOKEN",
+    "SNAPSHOT_VERSION",
+    "USER",
+    "AccountDetail",
+    "ApplyResult",
+    "AttentionItem",
+    "BlobInfo",
+    "Conflict",
+    "MigrationError",
+    "OutboxEntry",
+    "OutboxResult",
+    "OutboxState",
+    "QueueRow",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+    "StoreTooNewError",
+    "Tombstone",
+    "UnknownRecordError",
+    "event_wire",
+]

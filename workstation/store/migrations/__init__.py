@@ -1,0 +1,1 @@
+"""Alembic environment and revisions of the local store (shipped inside the package)."""
