@@ -135,7 +135,7 @@ def get_principal(
         ).one_or_none()
         if row is None:
             raise ApiError(401, "invalid_token", "unknown device; sign in again")
-        device, user = row.tuple()
+        device, user = row
         if device.revoked_at is not None:
             raise ApiError(
                 401,
@@ -157,10 +157,11 @@ def get_principal(
             values["outbox_oldest_at"] = oldest
         if x_app_version and x_app_version[:50] != device.app_version:
             values["app_version"] = x_app_version[:50]
-        if values:
-            with state.sessions.begin() as write:
-                write.execute(update(Device).where(Device.id == device.id).values(**values))
-        return Principal(user.id, user.username, Role(user.role), user.team_id, device.id)
+        principal = Principal(user.id, user.username, Role(user.role), user.team_id, device.id)
+    if values:  # after the read transaction ended: SQLite allows one writer at a time
+        with state.sessions.begin() as write:
+            write.execute(update(Device).where(Device.id == principal.device_id).values(**values))
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

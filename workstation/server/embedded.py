@@ -15,6 +15,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from sqlalchemy import Engine
+
 from workstation.server.db import default_db_url, upgrade
 from workstation.server.settings import Settings
 
@@ -27,10 +29,14 @@ class EmbeddedServer:
     db_url: str
     _server: object = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    _engine: Engine | None = field(default=None, repr=False)
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving, wait for the thread, close the database connections."""
         self._server.should_exit = True  # type: ignore[attr-defined]
         self._thread.join(timeout)
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> EmbeddedServer:
         return self
@@ -72,4 +78,6 @@ def start_embedded(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the embedded backend did not start")
         time.sleep(0.01)
-    return EmbeddedServer(f"http://{host}:{bound_port}", host, bound_port, url, server, thread)
+    return EmbeddedServer(
+        f"http://{host}:{bound_port}", host, bound_port, url, server, thread, app.state.ws.engine
+    )

@@ -81,7 +81,7 @@ def overview(session: Session, principal: Principal, online_window: timedelta) -
         )
         .where(AccountRow.owner_id.in_(ids), AccountRow.team_id == principal.team_id)
         .group_by(AccountRow.owner_id, AccountRow.currency)
-    ).tuples():
+    ):
         entry = queues[owner or ""]
         entry["accounts"] += int(count)
         entry["balances"][currency] = wire_money(int(balance or 0), currency)
@@ -156,7 +156,7 @@ def _activity(
             EventRow.occurred_at < end,
         )
         .group_by(EventRow.recorded_by_id, EventRow.currency)
-    ).tuples():
+    ):
         out[recorder or ""]["collected"][currency] = wire_money(int(total or 0), currency)
     return out
 
@@ -241,7 +241,7 @@ def _apply_moves(
 
 
 def _moves_out(session: Session, moves: list[Move]) -> list[dict[str, Any]]:
-    names = dict(session.execute(select(User.id, User.username)).tuples().all())
+    names = dict(session.execute(select(User.id, User.username)).all())
     return [
         {
             "account_id": m.account_id,
@@ -429,7 +429,7 @@ def _event_counts(
         .group_by(EventRow.recorded_by_id)
     )
     out: dict[str, KpiCounts] = {}
-    for user_id, n_attempts, n_rpc, n_promises, n_sat, sat_sum in session.execute(stmt).tuples():
+    for user_id, n_attempts, n_rpc, n_promises, n_sat, sat_sum in session.execute(stmt):
         out[user_id or ""] = KpiCounts(
             attempts=int(n_attempts or 0),
             right_party_contacts=int(n_rpc or 0),
@@ -466,7 +466,7 @@ def kpi_counts(
             PromiseRow.status.in_([PromiseStatus.KEPT.value, PromiseStatus.BROKEN.value]),
         )
         .group_by(PromiseRow.recorded_by_id)
-    ).tuples():
+    ):
         if uid in counts:
             counts[uid].promises_due += int(due or 0)
             counts[uid].promises_kept += int(kept or 0)
@@ -480,7 +480,7 @@ def kpi_counts(
         )
         .where(AccountRow.owner_id.in_(user_ids))
         .group_by(AccountRow.owner_id, AccountRow.currency)
-    ).tuples():
+    ):
         if holder in counts:
             entry = counts[holder]
             entry.accounts += int(n)
@@ -501,7 +501,7 @@ def kpi_counts(
             EventRow.occurred_at < end,
         )
         .group_by(AccountRow.owner_id, EventRow.type, EventRow.currency)
-    ).tuples():
+    ):
         if owner is None or owner not in counts:
             continue
         if kind == EventType.COMPLAINT.value:

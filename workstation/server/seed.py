@@ -206,8 +206,8 @@ def seed(
     now = datetime.now(UTC)
     shared_hash = hash_password(password)
     with sessions.begin() as session:
-        existing_teams = dict(session.execute(select(Team.name, Team.id)).tuples().all())
-        existing_users = dict(session.execute(select(User.username, User.id)).tuples().all())
+        existing_teams = dict(session.execute(select(Team.name, Team.id)).all())
+        existing_users = dict(session.execute(select(User.username, User.id)).all())
         plan = _plan_users(teams, agents)
         team_ids: dict[str, str] = {}
         for _, _, _, team, _ in plan:

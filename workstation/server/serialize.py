@@ -152,9 +152,7 @@ def load_accounts(session: Session, ids: Sequence[str]) -> list[dict[str, Any]]:
 def usernames(session: Session, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    return dict(
-        session.execute(select(User.id, User.username).where(User.id.in_(list(ids)))).tuples().all()
-    )
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(list(ids)))).all())
 
 
 def event_dict(row: EventRow) -> dict[str, Any]:

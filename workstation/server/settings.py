@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from workstation.server.db import default_db_url
 
@@ -36,20 +37,19 @@ class Settings:
     pool_size: int = 10
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        settings = cls()
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Defaults, then ``WORKSTATION_SERVER_*`` variables, then ``overrides``."""
+        values: dict[str, Any] = {}
         db = os.environ.get("WORKSTATION_SERVER_DB")
         if db:
-            settings = replace(settings, db_url=db)
-        settings = replace(
-            settings,
-            max_body_bytes=_env_int("WORKSTATION_SERVER_MAX_BODY", settings.max_body_bytes),
-            pool_size=_env_int("WORKSTATION_SERVER_POOL", settings.pool_size),
-            login_max_failures_user=_env_int(
-                "WORKSTATION_SERVER_LOGIN_MAX_USER", settings.login_max_failures_user
-            ),
-            login_max_failures_address=_env_int(
-                "WORKSTATION_SERVER_LOGIN_MAX_ADDRESS", settings.login_max_failures_address
-            ),
-        )
-        return replace(settings, **overrides)  # type: ignore[arg-type]
+            values["db_url"] = db
+        for key, env in (
+            ("max_body_bytes", "WORKSTATION_SERVER_MAX_BODY"),
+            ("pool_size", "WORKSTATION_SERVER_POOL"),
+            ("login_max_failures_user", "WORKSTATION_SERVER_LOGIN_MAX_USER"),
+            ("login_max_failures_address", "WORKSTATION_SERVER_LOGIN_MAX_ADDRESS"),
+        ):
+            if os.environ.get(env):
+                values[key] = _env_int(env, 0)
+        values.update(overrides)
+        return cls(**values)

@@ -315,7 +315,7 @@ def changes(
 
         def take(stmt: Any, kind: str) -> None:
             nonlocal truncated
-            rows = list(session.execute(stmt.limit(limit)).tuples())
+            rows = list(session.execute(stmt.limit(limit)))
             if len(rows) >= limit:
                 truncated = True
             items.extend((int(v), kind, str(i)) for v, i in rows)
@@ -459,9 +459,7 @@ def _assemble(  # noqa: PLR0917
                 select(Removal.entity_id, Removal.reason).where(
                     Removal.entity_id.in_(list(latest)), Removal.version.in_(list(latest.values()))
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         removals = [
             {

@@ -206,9 +206,7 @@ def check_stored_hashes(state: AppState, client_id: str, mutations: list[Mutatio
                     IdempotencyRecord.client_id == client_id,
                     IdempotencyRecord.mutation_id.in_(ids),
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     for m in mutations:
         if m.mutation_id in stored and stored[m.mutation_id] != m.request_hash:

@@ -1,0 +1,188 @@
+"""Backend fixtures: a real uvicorn server on a loopback port over a real database.
+
+``backend`` is module-scoped and parametrised: SQLite always, PostgreSQL when
+``WORKSTATION_TEST_PG`` is set. Each PostgreSQL use gets its own schema (dropped after), so
+test runs of several engineers on one database never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.conftest import pg_url
+from workstation.domain.model import new_id
+from workstation.server.db import make_engine, make_sessionmaker, upgrade
+from workstation.server.embedded import EmbeddedServer, start_embedded
+from workstation.server.seed import SeededUser, SeedReport, seed
+from workstation.server.settings import Settings
+
+PASSWORD = "demo"
+BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+
+
+class Api:
+    """A signed-in client: one ``requests.Session`` against the real server."""
+
+    def __init__(self, base: str, username: str, client_id: str, tokens: dict[str, Any]) -> None:
+        self.base = base
+        self.username = username
+        self.client_id = client_id
+        self.tokens = tokens
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+        self.seq = 0
+
+    @property
+    def user_id(self) -> str:
+        return str(self.tokens["user"]["id"])
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        return self.http.get(self.base + path, timeout=30, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        return self.http.post(self.base + path, json=body, timeout=30, **kw)
+
+    def push(self, *mutations: dict[str, Any], key: str | None = None) -> requests.Response:
+        body = {"client_id": self.client_id, "mutations": list(mutations)}
+        return self.post(
+            "/api/v1/sync/push", body, headers={"Idempotency-Key": key or uuid.uuid4().hex}
+        )
+
+    def mutation(
+        self, kind: str, payload: dict[str, Any], base_version: int | None = None
+    ) -> dict[str, Any]:
+        self.seq += 1
+        return {
+            "mutation_id": new_id(),
+            "client_seq": self.seq,
+            "type": kind,
+            "payload": payload,
+            "base_version": base_version,
+            "device_time": None,
+        }
+
+    def snapshot(self, page_size: int = 1000) -> dict[str, Any]:
+        """Download the whole snapshot; return merged lists plus the last page's fields."""
+        merged: dict[str, list[Any]] = {"customers": [], "accounts": [], "events": []}
+        token = None
+        while True:
+            params: dict[str, Any] = {"page_size": page_size}
+            if token:
+                params["page_token"] = token
+            response = self.get("/api/v1/sync/snapshot", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            for key in merged:
+                merged[key].extend(page[key])
+            if page["complete"]:
+                return {**page, **merged}
+            token = page["next_page_token"]
+
+    def changes(self, cursor: int, limit: int = 500) -> dict[str, Any]:
+        response = self.get("/api/v1/sync/changes", params={"cursor": cursor, "limit": limit})
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+
+@dataclass
+class Backend:
+    kind: str
+    url: str
+    server: EmbeddedServer
+    sessions: sessionmaker[Session]
+    report: SeedReport
+    users: dict[str, SeededUser] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return self.server.url
+
+    def login(self, username: str, password: str = PASSWORD, client_id: str | None = None) -> Api:
+        client_id = client_id or f"dev-{username}-{uuid.uuid4().hex[:8]}"
+        response = requests.post(
+            self.base + "/api/v1/auth/login",
+            json={
+                "username": username,
+                "password": password,
+                "client_id": client_id,
+                "device_name": "test laptop",
+            },
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return Api(self.base, username, client_id, response.json())
+
+    def of_role(self, role: str, team: str | None = None) -> list[SeededUser]:
+        return [u for u in self.report.users if u.role == role and (team is None or u.team == team)]
+
+
+def _pg_schema(base: str) -> tuple[str, str]:
+    name = "ws_" + uuid.uuid4().hex[:12]
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    engine.dispose()
+    sep = "&" if "?" in base else "?"
+    return name, f"{base}{sep}options=-csearch_path%3D{name}"
+
+
+def _drop_pg_schema(base: str, name: str) -> None:
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    engine.dispose()
+
+
+@contextmanager
+def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database URL of the given kind (SQLite file or a new PG schema)."""
+    if kind == "pg":
+        base = pg_url()
+        if not base:
+            pytest.skip("PostgreSQL not configured (set WORKSTATION_TEST_PG)")
+        name, url = _pg_schema(base)
+        try:
+            yield url
+        finally:
+            _drop_pg_schema(base, name)
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "server.db"
+        yield f"sqlite:///{path}"
+
+
+def start_backend(
+    url: str, kind: str, *, accounts: int = 120, settings: Settings | None = None
+) -> Backend:
+    upgrade(url)
+    engine = make_engine(url, pool_size=2)
+    sessions = make_sessionmaker(engine)
+    report = seed(sessions, accounts=accounts, teams=2, agents=2, seed=7, password=PASSWORD)
+    settings = settings or Settings(db_url=url, login_max_failures_address=10_000)
+    server = start_embedded(url, settings=settings, promise_interval=0)
+    backend = Backend(kind, url, server, sessions, report)
+    backend.users = {u.username: u for u in report.users}
+    return backend
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
+    with fresh_database(request.param, tmp_path_factory) as url:
+        started = start_backend(url, request.param)
+        try:
+            yield started
+        finally:
+            started.server.stop()
+            started.sessions.kw["bind"].dispose()
