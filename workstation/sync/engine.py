@@ -1,0 +1,733 @@
+"""The client side of DESIGN §5: push the outbox, pull changes, first sync, resync.
+
+    engine = SyncEngine(profile.store, api_session, wipe=profile.wipe,
+                        staging_path=staging_path(), staging_key=profile.store_key)
+    report = engine.sync(progress)        # call from a worker thread, never the GUI thread
+
+Order of one ``sync``:
+
+1. first sync (when the store has no cursor): snapshot pages staged and resumable, verified
+   by counts, then loaded in one transaction — nothing is visible before it is complete;
+2. push the outbox in ``client_seq`` order, batches with a deterministic Idempotency-Key;
+   answers are recorded per entry: acked, rejected (→ needs attention, never retried),
+   conflict (acked; the conflict is recorded locally and in needs attention);
+3. pull changes from the cursor; each page is applied with its cursor in one transaction;
+   rows with pending outbox entries are deferred, and fetched again once acknowledged
+   (that is how an account reassigned away leaves only after our changes to it landed);
+4. "resync required" (cursor too old, schema epoch changed): the outbox was already
+   pushed, so download the snapshot again and reconcile; no local change is discarded;
+5. heartbeat with the outbox backlog.
+
+Progress and cancel go through a ``SyncProgress`` passed in; ``cancel()`` takes effect
+between pages and batches (every applied page stays applied with its cursor).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from workstation.domain.model import Customer, Event
+from workstation.store import (
+    CURSOR,
+    LAST_SYNC_AT,
+    SCHEMA_EPOCH,
+    SNAPSHOT_VERSION,
+    OutboxEntry,
+    OutboxResult,
+    OutboxState,
+    Store,
+    Tombstone,
+)
+from workstation.sync import storeops
+from workstation.sync.errors import (
+    CancelledError,
+    DeviceRevokedError,
+    ProtocolError,
+    ResyncRequiredError,
+    ServerError,
+    SyncError,
+)
+from workstation.sync.session import ApiSession
+from workstation.sync.staging import KINDS, Staging
+from workstation.sync.wire import (
+    account_from_wire,
+    customer_from_wire,
+    event_from_wire,
+    mutations_of,
+    page_from_wire,
+)
+
+PUSH_BATCH = 200
+PULL_LIMIT = 1000
+SNAPSHOT_PAGE = 2000
+CLOCK_SKEW_WARNING = timedelta(minutes=5)
+MAX_SERVER_FAILURES = 5
+REFETCH_KEY = "sync.refetch"
+FAILURES_KEY = "sync.push_failures"
+SKEW_KEY = "sync.clock_skew_s"
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    CONNECT = "connect"
+    SNAPSHOT = "snapshot"
+    PUSH = "push"
+    PULL = "pull"
+    RESYNC = "resync"
+    REFETCH = "refetch"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    """An immutable copy of the progress, safe to hand to the GUI thread."""
+
+    phase: Phase
+    done: int
+    total: int | None
+    message: str
+    counts: dict[str, int]
+    cancel_requested: bool
+
+
+class SyncProgress:
+    """Progress and cancel, shared by the worker (writes) and the UI (reads, cancels).
+
+    ``on_change`` (optional) is called on the WORKER thread after each update; a Qt adapter
+    should only forward a signal from it, never touch widgets.
+    """
+
+    def __init__(self, on_change: Callable[[ProgressView], None] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._phase = Phase.IDLE
+        self._done = 0
+        self._total: int | None = None
+        self._message = ""
+        self._counts: dict[str, int] = {}
+        self.on_change = on_change
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._notify()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise CancelledError("sync cancelled; everything already applied is kept")
+
+    def update(
+        self,
+        phase: Phase | None = None,
+        *,
+        done: int | None = None,
+        total: int | None = None,
+        message: str | None = None,
+        count: tuple[str, int] | None = None,
+    ) -> None:
+        with self._lock:
+            if phase is not None and phase != self._phase:
+                self._phase = phase
+                self._done = 0
+                self._total = None
+            if done is not None:
+                self._done = done
+            if total is not None:
+                self._total = total
+            if message is not None:
+                self._message = message
+            if count is not None:
+                key, add = count
+                self._counts[key] = self._counts.get(key, 0) + add
+        self._notify()
+
+    def view(self) -> ProgressView:
+        with self._lock:
+            return ProgressView(
+                self._phase,
+                self._done,
+                self._total,
+                self._message,
+                dict(self._counts),
+                self._cancel.is_set(),
+            )
+
+    def _notify(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.view())
+
+
+@dataclass
+class SyncReport:
+    """What one ``sync`` did; every phase's counts."""
+
+    first_sync: bool = False
+    resynced: bool = False
+    snapshot_version: int | None = None
+    pushed: int = 0
+    acked: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    pages: int = 0
+    customers: int = 0
+    accounts: int = 0
+    events: int = 0
+    removed: int = 0
+    deferred: int = 0
+    refetched: int = 0
+    cursor: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    clock_skew_s: int | None = None
+    finished_at: datetime | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SyncEngine:
+    """Synchronous, blocking sync of one store with one server session (call from a worker)."""
+
+    def __init__(
+        self,
+        store: Store,
+        api: ApiSession,
+        *,
+        wipe: Callable[[], None] | None = None,
+        staging_path: Path | None = None,
+        staging_key: str | None = None,
+        clock: Callable[[], datetime] = _now,
+        push_batch: int = PUSH_BATCH,
+        pull_limit: int = PULL_LIMIT,
+        snapshot_page: int = SNAPSHOT_PAGE,
+    ) -> None:
+        self.store = store
+        self.api = api
+        self._wipe = wipe
+        self.staging_path = staging_path or store.path.with_name("snapshot-staging.db")
+        self.staging_key = staging_key
+        self.clock = clock
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+        self.snapshot_page = snapshot_page
+        self._lock = threading.Lock()
+
+    # --- entry point -----------------------------------------------------------------------
+
+    def sync(self, progress: SyncProgress | None = None) -> SyncReport:
+        """One full sync. Raises a ``SyncError`` subclass; applied work is never undone."""
+        progress = progress or SyncProgress()
+        report = SyncReport()
+        if not self._lock.acquire(blocking=False):
+            raise SyncError("a sync is already running")
+        try:
+            progress.update(Phase.CONNECT, message="connecting")
+            self.api.ensure_token()
+            if self.store.get_state(CURSOR) is None:
+                self._snapshot(progress, report, resync=False)
+            self._push(progress, report)
+            try:
+                self._pull(progress, report)
+            except ResyncRequiredError as exc:
+                report.warnings.append(str(exc))
+                self._push(progress, report)
+                self._snapshot(progress, report, resync=True)
+                self._pull(progress, report)
+            self._refetch(progress, report)
+            self._heartbeat()
+            report.finished_at = self.clock()
+            self.store.set_state(LAST_SYNC_AT, report.finished_at.isoformat())
+            progress.update(Phase.DONE, message="sync complete")
+            return report
+        except DeviceRevokedError as exc:
+            self._revoked(progress, exc)
+            raise
+        except SyncError as exc:
+            progress.update(Phase.FAILED, message=str(exc))
+            raise
+        finally:
+            self._lock.release()
+
+    def _revoked(self, progress: SyncProgress, exc: DeviceRevokedError) -> None:
+        if self._wipe is not None:
+            self._wipe()
+        progress.update(
+            Phase.FAILED,
+            message=f"{exc} — this device's local data and saved sign-in have been erased",
+        )
+        exc.args = (f"{exc.args[0]}. This device's local data and saved sign-in have been erased.",)
+
+    # --- clock -------------------------------------------------------------------------------
+
+    def _note_server_time(self, data: dict[str, Any], report: SyncReport) -> None:
+        text = data.get("server_time")
+        if not isinstance(text, str):
+            return
+        try:
+            server = datetime.fromisoformat(text)
+        except ValueError:
+            return
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=UTC)
+        skew = self.clock() - server
+        seconds = int(skew.total_seconds())
+        report.clock_skew_s = seconds
+        if abs(skew) > CLOCK_SKEW_WARNING:
+            message = (
+                f"this computer's clock is {_span(seconds)} off the server's; records keep "
+                "the server's order, but please correct the clock"
+            )
+            if message not in report.warnings:
+                report.warnings.append(message)
+            self.store.set_state(SKEW_KEY, seconds)
+        elif self.store.get_state(SKEW_KEY) is not None:
+            self.store.set_state(SKEW_KEY, None)
+
+    # --- push --------------------------------------------------------------------------------
+
+    def _push(self, progress: SyncProgress, report: SyncReport) -> None:
+        total = self.store.pending_outbox_count()
+        progress.update(Phase.PUSH, done=0, total=total, message=f"sending {total} changes")
+        batch = self.push_batch
+        done = 0
+        while True:
+            progress.check()
+            entries = self.store.pending_outbox(limit=batch)
+            if not entries:
+                return
+            try:
+                self._push_batch(entries, report)
+            except ServerError as exc:
+                if exc.status >= 500 or exc.status == 409:
+                    self._count_failure(entries[0], exc)
+                    if batch == 1:
+                        raise
+                    batch = 1  # isolate the entry the server chokes on
+                    continue
+                raise
+            done += len(entries)
+            progress.update(done=done, count=("pushed", len(entries)))
+
+    def _push_batch(self, entries: list[OutboxEntry], report: SyncReport) -> None:
+        mutations: list[dict[str, Any]] = []
+        owner: dict[str, OutboxEntry] = {}
+        for entry in entries:
+            for mutation in mutations_of(entry):
+                mutations.append(mutation)
+                owner[mutation["mutation_id"]] = entry
+        key = hashlib.sha256(
+            ("\n".join([self.api.device_id, *(m["mutation_id"] for m in mutations)])).encode()
+        ).hexdigest()[:40]
+        try:
+            data = self.api.call(
+                "POST",
+                "/api/v1/sync/push",
+                body={"client_id": self.api.device_id, "mutations": mutations},
+                idempotency_key=f"push-{key}",
+            )
+        except ServerError as exc:
+            if exc.status == 422 and exc.body.get("mutation_id") in owner:
+                bad = owner[str(exc.body["mutation_id"])]
+                self.store.mark_outbox(
+                    [
+                        OutboxResult(
+                            bad.mutation_id,
+                            OutboxState.REJECTED,
+                            {"error": exc.code, "message": exc.body.get("message")},
+                            reason=f"{exc.code}: {exc.body.get('message', '')}",
+                        )
+                    ]
+                )
+                self._after_rejection(bad)
+                report.rejected += 1
+                return
+            raise
+        self._note_server_time(data, report)
+        results = data.get("results")
+        if not isinstance(results, list):
+            raise ProtocolError("the push answer has no results")
+        by_entry: dict[str, list[dict[str, Any]]] = {}
+        for result in results:
+            if not isinstance(result, dict) or result.get("mutation_id") not in owner:
+                raise ProtocolError("the push answer names a mutation we did not send")
+            entry = owner[str(result["mutation_id"])]
+            by_entry.setdefault(entry.mutation_id, []).append(result)
+        outcomes: list[OutboxResult] = []
+        follow_ups: list[Callable[[], None]] = []
+        for entry in entries:
+            answers = by_entry.get(entry.mutation_id, [])
+            if len(answers) != len(mutations_of(entry)):
+                continue  # unanswered: stays pending, pushed again next time
+            report.pushed += 1
+            outcome, follow = self._outcome(entry, answers, report)
+            outcomes.append(outcome)
+            follow_ups.extend(follow)
+        self.store.mark_outbox(outcomes)
+        for follow_up in follow_ups:
+            follow_up()
+
+    def _outcome(
+        self, entry: OutboxEntry, answers: list[dict[str, Any]], report: SyncReport
+    ) -> tuple[OutboxResult, list[Callable[[], None]]]:
+        statuses = []
+        for answer in answers:
+            status = str(answer.get("status"))
+            if status == "duplicate":
+                status = str(answer.get("original_status") or "applied")
+            if status not in ("applied", "rejected", "conflict"):
+                raise ProtocolError(f"unknown push status {answer.get('status')!r}")
+            statuses.append(status)
+            for warning in answer.get("warnings") or ():
+                text = str(warning)
+                if text.startswith("clock_skew") and text not in report.warnings:
+                    report.warnings.append(text)
+        summary = {"answers": answers}
+        if "rejected" in statuses:
+            bad = answers[statuses.index("rejected")]
+            report.rejected += 1
+            return (
+                OutboxResult(
+                    entry.mutation_id,
+                    OutboxState.REJECTED,
+                    summary,
+                    reason=f"{bad.get('reason')}: {bad.get('message')}",
+                ),
+                [lambda: self._after_rejection(entry)],
+            )
+        report.acked += 1
+        follow: list[Callable[[], None]] = []
+        if "conflict" in statuses:
+            report.conflicts += 1
+            follow.append(lambda: self._record_conflicts(entry, answers))
+        return OutboxResult(entry.mutation_id, OutboxState.ACKED, summary), follow
+
+    def _record_conflicts(self, entry: OutboxEntry, answers: list[dict[str, Any]]) -> None:
+        customer_id = str(entry.payload.get("customer_id") or entry.customer_id or "")
+        for answer in answers:
+            if (
+                str(answer.get("status")) not in ("conflict",)
+                and answer.get("original_status") != "conflict"
+            ):
+                continue
+            result = answer.get("result") or {}
+            for conflict in result.get("conflicts") or ():
+                self.store.add_conflict(
+                    "customer",
+                    customer_id,
+                    str(conflict.get("field")),
+                    conflict.get("client_value"),
+                    conflict.get("server_value"),
+                    base_version=entry.base_version,
+                    mutation_id=entry.mutation_id,
+                )
+                self.store.add_attention(
+                    "conflict",
+                    f"{conflict.get('field')}: the server kept {conflict.get('server_value')!r}; "
+                    f"your {conflict.get('client_value')!r} is kept for review",
+                    {"conflict": conflict, "customer_id": customer_id},
+                    mutation_id=entry.mutation_id,
+                )
+        self._want_refetch(customers=[customer_id] if customer_id else [])
+
+    def _after_rejection(self, entry: OutboxEntry) -> None:
+        """A rejected change never reached the server: hide its local effect, keep the record.
+
+        The entry and its payload stay in the outbox (state rejected) and in needs-attention;
+        the event row is tombstoned locally and the account/customer fetched again, so the
+        device shows what the server holds.
+        """
+        if entry.type.startswith("event.") and entry.payload.get("id"):
+            self.store.apply_changes(tombstones=[Tombstone("event", str(entry.payload["id"]))])
+        self._want_refetch(
+            accounts=[entry.account_id] if entry.account_id else [],
+            customers=[entry.customer_id] if entry.customer_id and not entry.account_id else [],
+        )
+
+    def _count_failure(self, entry: OutboxEntry, exc: ServerError) -> None:
+        failures: dict[str, int] = dict(self.store.get_state(FAILURES_KEY) or {})
+        count = failures.get(entry.mutation_id, 0) + 1
+        if count >= MAX_SERVER_FAILURES:
+            failures.pop(entry.mutation_id, None)
+            self.store.mark_outbox(
+                [
+                    OutboxResult(
+                        entry.mutation_id,
+                        OutboxState.REJECTED,
+                        {"error": exc.code},
+                        reason=f"the server failed on this change {count} times ({exc.code})",
+                    )
+                ]
+            )
+            self._after_rejection(entry)
+        else:
+            failures[entry.mutation_id] = count
+        self.store.set_state(FAILURES_KEY, failures)
+
+    # --- pull --------------------------------------------------------------------------------
+
+    def _pull(self, progress: SyncProgress, report: SyncReport) -> None:
+        progress.update(Phase.PULL, message="receiving changes")
+        while True:
+            progress.check()
+            cursor = int(self.store.get_state(CURSOR) or 0)
+            params: dict[str, Any] = {"cursor": cursor, "limit": self.pull_limit}
+            epoch = self.store.get_state(SCHEMA_EPOCH)
+            if epoch is not None:
+                params["epoch"] = int(epoch)
+            try:
+                data = self.api.call("GET", "/api/v1/sync/changes", params=params)
+            except ServerError as exc:
+                if exc.status == 410:
+                    raise ResyncRequiredError(
+                        f"the server asks for a fresh download ({exc.body.get('message', '')})"
+                    ) from exc
+                raise
+            self._note_server_time(data, report)
+            page = page_from_wire(data)  # parse everything before writing anything
+            try:
+                next_cursor = int(data["cursor"])
+                has_more = bool(data["has_more"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ProtocolError("a change page has no valid cursor") from exc
+            if next_cursor < cursor:
+                raise ProtocolError("the server's cursor went backwards")
+            tombstones = [Tombstone("account", a) for a in page.removed_accounts]
+            result = self.store.apply_changes(
+                page.customers, page.accounts, page.events, tombstones, cursor=next_cursor
+            )
+            if result.deferred:
+                report.deferred += len(result.deferred_accounts) + len(result.deferred_customers)
+                self._want_refetch(
+                    accounts=result.deferred_accounts, customers=result.deferred_customers
+                )
+            if result.tombstones:
+                storeops.drop_orphan_customers(self.store)
+            self._save_scorecard(data)
+            report.pages += 1
+            report.customers += result.customers
+            report.accounts += result.accounts
+            report.events += result.events
+            report.removed += result.tombstones
+            report.cursor = next_cursor
+            progress.update(
+                done=report.pages,
+                message=f"received {report.events} events, {report.accounts} accounts",
+                count=("events", result.events),
+            )
+            if not has_more:
+                return
+
+    def _save_scorecard(self, data: dict[str, Any]) -> None:
+        scorecard = data.get("scorecard")
+        if isinstance(scorecard, dict) and "version" in scorecard:
+            self.store.save_scorecard(int(scorecard["version"]), scorecard)
+
+    # --- refetch (deferred rows, rejected or conflicted changes) ---------------------------
+
+    def _want_refetch(self, *, accounts: Iterable[str] = (), customers: Iterable[str] = ()) -> None:
+        accounts, customers = list(accounts), list(customers)
+        if not accounts and not customers:
+            return
+        wanted = dict(self.store.get_state(REFETCH_KEY) or {})
+        wanted["accounts"] = sorted(set(wanted.get("accounts", [])) | set(accounts))
+        wanted["customers"] = sorted(set(wanted.get("customers", [])) | set(customers))
+        self.store.set_state(REFETCH_KEY, wanted)
+
+    def _refetch(self, progress: SyncProgress, report: SyncReport) -> None:
+        wanted = dict(self.store.get_state(REFETCH_KEY) or {})
+        accounts = list(wanted.get("accounts", []))
+        customers = list(wanted.get("customers", []))
+        if not accounts and not customers:
+            return
+        progress.update(Phase.REFETCH, total=len(accounts) + len(customers))
+        busy_accounts, busy_customers = storeops.busy(self.store)
+        left_accounts, left_customers = [], []
+        for account_id in accounts:
+            progress.check()
+            if account_id in busy_accounts:
+                left_accounts.append(account_id)
+                continue
+            try:
+                data = self.api.call("GET", f"/api/v1/accounts/{account_id}")
+            except ServerError as exc:
+                if exc.status != 404:
+                    raise
+                result = self.store.apply_changes(tombstones=[Tombstone("account", account_id)])
+                storeops.drop_orphan_customers(self.store)
+                report.removed += result.tombstones
+            else:
+                result = self.store.apply_changes(
+                    [customer_from_wire(data["customer"])],
+                    [account_from_wire(data["account"])],
+                    [event_from_wire(e) for e in data.get("events") or ()],
+                )
+                storeops.drop_unknown_events(
+                    self.store, account_id, {str(e["id"]) for e in data.get("events") or ()}
+                )
+            if result.deferred:
+                left_accounts.append(account_id)
+            else:
+                report.refetched += 1
+        for customer_id in customers:
+            progress.check()
+            if customer_id in busy_customers:
+                left_customers.append(customer_id)
+                continue
+            try:
+                data = self.api.call("GET", f"/api/v1/customers/{customer_id}")
+            except ServerError as exc:
+                if exc.status != 404:
+                    raise
+                result = self.store.apply_changes(tombstones=[Tombstone("customer", customer_id)])
+            else:
+                customer: Customer = customer_from_wire(data["customer"])
+                result = self.store.apply_changes([customer])
+            if result.deferred:
+                left_customers.append(customer_id)
+            else:
+                report.refetched += 1
+        self.store.set_state(REFETCH_KEY, {"accounts": left_accounts, "customers": left_customers})
+
+    # --- snapshot (first sync and resync) ----------------------------------------------------
+
+    def _snapshot(self, progress: SyncProgress, report: SyncReport, *, resync: bool) -> None:
+        phase = Phase.RESYNC if resync else Phase.SNAPSHOT
+        progress.update(phase, message="downloading your portfolio")
+        staging = Staging(self.staging_path, self.staging_key)
+        try:
+            meta = staging.meta()
+            if meta.get("resync") != resync:
+                meta = {}
+            while not meta.get("complete"):
+                progress.check()
+                params: dict[str, Any] = {"page_size": self.snapshot_page}
+                if meta.get("next_page_token"):
+                    params["page_token"] = meta["next_page_token"]
+                try:
+                    data = self.api.call("GET", "/api/v1/sync/snapshot", params=params)
+                except ServerError as exc:
+                    if exc.status in (400, 410) and meta:
+                        staging.discard()  # that snapshot is gone: start a fresh one
+                        staging = Staging(self.staging_path, self.staging_key)
+                        meta = {}
+                        continue
+                    raise
+                self._note_server_time(data, report)
+                for kind in KINDS:
+                    if not isinstance(data.get(kind), list):
+                        raise ProtocolError(f"a snapshot page has no {kind} list")
+                meta = {
+                    "resync": resync,
+                    "snapshot_version": int(data["snapshot_version"]),
+                    "epoch": int(data["epoch"]),
+                    "counts": {k: int(v) for k, v in dict(data["counts"]).items()},
+                    "next_page_token": data.get("next_page_token"),
+                    "complete": bool(data.get("complete")),
+                    "scorecard": data.get("scorecard"),
+                }
+                staging.add_page(data, meta)
+                got = staging.counts()
+                wanted = meta["counts"]
+                progress.update(
+                    done=sum(got.values()),
+                    total=sum(int(v) for v in wanted.values()),
+                    message=f"downloaded {got['accounts']} of {wanted.get('accounts', 0)} accounts",
+                    count=("snapshot_rows", sum(len(data[k]) for k in KINDS)),
+                )
+            got = staging.counts()
+            if any(got.get(k, 0) != int(meta["counts"].get(k, -1)) for k in KINDS):
+                staging.discard()
+                raise ProtocolError(
+                    f"the downloaded snapshot is incomplete (have {got}, the server said "
+                    f"{meta['counts']}); it was discarded and will be downloaded again"
+                )
+            progress.check()
+            progress.update(message="saving your portfolio")
+            self._install(staging, meta, resync=resync, report=report)
+            staging.discard()
+        except BaseException:
+            staging.close()
+            raise
+        report.first_sync = report.first_sync or not resync
+        report.resynced = report.resynced or resync
+        report.snapshot_version = int(meta["snapshot_version"])
+
+    def _install(
+        self, staging: Staging, meta: dict[str, Any], *, resync: bool, report: SyncReport
+    ) -> None:
+        customers = [customer_from_wire(c) for c in staging.rows("customers")]
+        accounts = [account_from_wire(a) for a in staging.rows("accounts")]
+        events: list[Event] = [event_from_wire(e) for e in staging.rows("events")]
+        version = int(meta["snapshot_version"])
+        if not resync and self.store.is_empty():
+            self.store.bulk_load(_Portfolio(customers, accounts, events))
+            # crash here → next run: staging complete, store not empty, no cursor → resync
+            # path below reconciles by upsert (same rows), so nothing is doubled.
+            self.store.set_states(
+                {CURSOR: version, SNAPSHOT_VERSION: version, SCHEMA_EPOCH: int(meta["epoch"])}
+            )
+        else:
+            keep = {a.id for a in accounts}
+            gone = [Tombstone("account", a) for a in storeops.live_accounts(self.store) - keep]
+            result = self.store.apply_changes(customers, accounts, events, gone, cursor=version)
+            self.store.set_states({SNAPSHOT_VERSION: version, SCHEMA_EPOCH: int(meta["epoch"])})
+            if result.deferred:
+                self._want_refetch(
+                    accounts=result.deferred_accounts, customers=result.deferred_customers
+                )
+            storeops.drop_orphan_customers(self.store)
+            report.removed += result.tombstones
+        scorecard = meta.get("scorecard")
+        if isinstance(scorecard, dict) and "version" in scorecard:
+            self.store.save_scorecard(int(scorecard["version"]), scorecard)
+        report.customers += len(customers)
+        report.accounts += len(accounts)
+        report.events += len(events)
+
+    # --- heartbeat ---------------------------------------------------------------------------
+
+    def _heartbeat(self) -> None:
+        pending = self.store.pending_outbox(limit=1)
+        body: dict[str, Any] = {"outbox_pending": self.store.pending_outbox_count()}
+        if pending:
+            body["outbox_oldest_at"] = pending[0].device_time.isoformat()
+        try:
+            self.api.call(
+                "POST", "/api/v1/devices/heartbeat", body=body, idempotency_key=uuid.uuid4().hex
+            )
+        except ServerError:
+            pass  # the heartbeat is informative; a failure must not fail a good sync
+
+
+@dataclass
+class _Portfolio:
+    customers: list[Customer]
+    accounts: list[Any]
+    events: list[Event]
+
+
+def _span(seconds: int) -> str:
+    sign = "ahead of" if seconds > 0 else "behind"
+    value = abs(seconds)
+    if value >= 86400:
+        text = f"{value / 86400:.1f} days"
+    elif value >= 3600:
+        text = f"{value / 3600:.1f} hours"
+    else:
+        text = f"{value // 60} minutes"
+    return f"{text} {'ahead' if sign == 'ahead of' else 'behind'},"
+
+
+__all__ = ["Phase", "ProgressView", "SyncEngine", "SyncProgress", "SyncReport", "replace"]

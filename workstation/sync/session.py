@@ -1,0 +1,199 @@
+"""A signed-in conversation with the backend: tokens, renewal, and who we are.
+
+The access token lives only in memory. The refresh token is kept in the OS keyring when one
+is usable (``SecretStore``) and otherwise only in memory for this process — the user then
+signs in each time; it is never written to a file.
+
+Blocking: call from a worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from workstation.auth.secrets import (
+    KeyringUnavailableError,
+    RefreshCredential,
+    SecretStore,
+    keyring_usable,
+)
+from workstation.sync.errors import DeviceRevokedError, ServerError, SignInRequiredError
+from workstation.sync.http import HttpClient, HttpSettings
+
+_RENEW_MARGIN_S = 30.0
+_WIPE_CODES = frozenset({"device_revoked", "user_disabled"})
+
+
+@dataclass(frozen=True, slots=True)
+class SignedInUser:
+    id: str
+    username: str
+    display_name: str
+    role: str
+    team_id: str | None
+
+
+class ApiSession:
+    """Authenticated JSON calls for one device (``client_id``) against one server."""
+
+    def __init__(
+        self,
+        server_url: str,
+        device_id: str,
+        *,
+        secrets: SecretStore | None = None,
+        http: HttpClient | None = None,
+        settings: HttpSettings | None = None,
+    ) -> None:
+        self.http = http or HttpClient(server_url, settings)
+        self.server_url = self.http.base_url
+        self.device_id = device_id
+        self.secrets = secrets
+        self.user: SignedInUser | None = None
+        self._refresh_token: str | None = None  # memory copy (the only copy without a keyring)
+        self._username: str | None = None
+        self._expires_at = 0.0
+        self._lock = threading.RLock()
+        self.outbox_report: dict[str, str] = {}
+
+    # --- credentials ---------------------------------------------------------------------
+
+    @property
+    def remembers_sign_in(self) -> bool:
+        return self.secrets is not None and keyring_usable()
+
+    def _accept(self, data: dict[str, Any], username: str) -> SignedInUser:
+        try:
+            user = data["user"]
+            self.http.access_token = str(data["access_token"])
+            self._expires_at = time.monotonic() + float(data.get("expires_in", 900))
+            self._refresh_token = str(data["refresh_token"])
+            self.user = SignedInUser(
+                str(user["id"]),
+                str(user["username"]),
+                str(user.get("display_name", "")),
+                str(user["role"]),
+                user.get("team_id"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SignInRequiredError("the server's sign-in answer was not understood") from exc
+        self._username = username
+        if self.remembers_sign_in:
+            assert self.secrets is not None
+            try:
+                self.secrets.save_refresh(
+                    RefreshCredential(
+                        self.server_url, username, self.device_id, self._refresh_token
+                    )
+                )
+            except KeyringUnavailableError:
+                pass  # keep it in memory only: sign in again next time
+        return self.user
+
+    def sign_in(self, username: str, password: str, *, device_name: str = "") -> SignedInUser:
+        """Sign in with a password (first use, or whenever the session has ended)."""
+        with self._lock:
+            try:
+                data = self.http.request(
+                    "POST",
+                    "/api/v1/auth/login",
+                    body={
+                        "username": username,
+                        "password": password,
+                        "client_id": self.device_id,
+                        "device_name": device_name,
+                    },
+                    authenticated=False,
+                )
+            except ServerError as exc:
+                self._raise_for_auth(exc)
+                raise
+            return self._accept(data, username)
+
+    def _stored_refresh(self) -> str | None:
+        if self._refresh_token:
+            return self._refresh_token
+        if self.remembers_sign_in:
+            assert self.secrets is not None
+            credential = self.secrets.load_refresh()
+            if credential is not None and credential.client_id == self.device_id:
+                self._username = credential.username
+                return credential.refresh_token
+        return None
+
+    def renew(self) -> None:
+        """Swap the refresh token for a new pair (never retried: refresh tokens are single-use)."""
+        with self._lock:
+            token = self._stored_refresh()
+            if token is None:
+                raise SignInRequiredError("please sign in: this computer keeps no session")
+            try:
+                data = self.http.request(
+                    "POST",
+                    "/api/v1/auth/refresh",
+                    body={"refresh_token": token, "client_id": self.device_id},
+                    authenticated=False,
+                )
+            except ServerError as exc:
+                self._raise_for_auth(exc)
+                if exc.status in (400, 401, 403, 422):
+                    self.forget()
+                    raise SignInRequiredError(
+                        f"your session has ended ({exc.code}); please sign in again"
+                    ) from exc
+                raise
+            self._accept(data, self._username or "")
+
+    def forget(self) -> None:
+        """Drop the session (memory and keyring)."""
+        self.http.access_token = None
+        self._refresh_token = None
+        if self.secrets is not None:
+            self.secrets.forget_refresh()
+
+    def _raise_for_auth(self, exc: ServerError) -> None:
+        if exc.status == 401 and (exc.code in _WIPE_CODES or exc.body.get("wipe")):
+            raise DeviceRevokedError(
+                "the server says this device may no longer hold data "
+                f"({exc.code}: {exc.body.get('message', '')})"
+            ) from exc
+
+    # --- calls ---------------------------------------------------------------------------
+
+    def ensure_token(self) -> None:
+        if self.http.access_token is None or time.monotonic() > self._expires_at - _RENEW_MARGIN_S:
+            self.renew()
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """One authenticated call; an expired access token is renewed once, transparently."""
+        self.ensure_token()
+        for attempt in range(2):
+            try:
+                return self.http.request(
+                    method, path, params=params, body=body, idempotency_key=idempotency_key
+                )
+            except ServerError as exc:
+                self._raise_for_auth(exc)
+                if exc.status == 401 and attempt == 0:
+                    self.renew()
+                    continue
+                if exc.status == 401:
+                    raise SignInRequiredError(
+                        "the server no longer accepts this session; please sign in"
+                    ) from exc
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        self.http.close()

@@ -1,0 +1,80 @@
+"""Small read helpers the engine needs that the store's public API does not offer (yet).
+
+They read the store's tables through ``Store.read()`` and write only through the store's
+own ``apply_changes`` (tombstones), so every write keeps the store's rules — a row with
+pending outbox entries is never touched. Candidates to move into ``workstation.store``.
+"""
+
+from __future__ import annotations
+
+from workstation.store import Store, Tombstone
+
+_UNACKED = "('pending', 'sent')"
+
+
+def busy(store: Store) -> tuple[set[str], set[str]]:
+    """Account ids and customer ids with unacknowledged outbox entries."""
+    with store.read() as connection:
+        rows = connection.exec_driver_sql(
+            f"SELECT account_id, customer_id FROM outbox WHERE state IN {_UNACKED}"
+        ).all()
+    accounts = {str(a) for a, _ in rows if a}
+    customers = {str(c) for _, c in rows if c}
+    return accounts, customers
+
+
+def live_accounts(store: Store) -> set[str]:
+    with store.read() as connection:
+        return {
+            str(r[0])
+            for r in connection.exec_driver_sql("SELECT id FROM accounts WHERE deleted = 0")
+        }
+
+
+def drop_orphan_customers(store: Store) -> int:
+    """Tombstone customers none of whose accounts is still on this device."""
+    with store.read() as connection:
+        orphans = [
+            str(r[0])
+            for r in connection.exec_driver_sql(
+                "SELECT c.id FROM customers AS c WHERE c.deleted = 0 AND NOT EXISTS "
+                "(SELECT 1 FROM accounts AS a WHERE a.customer_id = c.id AND a.deleted = 0)"
+            )
+        ]
+    if not orphans:
+        return 0
+    return store.apply_changes(tombstones=[Tombstone("customer", c) for c in orphans]).tombstones
+
+
+def drop_unknown_events(store: Store, account_id: str, server_ids: set[str]) -> int:
+    """Tombstone the account's local events the server does not hold and nobody is sending."""
+    with store.read() as connection:
+        local = {
+            str(r[0])
+            for r in connection.exec_driver_sql(
+                "SELECT id FROM events WHERE account_id = ? AND deleted = 0", (account_id,)
+            )
+        }
+        sending = {
+            str(r[0])
+            for r in connection.exec_driver_sql(
+                "SELECT json_extract(payload, '$.id') FROM outbox "
+                f"WHERE account_id = ? AND state IN {_UNACKED}",
+                (account_id,),
+            )
+        }
+    extra = local - server_ids - sending
+    if not extra:
+        return 0
+    return store.apply_changes(tombstones=[Tombstone("event", e) for e in extra]).tombstones
+
+
+def live_events(store: Store) -> set[str]:
+    with store.read() as connection:
+        return {
+            str(r[0])
+            for r in connection.exec_driver_sql(
+                "SELECT e.id FROM events AS e JOIN accounts AS a ON a.id = e.account_id "
+                "WHERE e.deleted = 0 AND a.deleted = 0"
+            )
+        }
