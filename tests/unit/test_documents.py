@@ -409,3 +409,20 @@ def test_specimen_is_marked_and_deterministic() -> None:
         assert row.payment.format() in text
         assert row.due_date.isoformat() in text
     assert render_specimen(settlement("USD"), "en") != render_specimen(settlement("USD"), "zh")
+
+
+def test_chinese_lines_break_between_characters_never_inside_amounts() -> None:
+    from workstation.documents.blocks import break_lines
+    from workstation.documents.fonts import register_fonts, string_width
+
+    register_fonts()
+    text = "您的账户 ACC-2024-000123 有一笔 ¥1,200.00 的款项将于 2025年1月20日 到期，请按时还款。"
+    width = 120.0
+    lines = break_lines(text, 9, width)
+    assert len(lines) > 1
+    assert all(string_width(line, 9) <= width + 9 for line in lines)  # at most a hung mark
+    joined = "".join(lines)
+    assert "ACC-2024-000123" in joined
+    assert "¥1,200.00" in joined
+    assert all(not line.startswith(("，", "。")) for line in lines)
+    assert break_lines("第一行\n第二行", 9, 500) == ["第一行", "第二行"]

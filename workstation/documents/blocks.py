@@ -158,9 +158,119 @@ def styles() -> Styles:
     return _styles
 
 
-def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped; Chinese runs set in the CJK font)."""
+def paragraph(text: str, style: ParagraphStyle) -> Flowable:
+    """A paragraph of plain text. Chinese-style paragraphs (``wordWrap="CJK"``) are broken
+    into lines here (``CJKText``); others are reportlab ``Paragraph``s with the Chinese runs
+    set in the CJK font."""
+    if style.wordWrap == "CJK":
+        return CJKText(text, style)
     return Paragraph(fonts.markup(text), style)
+
+
+# Chinese line-breaking (禁则): these never start a line, those never end one.
+_NO_LINE_START = frozenset("，。、：；！？）】」』》〉”’…,.;:!?)%")
+_NO_LINE_END = frozenset("（【「『《〈“‘(")
+
+
+def _break_units(text: str) -> list[str]:
+    """Units a Chinese line may break between: each Han character, each Latin word with
+    its trailing spaces, each newline."""
+    units: list[str] = []
+    word: list[str] = []
+    for char in text:
+        if char == "\n":
+            if word:
+                units.append("".join(word))
+                word = []
+            units.append("\n")
+        elif char == " ":
+            word.append(char)
+            units.append("".join(word))
+            word = []
+        elif fonts.has_cjk(char):
+            if word:
+                units.append("".join(word))
+                word = []
+            units.append(char)
+        else:
+            word.append(char)
+    if word:
+        units.append("".join(word))
+    return units
+
+
+def break_lines(text: str, size: float, width: float) -> list[str]:
+    """Greedy line breaking for Chinese (mixed with Latin words, digits and amounts)."""
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0.0
+    for unit in _break_units(text):
+        if unit == "\n":
+            lines.append("".join(current).rstrip())
+            current, used = [], 0.0
+            continue
+        unit_width = fonts.string_width(unit, size)
+        fits = used + unit_width <= width + 0.01
+        if current and not fits and unit[0] not in _NO_LINE_START:
+            carried: list[str] = []
+            while current and current[-1][-1] in _NO_LINE_END:
+                carried.insert(0, current.pop())
+            if not current:  # nothing to leave behind: keep the line whole
+                current, carried = carried, []
+            lines.append("".join(current).rstrip())
+            current = carried
+            used = sum(fonts.string_width(piece, size) for piece in current)
+        if not current and not unit.strip():
+            continue  # a space never starts a line
+        current.append(unit)
+        used += unit_width
+    if current:
+        lines.append("".join(current).rstrip())
+    return lines
+
+
+class CJKText(Flowable):  # type: ignore[misc]
+    """A paragraph of Chinese (with Latin words, numbers and amounts inside) broken into
+    lines by ``break_lines`` and drawn run by run. reportlab's own CJK wrapping handles
+    mixed fonts one character object at a time and cost half of an agreement's render."""
+
+    def __init__(self, text: str, style: ParagraphStyle, lines: list[str] | None = None) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+        self._lines = lines
+        self._width = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self._lines is None or avail_width != self._width:
+            self._lines = break_lines(self.text, self.style.fontSize, avail_width)
+        self._width = avail_width
+        return avail_width, len(self._lines) * float(self.style.leading)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        assert self._lines is not None
+        fit = int(avail_height // self.style.leading)
+        if fit <= 0 or fit >= len(self._lines):
+            return []
+        return [
+            CJKText("\n".join(self._lines[:fit]), self.style, self._lines[:fit]),
+            CJKText("\n".join(self._lines[fit:]), self.style, self._lines[fit:]),
+        ]
+
+    def draw(self) -> None:
+        assert self._lines is not None
+        style = self.style
+        leading = float(style.leading)
+        top = len(self._lines) * leading
+        x, align = 0.0, "left"
+        if style.alignment == TA_RIGHT:
+            x, align = self._width, "right"
+        for index, line in enumerate(self._lines):
+            baseline = top - index * leading - style.fontSize
+            draw_runs(
+                self.canv, x, baseline, line, style.fontSize, align=align, color=style.textColor
+            )
 
 
 class FitText(Flowable):  # type: ignore[misc]
@@ -172,7 +282,7 @@ class FitText(Flowable):  # type: ignore[misc]
         super().__init__()
         self.text = text
         self.style = style
-        self._paragraph: Paragraph | None = None
+        self._paragraph: Flowable | None = None
         self._width = 0.0
 
     def _fits(self, avail_width: float) -> bool:
