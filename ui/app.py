@@ -7,7 +7,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from ui import i18n, theme
+from ui import i18n, qt_compat, theme
 from ui import settings as settings_mod
 from ui.context import AppContext, build_context
 from workstation import paths
@@ -23,6 +23,7 @@ def configure_logging() -> None:
 
 
 def ensure_app(argv: list[str] | None = None) -> QApplication:
+    qt_compat.ensure()
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])

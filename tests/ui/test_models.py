@@ -1,0 +1,143 @@
+"""Item models: qtmodeltester on each, and the queue's in-model sort and filter."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ui.models import (
+    ContactsModel,
+    NeedsAttentionModel,
+    QueueModel,
+    ScheduleModel,
+    TimelineModel,
+)
+from workstation.desk import QueueItem, ScheduleLine, Text
+from workstation.domain import Email, Money, Phone
+
+
+def _item(n: int, name: str, *, balance: int, category: str = "due_now", contactable=True) -> QueueItem:
+    return QueueItem(
+        account_id=f"acc-{n}",
+        customer_id=f"cus-{n}",
+        customer_name=name,
+        name_alt="",
+        balance_minor=balance,
+        past_due_minor=balance // 2,
+        currency="CNY",
+        days_past_due=n * 10,
+        bucket="30-59",
+        status="open",
+        risk_tier="ABCD"[n % 4],
+        score=0.5,
+        timezone="Asia/Shanghai",
+        jurisdiction="cn-nifa",
+        language="zh",
+        flags=frozenset(),
+        priority=100.0 - n,
+        rank=n,
+        treatment=Text("Call", "电话催收"),
+        contactable_now=contactable,
+        next_contact_allowed_at=None,
+        category=category,
+        callback_due_at=datetime(2026, 1, 1, tzinfo=UTC) if category == "callback" else None,
+        promise_due=category == "promise_due",
+    )
+
+
+@pytest.fixture
+def queue_model(qapp):
+    model = QueueModel()
+    model.set_items(
+        [
+            _item(1, "王伟", balance=50_000, category="callback"),
+            _item(2, "Alice Smith", balance=10_000, category="promise_due"),
+            _item(3, "李娜", balance=90_000),
+            _item(4, "Bob Jones", balance=20_000, category="blocked", contactable=False),
+        ]
+    )
+    return model
+
+
+def _names(model: QueueModel) -> list[str]:
+    return [model.index(r, 1).data() for r in range(model.rowCount())]
+
+
+def test_queue_model_passes_the_model_tester(qtmodeltester, queue_model):
+    queue_model.set_tab("all")
+    qtmodeltester.check(queue_model, force_py=True)
+
+
+def test_tabs_filter_inside_the_model(queue_model):
+    assert _names(queue_model) == ["王伟", "Alice Smith", "李娜"]  # due now: not the blocked one
+    queue_model.set_tab("callbacks")
+    assert _names(queue_model) == ["王伟"]
+    queue_model.set_tab("promises")
+    assert _names(queue_model) == ["Alice Smith"]
+    queue_model.set_tab("all")
+    assert queue_model.rowCount() == 4
+    assert queue_model.tab_count("due") == 3
+
+
+def test_filter_as_you_type_narrows_and_widens(queue_model):
+    queue_model.set_tab("all")
+    queue_model.set_filter_text("s")
+    assert _names(queue_model) == ["Alice Smith", "Bob Jones"]
+    queue_model.set_filter_text("sm")
+    assert _names(queue_model) == ["Alice Smith"]
+    queue_model.set_filter_text("李")
+    assert _names(queue_model) == ["李娜"]
+    queue_model.set_filter_text("")
+    assert queue_model.rowCount() == 4
+
+
+def test_sorting_keeps_the_selected_account_under_persistent_indexes(queue_model):
+    queue_model.set_tab("all")
+    from PySide6.QtCore import QPersistentModelIndex
+
+    held = QPersistentModelIndex(queue_model.index(2, 0))  # 李娜
+    queue_model.sort(2, Qt.SortOrder.DescendingOrder)  # balance
+    assert _names(queue_model) == ["李娜", "王伟", "Bob Jones", "Alice Smith"]
+    assert held.row() == 0
+    queue_model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert _names(queue_model) == ["王伟", "Alice Smith", "李娜", "Bob Jones"]
+    assert held.row() == 2
+
+
+def test_sort_survives_a_filter_and_a_reload(queue_model):
+    queue_model.set_tab("all")
+    queue_model.sort(2, Qt.SortOrder.AscendingOrder)
+    queue_model.set_filter_text("o")  # Bob Jones, Alice Smith? no: only names containing "o"
+    assert _names(queue_model) == ["Bob Jones"]
+    queue_model.set_filter_text("")
+    assert _names(queue_model) == ["Alice Smith", "Bob Jones", "王伟", "李娜"]
+
+
+def test_timeline_model(qtmodeltester, store):
+    model = TimelineModel()
+    events = next(iter(store.events.values()))
+    some = [e for events in store.events.values() for e in events][:30]
+    model.set_events(some or events)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_contacts_model_edits_and_marks_errors(qtmodeltester):
+    model = ContactsModel()
+    model.set_contacts([Phone("p1", "+86 138 0000 0000")], [Email("e1", "a@example.com")])
+    qtmodeltester.check(model, force_py=True)
+    index = model.index(0, 1)
+    assert model.setData(index, "not a number", Qt.ItemDataRole.EditRole)
+    model.set_errors({0: Text("bad", "无效")})
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "bad"
+    assert model.data(index) == "not a number"  # what was typed stays
+
+
+def test_schedule_and_needs_attention_models(qtmodeltester):
+    schedule = ScheduleModel()
+    schedule.set_lines([ScheduleLine(1, date(2026, 1, 1), Money.of("10.00", "CNY"))])
+    qtmodeltester.check(schedule, force_py=True)
+    attention = NeedsAttentionModel()
+    attention.set_items([{"what": "Promise on …1234", "why": "rejected", "action": "re-enter"}])
+    qtmodeltester.check(attention, force_py=True)
