@@ -487,3 +487,20 @@ def test_is_empty_and_delete_files(tmp_path: Path) -> None:
 
 def test_store_module_never_imports_qt() -> None:
     assert "PySide6" not in store_module.__dict__
+
+
+def test_bulk_derived_columns_equal_the_sql_refresh(store: Store) -> None:
+    """bulk_load computes derived columns in Python; later writes use SQL — same answers."""
+    columns = (
+        "id, last_attempt_at, attempts_total, rpc_total, callback_due_at, promise_due_on, "
+        "promise_amount_minor, promises_broken, last_payment_at, open_complaints"
+    )
+    with store.read() as connection:
+        before = connection.exec_driver_sql(f"SELECT {columns} FROM accounts ORDER BY id").all()
+    with store.write() as connection:
+        store._refresh_derived(connection, None)
+    with store.read() as connection:
+        after = connection.exec_driver_sql(f"SELECT {columns} FROM accounts ORDER BY id").all()
+    assert after == before
+    assert any(row[4] is not None for row in after)
+    assert any(row[5] is not None for row in after)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
 
 BUSY_TIMEOUT_MS = 15_000
+CACHE_KIB = 32_768
 WRITE_OPTION = "workstation_begin_immediate"
 _RAW_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -80,6 +81,9 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # 100,000 accounts' indexes outgrow SQLite's 2 MB default page cache; a load or a
+            # queue read then thrashes. Allocated lazily, so small stores do not pay for it.
+            cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         finally:
             cursor.close()
 

@@ -412,8 +412,11 @@ def _orm(connection: Connection) -> Session:
     return Session(bind=connection, autoflush=False, expire_on_commit=False)
 
 
+_JSON_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_ENCODE(value)
 
 
 def _column_converter(column_type: Any) -> Callable[[Any], Any] | None:
@@ -447,6 +450,108 @@ def _bulk_insert(connection: Connection, model: Any, rows: Sequence[Mapping[str,
         for row in rows
     ]
     connection.exec_driver_sql(sql, values)
+
+
+_NO_HISTORY: dict[str, Any] = {
+    "last_attempt_at": None,
+    "attempts_total": 0,
+    "rpc_total": 0,
+    "callback_due_at": None,
+    "promise_due_on": None,
+    "promise_amount_minor": None,
+    "promises_broken": 0,
+    "last_payment_at": None,
+    "open_complaints": 0,
+}
+
+
+def _callback_text(value: Any) -> str | None:
+    """A payload ``callback_at`` as SQLite's ``strftime('%Y-%m-%d %H:%M:%f')`` writes it."""
+    if not value:
+        return None
+    moment = from_storage(str(value))
+    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def _derived_in_python(events: Sequence[Event], rpc_codes: frozenset[str]) -> dict[str, Any]:
+    """The derived account columns from in-memory events (same rules as ``_DERIVED_SQL``)."""
+    state: dict[str, dict[str, Any]] = {}
+    attempt_at: dict[str, datetime] = {}
+    promise_at: dict[str, datetime] = {}
+    payment_at: dict[str, datetime] = {}
+    for event in events:
+        kind = event.type
+        values = state.get(event.account_id)
+        if values is None:
+            values = state[event.account_id] = dict(_NO_HISTORY)
+        payload = event.payload
+        when = event.occurred_at
+        if kind is EventType.CONTACT_ATTEMPT:
+            values["attempts_total"] += 1
+            if payload.get("disposition") in rpc_codes:
+                values["rpc_total"] += 1
+            latest = attempt_at.get(event.account_id)
+            if latest is None or when >= latest:
+                attempt_at[event.account_id] = when
+                values["callback_due_at"] = payload.get("callback_at")
+        elif kind is EventType.PROMISE:
+            status = payload.get("status")
+            if status == "broken":
+                values["promises_broken"] += 1
+            elif status == "open":
+                latest = promise_at.get(event.account_id)
+                if latest is None or when >= latest:
+                    promise_at[event.account_id] = when
+                    values["promise_due_on"] = payload.get("due_date")
+                    values["promise_amount_minor"] = _minor_of(
+                        payload.get("amount"), payload.get("currency")
+                    )
+        elif kind is EventType.PAYMENT:
+            latest = payment_at.get(event.account_id)
+            if latest is None or when >= latest:
+                payment_at[event.account_id] = when
+        elif kind is EventType.COMPLAINT and payload.get("status") == "open":
+            values["open_complaints"] += 1
+    for account_id, values in state.items():
+        if account_id in attempt_at:
+            values["last_attempt_at"] = to_storage(attempt_at[account_id])
+        if account_id in payment_at:
+            values["last_payment_at"] = to_storage(payment_at[account_id])
+        values["callback_due_at"] = _callback_text(values["callback_due_at"])
+    return state
+
+
+def _bulk_insert_events(connection: Connection, events: Sequence[Event]) -> None:
+    """The events of a snapshot/seed as plain tuples (the hot path of ``bulk_load``)."""
+    dumps = _json_text
+    stamp = to_storage
+    minor = _minor_of
+    rows = []
+    for e in events:
+        payload = e.payload
+        currency = payload.get("currency")
+        amount = payload.get("amount")
+        rows.append(
+            (
+                e.id,
+                e.account_id,
+                e.customer_id,
+                e.type.value,
+                stamp(e.occurred_at),
+                e.recorded_by,
+                e.device_id,
+                e.server_version,
+                dumps(payload),
+                None if amount is None else minor(amount, currency),
+                currency,
+            )
+        )
+    connection.exec_driver_sql(
+        "INSERT INTO events (id, account_id, customer_id, type, occurred_at, recorded_by, "
+        "device_id, server_version, payload, amount_minor, currency, deleted) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        rows,
+    )
 
 
 @dataclass
@@ -913,7 +1018,9 @@ class Store:
 
         Rows go to the driver's ``executemany`` as plain tuples, serialised here once:
         SQLAlchemy's per-row parameter processing would triple the time for 100,000
-        accounts and their history.
+        accounts and their history. The derived account columns are computed in the same
+        pass over the events (``_derived_in_python``; the SQL refresh gives the same values
+        and is what every later write uses).
         """
         customers = portfolio.customers
         phones: list[dict[str, Any]] = []
@@ -924,14 +1031,19 @@ class Store:
             phones += p
             emails += e
             addresses += a
+        derived = _derived_in_python(portfolio.events, frozenset(self._rpc_codes))
+        accounts = []
+        for account in portfolio.accounts:
+            values = _account_values(account)
+            values.update(derived.get(account.id, _NO_HISTORY))
+            accounts.append(values)
         with self.write() as connection:
             _bulk_insert(connection, CustomerRow, [_customer_values(c) for c in customers])
             _bulk_insert(connection, PhoneRow, phones)
             _bulk_insert(connection, EmailRow, emails)
             _bulk_insert(connection, AddressRow, addresses)
-            _bulk_insert(connection, AccountRow, [_account_values(a) for a in portfolio.accounts])
-            _bulk_insert(connection, EventRow, [_event_values(e) for e in portfolio.events])
-            self._refresh_derived(connection, None)
+            _bulk_insert(connection, AccountRow, accounts)
+            _bulk_insert_events(connection, portfolio.events)
 
     def apply_changes(
         self,
