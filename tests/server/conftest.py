@@ -82,8 +82,8 @@ class Api:
             response = self.get("/api/v1/sync/snapshot", params=params)
             assert response.status_code == 200, response.text
             page = response.json()
-            for key in merged:
-                merged[key].extend(page[key])
+            for key, rows in merged.items():
+                rows.extend(page[key])
             if page["complete"]:
                 return {**page, **merged}
             token = page["next_page_token"]
