@@ -117,8 +117,9 @@ class SyncProgress:
         self.on_change = on_change
 
     def cancel(self) -> None:
-        self._cancel.set()
-        self._notify()
+        if not self._cancel.is_set():
+            self._cancel.set()
+            self._notify()
 
     @property
     def cancel_requested(self) -> bool:
@@ -286,7 +287,7 @@ class SyncEngine:
         report.clock_skew_s = seconds
         if abs(skew) > CLOCK_SKEW_WARNING:
             message = (
-                f"this computer's clock is {_span(seconds)} off the server's; records keep "
+                f"this computer's clock is {_span(seconds)} the server's; records keep "
                 "the server's order, but please correct the clock"
             )
             if message not in report.warnings:
@@ -727,7 +728,7 @@ def _span(seconds: int) -> str:
         text = f"{value / 3600:.1f} hours"
     else:
         text = f"{value // 60} minutes"
-    return f"{text} {'ahead' if sign == 'ahead of' else 'behind'},"
+    return f"{text} {sign}"
 
 
 __all__ = ["Phase", "ProgressView", "SyncEngine", "SyncProgress", "SyncReport", "replace"]

@@ -108,17 +108,20 @@ class HttpClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.settings = settings or HttpSettings.from_env()
+        # A caller-provided session keeps its own transport (tests inject faults there).
+        own_transport = session is None
         self.session = session or requests.Session()
         self.session.trust_env = True  # system proxies and NO_PROXY
         self.session.verify = str(self.settings.ca_bundle) if self.settings.ca_bundle else True
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
-        general = HTTPAdapter(max_retries=_retry(self.settings, safe_only=False))
-        auth = HTTPAdapter(max_retries=_retry(self.settings, safe_only=True))
-        for scheme in ("http://", "https://"):
-            self.session.mount(scheme, general)
-        # longest prefix wins in requests: sign-in/refresh are never retried once sent
-        self.session.mount(self.base_url + self.AUTH_PREFIX, auth)
+        if own_transport:
+            general = HTTPAdapter(max_retries=_retry(self.settings, safe_only=False))
+            auth = HTTPAdapter(max_retries=_retry(self.settings, safe_only=True))
+            for scheme in ("http://", "https://"):
+                self.session.mount(scheme, general)
+            # longest prefix wins in requests: sign-in/refresh are never retried once sent
+            self.session.mount(self.base_url + self.AUTH_PREFIX, auth)
         self.access_token: str | None = None
 
     def close(self) -> None:
