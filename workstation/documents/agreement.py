@@ -36,6 +36,7 @@ from workstation.documents.texts import (
     label,
     resolve_jurisdiction,
     statements_for,
+    templates_sha256,
     templates_version,
 )
 from workstation.domain.model import Account, Customer, mask_national_id
@@ -184,6 +185,7 @@ class AgreementContent:
         return {
             "document": DOCUMENT_KIND,
             "templates_version": templates_version(),
+            "templates_sha256": templates_sha256(),
             "language": self.language.value,
             "reference": self.reference,
             "issued_on": self.issued_on.isoformat(),
@@ -433,7 +435,14 @@ def _story(content: AgreementContent) -> list[Flowable]:
     )
     story.append(
         KeepTogether(
-            [*blocks.section(7, label("signatures_section"), language), Spacer(1, 4), signatures]
+            [
+                *blocks.section(7, label("signatures_section"), language),
+                *blocks.bilingual(
+                    label("signing_note").format(reference=content.reference), language
+                ),
+                Spacer(1, 6),
+                signatures,
+            ]
         )
     )
     story.append(Spacer(1, 14))
@@ -546,7 +555,9 @@ def _terms_rows(plan: PlanChoice) -> list[tuple[Text, Text | str]]:
             rows.append((label("waived_interest"), money(plan.waived_interest)))
         rows.append((label("balance_after_deferral"), money(plan.balance_after_deferral)))
         rows.append((label("resumes_on"), day(plan.resumes_on)))
-        rows.extend(row for row in _instalment_rows(schedule) if row[0] != label("first_due"))
+        # The amount financed is the balance when payments resume, already shown above.
+        skip = (label("first_due"), label("amount_financed"))
+        rows.extend(row for row in _instalment_rows(schedule) if row[0] not in skip)
         return rows
     return [(label("plan_kind"), label("kind_instalments")), *_instalment_rows(plan)]
 

@@ -1,5 +1,11 @@
 """Canonical JSON and the content hash printed on documents.
 
+What a document's canonical content holds (see ``AgreementContent.canonical()`` and
+``LetterContent.canonical()``): the document kind, language, reference and date, the
+jurisdiction, both parties (the customer's id masked), the account, the plan's terms and
+full schedule (or the letter's figures) in wire form, the required statements in the printed
+languages, and the templates' version and SHA-256 (so a change of wording changes the hash).
+
 ``content_sha256`` is the SHA-256 (lowercase hex) of the document's canonical JSON: UTF-8,
 keys sorted, no insignificant whitespace, non-ASCII characters written as themselves, money
 as strings with exactly the currency's decimals, dates as ISO 8601. Anyone holding the same

@@ -32,6 +32,7 @@ from workstation.documents.texts import (
     resolve_jurisdiction,
     same,
     statements_for,
+    templates_sha256,
     templates_version,
 )
 from workstation.domain.money import Money
@@ -119,6 +120,7 @@ class LetterContent:
         return {
             "document": kind.value,
             "templates_version": templates_version(),
+            "templates_sha256": templates_sha256(),
             "language": self.language.value,
             "reference": self.reference,
             "issued_on": self.issued_on.isoformat(),

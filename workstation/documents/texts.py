@@ -8,6 +8,7 @@ missing translation fails loudly rather than printing an empty line.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -228,3 +229,18 @@ def statements_for(jurisdiction: str, document: str) -> tuple[Statement, ...]:
 def templates_version() -> int:
     """Bumped by hand when a template's meaning changes; part of every content hash."""
     return statement_catalogue().version
+
+
+_TEMPLATE_FILES = ("labels.toml", "letters.toml", "agreement_statements.toml")
+
+
+@cache
+def templates_sha256() -> str:
+    """SHA-256 over the template files' bytes: part of every content hash, so a document
+    printed with different wording never shares a hash with one printed before."""
+    digest = hashlib.sha256()
+    for name in _TEMPLATE_FILES:
+        data = resource_path("templates", name).read_bytes()
+        digest.update(f"{name}:{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
