@@ -123,7 +123,11 @@ def run_sync(args: argparse.Namespace) -> int:
         )
         report = engine.sync(progress)
     except DeviceRevokedError as exc:
-        print(f"device revoked: {exc}", file=sys.stderr)
+        profile.wipe()  # idempotent: the engine may already have done it
+        message = str(exc)
+        if "erased" not in message:
+            message += ". This device's local data and saved sign-in have been erased."
+        print(f"device revoked: {message}", file=sys.stderr)
         return 1
     except SyncError as exc:
         print(f"sync failed: {exc}", file=sys.stderr)

@@ -1,0 +1,187 @@
+"""Credentials, encryption at rest, the CLI, revocation — a collector's laptop end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+
+from tests.keyring_memory import MemoryKeyring
+from tests.server.conftest import PASSWORD, Backend
+from workstation import paths
+from workstation.auth.profile import LocalProfile, UnlockError, load_info
+from workstation.cli import main
+from workstation.domain.enums import EventType
+from workstation.domain.model import Event, new_id, utcnow
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def memory_keyring_backend() -> Any:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Any:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, argv: list[str], stdin: str = "") -> tuple[int, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    code = main(argv)
+    return code, out.getvalue()
+
+
+def _record_note(profile: LocalProfile) -> str:
+    row = profile.store.queue_rows()[0]
+    event = Event(id=new_id(), type=EventType.NOTE, account_id=row.account_id,
+                  customer_id=row.customer_id, occurred_at=utcnow(), recorded_by="x",
+                  payload={"text": "offline note"})  # fmt: skip
+    profile.store.record_event(event, device_id=profile.device_id)
+    return event.id
+
+
+def test_cli_first_sign_in_then_plain_sync_and_status(
+    backend: Backend, memory_keyring_backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = backend.of_role("field")[0].username
+    code, out = _cli(monkeypatch, ["sync", "--server", backend.base, "--user", user,
+                                   "--password-stdin", "--quiet"], PASSWORD + "\n")  # fmt: skip
+    assert code == 0, out
+    # only the refresh token and the store key are in the keyring
+    kinds = sorted(name.split(":")[1] for _, name in memory_keyring_backend.entries)
+    assert kinds == ["refresh", "store-key"]
+    profile = LocalProfile.open()
+    _record_note(profile)
+    profile.close()
+    code, out = _cli(monkeypatch, ["status", "--json"])
+    status = json.loads(out)
+    assert status["outbox_pending"] == 1
+    assert status["accounts"] > 0
+    assert status["user"] == user
+    assert status["server_url"] == backend.base
+    assert status["device_id"].startswith("ws-")
+    assert status["needs_attention"] == 0
+    code, out = _cli(monkeypatch, ["sync", "--quiet"])  # the saved session, no password
+    assert code == 0, out
+    status = json.loads(_cli(monkeypatch, ["status", "--json"])[1])
+    assert status["outbox_pending"] == 0
+    assert status["last_sync_at"]
+
+
+def test_no_password_token_or_key_is_written_under_home(
+    backend: Backend, memory_keyring_backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
+    workstation_home: Path,
+) -> None:  # fmt: skip
+    from workstation.auth.profile import staging_path
+    from workstation.sync.engine import SyncEngine
+    from workstation.sync.session import ApiSession
+
+    user = backend.of_role("agent")[0].username
+    profile = LocalProfile.open()
+    api = ApiSession(backend.base, profile.device_id, secrets=profile.secrets)
+    api.sign_in(user, PASSWORD)
+    profile.remember(server_url=backend.base, username=user)
+    engine = SyncEngine(profile.store, api, wipe=profile.wipe, staging_path=staging_path(),
+                        staging_key=profile.store_key)  # fmt: skip
+    engine.sync()
+    _record_note(profile)
+    engine.sync()
+    customer_name = profile.store.queue_rows()[0].customer_name
+    secrets = {
+        "password": PASSWORD * 3 if len(PASSWORD) < 6 else PASSWORD,
+        "access": api.http.access_token or "",
+        "refresh": api._refresh_token or "",
+        "key": profile.store_key,
+    }
+    profile.close()
+    assert all(secrets.values())
+    needles = [v.encode() for v in secrets.values()]
+    needles += [bytes.fromhex(secrets["key"]), customer_name.encode()]
+    files = [p for p in workstation_home.rglob("*") if p.is_file()]
+    assert any(p.name == "workstation.db" for p in files)
+    for file in files:
+        data = file.read_bytes()
+        for needle in needles:
+            assert needle not in data, f"{needle[:12]!r}… found in {file}"
+
+
+def test_no_keyring_says_so_and_asks_each_time(
+    backend: Backend, no_keyring: None, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    user = backend.of_role("agent")[0].username
+    passphrase = "correct horse battery"
+    code, _ = _cli(monkeypatch, ["sync", "--server", backend.base, "--user", user,
+                                 "--password-stdin", "--quiet"], f"{PASSWORD}\n{passphrase}\n")  # fmt: skip
+    assert code == 0
+    assert "No system keyring" in capsys.readouterr().err
+    info = load_info()
+    assert info is not None and info.unlock == "passphrase"
+    # the next sync needs the password again (nothing was remembered) and the passphrase
+    code, _ = _cli(monkeypatch, ["sync", "--password-stdin", "--quiet"],
+                   f"{PASSWORD}\n{passphrase}\n")  # fmt: skip
+    assert code == 0
+    # a wrong passphrase says so and changes nothing
+    store_file = paths.store_path()
+    before = store_file.read_bytes()
+    with pytest.raises(UnlockError, match="passphrase"):
+        LocalProfile.open(passphrase="not the passphrase")
+    assert store_file.read_bytes() == before
+    # offline sign-in: the right passphrase opens the local data without any server
+    profile = LocalProfile.open(passphrase=passphrase)
+    assert profile.store.queue_rows()
+    profile.close()
+
+
+def test_wrong_keyring_key_is_refused_and_changes_nothing(
+    memory_keyring_backend: MemoryKeyring,
+) -> None:
+    profile = LocalProfile.open()
+    assert profile.store.encrypted
+    profile.close()
+    store_file = paths.store_path()
+    before = store_file.read_bytes()
+    for name in list(memory_keyring_backend.entries):
+        if name[1].endswith(":store-key"):
+            memory_keyring_backend.entries[name] = "cd" * 32
+    with pytest.raises(UnlockError, match="wrong key"):
+        LocalProfile.open()
+    assert store_file.read_bytes() == before
+
+
+def test_revoked_device_wipes_local_data_and_credentials(
+    backend: Backend, memory_keyring_backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
+    workstation_home: Path,
+) -> None:  # fmt: skip
+    user = backend.of_role("agent", "ny-desk")[0].username
+    code, _ = _cli(monkeypatch, ["sync", "--server", backend.base, "--user", user,
+                                 "--password-stdin", "--quiet"], PASSWORD + "\n")  # fmt: skip
+    assert code == 0
+    info = load_info()
+    assert info is not None
+    admin = backend.login("admin")
+    assert admin.post(f"/api/v1/admin/devices/{info.device_id}/revoke").status_code == 200
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    code, _ = _cli(monkeypatch, ["sync", "--quiet"])
+    assert code == 1
+    assert "revoked" in err.getvalue() and "erased" in err.getvalue()
+    assert not paths.store_path().exists()
+    assert load_info() is None
+    assert memory_keyring_backend.entries == {}
