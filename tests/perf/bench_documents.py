@@ -77,7 +77,7 @@ def bilingual_agreement() -> list[Measurement]:
     for name, count, language in cases:
         content = _content(count, language)
         document = render_agreement(content)  # warm-up: font registration, caches
-        seconds = best_of(7, lambda content=content: render_agreement(content))
+        seconds = best_of(15, lambda content=content: render_agreement(content))
         cpu_start = time.process_time()
         render_agreement(content)
         cpu = time.process_time() - cpu_start

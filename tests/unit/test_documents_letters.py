@@ -233,3 +233,13 @@ def test_cli_hook_refuses_what_it_cannot_print(tmp_path: Path) -> None:
     missing = _parser().parse_args(["--pdf", str(tmp_path / "nope" / "x.pdf")])
     with pytest.raises(DocumentError, match="does not exist"):
         handle_pdf_option(missing, make_schedule(12))
+
+
+def test_plan_cli_output_option_writer(tmp_path: Path) -> None:
+    from workstation.documents.cli_hook import write_specimen_for_plan_cli
+
+    out = tmp_path / "deferral.pdf"
+    write_specimen_for_plan_cli("deferral", make_schedule(6), out)
+    text = pdf_text(out.read_bytes())
+    assert "Repayment Agreement" in text
+    assert "还款协议" in text

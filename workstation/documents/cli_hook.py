@@ -2,7 +2,8 @@
 
 Owns the two functions the plan CLI calls: ``add_pdf_arguments(parser)`` adds the options and
 ``handle_pdf_option(args, plan_result)`` renders a specimen agreement (sample customer,
-"SPECIMEN" watermark) for the computed plan and writes it atomically to OUT. Nothing is
+"SPECIMEN" watermark) for the computed plan and writes it atomically to OUT.
+``write_specimen_for_plan_cli`` fits the plan CLI's ``OutputOption.write`` hook instead. Nothing is
 printed on stdout, so ``--json`` output stays clean; one line on stderr says what was written.
 """
 
@@ -15,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from workstation.documents.agreement import PlanChoice
+from workstation.documents.blocks import RenderedDocument
 from workstation.documents.errors import DocumentError
 from workstation.documents.specimen import render_specimen_document
 from workstation.documents.texts import DocumentLanguage
@@ -69,10 +71,30 @@ def handle_pdf_option(args: argparse.Namespace, plan_result: object) -> None:
     out: Path | None = getattr(args, "pdf", None)
     if out is None:
         return
-    language = DocumentLanguage.parse(getattr(args, "pdf_language", "both"))
-    document = render_specimen_document(
-        _plan(plan_result), language, jurisdiction=getattr(args, "pdf_jurisdiction", None)
+    write_specimen(
+        plan_result,
+        out,
+        DocumentLanguage.parse(getattr(args, "pdf_language", "both")),
+        jurisdiction=getattr(args, "pdf_jurisdiction", None),
     )
+
+
+def write_specimen_for_plan_cli(command: str, plan_result: object, out: Path) -> None:
+    """Matches ``workstation.plans.cli.OutputOption.write``: a bilingual specimen to ``out``
+    (for wiring through ``add_output_option`` instead of ``add_pdf_arguments``)."""
+    del command  # every plan subcommand prints the same kind of agreement
+    write_specimen(plan_result, out, DocumentLanguage.BOTH)
+
+
+def write_specimen(
+    plan_result: object,
+    out: Path,
+    language: DocumentLanguage,
+    *,
+    jurisdiction: str | None = None,
+) -> RenderedDocument:
+    """Render the specimen agreement for ``plan_result`` and write it atomically to ``out``."""
+    document = render_specimen_document(_plan(plan_result), language, jurisdiction=jurisdiction)
     out = out.expanduser()
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
@@ -90,3 +112,4 @@ def handle_pdf_option(args: argparse.Namespace, plan_result: object) -> None:
         f"content SHA-256 {document.content_sha256})",
         file=sys.stderr,
     )
+    return document
