@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -39,6 +40,6 @@ def prepare(app: QApplication, language: str, theme_name: str) -> None:
     theme.apply(app, theme_name)
 
 
-def make_context(*, role: Role = Role.AGENT, store=None, user: str = "") -> AppContext:
+def make_context(*, role: Role = Role.AGENT, store: Any = None, user: str = "") -> AppContext:
     settings = settings_mod.load()
     return build_context(settings=settings, store=store, role=role, user=user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
+from workstation.desk.types import Text
 from workstation.resources import resource_dir
 
 _state = {"language": "en"}
@@ -27,8 +28,8 @@ def is_zh() -> bool:
     return _state["language"].startswith("zh")
 
 
-def pick(text) -> str:  # a workstation.desk.Text, or anything with en/zh
-    return text.get(_state["language"])
+def pick(text: Text) -> str:
+    return str(text.get(_state["language"]))
 
 
 def install(app: QCoreApplication, lang: str) -> QTranslator | None:

@@ -8,18 +8,26 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
 
 from ui import dialogs
-from ui.context import AppContext
+from ui.context import AppContext, SyncStatus
 from ui.dialogs.common import describe
 from ui.i18n import tr
 from ui.sync_panel import NeedsAttentionPanel, SyncStatusWidget
 from ui.theme import icon
 from ui.views.account import AccountPanel
 from ui.views.outcome import OutcomePanel
-from workstation.desk import AccountView, Changes, ValidationError
+from workstation.desk import AccountView, Changes, QueueItem, ValidationError
 from workstation.domain import Role
 
 log = logging.getLogger(__name__)
@@ -73,7 +81,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(tr("Collector Workstation") + f" — {ctx.user}")
         self.view: AccountView | None = None
-        self._open_dialogs: list = []
+        self._open_dialogs: list[QDialog] = []
         builder = ROLE_LAYOUTS.get(ctx.role) or ROLE_LAYOUTS[Role.AGENT]
         self.desk = builder(self)
         self.setCentralWidget(self.desk)
@@ -109,7 +117,14 @@ class MainWindow(QMainWindow):
         self.resize(1600, 900)
 
     # -- actions ------------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcuts=(), icon_name: str = "", menu=None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcuts: tuple[str | QKeySequence | QKeySequence.StandardKey, ...] = (),
+        icon_name: str = "",
+        menu: QMenu | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if icon_name:
             action.setIcon(icon(icon_name))
@@ -117,7 +132,8 @@ class MainWindow(QMainWindow):
         if keys:
             action.setShortcuts(keys)
             action.setToolTip(
-                f"{text.replace('&', '')} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+                f"{text.replace('&', '')} "
+                f"({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
             )
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
@@ -219,7 +235,7 @@ class MainWindow(QMainWindow):
         def op(_state):
             return desk.queue()
 
-        def done(items) -> None:
+        def done(items: list[QueueItem]) -> None:
             if self.queue is None:
                 return
             current = self.view.account.id if self.view else None
@@ -291,12 +307,14 @@ class MainWindow(QMainWindow):
         )
 
     def _outcome_saved(self, changes: Changes) -> None:
+        assert self.outcome is not None
         self.outcome.save.setEnabled(True)
         self.statusBar().showMessage(tr("Outcome saved."), 4000)
         self.outcome_saved.emit(changes)
         self._apply_changes(changes)
 
     def _outcome_failed(self, exc: BaseException) -> None:
+        assert self.outcome is not None
         self.outcome.save.setEnabled(True)
         if isinstance(exc, ValidationError):
             self.outcome.show_errors(exc.errors)
@@ -326,7 +344,7 @@ class MainWindow(QMainWindow):
         desk, view = self.ctx.desk, self.view
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError):
+            if isinstance(exc, ValidationError) and self.account is not None:
                 self.account.show_contact_errors(exc.errors)  # keys are "kind:table row"
             else:
                 self._op_failed(tr("Saving contacts"), exc)
@@ -357,7 +375,7 @@ class MainWindow(QMainWindow):
             self.account.refresh_clock()
 
     # -- dialogs --------------------------------------------------------------------------------
-    def open_dialog(self, name: str):
+    def open_dialog(self, name: str) -> QDialog:
         account_id = self.view.account.id if self.view else None
         dialog = dialogs.create(name, self.ctx, self, account_id)
         for signal_name in ("recorded", "agreed"):
@@ -369,7 +387,7 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _forget(self, dialog) -> None:
+    def _forget(self, dialog: QDialog) -> None:
         if dialog in self._open_dialogs:
             self._open_dialogs.remove(dialog)
         dialog.deleteLater()
@@ -378,7 +396,7 @@ class MainWindow(QMainWindow):
     def refresh_sync_status(self) -> None:
         sync = self.ctx.sync
 
-        def done(result) -> None:
+        def done(result: tuple[SyncStatus, list[dict[str, str]]]) -> None:
             status, items = result
             self.sync_status.show_status(status)
             self.attention_panel.set_items(items)
@@ -394,7 +412,7 @@ class MainWindow(QMainWindow):
         if not self.ctx.sync.available:
             self.statusBar().showMessage(
                 tr(
-                    "Sync is not available yet: sign in to a server first (the sync engine is not installed)."
+                    "Sync is not available yet: sign in to a server first (the sync engine is not installed)."  # noqa: E501
                 ),
                 8000,
             )
@@ -409,7 +427,7 @@ class MainWindow(QMainWindow):
             label="sync",
         )
 
-    def _synced(self, _result) -> None:
+    def _synced(self, _result: object) -> None:
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
         self.refresh_queue()
@@ -435,7 +453,7 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
 
-    # -- lifecycle ----------------------------------------------------------------------------------
+    # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
         """Load the queue (selecting the top account) and the sync status."""
         state = self.ctx.settings.splitter_state
@@ -444,9 +462,9 @@ class MainWindow(QMainWindow):
         self.refresh_queue(select_first=True)
         self.refresh_sync_status()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if isinstance(self.desk, QSplitter):
-            self.ctx.settings.splitter_state = bytes(self.desk.saveState().toBase64()).decode()
+            self.ctx.settings.splitter_state = self.desk.saveState().toBase64().toStdString()
             try:
                 self.ctx.save_settings()
             except OSError:

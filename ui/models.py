@@ -14,7 +14,14 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from ui import theme
@@ -26,6 +33,7 @@ from workstation.domain.dispositions import default_catalogue
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 ACCOUNT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_ROOT = QModelIndex()  # the invisible root: every model here is a flat table
 
 
 @cache
@@ -53,7 +61,7 @@ class QueueModel(QAbstractTableModel):
     COLUMNS = ("rank", "customer", "balance", "dpd", "bucket", "tier", "next", "local", "now")
     counts_changed = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[QueueItem] = []
         self._hay: list[str] = []
@@ -224,10 +232,10 @@ class QueueModel(QAbstractTableModel):
         return None if index is None else self._items[index]
 
     # Qt model interface --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._visible)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
@@ -306,9 +314,8 @@ def event_summary(event: Event) -> str:
         label = disposition.label(lang) if disposition else code
         parts = [label]
         if p.get("promise_amount"):
-            parts.append(
-                f"{Money.of(p['promise_amount'], p['currency']).format()} → {p.get('promise_date', '')}"
-            )
+            amount = Money.of(p["promise_amount"], p.get("currency") or "CNY").format()
+            parts.append(f"{amount} → {p.get('promise_date', '')}")
         if p.get("callback_at"):
             parts.append(tr("callback") + " " + str(p["callback_at"])[:16].replace("T", " "))
         if p.get("override_reason"):
@@ -321,7 +328,11 @@ def event_summary(event: Event) -> str:
     if event.type is EventType.PLAN_AGREEMENT:
         return f"{p.get('kind', '')} · {p.get('total', '')} {p.get('currency', '')}"
     if event.type is EventType.COMPLAINT:
-        return f"{p.get('category', '')} · {tr('SLA due')} {p.get('sla_due_on', '')} · {p.get('details', '')}"
+        sla = p.get("sla_due", "")
+        return f"{p.get('category', '')} · {tr('SLA due')} {sla} · {p.get('details', '')}"
+    if event.type is EventType.PROMISE and p.get("amount"):
+        amount = Money.of(p["amount"], p["currency"]).format()
+        return f"{amount} → {p.get('due_date', '')} ({p.get('status', 'open')})"
     if event.type is EventType.DISPUTE:
         return f"{p.get('reason', '')} · {p.get('details', '')}"
     if event.type is EventType.SATISFACTION:
@@ -351,7 +362,7 @@ def event_type_label(kind: EventType) -> str:
 class TimelineModel(QAbstractTableModel):
     """Every event on the account, newest first."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._events: list[Event] = []
 
@@ -360,10 +371,10 @@ class TimelineModel(QAbstractTableModel):
         self._events = list(events)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._events)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else 4
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
@@ -395,7 +406,7 @@ class ContactsModel(QAbstractTableModel):
     HEADERS = ("kind", "value", "type", "consent", "opted_out")
     edited = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
         self._errors: dict[int, Text] = {}
@@ -452,10 +463,10 @@ class ContactsModel(QAbstractTableModel):
         self.endInsertRows()
         return row
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
@@ -533,7 +544,7 @@ class ContactsModel(QAbstractTableModel):
 
 
 class ScheduleModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lines: list[ScheduleLine] = []
 
@@ -542,10 +553,10 @@ class ScheduleModel(QAbstractTableModel):
         self._lines = list(lines)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._lines)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else 3
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
@@ -567,7 +578,7 @@ class ScheduleModel(QAbstractTableModel):
 class NeedsAttentionModel(QAbstractTableModel):
     """Sync results a person must look at: what, why, and what the agent can do."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[dict[str, str]] = []
 
@@ -576,10 +587,10 @@ class NeedsAttentionModel(QAbstractTableModel):
         self._items = list(items)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._items)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else 3
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:

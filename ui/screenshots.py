@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import dialogs
 
 log = logging.getLogger(__name__)
 
 
-def wait_for(signal, timeout_ms: int = 20_000) -> bool:
+def wait_for(signal: Any, timeout_ms: int = 20_000) -> bool:
     """Run the event loop until ``signal`` fires or the timeout passes."""
     loop = QEventLoop()
     fired = []
-    signal.connect(lambda *_: (fired.append(True), loop.quit()))
+
+    def fire(*_args: object) -> None:
+        fired.append(True)
+        loop.quit()
+
+    signal.connect(fire)
     QTimer.singleShot(timeout_ms, loop.quit)
     if not fired:
         loop.exec()
     return bool(fired)
 
 
-def settle(runner, ms: int = 150) -> None:
+def settle(runner: Any, ms: int = 150) -> None:
     """Let pending ops deliver, then a short pause for layout."""
     if runner.busy:
         wait_for(runner.busy_changed, 20_000)
@@ -33,7 +39,7 @@ def settle(runner, ms: int = 150) -> None:
     loop.exec()
 
 
-def render_all(app: QApplication, window, out: Path) -> int:
+def render_all(app: QApplication, window: Any, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     failures = 0
     window.resize(1680, 940)
@@ -44,7 +50,7 @@ def render_all(app: QApplication, window, out: Path) -> int:
         wait_for(window.account_loaded)
     settle(window.ctx.runner, 300)
 
-    def save(widget, name: str) -> None:
+    def save(widget: QWidget, name: str) -> None:
         nonlocal failures
         pixmap = widget.grab()
         if pixmap.isNull() or not pixmap.save(str(out / f"{name}.png")):

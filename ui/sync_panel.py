@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.context import SyncStatus
 from ui.i18n import tr
 from ui.models import NeedsAttentionModel
 
@@ -39,7 +40,7 @@ class SyncStatusWidget(QWidget):
         for widget in (self.state, self.pending, self.last, self.attention, self.progress):
             layout.addWidget(widget)
 
-    def show_status(self, status) -> None:
+    def show_status(self, status: SyncStatus) -> None:
         if not status.available:
             self.state.setText("● " + tr("Offline — sync not set up"))
             self.state.setProperty("online", "no")
@@ -87,6 +88,6 @@ class NeedsAttentionPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
 
-    def set_items(self, items) -> None:
+    def set_items(self, items: list[dict[str, str]]) -> None:
         self.model.set_items(items)
         self.empty.setVisible(not items)

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from ui import qt_compat  # noqa: E402
+from ui import qt_compat
 
 qt_compat.ensure()  # before any test calls into Qt (see ui/qt_compat.py)
 

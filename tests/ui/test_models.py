@@ -18,7 +18,9 @@ from workstation.desk import QueueItem, ScheduleLine, Text
 from workstation.domain import Email, Money, Phone
 
 
-def _item(n: int, name: str, *, balance: int, category: str = "due_now", contactable=True) -> QueueItem:
+def _item(
+    n: int, name: str, *, balance: int, category: str = "due_now", contactable=True
+) -> QueueItem:
     return QueueItem(
         account_id=f"acc-{n}",
         customer_id=f"cus-{n}",

@@ -3,6 +3,8 @@ the holds the customer's rule pack requires (the desk service asks the complianc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,13 +16,22 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
+from ui.context import AppContext
 from ui.dialogs import register_dialog
 from ui.dialogs.common import describe, error_label, mark
 from ui.i18n import tr
+from ui.ops import OpState
 from ui.views.outcome import COMPLAINT_LABELS, DISPUTE_LABELS, bilingual
-from workstation.desk import COMPLAINT_CATEGORIES, DISPUTE_REASONS, Changes, ValidationError
+from workstation.desk import (
+    COMPLAINT_CATEGORIES,
+    DISPUTE_REASONS,
+    AccountView,
+    Changes,
+    ValidationError,
+)
 
 
 class CaptureDialog(QDialog):
@@ -28,7 +39,9 @@ class CaptureDialog(QDialog):
 
     recorded = Signal(object)  # Changes
 
-    def __init__(self, ctx, kind: str, account_id: str | None, parent=None) -> None:
+    def __init__(
+        self, ctx: AppContext, kind: str, account_id: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.kind, self.account_id = ctx, kind, account_id
         self.setObjectName(f"{kind}Dialog")
@@ -41,9 +54,9 @@ class CaptureDialog(QDialog):
             }[kind]
         )
         form = QFormLayout()
-        self.widgets: dict[str, object] = {}
+        self.widgets: dict[str, QWidget] = {}
 
-        def row(name: str, label: str, widget) -> None:
+        def row(name: str, label: str, widget: QWidget) -> None:
             caption = QLabel(label, self)
             caption.setBuddy(widget)
             widget.setAccessibleName(label.replace("&", ""))
@@ -52,11 +65,11 @@ class CaptureDialog(QDialog):
 
         intro = {
             "complaint": tr(
-                "A complaint starts its response deadline and pauses contact as the rule pack requires."
+                "A complaint starts its response deadline and pauses contact as the rule pack requires."  # noqa: E501
             ),
             "dispute": tr("A dispute pauses collection until the debt is verified."),
             "hardship": tr(
-                "Hardship flags the customer for care; use the plan calculator to agree what they can afford."
+                "Hardship flags the customer for care; use the plan calculator to agree what they can afford."  # noqa: E501
             ),
             "satisfaction": tr("Ask: how satisfied are you with this call, from 1 to 5?"),
         }[kind]
@@ -120,14 +133,14 @@ class CaptureDialog(QDialog):
         account_id = self.account_id
         kind = self.kind
         # Read every widget here, on the GUI thread; the op only sees plain values.
-        category = self.category.currentData() if kind == "complaint" else None
+        category = str(self.category.currentData()) if kind == "complaint" else ""
         blocked = str(self.blocked.currentData() or "") if kind == "complaint" else ""
-        reason = self.reason.currentData() if kind == "dispute" else None
+        reason = str(self.reason.currentData()) if kind == "dispute" else ""
         income = self.income.text() if kind == "hardship" else ""
         expenses = self.expenses.text() if kind == "hardship" else ""
         score = self.score.value() if kind == "satisfaction" else 0
 
-        def op(_state) -> Changes:
+        def op(_state: OpState) -> Changes:
             if kind == "complaint":
                 return desk.record_complaint(account_id, category, details, blocked_address=blocked)
             if kind == "dispute":
@@ -142,7 +155,7 @@ class CaptureDialog(QDialog):
             op, on_done=self._done, on_error=self._failed, label=f"record {self.kind}"
         )
 
-    def _fill_contacts(self, view) -> None:
+    def _fill_contacts(self, view: AccountView) -> None:
         for phone in view.customer.phones:
             self.blocked.addItem(f"{tr('Phone')} {phone.number} ({phone.type})", phone.id)
         for email in view.customer.emails:
@@ -159,8 +172,8 @@ class CaptureDialog(QDialog):
         self.error.setText(describe(exc))
 
 
-def _factory(kind: str):
-    def create(ctx, parent, account_id):
+def _factory(kind: str) -> Callable[..., CaptureDialog]:
+    def create(ctx: AppContext, parent: QWidget | None, account_id: str | None) -> CaptureDialog:
         return CaptureDialog(ctx, kind, account_id, parent)
 
     return create

@@ -4,6 +4,8 @@ runs the agreement-preview hooks (the documents issue registers the PDF preview 
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.context import AppContext
 from ui.dialogs import AGREEMENT_PREVIEW_HOOKS, register_dialog
 from ui.dialogs.common import describe, error_label, mark
 from ui.i18n import pick, tr
 from ui.models import ScheduleModel
+from ui.ops import OpState
 from workstation.desk import Changes, PlanComparison, PlanOption, ValidationError
 
 
@@ -52,13 +56,17 @@ class OptionColumn(QFrame):
         self.table.setColumnWidth(0, 36)
         self.table.setColumnWidth(1, 96)
         self.button = QPushButton(tr("Agree this plan"), self)
-        self.button.clicked.connect(lambda: self.option and self.agree.emit(self.option))
+        self.button.clicked.connect(self._agree_clicked)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addWidget(self.verdict)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.button)
+
+    def _agree_clicked(self) -> None:
+        if self.option is not None:
+            self.agree.emit(self.option)
 
     def show_option(self, option: PlanOption) -> None:
         self.option = option
@@ -89,7 +97,9 @@ class OptionColumn(QFrame):
 class PlanDialog(QDialog):
     agreed = Signal(object)  # Changes
 
-    def __init__(self, ctx, account_id: str | None, parent=None) -> None:
+    def __init__(
+        self, ctx: AppContext, account_id: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("planDialog")
         self.setWindowTitle(tr("Repayment plan calculator"))
@@ -169,7 +179,7 @@ class PlanDialog(QDialog):
             self.error.setText(tr("Select an account first."))
             return
         desk, account_id = self.ctx.desk, self.account_id
-        args = {
+        args: dict[str, Any] = {
             "instalments": self.instalments.value(),
             "deferral_months": self.deferral_months.value(),
             "deferral_instalments": self.deferral_instalments.value(),
@@ -178,7 +188,7 @@ class PlanDialog(QDialog):
             "monthly_expenses": self.expenses.text(),
         }
 
-        def op(_state) -> PlanComparison:
+        def op(_state: OpState) -> PlanComparison:
             return desk.compare_plans(account_id, **args)
 
         # key: a newer calculation makes an older late result irrelevant
@@ -217,7 +227,7 @@ class PlanDialog(QDialog):
         for column in self.columns:
             column.button.setEnabled(False)
 
-        def op(_state) -> Changes:
+        def op(_state: OpState) -> Changes:
             return desk.agree_plan(account_id, option, note)
 
         self.ctx.runner.db(

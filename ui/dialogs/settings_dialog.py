@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
+    QWidget,
 )
 
+from ui.context import AppContext
 from ui.dialogs import register_dialog
 from ui.dialogs.common import error_label
 from ui.i18n import tr
@@ -20,7 +22,7 @@ from workstation import paths
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, ctx, parent=None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(tr("Settings"))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -16,8 +17,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
+from ui.context import AppContext
 from ui.dialogs import register_dialog
 from ui.dialogs.common import error_label
 from ui.i18n import tr
@@ -31,7 +34,7 @@ class SignInError(Exception):
         self.field = field
 
 
-def authenticate(server_url: str, user: str, password: str, ca_bundle: str = ""):
+def authenticate(server_url: str, user: str, password: str, ca_bundle: str = "") -> Any:
     """Sign in against the server and return an authenticated sync engine.
 
     Wired to ``workstation.sync`` when it provides ``sign_in``; until then it says so.
@@ -58,7 +61,7 @@ class SignInDialog(QDialog):
     signed_in = Signal(object)  # the engine
     offline_chosen = Signal()
 
-    def __init__(self, ctx, parent=None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self.setWindowTitle(tr("Sign in"))
@@ -114,7 +117,7 @@ class SignInDialog(QDialog):
             label="sign in",
         )
 
-    def _done(self, engine) -> None:
+    def _done(self, engine: object) -> None:
         self.sign_in_button.setEnabled(True)
         self.ctx.settings.server_url = self.server.text().strip()
         self.ctx.settings.last_user = self.user.text().strip()

@@ -196,7 +196,8 @@ class AccountPanel(QWidget):
         customer, account = view.customer, view.account
         name = html.escape(customer.name)
         if customer.name_alt:
-            name += f" <span style='font-size:11pt;font-weight:normal'>{html.escape(customer.name_alt)}</span>"
+            alt = html.escape(customer.name_alt)
+            name += f" <span style='font-size:11pt;font-weight:normal'>{alt}</span>"
         self.name.setText(name)
         flags = sorted(str(f) for f in customer.flags)
         if str(account.status) in ("dispute", "hold"):

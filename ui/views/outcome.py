@@ -4,6 +4,7 @@ only the fields it requires, notes, override reason; and the call guide beside i
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -322,7 +323,7 @@ class OutcomePanel(QWidget):
         self.refresh_verdicts(dict(view.verdicts))
         self._render_guide(creditor, agent)
 
-    def refresh_verdicts(self, verdicts) -> None:
+    def refresh_verdicts(self, verdicts: Mapping[Channel, Verdict]) -> None:
         if self.view is None:
             return
         timezone = self.view.customer.timezone
@@ -353,7 +354,9 @@ class OutcomePanel(QWidget):
             )
 
         parts = [
-            f"<p class='muted'>{html.escape(tr('In the customer’s language'))} ({'中文' if lang.startswith('zh') else 'English'}) · {html.escape(guide.jurisdiction)}</p>",
+            f"<p>{html.escape(tr('In the customer’s language'))} "
+            f"({'中文' if lang.startswith('zh') else 'English'}) · "
+            f"{html.escape(guide.jurisdiction)}</p>",
             f"<h4>{html.escape(tr('Opening'))}</h4><p>{fill(guide.opening)}</p>",
             f"<h4>{html.escape(tr('Required disclosures'))}</h4><ul>"
             + "".join(f"<li>{fill(d)}</li>" for d in guide.disclosures)
@@ -405,7 +408,9 @@ class OutcomePanel(QWidget):
         item = self.picker.currentItem()
         return "" if item is None else str(item.data(Qt.ItemDataRole.UserRole))
 
-    def _disposition_changed(self, current, _previous) -> None:
+    def _disposition_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
         code = "" if current is None else str(current.data(Qt.ItemDataRole.UserRole))
         disposition = self.catalogue.get(code)
         self._show_fields(disposition.requires if disposition else frozenset())
@@ -428,7 +433,7 @@ class OutcomePanel(QWidget):
     def current_channel(self) -> Channel:
         return Channel(self.channel.currentData() or Channel.PHONE.value)
 
-    def _channel_changed(self, *_args) -> None:
+    def _channel_changed(self, *_args: object) -> None:
         self.channel_changed.emit()
 
     def _call(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -112,7 +112,7 @@ class QueuePanel(QWidget):
         if not self.table.currentIndex().isValid() and self.model.rowCount():
             self.table.selectRow(0)
 
-    def _current_changed(self, current, _previous) -> None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         item = self.model.item_at(current.row()) if current.isValid() else None
         if item is None:
             self.reasons.clear()

@@ -1,0 +1,162 @@
+"""The agent's desk as an agent uses it: keyboard first, verdict before dialling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+
+from workstation.domain import EventType
+
+
+def _save_and_wait(window, qtbot, *, expect_error: bool = False):
+    if expect_error:
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: bool(window.outcome.errors.text()))
+        return None
+    with qtbot.waitSignal(window.outcome_saved, timeout=5000) as blocker:
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return blocker.args[0]
+
+
+def test_window_opens_with_queue_and_top_account(window):
+    assert window.queue.model.rowCount() > 0
+    assert window.view is not None
+    assert window.view.account.id == window.queue.model.item_at(0).account_id
+    assert not window.grab().isNull()
+    # the verdict for every channel is on screen before the agent acts
+    assert all(label.text() for label in window.outcome.verdict_labels.values())
+
+
+def test_ctrl_n_loads_the_next_account(window, qtbot):
+    second = window.queue.model.item_at(1).account_id
+    with qtbot.waitSignal(window.account_loaded, timeout=5000) as blocker:
+        qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args == [second]
+
+
+def test_number_keys_pick_dispositions_and_show_only_required_fields(window, qtbot):
+    outcome = window.outcome
+    outcome.picker.setFocus()
+    qtbot.keyClick(outcome.picker, Qt.Key.Key_6)  # hotkey 6 = promise to pay
+    assert outcome.current_disposition() == "PTP"
+    assert not outcome.promise_amount.isHidden()
+    assert outcome.callback_at.isHidden()
+    qtbot.keyClick(outcome.picker, Qt.Key.Key_9)  # callback requested
+    assert outcome.current_disposition() == "CB"
+    assert not outcome.callback_at.isHidden()
+    assert outcome.promise_amount.isHidden()
+
+
+def test_type_to_search_picks_an_outcome(window, qtbot):
+    outcome = window.outcome
+    outcome.search.setFocus()
+    qtbot.keyClicks(outcome.search, "complaint")
+    assert outcome.current_disposition() == "COMPLAINT"
+
+
+def _allowed_now(window) -> bool:
+    return window.view.verdicts[window.outcome.current_channel()].allowed
+
+
+def test_logging_a_promise_writes_the_attempt_and_the_promise_once(window, ctx, qtbot):
+    # pin the clock to the customer's 10:00 so the verdict is green
+    tz = ZoneInfo(window.view.customer.timezone)
+    local = datetime.now(tz).replace(hour=10, minute=0, second=0, microsecond=0)
+    ctx.desk.clock = lambda: local.astimezone(UTC)
+    with qtbot.waitSignal(window.account_loaded, timeout=5000):
+        window.load_account(window.view.account.id)
+    if not _allowed_now(window):
+        window.outcome.override_reason.setText("customer called us back")
+    store = ctx.store
+    account_id = window.view.account.id
+    before_events = len(store.events[account_id])
+    before_outbox = len(store.outbox)
+    outcome = window.outcome
+    outcome.picker.setFocus()
+    qtbot.keyClick(outcome.picker, Qt.Key.Key_6)
+    qtbot.keyClicks(outcome.promise_amount, "1.00")
+    changes = _save_and_wait(window, qtbot)
+    new = store.events[account_id][: len(store.events[account_id]) - before_events]
+    assert sorted(e.type for e in new) == sorted([EventType.CONTACT_ATTEMPT, EventType.PROMISE])
+    assert len(store.outbox) - before_outbox == 2
+    attempt = next(e for e in new if e.type is EventType.CONTACT_ATTEMPT)
+    promise = next(e for e in new if e.type is EventType.PROMISE)
+    assert attempt.payload["disposition"] == "PTP"
+    assert attempt.payload["promise_id"] == promise.id
+    assert promise.payload["amount"] == "1.00"
+    assert set(changes.event_ids) == {attempt.id, promise.id}
+
+
+def test_invalid_input_is_marked_in_place_and_kept(window, qtbot):
+    outcome = window.outcome
+    outcome.picker.setFocus()
+    qtbot.keyClick(outcome.picker, Qt.Key.Key_6)
+    qtbot.keyClicks(outcome.promise_amount, "twelve")
+    outcome.notes.setPlainText("customer will call back")
+    _save_and_wait(window, qtbot, expect_error=True)
+    assert outcome.promise_amount.property("invalid") is True
+    assert outcome.promise_amount.text() == "twelve"
+    assert outcome.notes.toPlainText() == "customer will call back"
+
+
+def test_a_blocked_verdict_needs_an_override_reason(window, ctx, qtbot):
+    tz = ZoneInfo(window.view.customer.timezone)
+    three_am = datetime.now(tz).replace(hour=3, minute=0, second=0, microsecond=0)
+    ctx.desk.clock = lambda: three_am.astimezone(UTC) + timedelta(days=1)
+    with qtbot.waitSignal(window.account_loaded, timeout=5000):
+        window.load_account(window.view.account.id)
+    assert not window.view.verdicts[window.outcome.current_channel()].allowed
+    assert "✕" in window.outcome.verdict_labels[window.outcome.current_channel()].text()
+    outcome = window.outcome
+    outcome.picker.setFocus()
+    qtbot.keyClick(outcome.picker, Qt.Key.Key_1)  # no answer
+    _save_and_wait(window, qtbot, expect_error=True)
+    assert outcome.override_reason.property("invalid") is True
+    before = len(ctx.store.outbox)
+    outcome.override_reason.setText("customer asked us to call at this hour")
+    _save_and_wait(window, qtbot)
+    assert len(ctx.store.outbox) == before + 1
+    event = ctx.store.events[window.view.account.id][0]
+    assert event.payload["override_reason"] == "customer asked us to call at this hour"
+
+
+def test_queue_filter_and_tabs_from_the_keyboard(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.queue.filter.hasFocus() or window.queue.filter.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert window.queue.model.tab == "all"
+    name = window.queue.model.item_at(0).customer_name
+    window.queue.filter.setText(name)
+    assert window.queue.model.rowCount() >= 1
+    assert all(
+        name.casefold() in window.queue.model.item_at(r).customer_name.casefold()
+        or name.casefold() in window.queue.model.item_at(r).name_alt.casefold()
+        for r in range(window.queue.model.rowCount())
+    )
+
+
+def test_sync_action_says_it_is_unavailable(window, qtbot):
+    window.act_sync.trigger()
+    assert "not available" in window.statusBar().currentMessage()
+
+
+def test_icon_only_buttons_have_accessible_names(window):
+    from PySide6.QtWidgets import QToolButton
+
+    checked = 0
+    for button in window.findChildren(QToolButton):
+        parent = button.parentWidget()
+        internal = (
+            button.objectName().startswith(("qt_", "_q_")) or type(parent).__name__ == "QLineEdit"
+        )
+        if (
+            internal
+            or button.icon().isNull()
+            or button.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly
+        ):
+            continue
+        checked += 1
+        assert button.accessibleName(), button.toolTip()
+    assert checked >= 1  # the click-to-call button at least
