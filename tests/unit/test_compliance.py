@@ -873,3 +873,69 @@ def test_a_cap_that_clears_inside_calling_hours_clears_at_that_moment() -> None:
     decision = run(customer, at, history, pack=all_day)
     assert decision.next_allowed_at == local(SHANGHAI, 2026, 5, 7, 0, 0)
     assert "tomorrow 00:00" in decision.reasons[0].text_en
+
+
+def test_notes_and_other_events_change_nothing() -> None:
+    customer = make_customer("US")
+    at = local(NEW_YORK, 2026, 5, 6, 10, 0)
+    note = event(EventType.NOTE, at - timedelta(hours=1), text="left a message with reception")
+    assert run(customer, at, [note]).allowed
+    assert run(customer, at, [note], channel=Channel.VISIT).allowed
+
+
+def test_a_hold_outside_calling_hours_names_both() -> None:
+    customer = make_customer("UK", flags=[CustomerFlag.VULNERABLE])
+    history = [call(local(LONDON, 2026, 5, d, 10, 0)) for d in (1, 4, 5)]
+    decision = run(customer, local(LONDON, 2026, 5, 6, 22, 0), history)
+    assert decision.codes == ("outside_calling_hours", "hold_vulnerable_review")
+    assert decision.next_allowed_at is None
+
+
+def test_caps_count_only_their_own_window_on_the_full_path() -> None:
+    # an address is asked for, so the full evaluation runs; older calls count for the
+    # weekly cap but not for today's
+    customer = make_customer("UK")
+    at = local(LONDON, 2026, 5, 6, 16, 0)
+    history = [call(local(LONDON, 2026, 5, 4, 9 + h, 0)) for h in range(3)]
+    assert run(customer, at, history, address="p1").allowed
+    history += [call(local(LONDON, 2026, 5, 6, 9 + h, 0)) for h in range(3)]
+    decision = run(customer, at, history, address="p1")
+    assert decision.codes == ("daily_attempt_cap",)
+    assert decision.reasons[0].text_en.startswith("4th call today (limit 3 a day)")
+
+
+def test_unknown_jurisdiction_with_an_explicit_catalogue() -> None:
+    stranger = make_customer("FR", tz="Europe/Paris")
+    decision = run(stranger, datetime(2026, 5, 6, 10, tzinfo=UTC), catalogue=default_catalogue())
+    assert decision.codes == ("unknown_jurisdiction",)
+    # an explicit catalogue compiles the pack once and reuses it
+    policy = ContactPolicy()
+    at = local(NEW_YORK, 2026, 5, 6, 10, 0)
+    for _ in range(2):
+        assert policy.decide(
+            make_customer("US"),
+            make_account(),
+            Channel.PHONE,
+            at,
+            [],
+            catalogue=default_catalogue(),
+        ).allowed
+    assert len(policy._plans) == 1
+
+
+def test_small_caches_still_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "_CACHE_LIMIT", 1)
+    policy = ContactPolicy()
+    customer = make_customer("US")
+    at = local(NEW_YORK, 2026, 3, 14, 12, 0)
+    verdicts = []
+    for days in range(3):
+        history = [call(at - timedelta(days=days, hours=h + 1)) for h in range(7)]
+        verdicts.append(
+            policy.decide(customer, make_account(), Channel.PHONE, at, history).next_allowed_at
+        )
+    assert verdicts == [
+        local(NEW_YORK, 2026, 3, 21, 8, 0),
+        local(NEW_YORK, 2026, 3, 20, 8, 0),
+        local(NEW_YORK, 2026, 3, 19, 8, 0),
+    ]
