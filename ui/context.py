@@ -36,7 +36,7 @@ def open_store() -> tuple[Any, str]:
 
         return MemoryStore(), "memory"
     store = store_cls.open()
-    return store, "sqlite"
+    return store, "sqlite-encrypted" if getattr(store, "encrypted", False) else "sqlite"
 
 
 @dataclass
@@ -80,16 +80,26 @@ class SyncBridge:
         return len(outbox) if isinstance(outbox, list) else 0
 
     def needs_attention(self) -> list[dict[str, str]]:
+        """What sync could not settle, as (what, why, what the agent can do) rows."""
+        from ui.i18n import tr
+
         source = getattr(self.store, "needs_attention", None)
         raw = source() if callable(source) else (source or [])
+        actions = {
+            "rejected": tr("Check the record and enter it again if it is still right"),
+            "conflict": tr("Compare both values; your team lead decides which one stays"),
+            "reassigned": tr("Nothing: the new owner sees what you recorded"),
+        }
         items = []
         for entry in raw:
-            get = entry.get if isinstance(entry, dict) else lambda k, e=entry: getattr(e, k, "")
+            kind = str(getattr(entry, "kind", "") or "")
+            account = str(getattr(entry, "account_id", "") or "")
+            what = kind + (f" · …{account[-8:]}" if account else "")
             items.append(
                 {
-                    "what": str(get("what") or get("type") or ""),
-                    "why": str(get("why") or get("reason") or ""),
-                    "action": str(get("action") or ""),
+                    "what": what,
+                    "why": str(getattr(entry, "reason", "") or ""),
+                    "action": actions.get(kind, tr("Ask your team lead")),
                 }
             )
         return items

@@ -1,6 +1,6 @@
 """Translation plumbing: ``tr()`` for every visible string, Qt .qm catalogues per language.
 
-Sources are marked with the bare ``tr("…")`` helper, which ``pyside6-lupdate`` extracts into
+Sources are marked with the bare ``tr()`` helper, which ``pyside6-lupdate`` extracts into
 ``resources/translations/workstation_zh_CN.ts`` (context ""); ``pyside6-lrelease`` compiles
 the .qm that ``install()`` loads. Bilingual data from the core (reasons, labels) carries
 both languages and is picked with ``pick()``.

@@ -329,7 +329,8 @@ def event_summary(event: Event) -> str:
         return f"{p.get('kind', '')} · {p.get('total', '')} {p.get('currency', '')}"
     if event.type is EventType.COMPLAINT:
         sla = p.get("sla_due", "")
-        return f"{p.get('category', '')} · {tr('SLA due')} {sla} · {p.get('details', '')}"
+        sla_label = tr("SLA due")
+        return f"{p.get('category', '')} · {sla_label} {sla} · {p.get('details', '')}"
     if event.type is EventType.PROMISE and p.get("amount"):
         amount = Money.of(p["amount"], p["currency"]).format()
         return f"{amount} → {p.get('due_date', '')} ({p.get('status', 'open')})"

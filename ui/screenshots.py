@@ -52,6 +52,7 @@ def render_all(app: QApplication, window: Any, out: Path) -> int:
 
     def save(widget: QWidget, name: str) -> None:
         nonlocal failures
+        log.info("rendering %s", name)
         pixmap = widget.grab()
         if pixmap.isNull() or not pixmap.save(str(out / f"{name}.png")):
             log.error("could not render %s", name)
@@ -60,6 +61,10 @@ def render_all(app: QApplication, window: Any, out: Path) -> int:
     save(window, "main_window")
     for name in dialogs.names():
         dialog = window.open_dialog(name)
+        if name == "plan":  # show the affordability verdicts, as in the hardship scenario
+            dialog.income.setText("9000")
+            dialog.expenses.setText("7500")
+            dialog.recalculate()
         settle(window.ctx.runner, 300)
         save(dialog, f"dialog_{name}")
         dialog.reject()

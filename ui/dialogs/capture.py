@@ -157,9 +157,9 @@ class CaptureDialog(QDialog):
 
     def _fill_contacts(self, view: AccountView) -> None:
         for phone in view.customer.phones:
-            self.blocked.addItem(f"{tr('Phone')} {phone.number} ({phone.type})", phone.id)
+            self.blocked.addItem(tr("Phone") + f" {phone.number} ({phone.type})", phone.id)
         for email in view.customer.emails:
-            self.blocked.addItem(f"{tr('E-mail')} {email.address}", email.id)
+            self.blocked.addItem(tr("E-mail") + f" {email.address}", email.id)
 
     def _done(self, changes: Changes) -> None:
         self.buttons.setEnabled(True)

@@ -46,7 +46,8 @@ class SettingsDialog(QDialog):
             tr("{number} is replaced by the number, e.g. tel:{number} or sip:{number}@pbx")
         )
         encryption = {
-            "sqlite": tr("SQLite file (encryption: see store)"),
+            "sqlite": tr("SQLite file, not encrypted"),
+            "sqlite-encrypted": tr("SQLite file, encrypted (SQLCipher)"),
             "memory": tr("In memory only — nothing is kept after exit"),
         }.get(ctx.storage, ctx.storage)
         self.location = QLabel(str(paths.store_path()), self)

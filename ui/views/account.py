@@ -177,9 +177,11 @@ class AccountPanel(QWidget):
         zone = ZoneInfo(view.customer.timezone)
         now = datetime.now(zone)
         mine = datetime.now().astimezone()
+        day = "一二三四五六日"[now.weekday()] if is_zh() else now.strftime("%a")
+        day = f"周{day}" if is_zh() else day
         self.clock.setText(
             tr("Customer time %1 (%2) · your time %3")
-            .replace("%1", now.strftime("%a %H:%M"))
+            .replace("%1", f"{day} {now:%H:%M}")
             .replace("%2", view.customer.timezone)
             .replace("%3", mine.strftime("%H:%M"))
         )
@@ -230,11 +232,12 @@ class AccountPanel(QWidget):
             if account.risk_tier
             else (view.item.risk_tier if view.item else "—")
         )
+        labels = (tr("Balance"), tr("Past due"), tr("DPD"), tr("Tier"), tr("Score"))
         self.figures.setText(
-            f"<b>{tr('Balance')}</b> {account.balance.format()} &nbsp; "
-            f"<b>{tr('Past due')}</b> <span class='due'>{account.past_due.format()}</span> &nbsp; "
-            f"<b>{tr('DPD')}</b> {account.days_past_due} &nbsp; "
-            f"<b>{tr('Tier')}</b> {tier} &nbsp; <b>{tr('Score')}</b> {score}"
+            f"<b>{labels[0]}</b> {account.balance.format()} &nbsp; "
+            f"<b>{labels[1]}</b> <span class='due'>{account.past_due.format()}</span> &nbsp; "
+            f"<b>{labels[2]}</b> {account.days_past_due} &nbsp; "
+            f"<b>{labels[3]}</b> {tier} &nbsp; <b>{labels[4]}</b> {score}"
         )
         self.score.setText(" · ".join(pick(r) for r in view.score_reasons))
         self.timeline_model.set_events(view.events)

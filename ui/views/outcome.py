@@ -353,12 +353,13 @@ class OutcomePanel(QWidget):
                 text.get(lang).replace("{agent}", agent).replace("{creditor}", creditor)
             )
 
+        heading = (tr("In the customer’s language"), tr("Opening"), tr("Required disclosures"))
         parts = [
-            f"<p>{html.escape(tr('In the customer’s language'))} "
+            f"<p>{html.escape(heading[0])} "
             f"({'中文' if lang.startswith('zh') else 'English'}) · "
             f"{html.escape(guide.jurisdiction)}</p>",
-            f"<h4>{html.escape(tr('Opening'))}</h4><p>{fill(guide.opening)}</p>",
-            f"<h4>{html.escape(tr('Required disclosures'))}</h4><ul>"
+            f"<h4>{html.escape(heading[1])}</h4><p>{fill(guide.opening)}</p>",
+            f"<h4>{html.escape(heading[2])}</h4><ul>"
             + "".join(f"<li>{fill(d)}</li>" for d in guide.disclosures)
             + "</ul>",
         ]

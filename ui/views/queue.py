@@ -58,9 +58,13 @@ class QueuePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
+        metrics = header.fontMetrics()
         for column, width in enumerate((40, 130, 84, 40, 52, 34, 96, 48, 44)):
-            self.table.setColumnWidth(column, width)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            # wide enough for the header in either language, plus the sort arrow
+            self.table.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 22))
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(4, True)  # the bucket follows from DPD; shown in the header
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.reasons = QLabel(self)

@@ -1,0 +1,1084 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+  <context>
+    <name />
+    <message>
+      <location filename="../../ui/context.py" line="89" />
+      <source>Check the record and enter it again if it is still right</source>
+      <translation>请核对记录，如仍正确请重新录入</translation>
+    </message>
+    <message>
+      <location filename="../../ui/context.py" line="90" />
+      <source>Compare both values; your team lead decides which one stays</source>
+      <translation>请比较两个值，由组长决定保留哪一个</translation>
+    </message>
+    <message>
+      <location filename="../../ui/context.py" line="91" />
+      <source>Nothing: the new owner sees what you recorded</source>
+      <translation>无需操作：新负责人可以看到您的记录</translation>
+    </message>
+    <message>
+      <location filename="../../ui/context.py" line="102" />
+      <source>Ask your team lead</source>
+      <translation>请咨询组长</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="50" />
+      <source>Record complaint</source>
+      <translation>登记投诉</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="51" />
+      <source>Record dispute</source>
+      <translation>登记争议</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="52" />
+      <source>Record hardship</source>
+      <translation>登记经济困难</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="53" />
+      <source>Customer satisfaction</source>
+      <translation>客户满意度</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="68" />
+      <source>A complaint starts its response deadline and pauses contact as the rule pack requires.</source>
+      <translation>登记投诉后开始计算答复时限，并按规则包要求暂停联系。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="70" />
+      <source>A dispute pauses collection until the debt is verified.</source>
+      <translation>提出争议后，在债务核实前暂停催收。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="72" />
+      <source>Hardship flags the customer for care; use the plan calculator to agree what they can afford.</source>
+      <translation>经济困难会标记客户需特别关照；请用还款计划计算器商定客户能负担的方案。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="74" />
+      <source>Ask: how satisfied are you with this call, from 1 to 5?</source>
+      <translation>请问：您对本次通话的满意度是多少（1到5分）？</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="80" />
+      <source>&amp;Category</source>
+      <translation>类别(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="82" />
+      <source>Nothing to block</source>
+      <translation>不禁止</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="83" />
+      <source>&amp;No contact on</source>
+      <translation>禁止联系(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="95" />
+      <source>&amp;Reason</source>
+      <translation>原因(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="98" />
+      <location filename="../../ui/dialogs/plan.py" line="129" />
+      <source>Monthly &amp;income</source>
+      <translation>月收入(&amp;I)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="100" />
+      <location filename="../../ui/dialogs/plan.py" line="130" />
+      <source>Essential &amp;spending</source>
+      <translation>必要开支(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="105" />
+      <source>&amp;Score (1–5)</source>
+      <translation>评分(&amp;S)（1–5）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="109" />
+      <source>&amp;Details</source>
+      <translation>详情(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="109" />
+      <source>&amp;Comment</source>
+      <translation>备注(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="129" />
+      <location filename="../../ui/dialogs/plan.py" line="179" />
+      <source>Select an account first.</source>
+      <translation>请先选择一个账户。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="153" />
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/common.py" line="32" />
+      <source>Something went wrong: %1</source>
+      <translation>出现问题：%1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="58" />
+      <location filename="../../ui/dialogs/plan.py" line="75" />
+      <source>Agree this plan</source>
+      <translation>确认此计划</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="74" />
+      <source>Schedule</source>
+      <translation>还款计划表</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="77" />
+      <source>Total</source>
+      <translation>合计</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="80" />
+      <source>Enter income to check affordability</source>
+      <translation>输入收入以评估还款能力</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="82" />
+      <source>Affordable</source>
+      <translation>可负担</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="86" />
+      <source>Not affordable: largest payment %1</source>
+      <translation>无法负担：最大一期 %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="105" />
+      <source>Repayment plan calculator</source>
+      <translation>还款计划计算器</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="131" />
+      <source>&amp;Instalments</source>
+      <translation>分期期数(&amp;I)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="132" />
+      <source>&amp;Deferral months</source>
+      <translation>延期月数(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="133" />
+      <source>Instalments &amp;after deferral</source>
+      <translation>延期后分期期数(&amp;A)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="134" />
+      <source>Settlement &amp;%</source>
+      <translation>和解比例(&amp;%)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="151" />
+      <source>Note for the agreement (optional)</source>
+      <translation>协议备注（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="152" />
+      <source>Agreement note</source>
+      <translation>协议备注</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="161" />
+      <location filename="../../ui/models.py" line="351" />
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="208" />
+      <source>Left each month after essential spending: %1</source>
+      <translation>扣除必要开支后每月剩余：%1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/plan.py" line="214" />
+      <source>Enter income and essential spending to check affordability.</source>
+      <translation>请输入收入和必要开支以评估还款能力。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="28" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="33" />
+      <source>System certificates</source>
+      <translation>系统证书</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="35" />
+      <source>None (direct)</source>
+      <translation>无（直连）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="41" />
+      <source>Light</source>
+      <translation>浅色</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="42" />
+      <source>Dark</source>
+      <translation>深色</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="46" />
+      <source>{number} is replaced by the number, e.g. tel:{number} or sip:{number}@pbx</source>
+      <translation>{number} 会替换为号码，例如 tel:{number} 或 sip:{number}@pbx</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="49" />
+      <source>SQLite file, not encrypted</source>
+      <translation>SQLite 文件，未加密</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="50" />
+      <source>SQLite file, encrypted (SQLCipher)</source>
+      <translation>SQLite 文件，已加密（SQLCipher）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="51" />
+      <source>In memory only — nothing is kept after exit</source>
+      <translation>仅在内存中——退出后不保留任何数据</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="58" />
+      <location filename="../../ui/dialogs/signin.py" line="75" />
+      <source>&amp;Server</source>
+      <translation>服务器(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="59" />
+      <source>&amp;CA bundle</source>
+      <translation>CA 证书(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="60" />
+      <source>&amp;Proxy</source>
+      <translation>代理(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="61" />
+      <source>&amp;Language</source>
+      <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="62" />
+      <source>&amp;Theme</source>
+      <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="63" />
+      <source>Click-to-call &amp;URI</source>
+      <translation>点击拨号 &amp;URI</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="64" />
+      <source>Data location</source>
+      <translation>数据位置</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="65" />
+      <source>Storage</source>
+      <translation>存储</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="72" />
+      <source>Language and theme change on the next start.</source>
+      <translation>语言和主题在下次启动时生效。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/settings_dialog.py" line="89" />
+      <source>The click-to-call URI must contain {number}.</source>
+      <translation>点击拨号 URI 必须包含 {number}。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="43" />
+      <source>The server address must start with https://</source>
+      <translation>服务器地址必须以 https:// 开头</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="45" />
+      <source>Enter your user name.</source>
+      <translation>请输入用户名。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="47" />
+      <source>Enter your password.</source>
+      <translation>请输入密码。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="55" />
+      <source>Signing in to a server is not available in this build yet. Choose “Work offline”.</source>
+      <translation>此版本暂不支持登录服务器。请选择“离线工作”。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="67" />
+      <location filename="../../ui/dialogs/signin.py" line="86" />
+      <source>Sign in</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="76" />
+      <source>&amp;User</source>
+      <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="77" />
+      <source>&amp;Password</source>
+      <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="88" />
+      <source>Work offline</source>
+      <translation>离线工作</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="90" />
+      <source>Work on the data on this computer; changes sync when you sign in.</source>
+      <translation>使用本机数据工作；登录后更改会同步。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="112" />
+      <source>Signing in…</source>
+      <translation>正在登录…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="82" />
+      <source>Collector Workstation</source>
+      <translation>催收工作台</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="95" />
+      <location filename="../../ui/sync_panel.py" line="74" />
+      <source>Needs attention</source>
+      <translation>待处理</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="147" />
+      <source>&amp;Work</source>
+      <translation>工作(&amp;W)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="148" />
+      <source>&amp;Account</source>
+      <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="149" />
+      <source>&amp;View</source>
+      <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="152" />
+      <source>&amp;Save outcome</source>
+      <translation>保存通话结果(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="155" />
+      <source>&amp;Next account</source>
+      <translation>下一个账户(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="157" />
+      <source>&amp;Call</source>
+      <translation>拨打(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="160" />
+      <source>&amp;Plan calculator…</source>
+      <translation>还款计划计算器(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="163" />
+      <source>Record c&amp;omplaint…</source>
+      <translation>登记投诉(&amp;O)…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="170" />
+      <source>Record &amp;dispute…</source>
+      <translation>登记争议(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="177" />
+      <source>Record &amp;hardship…</source>
+      <translation>登记经济困难(&amp;H)…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="184" />
+      <source>Customer &amp;satisfaction…</source>
+      <translation>客户满意度(&amp;S)…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="191" />
+      <source>&amp;Filter queue</source>
+      <translation>筛选队列(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="195" />
+      <source>Show tab %1</source>
+      <translation>显示标签 %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="202" />
+      <source>S&amp;ync now</source>
+      <translation>立即同步(&amp;Y)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="205" />
+      <source>Sign &amp;in…</source>
+      <translation>登录(&amp;I)…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="208" />
+      <source>S&amp;ettings…</source>
+      <translation>设置(&amp;E)…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="215" />
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="217" />
+      <source>&amp;Needs attention</source>
+      <translation>待处理(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="219" />
+      <source>Main</source>
+      <translation>主工具栏</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="253" />
+      <source>Loading account…</source>
+      <translation>正在加载账户…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="292" />
+      <source>No more accounts in this list.</source>
+      <translation>此列表中没有更多账户。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="312" />
+      <source>Outcome saved.</source>
+      <translation>通话结果已保存。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="321" />
+      <source>Please correct the marked fields.</source>
+      <translation>请更正标记的字段。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="323" />
+      <source>Saving the outcome</source>
+      <translation>正在保存通话结果</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="350" />
+      <source>Saving contacts</source>
+      <translation>正在保存联系方式</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="362" />
+      <source>No application handles %1</source>
+      <translation>没有应用程序可以处理 %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="415" />
+      <source>Sync is not available yet: sign in to a server first (the sync engine is not installed).</source>
+      <translation>暂时无法同步：请先登录服务器（同步引擎尚未接入）。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="439" />
+      <source>Sync</source>
+      <translation>同步</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="451" />
+      <source>Something went wrong</source>
+      <translation>出现问题</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="53" />
+      <source>Due now</source>
+      <translation>当前待办</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="54" />
+      <source>Callbacks</source>
+      <translation>预约回访</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="55" />
+      <source>Promises due</source>
+      <translation>承诺到期</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="56" />
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="249" />
+      <source>#</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="250" />
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="251" />
+      <location filename="../../ui/views/account.py" line="133" />
+      <location filename="../../ui/views/account.py" line="233" />
+      <source>Balance</source>
+      <translation>未还余额</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="252" />
+      <location filename="../../ui/views/account.py" line="133" />
+      <location filename="../../ui/views/account.py" line="233" />
+      <source>DPD</source>
+      <translation>逾期天数</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="253" />
+      <source>Bucket</source>
+      <translation>逾期阶段</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="254" />
+      <location filename="../../ui/views/account.py" line="233" />
+      <source>Tier</source>
+      <translation>风险等级</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="255" />
+      <source>Next action</source>
+      <translation>催收策略</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="256" />
+      <source>Local time</source>
+      <translation>当地时间</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="257" />
+      <source>Now</source>
+      <translation>可联系</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="282" />
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="282" />
+      <source>Later</source>
+      <translation>稍后</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="320" />
+      <source>callback</source>
+      <translation>回访</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="322" />
+      <source>OVERRIDE:</source>
+      <translation>越权：</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="332" />
+      <source>SLA due</source>
+      <translation>答复期限</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="348" />
+      <source>Contact</source>
+      <translation>联系记录</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="349" />
+      <source>Promise</source>
+      <translation>承诺还款</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="350" />
+      <source>Payment</source>
+      <translation>还款</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="352" />
+      <source>Visit</source>
+      <translation>外访</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="353" />
+      <source>Plan agreed</source>
+      <translation>已达成计划</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="354" />
+      <source>Complaint</source>
+      <translation>投诉</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="355" />
+      <source>Dispute</source>
+      <translation>争议</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="356" />
+      <source>Satisfaction</source>
+      <translation>满意度</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="357" />
+      <source>Flag</source>
+      <translation>标记</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="358" />
+      <source>Message</source>
+      <translation>消息</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="359" />
+      <source>Void</source>
+      <translation>作废</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="384" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="384" />
+      <location filename="../../ui/models.py" line="480" />
+      <source>Type</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="384" />
+      <source>What happened</source>
+      <translation>经过</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="384" />
+      <source>By</source>
+      <translation>记录人</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="480" />
+      <location filename="../../ui/views/outcome.py" line="171" />
+      <source>Channel</source>
+      <translation>渠道</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="480" />
+      <source>Number / address</source>
+      <translation>号码 / 地址</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="480" />
+      <source>Consent</source>
+      <translation>同意联系</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="480" />
+      <source>Opted out</source>
+      <translation>已退订</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="160" />
+      <location filename="../../ui/models.py" line="506" />
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/capture.py" line="162" />
+      <location filename="../../ui/models.py" line="506" />
+      <source>E-mail</source>
+      <translation>邮件</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="509" />
+      <source>Mobile</source>
+      <translation>手机</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="509" />
+      <source>Home</source>
+      <translation>住宅</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="509" />
+      <source>Work</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="566" />
+      <source>No.</source>
+      <translation>期数</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="566" />
+      <source>Due</source>
+      <translation>到期日</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="566" />
+      <source>Amount</source>
+      <translation>金额</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="600" />
+      <source>What</source>
+      <translation>事项</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="600" />
+      <source>Why</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="600" />
+      <source>What you can do</source>
+      <translation>可采取的操作</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="32" />
+      <source>Open the needs-attention list</source>
+      <translation>打开待处理列表</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="36" />
+      <source>Sync progress</source>
+      <translation>同步进度</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="45" />
+      <source>Offline — sync not set up</source>
+      <translation>离线——尚未设置同步</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="48" />
+      <source>Online</source>
+      <translation>在线</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="48" />
+      <source>Offline</source>
+      <translation>离线</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="52" />
+      <source>%1 waiting to upload</source>
+      <translation>%1 项待上传</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="56" />
+      <source>never</source>
+      <translation>从未</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="58" />
+      <source>Last sync: %1</source>
+      <translation>上次同步：%1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="59" />
+      <source>%1 need attention</source>
+      <translation>%1 项待处理</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sync_panel.py" line="81" />
+      <source>Nothing needs your attention. Sync problems and rejected changes appear here.</source>
+      <translation>暂无待处理事项。同步问题和被拒绝的更改会显示在这里。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="94" />
+      <location filename="../../ui/views/account.py" line="138" />
+      <source>Timeline</source>
+      <translation>时间线</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="103" />
+      <location filename="../../ui/views/account.py" line="139" />
+      <source>Contacts</source>
+      <translation>联系方式</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="109" />
+      <source>Add phone</source>
+      <translation>添加电话</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="110" />
+      <source>Add e-mail</source>
+      <translation>添加邮箱</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="111" />
+      <source>Save contacts</source>
+      <translation>保存联系方式</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="131" />
+      <source>Other accounts of this customer</source>
+      <translation>该客户的其他账户</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="133" />
+      <location filename="../../ui/views/account.py" line="218" />
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="133" />
+      <location filename="../../ui/views/account.py" line="233" />
+      <source>Past due</source>
+      <translation>逾期金额</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="133" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="140" />
+      <source>Other accounts</source>
+      <translation>其他账户</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="142" />
+      <source>Select an account in the queue.</source>
+      <translation>请在队列中选择一个账户。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="181" />
+      <source>Customer time %1 (%2) · your time %3</source>
+      <translation>客户当地时间 %1（%2）· 您的时间 %3</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="215" />
+      <source>Account</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="216" />
+      <source>ID</source>
+      <translation>证件号</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="217" />
+      <source>Jurisdiction</source>
+      <translation>辖区</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/account.py" line="233" />
+      <source>Score</source>
+      <translation>评分</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="91" />
+      <source>today</source>
+      <translation>今天</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="93" />
+      <source>tomorrow</source>
+      <translation>明天</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="97" />
+      <source>allowed from %1 %2 customer time</source>
+      <translation>客户当地时间 %1 %2 起可联系</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="165" />
+      <source>Verdict</source>
+      <translation>判定</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="176" />
+      <source>Number or address used</source>
+      <translation>使用的号码或地址</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="181" />
+      <source>Call this number</source>
+      <translation>拨打此号码</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="182" />
+      <source>Call this number (Ctrl+D)</source>
+      <translation>拨打此号码（Ctrl+D）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="191" />
+      <source>Outcome: type to search, or press 1–9</source>
+      <translation>通话结果：输入搜索，或按 1–9</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="192" />
+      <source>Search outcomes</source>
+      <translation>搜索通话结果</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="195" />
+      <location filename="../../ui/views/outcome.py" line="516" />
+      <source>Outcome</source>
+      <translation>通话结果</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="233" />
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="237" />
+      <source>Why you contact despite the block (audited)</source>
+      <translation>在禁止联系时仍联系的原因（将被审计）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="239" />
+      <source>Promise &amp;amount</source>
+      <translation>承诺金额(&amp;A)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="240" />
+      <source>Promise &amp;date</source>
+      <translation>承诺日期(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="241" />
+      <source>Call&amp;back at (customer time)</source>
+      <translation>预约回访时间(&amp;B)（客户当地时间）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="242" />
+      <source>Amount &amp;paid</source>
+      <translation>已付金额(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="243" />
+      <source>Settlement a&amp;mount</source>
+      <translation>和解金额(&amp;M)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="244" />
+      <source>Dispute &amp;reason</source>
+      <translation>争议原因(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="245" />
+      <source>Complaint &amp;category</source>
+      <translation>投诉类别(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="246" />
+      <source>&amp;Hardship details</source>
+      <translation>经济困难详情(&amp;H)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="247" />
+      <source>&amp;Notes</source>
+      <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="248" />
+      <source>&amp;Override reason</source>
+      <translation>越权原因(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="263" />
+      <source>Save outcome (Ctrl+Enter)</source>
+      <translation>保存通话结果（Ctrl+Enter）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="270" />
+      <location filename="../../ui/views/outcome.py" line="290" />
+      <source>Call guide</source>
+      <translation>通话指引</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="275" />
+      <source>May I contact now?</source>
+      <translation>现在可以联系吗？</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="311" />
+      <source>(opted out)</source>
+      <translation>（已退订）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="356" />
+      <source>In the customer’s language</source>
+      <translation>使用客户的语言</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="356" />
+      <source>Opening</source>
+      <translation>开场白</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/outcome.py" line="356" />
+      <source>Required disclosures</source>
+      <translation>必须告知的内容</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="31" />
+      <source>Queue filter tabs</source>
+      <translation>队列筛选标签</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="38" />
+      <source>Filter by name, account or jurisdiction (Ctrl+F)</source>
+      <translation>按姓名、账户或辖区筛选（Ctrl+F）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="39" />
+      <source>Filter queue</source>
+      <translation>筛选队列</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="45" />
+      <source>Work queue</source>
+      <translation>工作队列</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="71" />
+      <source>Why this account is here</source>
+      <translation>此账户在队列中的原因</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="106" />
+      <source>%1 accounts shown</source>
+      <translation>显示 %1 个账户</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="123" />
+      <source>Why now:</source>
+      <translation>当前原因：</translation>
+    </message>
+    <message>
+      <location filename="../../ui/views/queue.py" line="127" />
+      <source>Suggested:</source>
+      <translation>建议：</translation>
+    </message>
+  </context>
+</TS>
