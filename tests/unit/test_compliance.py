@@ -475,12 +475,12 @@ def test_breathing_space_holds_every_channel_for_60_days() -> None:
 def test_breathing_space_start_date_in_the_payload_and_later_restarts() -> None:
     customer = make_customer("UK", flags=[CustomerFlag.BREATHING_SPACE])
     recorded = local(LONDON, 2026, 3, 5, 12, 0)
-    started = flag_change(recorded, CustomerFlag.BREATHING_SPACE, start_date="2026-03-02")
+    started = flag_change(recorded, CustomerFlag.BREATHING_SPACE, value=True, since="2026-03-02")
     decision = run(customer, local(LONDON, 2026, 4, 15, 10, 0), [started])
     assert decision.next_allowed_at == local(LONDON, 2026, 5, 1, 8, 0)
     # a newer start wins; removals and other flags do not date the hold
     again = flag_change(local(LONDON, 2026, 4, 1, 9, 0), CustomerFlag.BREATHING_SPACE)
-    lifted = flag_change(local(LONDON, 2026, 4, 2, 9, 0), CustomerFlag.BREATHING_SPACE, set=False)
+    lifted = flag_change(local(LONDON, 2026, 4, 2, 9, 0), CustomerFlag.BREATHING_SPACE, value=False)
     other = flag_change(local(LONDON, 2026, 4, 3, 9, 0), CustomerFlag.HARDSHIP)
     decision = run(customer, local(LONDON, 2026, 4, 15, 10, 0), [again, started, lifted, other])
     assert decision.next_allowed_at == local(LONDON, 2026, 5, 31, 8, 0)
@@ -582,6 +582,13 @@ def test_closed_account_is_never_contacted_about() -> None:
     )
     assert codes(decision) == {"account_closed"}
     assert "paid" in decision.reasons[0].text_en
+    held = run(
+        customer,
+        local(NEW_YORK, 2026, 5, 6, 10, 0),
+        account=make_account(status=AccountStatus.HOLD),
+    )
+    assert held.codes == ("account_on_hold",)
+    assert held.next_allowed_at is None
 
 
 # --- complaints (scenario 6) -------------------------------------------------------------------

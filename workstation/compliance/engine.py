@@ -22,11 +22,13 @@ How history is read (the events are the customer's, in any order):
 - ``dispute`` events (per account): payload ``status`` (default ``pending_validation``;
   ``resolved`` closes), ``dispute_id`` like ``complaint_id``. An account whose status is
   ``dispute`` is on hold too;
-- ``flag_change`` events: payload ``flag``, ``set`` (default true), optional ``start_date``
-  (ISO; default the event's local date). The customer's ``flags`` decide whether a flag
-  hold applies; the latest ``set`` event dates it, so a hold with ``duration_days`` (e.g.
-  breathing space, 60 days) ends at local midnight ``duration_days`` after the start. With
-  no dated start the hold lasts until the flag is cleared;
+- ``flag_change`` events: payload ``flag``, ``value`` (default true), optional ``since``
+  (ISO date; default the event's local date) — the generator's and the server's
+  convention. The customer's ``flags`` decide whether a flag hold applies; the latest
+  event setting the flag dates it, so a hold with ``duration_days`` (e.g. breathing space,
+  60 days) ends at local midnight ``duration_days`` after ``since``. With no dated start
+  the hold lasts until the flag is cleared;
+- the account's status: paid / settled / closed, ``hold`` and ``dispute`` block contact;
 - ``Phone.opted_out`` / ``Email.opted_out`` block messages (SMS / e-mail) to that record
   (opt-out = "no more messages on that channel"); ``consent`` is needed on the channels the
   pack lists.
@@ -79,6 +81,7 @@ ADDRESS_BLOCKED_BY_COMPLAINT = "address_blocked_by_complaint"
 CHANNEL_BLOCKED_BY_COMPLAINT = "channel_blocked_by_complaint"
 NO_USABLE_ADDRESS = "no_usable_address"
 ACCOUNT_CLOSED = "account_closed"
+ACCOUNT_ON_HOLD = "account_on_hold"
 UNKNOWN_JURISDICTION = "unknown_jurisdiction"
 OPT_OUT_WORDING_REQUIRED = "opt_out_wording_required"
 THIRD_PARTY_NOT_ALLOWED = "third_party_not_allowed"
@@ -288,7 +291,11 @@ _DISPUTE = EventType.DISPUTE
 _FLAG_CHANGE = EventType.FLAG_CHANGE
 _SPECIAL = frozenset({_VOID, _COMPLAINT, _DISPUTE, _FLAG_CHANGE})
 _HELD_STATUSES = frozenset(
-    {AccountStatus.DISPUTE, *(status for status in AccountStatus if status.is_closed)}
+    {
+        AccountStatus.DISPUTE,
+        AccountStatus.HOLD,
+        *(status for status in AccountStatus if status.is_closed),
+    }
 )
 _NOTHING: frozenset[str] = frozenset()
 
@@ -809,6 +816,15 @@ class _Evaluation:
                     None,
                 )
             )
+        elif account.status == AccountStatus.HOLD:
+            self.blocks.append(
+                self._reason(
+                    ACCOUNT_ON_HOLD,
+                    "Account is on hold (e.g. fraud or vulnerability review)",
+                    "账户处于暂停状态（如欺诈或弱势客户复核）",
+                    None,
+                )
+            )
         if customer.flags:
             for hold in plan.flag_holds:
                 if hold.flag in customer.flags:
@@ -831,11 +847,11 @@ class _Evaluation:
         latest: datetime | None = None
         for event in self.flag_changes:
             payload = event.payload
-            if payload.get("flag") != hold.flag or payload.get("set", True) is False:
+            if payload.get("flag") != hold.flag or payload.get("value", True) is False:
                 continue
             if latest is None or event.occurred_at >= latest:
                 latest = event.occurred_at
-                start = event.date_field("start_date") or self.clock.local_day(event.occurred_at)
+                start = event.date_field("since") or self.clock.local_day(event.occurred_at)
         if start is None:
             return None
         return self.clock.day_start(start + timedelta(days=hold.duration_days))
