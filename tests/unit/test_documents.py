@@ -34,7 +34,7 @@ from workstation.documents import (
     render_specimen,
 )
 from workstation.documents.canonical import canonical_json
-from workstation.documents.fonts import CJK, markup, runs
+from workstation.documents.fonts import CJK, LATIN, markup, runs
 from workstation.domain import Account, Customer, Language
 from workstation.domain.money import Money
 from workstation.plans.schedule import Instalment
@@ -168,9 +168,9 @@ def test_language_choice(language: DocumentLanguage, present: list[str], absent:
 
 def test_script_runs_split_latin_and_chinese() -> None:
     assert runs("Balance 未还余额 ¥1,200.00") == (
-        ("Helvetica", "Balance "),
+        (LATIN, "Balance "),
         (CJK, "未还余额 "),
-        ("Helvetica", "¥1,200.00"),
+        (LATIN, "¥1,200.00"),
     )
     assert markup("A & B <李>") == f'A &amp; B &lt;<font name="{CJK}">李</font>&gt;'
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from workstation.cli import main
-from workstation.plans import Schedule, cli
 
 EXAMPLE = [
     "plan",
@@ -327,48 +325,52 @@ def test_first_due_defaults_to_checking_against_the_real_today(
     assert json.loads(out)["schedule"][0]["due_date"] == soon
 
 
-# the hook a later ``--pdf OUT`` uses -------------------------------------------------------
+# --pdf OUT: a specimen agreement for legal review ------------------------------------------
 
 
-@pytest.fixture
-def pdf_option() -> Iterator[list[tuple[str, object, Path]]]:
-    written: list[tuple[str, object, Path]] = []
-
-    def write(command: str, result: cli.PlanResult, path: Path) -> None:
-        if path.name == "fail.pdf":
-            raise OSError("disk full")
-        written.append((command, result, path))
-
-    saved = list(cli._OUTPUT_OPTIONS)
-    cli.add_output_option(cli.OutputOption("--pdf", "write the agreement as a PDF", write))
-    try:
-        yield written
-    finally:
-        cli._OUTPUT_OPTIONS[:] = saved
-
-
-def test_extra_outputs_receive_the_result(
-    capsys: pytest.CaptureFixture[str], pdf_option: list[tuple[str, object, Path]], tmp_path: Path
+def test_pdf_option_writes_a_specimen_with_every_instalment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out, _ = run(capsys, *EXAMPLE, "--pdf", str(tmp_path / "plan.pdf"))
+    out_path = tmp_path / "plan.pdf"
+    code, out, err = run(capsys, *EXAMPLE, "--json", "--pdf", str(out_path), "--language", "en")
     assert code == 0
-    assert "Total paid" in out
-    ((command, result, path),) = pdf_option
-    assert command == "instalments"
-    assert isinstance(result, Schedule)
-    assert path == tmp_path / "plan.pdf"
-    code, _, _ = run(capsys, *EXAMPLE)
-    assert code == 0
-    assert len(pdf_option) == 1  # not asked for, not written
+    schedule = json.loads(out)["schedule"]  # stdout stays clean JSON
+    assert "wrote specimen agreement" in err
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for row in schedule:
+        assert row["due_date"] in text
+        assert f"{Decimal(row['payment']):,.2f}" in text
 
 
-def test_a_failing_extra_output_exits_1(
-    capsys: pytest.CaptureFixture[str], pdf_option: list[tuple[str, object, Path]], tmp_path: Path
+def test_pdf_option_not_given_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, _, err = run(capsys, *EXAMPLE, "--json", "--pdf", str(tmp_path / "fail.pdf"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, _, err = run(capsys, *EXAMPLE)
+    assert code == 0
+    assert err == ""
+    assert list(work.iterdir()) == []
+
+
+def test_pdf_into_a_missing_folder_is_invalid_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, *EXAMPLE, "--pdf", str(tmp_path / "absent" / "plan.pdf"))
+    assert code == 2
+    assert "does not exist" in err
+
+
+def test_pdf_that_cannot_be_written_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "plan.pdf").mkdir()  # a folder where the file should go
+    code, _, err = run(capsys, *EXAMPLE, "--pdf", str(tmp_path / "plan.pdf"))
     assert code == 1
     assert "cannot write" in err
-    assert "disk full" in err
 
 
 def test_the_real_command_line() -> None:

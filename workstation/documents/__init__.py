@@ -14,7 +14,7 @@ Public API:
 - ``put_blob`` / ``get_blob`` keep rendered PDFs content-addressed in ``paths.blob_dir()``.
 
 Same inputs give byte-identical PDFs. Chinese is set in the bundled, embedded Droid Sans
-Fallback; Latin in the PDF standard Helvetica.
+Fallback; Latin in the bundled Noto Sans.
 """
 
 from workstation.documents.agreement import (

@@ -538,7 +538,7 @@ def columns_table(
     total_row: Sequence[str] | None = None,
 ) -> Table:
     """A data table (the schedule): bilingual header repeated on every page, plain-text rows
-    in tabular Helvetica (digits line up), striped, optional bold total row."""
+    in tabular Noto Sans (digits line up), striped, optional bold total row."""
     data: list[list[Any]] = [
         [header_cell(h, language, right=i in right_aligned) for i, h in enumerate(header)]
     ]

@@ -5,7 +5,7 @@ Every flag arrives as text and is parsed here into money, rates and dates, so ba
 the same collector-readable ``PlanError`` message as the desk and exit code 2. Each
 subcommand computes one result and hands it to ``_emit``, the single place output happens:
 ``--json`` (the issue's shape) or a readable table on stdout, then any extra outputs other
-packages registered with ``add_output_option`` (e.g. the agreement PDF's ``--pdf OUT``).
+``--pdf OUT [--language en|zh|both]`` (a specimen agreement from ``workstation.documents``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from workstation.domain.enums import Bucket
@@ -44,30 +42,6 @@ EXIT_INVALID = 2
 EXIT_FAILED = 1
 
 PlanResult = Schedule | Deferral | Settlement | Comparison
-
-
-@dataclass(frozen=True, slots=True)
-class OutputOption:
-    """An extra output every ``plan`` subcommand offers, e.g. ``--pdf OUT``.
-
-    ``write(command, result, path)`` receives the subcommand name, the computed result and
-    the path the user gave; it runs after stdout has been printed."""
-
-    flag: str
-    help: str
-    write: Callable[[str, PlanResult, Path], None]
-
-    @property
-    def dest(self) -> str:
-        return "output_" + self.flag.lstrip("-").replace("-", "_")
-
-
-_OUTPUT_OPTIONS: list[OutputOption] = []
-
-
-def add_output_option(option: OutputOption) -> None:
-    """Offer an extra output on every plan subcommand; call before the parser is built."""
-    _OUTPUT_OPTIONS.append(option)
 
 
 # parsing ------------------------------------------------------------------------------
@@ -426,15 +400,20 @@ def _emit(command: str, result: PlanResult, args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         print("\n".join(_text(result)))
-    for option in _OUTPUT_OPTIONS:
-        path = getattr(args, option.dest, None)
-        if path is None:
-            continue
-        try:
-            option.write(command, result, path)
-        except (OSError, PlanError) as exc:
-            print(f"workstation plan {command}: cannot write {path}: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+    if getattr(args, "pdf", None) is None:
+        return 0
+    # Imported only when asked for: rendering pulls in reportlab and the fonts.
+    from workstation.documents import DocumentError
+    from workstation.documents.cli_hook import handle_pdf_option
+
+    try:
+        handle_pdf_option(args, result)
+    except DocumentError as exc:
+        print(f"workstation plan {command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        print(f"workstation plan {command}: cannot write {args.pdf}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 
@@ -465,10 +444,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="treat DATE as today, e.g. to reproduce an earlier quote (default: today)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    for option in _OUTPUT_OPTIONS:
-        parser.add_argument(
-            option.flag, dest=option.dest, type=Path, metavar="OUT", help=option.help
-        )
+    from workstation.documents.cli_hook import add_pdf_arguments
+
+    add_pdf_arguments(parser)
 
 
 def _add_terms(parser: argparse.ArgumentParser) -> None:
