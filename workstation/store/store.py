@@ -22,6 +22,7 @@ its next pull overwrites these once the outbox is acknowledged):
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -554,6 +555,22 @@ def _bulk_insert_events(connection: Connection, events: Sequence[Event]) -> None
     )
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building hundreds of thousands of tuples.
+
+    Each allocation burst otherwise triggers collections that rescan the whole (large,
+    acyclic) heap; for 100,000 accounts that costs more than the work itself.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass
 class _FlagsCache:
     values: dict[str, frozenset[str]]
@@ -660,6 +677,10 @@ class Store:
         sql = _QUEUE_SQL.format(
             closed="" if include_closed else "AND a.status NOT IN ('paid', 'settled', 'closed')"
         )
+        with _gc_paused():
+            return self._queue_rows(sql, since)
+
+    def _queue_rows(self, sql: str, since: str) -> list[QueueRow]:
         with self._engine.connect() as connection:
             raw = connection.connection.driver_connection
             assert raw is not None
@@ -1022,6 +1043,10 @@ class Store:
         pass over the events (``_derived_in_python``; the SQL refresh gives the same values
         and is what every later write uses).
         """
+        with _gc_paused():
+            self._bulk_load(portfolio)
+
+    def _bulk_load(self, portfolio: HasPortfolio) -> None:
         customers = portfolio.customers
         phones: list[dict[str, Any]] = []
         emails: list[dict[str, Any]] = []
