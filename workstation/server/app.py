@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workstation.server.db import make_engine
@@ -188,6 +189,17 @@ def create_app(
             {"error": code, "message": str(exc.detail)},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        log.info("refused a value the database cannot store: %s", exc.orig)
+        return JSONResponse(
+            {
+                "error": "invalid_request",
+                "message": "a value cannot be stored (for example it contains a NUL character)",
+            },
+            status_code=422,
         )
 
     @app.exception_handler(Exception)

@@ -50,6 +50,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Not signed in, token expired, or device revoked"},
     403: {"model": ErrorOut, "description": "Role or team may not do this"},
     404: {"model": ErrorOut, "description": "Not found (or not in the caller's scope)"},
+    409: {"model": ErrorOut, "description": "Conflicts with the current state"},
     413: {"model": ErrorOut, "description": "Request body too large"},
     422: {"model": ErrorOut, "description": "Invalid request body or parameters"},
     429: {"model": ErrorOut, "description": "Too many requests"},

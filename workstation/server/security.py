@@ -21,12 +21,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _hasher = PasswordHasher()
+# Seeded demo users (shared, published password) get a cheap argon2id so demos and tests
+# sign in quickly; verification reads the parameters from each stored hash.
+_demo_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 # verifying against this when the user does not exist keeps timing uniform
 _DUMMY_HASH = _hasher.hash("no such user")
 
 
-def hash_password(password: str) -> str:
-    return str(_hasher.hash(password))
+def hash_password(password: str, *, demo: bool = False) -> str:
+    return str((_demo_hasher if demo else _hasher).hash(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

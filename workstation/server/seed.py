@@ -204,7 +204,7 @@ def seed(
         accounts, seed=seed, as_of=as_of, history_days=history_days, with_history=with_history
     )
     now = datetime.now(UTC)
-    shared_hash = hash_password(password)
+    shared_hash = hash_password(password, demo=True)
     with sessions.begin() as session:
         existing_teams = dict(session.execute(select(Team.name, Team.id)).all())
         existing_users = dict(session.execute(select(User.username, User.id)).all())

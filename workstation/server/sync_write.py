@@ -135,6 +135,8 @@ def precheck(mutations: list[Mutation]) -> None:
             )
         seen[m.mutation_id] = m.request_hash
         try:
+            if "\\u0000" in json.dumps(m.payload) or "\x00" in m.mutation_id + m.type:
+                raise PayloadError("text may not contain NUL characters")
             if m.type == "event.create":
                 _validate_event_envelope(m.payload)
             elif m.type == "contact.patch":

@@ -1,0 +1,242 @@
+"""Team lead: overview, queue moves (dry run = real run), rebalancing, review queue, KPIs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from tests.server.conftest import Backend
+from workstation.domain.model import new_id
+from workstation.kpi import KpiCounts, compute
+from workstation.server.lead import kpi_counts
+from workstation.server.models import AccountRow, AuditEntry, PromiseRow
+from workstation.server.promises import evaluate_due
+
+
+def _queue_sizes(backend: Backend, user_ids: list[str]) -> dict[str, int]:
+    with backend.sessions() as session:
+        rows = session.execute(
+            select(AccountRow.owner_id, func.count())
+            .where(AccountRow.owner_id.in_(user_ids))
+            .group_by(AccountRow.owner_id)
+        ).all()
+    sizes = dict.fromkeys(user_ids, 0)
+    sizes.update({owner: int(n) for owner, n in rows})
+    return sizes
+
+
+def test_overview_lists_the_team(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    body = lead.get("/api/v1/team/overview").json()
+    names = {a["username"] for a in body["agents"]}
+    assert {"li.na", "chen.jie", "wang.qiang"} <= names
+    assert "maria.lopez" not in names
+    for agent in body["agents"]:
+        assert agent["accounts"] >= 0
+        assert all(isinstance(v, str) for v in agent["balances"].values())
+
+
+def test_move_queue_and_rebalance_dry_run_match_the_real_run(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    li, chen = backend.users["li.na"].user_id, backend.users["chen.jie"].user_id
+    field = backend.users["wang.qiang"].user_id
+    before = _queue_sizes(backend, [li, chen, field])
+    move = {"from_user_id": chen, "to_user_id": li}
+    dry = lead.post("/api/v1/team/move-queue", {**move, "dry_run": True}).json()
+    assert dry["summary"]["count"] == before[chen]
+    real = lead.post("/api/v1/team/move-queue", move).json()
+    assert real["moves"] == dry["moves"]
+    assert real["batch_id"]
+    after = _queue_sizes(backend, [li, chen, field])
+    assert after[chen] == 0
+    assert after[li] == before[li] + before[chen]
+    # rebalance by count across the three: sizes differ by at most one afterwards
+    body = {"user_ids": [li, chen, field], "by": "count"}
+    dry = lead.post("/api/v1/team/rebalance", {**body, "dry_run": True}).json()
+    real = lead.post("/api/v1/team/rebalance", body).json()
+    assert real["moves"] == dry["moves"]
+    sizes = _queue_sizes(backend, [li, chen, field])
+    assert max(sizes.values()) - min(sizes.values()) <= 1
+    assert sum(sizes.values()) == sum(after.values())
+    # by balance: the spread shrinks
+    with backend.sessions() as session:
+
+        def spread() -> int:
+            totals = [
+                int(
+                    session.scalar(
+                        select(func.coalesce(func.sum(AccountRow.balance_minor), 0)).where(
+                            AccountRow.owner_id == uid
+                        )
+                    )
+                    or 0
+                )
+                for uid in (li, chen, field)
+            ]
+            session.rollback()
+            return max(totals) - min(totals)
+
+        lead.post("/api/v1/team/move-queue", {"from_user_id": field, "to_user_id": li})
+        wide = spread()
+        moved = lead.post("/api/v1/team/rebalance", {**body, "by": "balance"}).json()
+        assert moved["summary"]["count"] > 0
+        assert spread() < wide
+    with backend.sessions() as session:
+        actions = set(
+            session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("lead.%"))).all()
+        )
+    assert {"lead.move_queue", "lead.rebalance"} <= actions
+
+
+def test_review_queue_acknowledge(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    agent = backend.login("li.na")
+    snap = agent.snapshot()
+    account = snap["accounts"][0]
+    override = agent.mutation(
+        "event.create",
+        {"id": new_id(), "type": "contact_attempt", "account_id": account["id"],
+         "occurred_at": datetime.now(UTC).isoformat(),
+         "payload": {"channel": "phone", "disposition": "NA",
+                     "override_reason": "customer asked to be called now"}},
+    )  # fmt: skip
+    assert agent.push(override).json()["results"][0]["status"] == "applied"
+    items = lead.get("/api/v1/review").json()
+    item = next(i for i in items if i["event_id"] == override["payload"]["id"])
+    assert item["kind"] == "compliance_override"
+    assert lead.post(f"/api/v1/review/{item['id']}/ack").status_code == 200
+    remaining = lead.get("/api/v1/review").json()
+    assert item["id"] not in [i["id"] for i in remaining]
+    seen_all = lead.get("/api/v1/review", params={"include_acknowledged": True}).json()
+    assert item["id"] in [i["id"] for i in seen_all]
+
+
+def _event(agent_api: object, account: dict[str, object], kind: str, payload: dict[str, object],
+           when: datetime) -> dict[str, object]:  # fmt: skip
+    return {"id": new_id(), "type": kind, "account_id": account["id"],
+            "occurred_at": when.isoformat(), "payload": payload}  # fmt: skip
+
+
+def test_kpis_are_computed_in_sql_and_exact(backend: Backend) -> None:
+    """A quiet future week with known activity → exact KPI values on both databases."""
+    agent = backend.login("liu.yang") if "liu.yang" in backend.users else backend.login("li.na")
+    lead = backend.login("zhao.min")
+    snap = agent.snapshot()
+    accounts = [a for a in snap["accounts"] if a["status"] not in ("paid", "settled", "closed")]
+    account = accounts[0]
+    currency = account["currency"]
+    day = date(2031, 3, 3)  # a Monday far from the seeded history
+    at = datetime(2031, 3, 3, 10, tzinfo=UTC)
+    evs = [
+        ("contact_attempt", {"channel": "phone", "disposition": "NA"}),
+        ("contact_attempt", {"channel": "phone", "disposition": "VM"}),
+        ("contact_attempt", {"channel": "phone", "disposition": "RPC_NC"}),
+        ("contact_attempt", {"channel": "phone", "disposition": "PTP"}),
+        ("promise", {"amount": "100.00", "currency": currency, "due_date": "2031-03-04"}),
+        ("visit", {"address_id": "x", "outcome": "met_debtor", "evidence": {}}),
+        ("satisfaction", {"score": 4}),
+        ("satisfaction", {"score": 5}),
+        ("complaint", {"category": "workplace_contact", "details": "calls at work"}),
+        ("payment", {"amount": "100.00", "currency": currency, "source": "reported"}),
+    ]
+    mutations = [
+        agent.mutation("event.create", _event(agent, account, kind, payload,
+                                              at + timedelta(minutes=i)))
+        for i, (kind, payload) in enumerate(evs)
+    ]  # fmt: skip
+    results = agent.push(*mutations).json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * len(evs), results
+    promise_id = mutations[4]["payload"]["id"]
+    with backend.sessions() as session:
+        assert session.get(PromiseRow, promise_id).status == "kept"  # type: ignore[union-attr]
+    response = lead.get("/api/v1/team/kpis", params={"from": day.isoformat(),
+                                                     "to": (day + timedelta(days=6)).isoformat(),
+                                                     "weekly": "true"})  # fmt: skip
+    assert response.status_code == 200, response.text
+    body = response.json()
+    mine = next(a for a in body["agents"] if a["username"] == agent.username)
+    counts = mine["counts"]
+    assert counts["attempts"] == 5  # 4 calls + 1 visit
+    assert counts["right_party_contacts"] == 3  # RPC_NC, PTP, met_debtor
+    assert counts["promises"] == 1
+    assert counts["promises_due"] == 1
+    assert counts["promises_kept"] == 1
+    assert counts["complaints"] == 1
+    assert counts["satisfaction_count"] == 2
+    kpis = mine["kpis"]
+    assert kpis["rpc_rate"] == "60.00"
+    assert kpis["ptp_rate"] == "33.33"
+    assert kpis["kept_rate"] == "100.00"
+    assert kpis["mean_satisfaction"] == "4.50"
+    accounts_held = counts["accounts"]
+    expected = (Decimal(1000) / Decimal(accounts_held)).quantize(Decimal("0.01"))
+    assert Decimal(kpis["complaints_per_1000"]) == expected
+    assert counts["collected"] == {currency: "100.00"}
+    assert body["team"]["counts"]["attempts"] >= 5
+    assert len(body["weeks"]) == 1
+    # the same numbers straight from the service
+    with backend.sessions() as session:
+        direct = kpi_counts(session, [agent.user_id], day, day + timedelta(days=6))
+    assert direct[agent.user_id].attempts == 5
+    # a period with nothing: ratios are null, never 0 %
+    empty = lead.get("/api/v1/team/kpis", params={"from": "2040-01-01", "to": "2040-01-02"})
+    assert empty.json()["team"]["kpis"]["rpc_rate"] is None
+
+
+def test_kpi_ratios_never_divide_by_zero() -> None:
+    values = compute(KpiCounts())
+    assert all(v is None for v in values.values())
+    mixed = KpiCounts(collected={"CNY": 100, "USD": 5}, placed={"CNY": 1000, "USD": 50})
+    assert compute(mixed)["recovery_rate"] is None
+    single = KpiCounts(collected={"CNY": 250}, placed={"CNY": 1000})
+    assert compute(single)["recovery_rate"] == Decimal("25.00")
+
+
+def test_promise_lifecycle_from_payments(backend: Backend) -> None:
+    agent = backend.login("li.na")
+    snap = agent.snapshot()
+    account = next(a for a in snap["accounts"] if a["status"] not in ("paid", "settled",
+                                                                       "closed"))  # fmt: skip
+    currency = account["currency"]
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    due = (long_ago + timedelta(days=7)).date().isoformat()
+    broken = agent.mutation("event.create", _event(agent, account, "promise", {
+        "amount": "500.00", "currency": currency, "due_date": due}, long_ago))  # fmt: skip
+    partial = agent.mutation("event.create", _event(agent, account, "payment", {
+        "amount": "100.00", "currency": currency, "source": "reported"},
+        long_ago + timedelta(days=1)))  # fmt: skip
+    future_due = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+    pending = agent.mutation("event.create", _event(agent, account, "promise", {
+        "amount": "300.00", "currency": currency, "due_date": future_due},
+        datetime.now(UTC)))  # fmt: skip
+    results = agent.push(broken, partial, pending).json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * 3
+    with backend.sessions.begin() as session:
+        evaluate_due(session, datetime.now(UTC), grace_days=3)
+    with backend.sessions.begin() as session:
+        assert evaluate_due(session, datetime.now(UTC), grace_days=3) == 0  # idempotent
+    with backend.sessions() as session:
+        first = session.get(PromiseRow, broken["payload"]["id"])
+        second = session.get(PromiseRow, pending["payload"]["id"])
+        assert first is not None
+        assert second is not None
+        assert first.status == "broken"  # 100 of 500 by the deadline
+        assert second.status == "open"  # not due yet (the earlier payment predates it)
+    # paying the rest of the pending promise keeps it at once, and the device hears of it
+    cursor = agent.changes(0)["cursor"]
+    pay = agent.mutation("event.create", _event(agent, account, "payment", {
+        "amount": "300.00", "currency": currency, "source": "reported"},
+        datetime.now(UTC)))  # fmt: skip
+    assert agent.push(pay).json()["results"][0]["status"] == "applied"
+    page = agent.changes(cursor)
+    moved = next(a for a in page["accounts"] if a["id"] == account["id"])
+    statuses = {p["event_id"]: p["status"] for p in moved["promises"]}
+    assert statuses[pending["payload"]["id"]] == "kept"
+    assert statuses[broken["payload"]["id"]] == "broken"
+    # a kept promise cannot be cancelled; the reason says why
+    cancel = agent.mutation("promise.cancel", {"promise_event_id": pending["payload"]["id"]})
+    answer = agent.push(cancel).json()["results"][0]
+    assert answer["status"] == "rejected"
+    assert answer["reason"] == "promise_not_open"
