@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.server.conftest import Backend
-from tests.sync.conftest import FAST, Device, DeviceFactory
+from tests.sync.conftest import Device, DeviceFactory
 from tests.sync.faults import FaultProxy, FaultyAdapter, Rule, session_with
 from workstation.domain.enums import EventType
 from workstation.domain.model import Event, new_id, utcnow

@@ -175,6 +175,7 @@ class SyncMachine(RuleBasedStateMachine):
             shutil.rmtree(getattr(self, "root", ""), ignore_errors=True)
 
 
+@pytest.mark.timeout(300)
 def test_randomized_multi_device_sync_loses_and_doubles_nothing(backend: Backend) -> None:
     SyncMachine.backend = backend
     run_state_machine_as_test(

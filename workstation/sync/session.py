@@ -9,6 +9,7 @@ Blocking: call from a worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -83,14 +84,13 @@ class ApiSession:
         self._username = username
         if self.remembers_sign_in:
             assert self.secrets is not None
-            try:
+            # on a keyring failure keep it in memory only: sign in again next time
+            with contextlib.suppress(KeyringUnavailableError):
                 self.secrets.save_refresh(
                     RefreshCredential(
                         self.server_url, username, self.device_id, self._refresh_token
                     )
                 )
-            except KeyringUnavailableError:
-                pass  # keep it in memory only: sign in again next time
         return self.user
 
     def sign_in(self, username: str, password: str, *, device_name: str = "") -> SignedInUser:
