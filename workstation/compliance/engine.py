@@ -45,7 +45,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation.compliance import texts
@@ -298,11 +298,6 @@ _HELD_STATUSES = frozenset(
     }
 )
 _NOTHING: frozenset[str] = frozenset()
-
-
-def _decision(fields: tuple[Any, ...]) -> Decision:
-    """``Decision(*fields)`` without the keyword handling: the hot path builds 100,000."""
-    return tuple.__new__(Decision, fields)
 
 
 _NO_EVENTS: list[Event] = []  # shared and never appended to
@@ -608,9 +603,9 @@ def _quick(
 ) -> Decision | None:
     """The queue's common case in one pass, or None when the full ``_Evaluation`` is needed.
 
-    Common: no hold can apply, no complaint/dispute/void/flag event, no address asked for,
-    nothing that tells one phone from another, and no limit reached. Then the verdict is
-    the calling-hours one on the first phone. ``test_quick_path_agrees_with_the_full_one``
+    Common: no hold can apply, no complaint/dispute/void/flag event, no address asked for
+    and nothing that tells one phone from another: the verdict is calling hours and the
+    customer- and debt-wide limits, on the first phone. ``test_quick_path_agrees_with_the_full_one``
     checks the two paths give the same decision.
     """
     if (customer.flags and plan.flag_holds) or account.status in _HELD_STATUSES:
@@ -630,34 +625,54 @@ def _quick(
                     contacts.append(event)
             elif kind in special:
                 return None
-        if contacts:
-            if len(contacts) >= plan.number_limit_floor:
-                return None  # a per-number cap could tell the phones apart
-            account_id = account.id
-            for limit in plan.limits:
-                if len(contacts) >= limit.limit.max and _count(limit, contacts, clock, account_id):
-                    return None
+        if len(contacts) >= plan.number_limit_floor:
+            return None  # a per-number cap could tell the phones apart
     else:
         for event in events:
             if event.type in _SPECIAL:
                 return None
-    hours = clock.verdicts.get(plan.serial) or clock.verdict(plan)
-    if hours.blocked is None:
-        fields = (True, hours.info, at, plan.channel, at, records[0].id, plan.id, hours.open_until)
+    blocks: list[_Block] = []
+    if contacts:
+        for limit_plan in plan.limits:
+            block = _limit_block(plan, limit_plan, clock, contacts, account.id)
+            if block is not None:
+                blocks.append(block)
+    return _compose(plan, clock, blocks, records[0].id, False)
+
+
+def _blocking_reason(
+    plan: _Plan, clock: _Clock, code: str, words: tuple[str, str], clears: datetime | None
+) -> _Block:
+    """A blocking reason whose text (``words``: English, Chinese) says until when."""
+    en, zh = words
+    if clears is None:
+        reason = Reason(code, f"{en} — blocked until lifted", f"{zh} — 解除前不可联系")
     else:
-        blocked = (hours.blocked,)
-        fields = (False, blocked, hours.next_open, plan.channel, at, records[0].id, plan.id, None)
-    return tuple.__new__(Decision, fields)
+        until = clock.next_open(plan.hours, clears)
+        when_en, when_zh = clock.moment(until)
+        reason = Reason(
+            code,
+            f"{en} — blocked until {when_en} local time",
+            f"{zh} — 当地时间{when_zh}前不可联系",
+            until=until,
+        )
+    return reason, clears
 
 
-def _count(plan: _LimitPlan, contacts: list[Event], clock: _Clock, account_id: str) -> bool:
-    """Whether ``contacts`` reach the limit (the quick path's check; no reasons built)."""
+def _hits(
+    plan: _LimitPlan,
+    contacts: list[Event],
+    clock: _Clock,
+    account_id: str,
+    keys: frozenset[str] | None = None,
+) -> list[datetime]:
+    """When the counted contacts of ``plan`` inside its window happened."""
     limit = plan.limit
     start = clock.window_start(limit.window_days)
     debt = limit.scope == "debt"
     counted, unknown = plan.counted, plan.unknown_counts
     channels, directions = plan.channels, plan.directions
-    count = 0
+    hits: list[datetime] = []
     for event in contacts:
         if event.occurred_at < start or (debt and event.account_id != account_id):
             continue
@@ -666,9 +681,93 @@ def _count(plan: _LimitPlan, contacts: list[Event], clock: _Clock, account_id: s
             payload.get("channel") in channels
             and payload.get("direction", "outbound") in directions
             and counted.get(payload.get("disposition"), unknown)
+            and (keys is None or payload.get("address_used") in keys)
         ):
-            count += 1
-    return count >= limit.max
+            hits.append(event.occurred_at)
+    return hits
+
+
+def _limit_block(
+    plan: _Plan,
+    limit_plan: _LimitPlan,
+    clock: _Clock,
+    contacts: list[Event],
+    account_id: str,
+    *,
+    target: _Target | None = None,
+) -> _Block | None:
+    """The block a limit puts on the contact, or None while it is not reached."""
+    limit = limit_plan.limit
+    if len(contacts) < limit.max:
+        return None  # cannot reach the cap: nothing to count
+    hits = _hits(limit_plan, contacts, clock, account_id, None if target is None else target.keys)
+    if len(hits) < limit.max:
+        return None
+    hits.sort()
+    # the window holds fewer than `max` once the (count - max + 1)-th oldest has left it
+    leaving = clock.local_day(hits[len(hits) - limit.max])
+    last = clock.local_day(hits[-1]) if limit.kind == "quiet" else leaving
+    key = (id(limit_plan), len(hits), leaving, last)
+    if target is None:
+        cached = clock.limit_reason(key)
+        if cached is not None:
+            return cached
+    clears = clock.day_start(leaving + timedelta(days=limit.window_days))
+    count, days, channel = len(hits), limit.window_days, plan.channel
+    noun_en, noun_zh = limit_plan.noun_en, limit_plan.noun_zh
+    if limit.kind == "quiet":
+        day_en, day_zh = texts.day_text(last, clock.today)
+        en = (
+            f"Last {noun_en} with the customer {day_en} — "
+            f"no {texts.CHANNEL_EN[channel]} within {days} days of it"
+        )
+        zh = f"{day_zh}已与客户{noun_zh} — {days}天内不得再次{texts.VERB_ZH[channel]}"
+    else:
+        period_en = "today" if days == 1 else f"in {days} days"
+        period_zh = "今日" if days == 1 else f"{days}天内"
+        per_en, per_zh = (" a day", "每日") if days == 1 else ("", "")
+        if limit.counts == "attempt":
+            en = f"{texts.ordinal_en(count + 1)} {noun_en} {period_en}"
+            zh = f"{period_zh}第{count + 1}次{noun_zh}"
+        else:
+            en = f"{count} {noun_en}s {period_en}"
+            zh = f"{period_zh}{noun_zh}已达{count}次"
+        en = f"{en} (limit {limit.max}{per_en})"
+        zh = f"{zh}（{per_zh}上限{limit.max}次）"
+    if target is not None:
+        label_en, label_zh = target.labels()
+        en, zh = f"{label_en}: {en}", f"{label_zh}：{zh}"
+        return _blocking_reason(plan, clock, limit.code, (en, zh), clears)
+    block = _blocking_reason(plan, clock, limit.code, (en, zh), clears)
+    clock.keep_limit_reason(key, block)
+    return block
+
+
+def _compose(
+    plan: _Plan, clock: _Clock, blocks: list[_Block], chosen: str | None, third_party: bool
+) -> Decision:
+    """The decision from the blocks found (calling hours added here)."""
+    at = clock.at
+    hours = clock.verdict(plan)
+    if hours.blocked is not None:
+        blocks.insert(0, (hours.blocked, at))
+    if not blocks:
+        info = (*hours.info, _THIRD_PARTY_INFO) if third_party else hours.info
+        return tuple.__new__(
+            Decision, (True, info, at, plan.channel, at, chosen, plan.id, hours.open_until)
+        )
+    latest = at
+    next_allowed: datetime | None = None  # while a hold lasts until someone lifts it
+    for _, clears in blocks:
+        if clears is None:
+            break
+        latest = max(latest, clears)
+    else:
+        next_allowed = clock.next_open(plan.hours, latest)
+    reasons = tuple([reason for reason, _ in blocks])
+    return tuple.__new__(
+        Decision, (False, reasons, next_allowed, plan.channel, at, chosen, plan.id, None)
+    )
 
 
 def _unknown_jurisdiction(customer: Customer, channel: Channel, at: datetime) -> Decision:
@@ -780,19 +879,12 @@ class _Evaluation:
 
     # blocks -----------------------------------------------------------------------------
     def _reason(self, code: str, en: str, zh: str, clears: datetime | None) -> _Block:
-        """A blocking reason whose text says until when (in calling hours, local time)."""
-        if clears is None:
-            reason = Reason(code, f"{en} — blocked until lifted", f"{zh} — 解除前不可联系")
-        else:
-            until = self.clock.next_open(self.plan.hours, clears)
-            when_en, when_zh = self.clock.moment(until)
-            reason = Reason(
-                code,
-                f"{en} — blocked until {when_en} local time",
-                f"{zh} — 当地时间{when_zh}前不可联系",
-                until=until,
-            )
-        return reason, clears
+        return _blocking_reason(self.plan, self.clock, code, (en, zh), clears)
+
+    def _limit(self, plan: _LimitPlan, target: _Target | None = None) -> _Block | None:
+        return _limit_block(
+            self.plan, plan, self.clock, self.contacts, self.account.id, target=target
+        )
 
     def _hold(self, hold: Hold, clears: datetime | None) -> None:
         channel = self.plan.channel
@@ -886,72 +978,6 @@ class _Evaluation:
         if unscoped and self.plan.complaint_hold is not None:
             self._hold(self.plan.complaint_hold, None)
         return frozenset(blocked)
-
-    def _counted(self, plan: _LimitPlan, keys: frozenset[str] | None) -> list[datetime]:
-        limit = plan.limit
-        start = self.clock.window_start(limit.window_days)
-        account_id = self.account.id if limit.scope == "debt" else None
-        counted, unknown = plan.counted, plan.unknown_counts
-        channels, directions = plan.channels, plan.directions
-        hits: list[datetime] = []
-        for event in self.contacts:
-            if event.occurred_at < start:
-                continue
-            payload = event.payload
-            if (
-                payload.get("channel") in channels
-                and payload.get("direction", "outbound") in directions
-                and counted.get(payload.get("disposition"), unknown)
-                and (account_id is None or event.account_id == account_id)
-                and (keys is None or payload.get("address_used") in keys)
-            ):
-                hits.append(event.occurred_at)
-        return hits
-
-    def _limit(self, plan: _LimitPlan, target: _Target | None = None) -> _Block | None:
-        limit = plan.limit
-        if len(self.contacts) < limit.max:
-            return None  # cannot reach the cap: nothing to count
-        hits = self._counted(plan, None if target is None else target.keys)
-        if len(hits) < limit.max:
-            return None
-        hits.sort()
-        clock = self.clock
-        # the window holds fewer than `max` once the (count - max + 1)-th oldest has left it
-        leaving = clock.local_day(hits[len(hits) - limit.max])
-        last = clock.local_day(hits[-1]) if limit.kind == "quiet" else leaving
-        key = (id(plan), len(hits), leaving, last)
-        if target is None:
-            cached = clock.limit_reason(key)
-            if cached is not None and cached[0].code == limit.code:
-                return cached
-        clears = clock.day_start(leaving + timedelta(days=limit.window_days))
-        count, days, channel = len(hits), limit.window_days, self.plan.channel
-        if limit.kind == "quiet":
-            day_en, day_zh = texts.day_text(last, clock.today)
-            en = (
-                f"Last {plan.noun_en} with the customer {day_en} — "
-                f"no {texts.CHANNEL_EN[channel]} within {days} days of it"
-            )
-            zh = f"{day_zh}已与客户{plan.noun_zh} — {days}天内不得再次{texts.VERB_ZH[channel]}"
-        else:
-            period_en = "today" if days == 1 else f"in {days} days"
-            period_zh = "今日" if days == 1 else f"{days}天内"
-            per_en, per_zh = (" a day", "每日") if days == 1 else ("", "")
-            if limit.counts == "attempt":
-                en = f"{texts.ordinal_en(count + 1)} {plan.noun_en} {period_en}"
-                zh = f"{period_zh}第{count + 1}次{plan.noun_zh}"
-            else:
-                en = f"{count} {plan.noun_en}s {period_en}"
-                zh = f"{period_zh}{plan.noun_zh}已达{count}次"
-            en = f"{en} (limit {limit.max}{per_en})"
-            zh = f"{zh}（{per_zh}上限{limit.max}次）"
-        if target is not None:
-            label_en, label_zh = target.labels()
-            return self._reason(limit.code, f"{label_en}: {en}", f"{label_zh}：{zh}", clears)
-        block = self._reason(limit.code, en, zh, clears)
-        clock.keep_limit_reason(key, block)
-        return block
 
     # targets ----------------------------------------------------------------------------
     def _records(self) -> Sequence[Phone | Email | Address]:
@@ -1099,22 +1125,7 @@ class _Evaluation:
         chosen, target_blocks, third_party = self._choose(address, complained)
         if target_blocks:
             blocks.extend(target_blocks)
-        hours = clock.verdict(plan)
-        if hours.blocked is not None:
-            blocks.insert(0, (hours.blocked, clock.at))
-        if not blocks:
-            info = (*hours.info, _THIRD_PARTY_INFO) if third_party else hours.info
-            at = clock.at
-            return _decision((True, info, at, plan.channel, at, chosen, plan.id, hours.open_until))
-        clear_times = [clears for _, clears in blocks]
-        next_allowed = None  # a hold until someone lifts it
-        if None not in clear_times:
-            latest = max(clears for clears in clear_times if clears is not None)
-            next_allowed = clock.next_open(plan.hours, latest)
-        reasons = tuple([reason for reason, _ in blocks])
-        return _decision(
-            (False, reasons, next_allowed, plan.channel, clock.at, chosen, plan.id, None)
-        )
+        return _compose(plan, clock, blocks, chosen, third_party)
 
 
 _THIRD_PARTY_INFO = Reason(
