@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QColor
 from ui import theme
 from ui.i18n import is_zh, pick, tr
 from workstation.desk import QueueCategory, QueueItem, ScheduleLine, Text
+from workstation.desk.snapshot import QueueSnapshot
 from workstation.domain import Event, EventType, Money
 from workstation.domain.dispositions import default_catalogue
 
@@ -58,44 +59,51 @@ def tab_label(tab: str) -> str:
 
 
 class QueueModel(QAbstractTableModel):
+    """The work queue. Holds a ``QueueSnapshot`` (queue order, scan columns, lazy items) and
+    index arrays; sorting and filtering are list operations on precomputed keys."""
+
     COLUMNS = ("rank", "customer", "balance", "dpd", "bucket", "tier", "next", "local", "now")
     counts_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._items: list[QueueItem] = []
+        self._snap = QueueSnapshot.of_items([], now=datetime.now(UTC))
         self._hay: list[str] = []
-        self._tab_rows: dict[str, list[int]] = {tab: [] for tab in TABS}
-        self._order: list[int] = []  # every item index, in the current sort order
+        self._tab_mask: dict[str, list[bool]] = {}
+        self._order: list[int] = []  # every row index, in the current sort order
         self._visible: list[int] = []  # what the view shows: order ∩ tab ∩ text filter
         self._sort_keys: dict[int, list[Any]] = {}
-        self._sort_column = -1
+        self._sort_column = 0
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._text = ""
         self._tab = "due"
         self._row_of: dict[str, int] = {}
 
     # loading ------------------------------------------------------------------------------
-    def set_items(self, items: Sequence[QueueItem]) -> None:
+    def set_items(self, items: QueueSnapshot | Sequence[QueueItem]) -> None:
         """Replace the queue, keeping the current tab, filter text and sort."""
+        snap = (
+            items
+            if isinstance(items, QueueSnapshot)
+            else QueueSnapshot.of_items(items, now=datetime.now(UTC))
+        )
         self.beginResetModel()
-        self._items = list(items)
-        self._row_of = {item.account_id: i for i, item in enumerate(self._items)}
-        self._hay = [
-            f"{it.customer_name}\t{it.name_alt}\t{it.account_id}\t{it.jurisdiction}".casefold()
-            for it in self._items
-        ]
+        self._snap = snap
+        self._row_of = snap.position
+        self._hay = snap.search_text
         self._sort_keys = {}
         due = QueueCategory.DUE_BANDS
-        tabs: dict[str, list[bool]] = {
-            "due": [it.category in due for it in self._items],
-            "callbacks": [it.callback_due_at is not None for it in self._items],
-            "promises": [it.promise_due for it in self._items],
+        self._tab_mask = {
+            "due": [c in due for c in snap.categories],
+            "callbacks": snap.has_callback,
+            "promises": snap.promise_due,
         }
-        self._tab_mask = tabs
-        self._order = list(range(len(self._items)))
-        if self._sort_column >= 0:
-            self._order = self._sorted_order(self._sort_column, self._sort_order)
+        self._contactable = snap.contactable()
+        self._order = (
+            list(range(len(snap)))
+            if self._sort_column == 0 and self._sort_order == Qt.SortOrder.AscendingOrder
+            else self._sorted_order(self._sort_column, self._sort_order)
+        )
         self._visible = self._filtered(self._order)
         self.endResetModel()
         self.counts_changed.emit()
@@ -141,9 +149,9 @@ class QueueModel(QAbstractTableModel):
         return self._tab
 
     def tab_count(self, tab: str) -> int:
-        mask = self._tab_mask.get(tab) if self._items else None
+        mask = self._tab_mask.get(tab)
         if tab == "all" or mask is None:
-            return len(self._items)
+            return len(self._snap)
         return sum(mask)
 
     # sorting ------------------------------------------------------------------------------
@@ -151,44 +159,43 @@ class QueueModel(QAbstractTableModel):
         keys = self._sort_keys.get(column)
         if keys is None:
             name = self.COLUMNS[column]
-            items = self._items
-            now = datetime.now(UTC)
+            snap = self._snap
             if name == "rank":
-                keys = [it.rank for it in items]
+                keys = list(range(len(snap)))
             elif name == "customer":
-                keys = [it.customer_name.casefold() for it in items]
+                keys = [n.casefold() for n in snap.customer_names]
             elif name == "balance":
-                keys = [it.balance_minor for it in items]
+                keys = snap.balances
             elif name in ("dpd", "bucket"):
-                keys = [it.days_past_due for it in items]
-            elif name == "tier":
-                keys = [(it.risk_tier, it.rank) for it in items]
+                keys = snap.days_past_due
+            elif name == "tier":  # needs the ranking's tier: built once, on demand
+                keys = [(snap[i].risk_tier, i) for i in range(len(snap))]
             elif name == "next":
-                keys = [it.treatment.en for it in items]
+                keys = [(snap[i].treatment.en, i) for i in range(len(snap))]
             elif name == "local":
+                now = datetime.now(UTC)
                 offsets: dict[str, float] = {}
-                keys = []
-                for it in items:
-                    off = offsets.get(it.timezone)
-                    if off is None:
-                        delta = now.astimezone(_zone(it.timezone)).utcoffset()
-                        off = offsets[it.timezone] = delta.total_seconds() if delta else 0.0
-                    keys.append(off)
+                for zone_name in set(snap.timezones):
+                    delta = now.astimezone(_zone(zone_name)).utcoffset()
+                    offsets[zone_name] = delta.total_seconds() if delta else 0.0
+                keys = [offsets[z] for z in snap.timezones]
             else:
-                keys = [(not it.contactable_now, it.rank) for it in items]
+                keys = [(not ok, i) for i, ok in enumerate(self._contactable)]
             self._sort_keys[column] = keys
         return keys
 
     def _sorted_order(self, column: int, order: Qt.SortOrder) -> list[int]:
         keys = self._keys(column)
         return sorted(
-            range(len(self._items)),
+            range(len(self._snap)),
             key=keys.__getitem__,
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.COLUMNS):
+            return
+        if (column, order) == (self._sort_column, self._sort_order) and self._order:
             return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
@@ -212,7 +219,7 @@ class QueueModel(QAbstractTableModel):
     # lookup -------------------------------------------------------------------------------
     def item_at(self, row: int) -> QueueItem | None:
         if 0 <= row < len(self._visible):
-            return self._items[self._visible[row]]
+            return self._snap[self._visible[row]]
         return None
 
     def row_of(self, account_id: str) -> int | None:
@@ -225,11 +232,12 @@ class QueueModel(QAbstractTableModel):
             return None
 
     def visible_ids(self) -> list[str]:
-        return [self._items[i].account_id for i in self._visible]
+        ids = self._snap.account_ids
+        return [ids[i] for i in self._visible]
 
     def item(self, account_id: str) -> QueueItem | None:
         index = self._row_of.get(account_id)
-        return None if index is None else self._items[index]
+        return None if index is None else self._snap[index]
 
     # Qt model interface --------------------------------------------------------------------
     def rowCount(self, parent: Index = _ROOT) -> int:
@@ -260,7 +268,7 @@ class QueueModel(QAbstractTableModel):
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or index.row() >= len(self._visible):
             return None
-        item = self._items[self._visible[index.row()]]
+        item = self._snap[self._visible[index.row()]]
         name = self.COLUMNS[index.column()]
         if role == DISPLAY:
             if name == "rank":

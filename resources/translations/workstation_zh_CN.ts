@@ -110,13 +110,13 @@
       <translation>备注(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/capture.py" line="129" />
-      <location filename="../../ui/dialogs/plan.py" line="179" />
+      <location filename="../../ui/dialogs/capture.py" line="130" />
+      <location filename="../../ui/dialogs/plan.py" line="180" />
       <source>Select an account first.</source>
       <translation>请先选择一个账户。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/capture.py" line="153" />
+      <location filename="../../ui/dialogs/capture.py" line="154" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
@@ -124,6 +124,26 @@
       <location filename="../../ui/dialogs/common.py" line="32" />
       <source>Something went wrong: %1</source>
       <translation>出现问题：%1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/common.py" line="39" />
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/common.py" line="40" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/common.py" line="41" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/common.py" line="42" />
+      <source>OK</source>
+      <translation>确定</translation>
     </message>
     <message>
       <location filename="../../ui/dialogs/plan.py" line="58" />
@@ -192,18 +212,18 @@
       <translation>协议备注</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/plan.py" line="161" />
+      <location filename="../../ui/dialogs/plan.py" line="162" />
       <location filename="../../ui/models.py" line="351" />
       <source>Note</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/plan.py" line="208" />
+      <location filename="../../ui/dialogs/plan.py" line="209" />
       <source>Left each month after essential spending: %1</source>
       <translation>扣除必要开支后每月剩余：%1</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/plan.py" line="214" />
+      <location filename="../../ui/dialogs/plan.py" line="215" />
       <source>Enter income and essential spending to check affordability.</source>
       <translation>请输入收入和必要开支以评估还款能力。</translation>
     </message>
@@ -299,7 +319,7 @@
       <translation>语言和主题在下次启动时生效。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/settings_dialog.py" line="89" />
+      <location filename="../../ui/dialogs/settings_dialog.py" line="90" />
       <source>The click-to-call URI must contain {number}.</source>
       <translation>点击拨号 URI 必须包含 {number}。</translation>
     </message>
@@ -350,7 +370,7 @@
       <translation>使用本机数据工作；登录后更改会同步。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="112" />
+      <location filename="../../ui/dialogs/signin.py" line="113" />
       <source>Signing in…</source>
       <translation>正在登录…</translation>
     </message>
@@ -543,14 +563,14 @@
     <message>
       <location filename="../../ui/models.py" line="251" />
       <location filename="../../ui/views/account.py" line="133" />
-      <location filename="../../ui/views/account.py" line="233" />
+      <location filename="../../ui/views/account.py" line="235" />
       <source>Balance</source>
       <translation>未还余额</translation>
     </message>
     <message>
       <location filename="../../ui/models.py" line="252" />
       <location filename="../../ui/views/account.py" line="133" />
-      <location filename="../../ui/views/account.py" line="233" />
+      <location filename="../../ui/views/account.py" line="235" />
       <source>DPD</source>
       <translation>逾期天数</translation>
     </message>
@@ -561,7 +581,7 @@
     </message>
     <message>
       <location filename="../../ui/models.py" line="254" />
-      <location filename="../../ui/views/account.py" line="233" />
+      <location filename="../../ui/views/account.py" line="235" />
       <source>Tier</source>
       <translation>风险等级</translation>
     </message>
@@ -703,13 +723,13 @@
       <translation>已退订</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/capture.py" line="160" />
+      <location filename="../../ui/dialogs/capture.py" line="161" />
       <location filename="../../ui/models.py" line="506" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/capture.py" line="162" />
+      <location filename="../../ui/dialogs/capture.py" line="163" />
       <location filename="../../ui/models.py" line="506" />
       <source>E-mail</source>
       <translation>邮件</translation>
@@ -843,13 +863,13 @@
     </message>
     <message>
       <location filename="../../ui/views/account.py" line="133" />
-      <location filename="../../ui/views/account.py" line="218" />
+      <location filename="../../ui/views/account.py" line="220" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
       <location filename="../../ui/views/account.py" line="133" />
-      <location filename="../../ui/views/account.py" line="233" />
+      <location filename="../../ui/views/account.py" line="235" />
       <source>Past due</source>
       <translation>逾期金额</translation>
     </message>
@@ -869,27 +889,27 @@
       <translation>请在队列中选择一个账户。</translation>
     </message>
     <message>
-      <location filename="../../ui/views/account.py" line="181" />
+      <location filename="../../ui/views/account.py" line="183" />
       <source>Customer time %1 (%2) · your time %3</source>
       <translation>客户当地时间 %1（%2）· 您的时间 %3</translation>
     </message>
     <message>
-      <location filename="../../ui/views/account.py" line="215" />
+      <location filename="../../ui/views/account.py" line="217" />
       <source>Account</source>
       <translation>账户</translation>
     </message>
     <message>
-      <location filename="../../ui/views/account.py" line="216" />
+      <location filename="../../ui/views/account.py" line="218" />
       <source>ID</source>
       <translation>证件号</translation>
     </message>
     <message>
-      <location filename="../../ui/views/account.py" line="217" />
+      <location filename="../../ui/views/account.py" line="219" />
       <source>Jurisdiction</source>
       <translation>辖区</translation>
     </message>
     <message>
-      <location filename="../../ui/views/account.py" line="233" />
+      <location filename="../../ui/views/account.py" line="235" />
       <source>Score</source>
       <translation>评分</translation>
     </message>
@@ -1061,22 +1081,22 @@
       <translation>工作队列</translation>
     </message>
     <message>
-      <location filename="../../ui/views/queue.py" line="71" />
+      <location filename="../../ui/views/queue.py" line="74" />
       <source>Why this account is here</source>
       <translation>此账户在队列中的原因</translation>
     </message>
     <message>
-      <location filename="../../ui/views/queue.py" line="106" />
+      <location filename="../../ui/views/queue.py" line="109" />
       <source>%1 accounts shown</source>
       <translation>显示 %1 个账户</translation>
     </message>
     <message>
-      <location filename="../../ui/views/queue.py" line="123" />
+      <location filename="../../ui/views/queue.py" line="126" />
       <source>Why now:</source>
       <translation>当前原因：</translation>
     </message>
     <message>
-      <location filename="../../ui/views/queue.py" line="127" />
+      <location filename="../../ui/views/queue.py" line="130" />
       <source>Suggested:</source>
       <translation>建议：</translation>
     </message>

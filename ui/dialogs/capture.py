@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dialogs import register_dialog
-from ui.dialogs.common import describe, error_label, mark
+from ui.dialogs.common import describe, error_label, localize_buttons, mark
 from ui.i18n import tr
 from ui.ops import OpState
 from ui.views.outcome import COMPLAINT_LABELS, DISPUTE_LABELS, bilingual
@@ -114,6 +114,7 @@ class CaptureDialog(QDialog):
         )
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        localize_buttons(self.buttons)
         layout = QVBoxLayout(self)
         note = QLabel(intro, self)
         note.setWordWrap(True)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dialogs import AGREEMENT_PREVIEW_HOOKS, register_dialog
-from ui.dialogs.common import describe, error_label, mark
+from ui.dialogs.common import describe, error_label, localize_buttons, mark
 from ui.i18n import pick, tr
 from ui.models import ScheduleModel
 from ui.ops import OpState
@@ -153,6 +153,7 @@ class PlanDialog(QDialog):
         self.error = error_label(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        localize_buttons(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.disposable)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dialogs import register_dialog
-from ui.dialogs.common import error_label
+from ui.dialogs.common import error_label, localize_buttons
 from ui.i18n import tr
 from workstation import paths
 
@@ -76,6 +76,7 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
+        localize_buttons(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)

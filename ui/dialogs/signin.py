@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dialogs import register_dialog
-from ui.dialogs.common import error_label
+from ui.dialogs.common import error_label, localize_buttons
 from ui.i18n import tr
 
 
@@ -93,6 +93,7 @@ class SignInDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        localize_buttons(self.buttons)
         self.offline.clicked.connect(self._offline)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -141,8 +141,31 @@ def quick_contactability(
     return check
 
 
+def _queue_input(row: Any) -> queue.QueueInput:
+    """The store's ``QueueRow`` as ranking input, field by field (``queue.from_row`` accepts
+    any spelling and is several times slower; at 100,000 rows that is seconds)."""
+    if not hasattr(row, "callback_due_at"):
+        return queue.from_row(row)
+    return queue.QueueInput(
+        account_id=row.account_id,
+        currency=row.currency,
+        balance_minor=row.balance_minor,
+        past_due_minor=row.past_due_minor,
+        days_past_due=row.days_past_due,
+        status=row.status,
+        timezone=row.timezone,
+        language=row.language,
+        flags=row.flags,
+        customer_name=row.customer_name,
+        score=row.score,
+        promise_due_on=row.promise_due_on,
+        promise_amount_minor=row.promise_amount_minor,
+        callback_at=row.callback_due_at,
+    )
+
+
 def rank(rows: Sequence[Any], now: datetime) -> Sequence[queue.RankedRow]:
     """Rank store rows with ``workstation.queue`` (the pre-check above as contactability)."""
-    inputs = [queue.from_row(row) for row in rows]
+    inputs = [_queue_input(row) for row in rows]
     jurisdiction_of = {row.account_id: str(getattr(row, "jurisdiction", "")) for row in rows}
     return queue.rank(inputs, now, quick_contactability(jurisdiction_of, now))

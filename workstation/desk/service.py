@@ -21,6 +21,7 @@ from workstation.desk import engines
 from workstation.desk.callguide import call_guide
 from workstation.desk.plans import PlanComparison, PlanOption, PlanRequest, compare
 from workstation.desk.ports import StorePort
+from workstation.desk.snapshot import QueueSnapshot
 from workstation.desk.types import (
     AccountView,
     Changes,
@@ -89,6 +90,16 @@ def _money(text: str, currency: str, field: str, errors: dict[str, Text]) -> Mon
     return value
 
 
+def _account_ids(ranked: Sequence[Any]) -> list[str]:
+    ids = getattr(ranked, "account_ids", None)  # RankedQueue: without building rows
+    return list(ids()) if callable(ids) else [r.account_id for r in ranked]
+
+
+def _categories(ranked: Sequence[Any]) -> list[Any]:
+    categories = getattr(ranked, "categories", None)
+    return list(categories()) if callable(categories) else [r.category for r in ranked]
+
+
 class DeskService:
     """The agent desk's use cases over one local store."""
 
@@ -106,56 +117,65 @@ class DeskService:
         self.user = user
         self.catalogue = catalogue or default_catalogue()
         self.clock = clock
-        self._items: dict[str, QueueItem] = {}
+        self._snapshot: QueueSnapshot | None = None
+        self._index: dict[str, int] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
-    def queue(self, now: datetime | None = None) -> list[QueueItem]:
-        """The work queue, ranked: store rows joined with the ranker's verdicts, best first."""
+    def queue(self, now: datetime | None = None) -> QueueSnapshot:
+        """The work queue, ranked best first: store rows joined with the ranker's verdicts.
+
+        Items are built on access (see ``QueueSnapshot``); the columns the table scans are
+        plain lists, so 100,000 rows cost lists, not objects.
+        """
         now = now or self.clock()
         rows = self.store.queue_rows()
         by_id = {row.account_id: row for row in rows}
         ranked_rows = engines.rank(rows, now)
-        items: list[QueueItem] = []
-        for ranked in ranked_rows:
-            row = by_id[ranked.account_id]
-            source = ranked.source
-            items.append(
-                QueueItem(
-                    account_id=ranked.account_id,
-                    customer_id=row.customer_id,
-                    customer_name=row.customer_name,
-                    name_alt=_attr(row, "name_alt", default=""),
-                    balance_minor=source.balance_minor,
-                    past_due_minor=source.past_due_minor,
-                    currency=source.currency,
-                    days_past_due=source.days_past_due,
-                    bucket=ranked.bucket.value,
-                    status=source.status,
-                    risk_tier=ranked.tier.value,
-                    score=ranked.probability,
-                    timezone=source.timezone,
-                    jurisdiction=str(_attr(row, "jurisdiction", default="")),
-                    language=source.language,
-                    flags=source.flags,
-                    priority=ranked.priority,
-                    rank=ranked.rank,
-                    treatment=Text(ranked.treatment.label_en, ranked.treatment.label_zh),
-                    contactable_now=ranked.contactable_now,
-                    next_contact_allowed_at=ranked.next_contact_allowed_at,
-                    category=ranked.category.value,
-                    promise_due_on=source.promise_due_on,
-                    promise_amount_minor=source.promise_amount_minor,
-                    callback_due_at=source.callback_at,
-                    last_attempt_at=_attr(row, "last_attempt_at"),
-                    promise_due=ranked.promise_due,
-                    callback_due=ranked.callback_due,
-                    ranked=ranked,
-                )
-            )
-        items.sort(key=lambda item: item.rank)
-        self._items = {item.account_id: item for item in items}
-        return items
+        ordered = [by_id[account_id] for account_id in _account_ids(ranked_rows)]
+        categories = [c.value for c in _categories(ranked_rows)]
+
+        def build(index: int) -> QueueItem:
+            return self._item(ordered[index], ranked_rows[index])
+
+        snapshot = QueueSnapshot(ordered, categories, build, now=now)
+        self._snapshot = snapshot
+        self._index = {account_id: i for i, account_id in enumerate(snapshot.account_ids)}
+        return snapshot
+
+    def _item(self, row: Any, ranked: Any) -> QueueItem:
+        source = ranked.source
+        return QueueItem(
+            account_id=ranked.account_id,
+            customer_id=row.customer_id,
+            customer_name=row.customer_name,
+            name_alt=_attr(row, "name_alt", default=""),
+            balance_minor=source.balance_minor,
+            past_due_minor=source.past_due_minor,
+            currency=source.currency,
+            days_past_due=source.days_past_due,
+            bucket=ranked.bucket.value,
+            status=source.status,
+            risk_tier=ranked.tier.value,
+            score=ranked.probability,
+            timezone=source.timezone,
+            jurisdiction=str(_attr(row, "jurisdiction", default="")),
+            language=source.language,
+            flags=source.flags,
+            priority=ranked.priority,
+            rank=ranked.rank,
+            treatment=Text(ranked.treatment.label_en, ranked.treatment.label_zh),
+            contactable_now=ranked.contactable_now,
+            next_contact_allowed_at=ranked.next_contact_allowed_at,
+            category=ranked.category.value,
+            promise_due_on=source.promise_due_on,
+            promise_amount_minor=source.promise_amount_minor,
+            callback_due_at=source.callback_at,
+            last_attempt_at=_attr(row, "last_attempt_at"),
+            promise_due=ranked.promise_due,
+            callback_due=ranked.callback_due,
+            ranked=ranked,
+        )
 
     def verdicts(
         self, customer: Customer, account: Account, history: Sequence[Event], now: datetime
@@ -180,7 +200,8 @@ class DeskService:
         events = tuple(detail.events)
         customer: Customer = detail.customer
         account: Account = detail.account
-        item = self._items.get(account_id)
+        position = self._index.get(account_id)
+        item = None if position is None or self._snapshot is None else self._snapshot[position]
         score_reasons = item.reasons if item is not None else ()
         return AccountView(
             customer=customer,
