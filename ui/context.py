@@ -58,6 +58,7 @@ class SyncBridge:
     def __init__(self, store: Any) -> None:
         self.store = store
         self._engine: Any = None
+        self._online = False
 
     @property
     def available(self) -> bool:
@@ -67,9 +68,10 @@ class SyncBridge:
             return False
         return hasattr(mod, "SyncEngine") and self._engine is not None
 
-    def attach(self, engine: Any) -> None:
+    def attach(self, engine: Any, *, online: bool = True) -> None:
         """Sign-in hands the authenticated engine here (one place to wire sync/auth)."""
         self._engine = engine
+        self._online = online
 
     def _pending(self) -> int:
         for name in ("pending_outbox_count", "outbox_pending_count"):
@@ -107,19 +109,41 @@ class SyncBridge:
     def status(self) -> SyncStatus:
         """Read on the db worker: counts from the store, online state from the engine."""
         engine = self._engine
+        last = None
+        get_state = getattr(self.store, "get_state", None)
+        if callable(get_state):
+            raw = get_state("last_sync_at")
+            if isinstance(raw, datetime):
+                last = raw
+            elif isinstance(raw, str) and raw:
+                last = datetime.fromisoformat(raw)
         return SyncStatus(
             available=self.available,
-            online=bool(getattr(engine, "online", False)),
+            online=self._online if engine is not None else False,
             pending=self._pending(),
-            last_sync=getattr(engine, "last_sync_at", None),
+            last_sync=last,
             needs_attention=len(self.needs_attention()),
         )
 
     def run(self, state: OpState) -> Any:
-        """One sync round (runs on the pool). Raises SyncUnavailableError until wired."""
+        """One sync round (runs on the pool). Raises SyncUnavailableError until signed in."""
         if not self.available:
             raise SyncUnavailableError("sync engine not available")
-        return self._engine.sync(progress=state.progress, cancelled=lambda: state.cancelled)
+        from workstation.sync import OfflineError, SyncProgress
+
+        def forward(view: Any) -> None:  # worker thread: forward, never touch widgets
+            if state.cancelled and not view.cancel_requested:
+                progress.cancel()
+            state.progress(view.done, view.total or 0, view.message)
+
+        progress = SyncProgress(on_change=forward)
+        try:
+            report = self._engine.sync(progress)
+        except OfflineError:
+            self._online = False
+            raise
+        self._online = True
+        return report
 
 
 @dataclass

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +15,29 @@ from workstation.domain import Role
 log = logging.getLogger(__name__)
 
 
-def _portfolio(accounts: int, owner: str) -> Any:
-    try:
-        generator = importlib.import_module("workstation.demo.generator")
-        return generator.generate_portfolio(accounts, seed=1)
-    except (ImportError, AttributeError):
-        from workstation.desk.memory import sample_portfolio
+DEMO_USERS = {Role.AGENT: "li.na", Role.FIELD: "wang.qiang", Role.LEAD: "zhao.min"}
+DEMO_PASSWORD = "demo"  # the seed's shared demo password (never a real account)
+DEMO_PASSPHRASE = "demo-workstation"  # unlocks the demo store where no keyring exists
 
-        return sample_portfolio(accounts, seed=1, owner=owner)
+
+@dataclass
+class DemoSetup:
+    """What provisioning produced: the store to work on and, when the backend path
+    worked, the running server and the signed-in sync engine."""
+
+    store: Any
+    storage: str
+    user: str
+    how: str  # "synced" | "generated" | "existing"
+    server: Any = None
+    engine: Any = None
+    problem: str = ""
+
+
+def _portfolio(accounts: int) -> Any:
+    from workstation.demo.generator import generate_portfolio
+
+    return generate_portfolio(accounts, seed=1)
 
 
 def _is_empty(store: Any) -> bool:
@@ -32,16 +47,70 @@ def _is_empty(store: Any) -> bool:
     return not store.queue_rows()
 
 
-def provision_demo_data(ctx: Any, accounts: int) -> str:
-    """Get the local store ready for the demo. THE one place that will become
-    "start the embedded backend, seed it, sign in as the role's demo user, first sync"
-    once ``workstation.server.start_embedded`` and the sync engine land; until then it
-    bulk-loads the generated portfolio straight into the local store.
+def _via_backend(accounts: int, role: Role) -> DemoSetup:
+    """Embedded backend on a free loopback port, seeded once, sign in, first sync."""
+    from workstation import paths
+    from workstation.auth.profile import LocalProfile, PassphraseRequiredError, staging_path
+    from workstation.server.db import default_db_url, make_engine, make_sessionmaker
+    from workstation.server.embedded import start_embedded
+    from workstation.server.seed import seed
+    from workstation.sync import ApiSession, SyncEngine
+
+    db_url = default_db_url()
+    marker = paths.server_data_dir() / "demo-seeded"
+    server = start_embedded(db_url)
+    try:
+        if not marker.exists():
+            engine = make_engine(db_url)
+            try:
+                seed(make_sessionmaker(engine), accounts=accounts)
+            finally:
+                engine.dispose()
+            marker.write_text(str(accounts))
+        try:
+            profile = LocalProfile.open()
+        except PassphraseRequiredError:
+            profile = LocalProfile.open(passphrase=DEMO_PASSPHRASE)
+        user = DEMO_USERS.get(role, "li.na")
+        api = ApiSession(server.url, profile.device_id, secrets=profile.secrets)
+        api.sign_in(user, DEMO_PASSWORD)
+        profile.remember(server_url=server.url, username=user)
+        sync = SyncEngine(
+            profile.store,
+            api,
+            wipe=profile.wipe,
+            staging_path=staging_path(),
+            staging_key=profile.store_key,
+        )
+        sync.sync()
+    except BaseException:
+        server.stop()
+        raise
+    storage = "sqlite-encrypted" if getattr(profile.store, "encrypted", False) else "sqlite"
+    return DemoSetup(profile.store, storage, user, "synced", server=server, engine=sync)
+
+
+def provision_demo_data(accounts: int, role: Role) -> DemoSetup:
+    """Get a store ready for the demo — THE one place that knows how.
+
+    First choice: start the embedded backend, seed it the first time, sign in as the role's
+    demo user and run a first sync (so the window works against a real server). If that
+    cannot run here, fall back to filling a local store straight from the generator, and
+    say why (the status bar shows it).
     """
-    if not _is_empty(ctx.store):
-        return "existing"
-    ctx.store.bulk_load(_portfolio(accounts, ctx.user))
-    return "generated"
+    try:
+        return _via_backend(accounts, role)
+    except Exception as exc:  # the demo must still open; the reason is shown and logged
+        log.warning("demo backend unavailable, using local data only: %s", exc, exc_info=True)
+        problem = f"{type(exc).__name__}: {exc}"
+    from ui.context import open_store
+
+    store, storage = open_store()
+    how = "existing"
+    if _is_empty(store):
+        store.bulk_load(_portfolio(accounts))
+        how = "generated"
+    return DemoSetup(store, storage, DEMO_USERS.get(role, "li.na"), how, problem=problem)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -74,23 +143,35 @@ def run(argv: list[str]) -> int:
 
     app = app_mod.ensure_app()
     app_mod.configure_logging()
-    ctx = app_mod.make_context(role=Role(args.role))
+    role = Role(args.role)
+    setup = provision_demo_data(args.accounts, role)
+    ctx = app_mod.make_context(role=role, store=setup.store, user=setup.user)
+    ctx.storage = setup.storage
+    if setup.engine is not None:
+        ctx.sync.attach(setup.engine)
     language = args.language or ctx.settings.language
     theme_name = args.theme or ctx.settings.theme
     app_mod.prepare(app, language, theme_name)
-    provision_demo_data(ctx, args.accounts)
     from ui.main_window import MainWindow
 
     window = MainWindow(ctx)
+    if setup.problem:
+        window.statusBar().showMessage(setup.problem, 15000)
     if args.screenshot:
         from ui.screenshots import render_all
 
         failures = render_all(app, window, args.screenshot)
         ctx.runner.shutdown()
+        if setup.server is not None:
+            setup.server.stop()
         return 1 if failures else 0
     window.show()
     window.start()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if setup.server is not None:
+            setup.server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

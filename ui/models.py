@@ -261,7 +261,7 @@ class QueueModel(QAbstractTableModel):
             "bucket": tr("Bucket"),
             "tier": tr("Tier"),
             "next": tr("Next action"),
-            "local": tr("Local time"),
+            "local": tr("Local"),
             "now": tr("Now"),
         }[self.COLUMNS[section]]
 
@@ -346,6 +346,13 @@ def event_summary(event: Event) -> str:
         return f"{p.get('reason', '')} · {p.get('details', '')}"
     if event.type is EventType.SATISFACTION:
         return "★" * int(p.get("score", 0)) + (f" {p['comment']}" if p.get("comment") else "")
+    if event.type is EventType.MESSAGE:
+        parts = [str(p.get(k, "")) for k in ("channel", "template", "status") if p.get(k)]
+        return " · ".join(parts)
+    if event.type is EventType.VISIT:
+        return " · ".join(str(p.get(k, "")) for k in ("outcome", "notes") if p.get(k))
+    if event.type is EventType.NOTE:
+        return str(p.get("text", ""))
     if event.type is EventType.FLAG_CHANGE:
         return f"{p.get('flag', '')} · {p.get('details', '')}"
     return str(p.get("text") or p.get("notes") or "")

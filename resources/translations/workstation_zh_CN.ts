@@ -3,22 +3,22 @@
   <context>
     <name />
     <message>
-      <location filename="../../ui/context.py" line="89" />
+      <location filename="../../ui/context.py" line="91" />
       <source>Check the record and enter it again if it is still right</source>
       <translation>请核对记录，如仍正确请重新录入</translation>
     </message>
     <message>
-      <location filename="../../ui/context.py" line="90" />
+      <location filename="../../ui/context.py" line="92" />
       <source>Compare both values; your team lead decides which one stays</source>
       <translation>请比较两个值，由组长决定保留哪一个</translation>
     </message>
     <message>
-      <location filename="../../ui/context.py" line="91" />
+      <location filename="../../ui/context.py" line="93" />
       <source>Nothing: the new owner sees what you recorded</source>
       <translation>无需操作：新负责人可以看到您的记录</translation>
     </message>
     <message>
-      <location filename="../../ui/context.py" line="102" />
+      <location filename="../../ui/context.py" line="104" />
       <source>Ask your team lead</source>
       <translation>请咨询组长</translation>
     </message>
@@ -213,7 +213,7 @@
     </message>
     <message>
       <location filename="../../ui/dialogs/plan.py" line="162" />
-      <location filename="../../ui/models.py" line="351" />
+      <location filename="../../ui/models.py" line="366" />
       <source>Note</source>
       <translation>备注</translation>
     </message>
@@ -531,251 +531,251 @@
       <translation>出现问题</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="53" />
+      <location filename="../../ui/models.py" line="54" />
       <source>Due now</source>
       <translation>当前待办</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="54" />
+      <location filename="../../ui/models.py" line="55" />
       <source>Callbacks</source>
       <translation>预约回访</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="55" />
+      <location filename="../../ui/models.py" line="56" />
       <source>Promises due</source>
       <translation>承诺到期</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="56" />
+      <location filename="../../ui/models.py" line="57" />
       <source>All</source>
       <translation>全部</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="249" />
+      <location filename="../../ui/models.py" line="257" />
       <source>#</source>
       <translation>序号</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="250" />
+      <location filename="../../ui/models.py" line="258" />
       <source>Customer</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="251" />
+      <location filename="../../ui/models.py" line="259" />
       <location filename="../../ui/views/account.py" line="133" />
       <location filename="../../ui/views/account.py" line="235" />
       <source>Balance</source>
       <translation>未还余额</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="252" />
+      <location filename="../../ui/models.py" line="260" />
       <location filename="../../ui/views/account.py" line="133" />
       <location filename="../../ui/views/account.py" line="235" />
       <source>DPD</source>
       <translation>逾期天数</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="253" />
+      <location filename="../../ui/models.py" line="261" />
       <source>Bucket</source>
       <translation>逾期阶段</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="254" />
+      <location filename="../../ui/models.py" line="262" />
       <location filename="../../ui/views/account.py" line="235" />
       <source>Tier</source>
       <translation>风险等级</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="255" />
+      <location filename="../../ui/models.py" line="263" />
       <source>Next action</source>
       <translation>催收策略</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="256" />
-      <source>Local time</source>
+      <location filename="../../ui/models.py" line="264" />
+      <source>Local</source>
       <translation>当地时间</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="257" />
+      <location filename="../../ui/models.py" line="265" />
       <source>Now</source>
       <translation>可联系</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="282" />
+      <location filename="../../ui/models.py" line="290" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="282" />
+      <location filename="../../ui/models.py" line="290" />
       <source>Later</source>
       <translation>稍后</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="320" />
+      <location filename="../../ui/models.py" line="328" />
       <source>callback</source>
       <translation>回访</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="322" />
+      <location filename="../../ui/models.py" line="330" />
       <source>OVERRIDE:</source>
       <translation>越权：</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="332" />
+      <location filename="../../ui/models.py" line="340" />
       <source>SLA due</source>
       <translation>答复期限</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="348" />
+      <location filename="../../ui/models.py" line="363" />
       <source>Contact</source>
       <translation>联系记录</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="349" />
+      <location filename="../../ui/models.py" line="364" />
       <source>Promise</source>
       <translation>承诺还款</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="350" />
+      <location filename="../../ui/models.py" line="365" />
       <source>Payment</source>
       <translation>还款</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="352" />
+      <location filename="../../ui/models.py" line="367" />
       <source>Visit</source>
       <translation>外访</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="353" />
+      <location filename="../../ui/models.py" line="368" />
       <source>Plan agreed</source>
       <translation>已达成计划</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="354" />
+      <location filename="../../ui/models.py" line="369" />
       <source>Complaint</source>
       <translation>投诉</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="355" />
+      <location filename="../../ui/models.py" line="370" />
       <source>Dispute</source>
       <translation>争议</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="356" />
+      <location filename="../../ui/models.py" line="371" />
       <source>Satisfaction</source>
       <translation>满意度</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="357" />
+      <location filename="../../ui/models.py" line="372" />
       <source>Flag</source>
       <translation>标记</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="358" />
+      <location filename="../../ui/models.py" line="373" />
       <source>Message</source>
       <translation>消息</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="359" />
+      <location filename="../../ui/models.py" line="374" />
       <source>Void</source>
       <translation>作废</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="384" />
+      <location filename="../../ui/models.py" line="399" />
       <source>When</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="384" />
-      <location filename="../../ui/models.py" line="480" />
+      <location filename="../../ui/models.py" line="399" />
+      <location filename="../../ui/models.py" line="495" />
       <source>Type</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="384" />
+      <location filename="../../ui/models.py" line="399" />
       <source>What happened</source>
       <translation>经过</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="384" />
+      <location filename="../../ui/models.py" line="399" />
       <source>By</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="480" />
+      <location filename="../../ui/models.py" line="495" />
       <location filename="../../ui/views/outcome.py" line="171" />
       <source>Channel</source>
       <translation>渠道</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="480" />
+      <location filename="../../ui/models.py" line="495" />
       <source>Number / address</source>
       <translation>号码 / 地址</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="480" />
+      <location filename="../../ui/models.py" line="495" />
       <source>Consent</source>
       <translation>同意联系</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="480" />
+      <location filename="../../ui/models.py" line="495" />
       <source>Opted out</source>
       <translation>已退订</translation>
     </message>
     <message>
       <location filename="../../ui/dialogs/capture.py" line="161" />
-      <location filename="../../ui/models.py" line="506" />
+      <location filename="../../ui/models.py" line="521" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
       <location filename="../../ui/dialogs/capture.py" line="163" />
-      <location filename="../../ui/models.py" line="506" />
+      <location filename="../../ui/models.py" line="521" />
       <source>E-mail</source>
       <translation>邮件</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="509" />
+      <location filename="../../ui/models.py" line="524" />
       <source>Mobile</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="509" />
+      <location filename="../../ui/models.py" line="524" />
       <source>Home</source>
       <translation>住宅</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="509" />
+      <location filename="../../ui/models.py" line="524" />
       <source>Work</source>
       <translation>单位</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="566" />
+      <location filename="../../ui/models.py" line="581" />
       <source>No.</source>
       <translation>期数</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="566" />
+      <location filename="../../ui/models.py" line="581" />
       <source>Due</source>
       <translation>到期日</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="566" />
+      <location filename="../../ui/models.py" line="581" />
       <source>Amount</source>
       <translation>金额</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="600" />
+      <location filename="../../ui/models.py" line="615" />
       <source>What</source>
       <translation>事项</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="600" />
+      <location filename="../../ui/models.py" line="615" />
       <source>Why</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="600" />
+      <location filename="../../ui/models.py" line="615" />
       <source>What you can do</source>
       <translation>可采取的操作</translation>
     </message>

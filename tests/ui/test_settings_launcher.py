@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from ui import settings
 
 
@@ -39,7 +41,9 @@ def test_headless_commands_do_not_import_qt():
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
+@pytest.mark.timeout(600)
 def test_demo_screenshot_renders_every_screen(tmp_path, workstation_home):
+    """The README's first command: embedded backend, seed, sign in, first sync, render."""
     out = tmp_path / "shots"
     result = subprocess.run(
         [
@@ -54,9 +58,12 @@ def test_demo_screenshot_renders_every_screen(tmp_path, workstation_home):
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=540,
+        check=False,
         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    log = (workstation_home / "logs" / "workstation.log").read_text(encoding="utf-8")
+    assert "demo backend unavailable" not in log  # it really signed in and synced
     names = {p.name for p in out.glob("*.png")}
     assert {"main_window.png", "dialog_plan.png", "sync_panel.png"} <= names
