@@ -23,9 +23,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from workstation.domain.enums import Role
@@ -83,10 +84,14 @@ def scorecard_dict(row: ScorecardRow | None) -> dict[str, Any] | None:
 
 
 def _mark_synced(session: Session, principal: Principal) -> None:
+    """Note the completed pull; at most every 15 s per device (no write on every poll)."""
     now = utcnow()
     session.execute(
         update(Device)
-        .where(Device.id == principal.device_id)
+        .where(
+            Device.id == principal.device_id,
+            or_(Device.last_sync_at.is_(None), Device.last_sync_at < now - timedelta(seconds=15)),
+        )
         .values(last_sync_at=now, last_seen_at=now)
     )
 
