@@ -1,0 +1,125 @@
+"""What the field collector's offline banner says: how long since the last sync, how much is
+waiting to upload, and whether the device has been away longer than the server keeps its
+change history (after that the next sync must download everything again — nothing recorded
+here is lost, the outbox is pushed first, but it takes longer and needs good coverage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from workstation.desk.types import Text
+from workstation.store import LAST_SYNC_AT
+
+# The backend's default (``workstation.server.settings.Settings.change_retention``); a
+# server that announces its own value is believed (state key below).
+DEFAULT_RETENTION = timedelta(days=90)
+RETENTION_STATE_KEY = "server.change_retention_days"
+WARN_BEFORE = timedelta(days=7)
+
+
+class BannerStore(Protocol):
+    def get_state(self, key: str, default: Any = None) -> Any: ...
+
+    def pending_outbox_count(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineFacts:
+    last_sync: datetime | None
+    days_offline: int | None  # whole days since the last sync; None: never synced
+    waiting: int  # changes in the outbox not yet acknowledged
+    documents_waiting: int  # agreement PDFs not yet uploaded
+    retention: timedelta
+    level: str  # "ok", "info", "warning" or "danger"
+    text: Text
+
+
+def _parse(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _retention(store: BannerStore) -> timedelta:
+    days = store.get_state(RETENTION_STATE_KEY)
+    try:
+        return timedelta(days=int(days)) if days is not None else DEFAULT_RETENTION
+    except (TypeError, ValueError):
+        return DEFAULT_RETENTION
+
+
+def offline_facts(store: BannerStore, now: datetime, *, online: bool = False) -> OfflineFacts:
+    """Read on the database worker; cheap (two state reads and two counts)."""
+    last = _parse(store.get_state(LAST_SYNC_AT))
+    waiting = int(store.pending_outbox_count())
+    blobs = getattr(store, "blobs_to_upload", None)
+    documents = len(blobs()) if callable(blobs) else 0
+    retention = _retention(store)
+    return describe(last, waiting, documents, now, retention, online=online)
+
+
+def describe(
+    last: datetime | None,
+    waiting: int,
+    documents: int,
+    now: datetime,
+    retention: timedelta = DEFAULT_RETENTION,
+    *,
+    online: bool = False,
+) -> OfflineFacts:
+    age = None if last is None else max(now - last, timedelta(0))
+    days = None if age is None else age.days
+    pieces_en: list[str] = []
+    pieces_zh: list[str] = []
+    if last is None:
+        pieces_en.append("Never synced")
+        pieces_zh.append("从未同步")
+    elif online:
+        pieces_en.append("Online")
+        pieces_zh.append("在线")
+    elif days == 0:
+        hours = int(age.total_seconds() // 3600) if age is not None else 0
+        pieces_en.append(f"Offline — last sync {hours} h ago")
+        pieces_zh.append(f"离线——{hours}小时前同步")
+    else:
+        pieces_en.append(f"Offline {days} day{'s' if days != 1 else ''}")
+        pieces_zh.append(f"已离线{days}天")
+    pieces_en.append(f"{waiting} change{'s' if waiting != 1 else ''} waiting")
+    pieces_zh.append(f"{waiting}条更改待上传")
+    if documents:
+        pieces_en.append(f"{documents} document{'s' if documents != 1 else ''} to upload")
+        pieces_zh.append(f"{documents}份文件待上传")
+    level = "ok" if online and not waiting else "info"
+    if age is not None and age >= retention:
+        level = "danger"
+        pieces_en.append(
+            f"longer than the server keeps changes ({retention.days} days): the next sync "
+            "downloads everything again after sending your work — use good coverage"
+        )
+        pieces_zh.append(
+            f"已超过服务器保留变更的期限（{retention.days}天）：下次同步会先上传您的记录，"
+            "再重新下载全部数据——请在信号良好处同步"
+        )
+    elif age is not None and age >= retention - WARN_BEFORE:
+        level = "warning"
+        left = (retention - age).days
+        pieces_en.append(f"sync within {left} days or a full download will be needed")
+        pieces_zh.append(f"请在{left}天内同步，否则需要重新下载全部数据")
+    elif last is None and waiting:
+        level = "warning"
+    return OfflineFacts(
+        last_sync=last,
+        days_offline=days,
+        waiting=waiting,
+        documents_waiting=documents,
+        retention=retention,
+        level=level,
+        text=Text(" · ".join(pieces_en), "·".join(pieces_zh)),
+    )

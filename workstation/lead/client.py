@@ -1,0 +1,184 @@
+"""The team lead's typed client of the backend's team API (``/api/v1/team/*``, ``/review``).
+
+It rides on the sync engine's ``ApiSession`` — the same ``requests.Session``, timeouts,
+retry policy and bearer-token renewal as sync — so the lead's console needs no HTTP code of
+its own. Blocking: call from a worker thread (the UI's op runner), never the GUI thread.
+
+Writes (reassign, move a queue, rebalance, acknowledge) are POSTs; each carries a fresh
+``Idempotency-Key`` because the HTTP client retries a POST only when it has one. The
+server applies a reassignment in one transaction, so a failure changes nothing; a confirmed
+answer lists exactly the accounts that moved.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, Literal, Protocol
+
+from workstation.lead.types import (
+    AccountFilter,
+    AccountsPage,
+    KpiReport,
+    ReassignResult,
+    ReviewItem,
+    TeamAccount,
+    TeamOverview,
+)
+
+PAGE_LIMIT = 5000  # the server's maximum page
+
+
+class Caller(Protocol):
+    """``workstation.sync.ApiSession`` as the client uses it (``http`` is its ``HttpClient``)."""
+
+    http: Any
+
+    def ensure_token(self) -> None: ...
+
+    def renew(self) -> None: ...
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]: ...
+
+
+def _key(action: str) -> str:
+    return f"lead-{action}-{uuid.uuid4().hex}"
+
+
+class LeadClient:
+    """Team overview, queue explorer, reassignment with dry runs, review queue, KPIs."""
+
+    def __init__(self, api: Caller) -> None:
+        self.api = api
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def overview(self) -> TeamOverview:
+        return TeamOverview.from_wire(self.api.call("GET", "/api/v1/team/overview"))
+
+    def accounts(
+        self, filters: AccountFilter | None = None, *, offset: int = 0, limit: int = 500
+    ) -> AccountsPage:
+        params: dict[str, Any] = {**(filters or AccountFilter()).params()}
+        params.update(offset=offset, limit=limit)
+        raw = self.api.call("GET", "/api/v1/team/accounts", params=params)
+        return AccountsPage(
+            tuple(TeamAccount.from_wire(a) for a in raw.get("accounts") or ()),
+            int(raw.get("total") or 0),
+            offset,
+        )
+
+    def all_accounts(
+        self, filters: AccountFilter | None = None, *, cancelled: Any = None
+    ) -> list[TeamAccount]:
+        """Every account matching ``filters``, page by page (``cancelled()`` is checked
+        between pages)."""
+        out: list[TeamAccount] = []
+        offset = 0
+        while True:
+            page = self.accounts(filters, offset=offset, limit=PAGE_LIMIT)
+            out.extend(page.accounts)
+            offset += len(page.accounts)
+            if not page.accounts or offset >= page.total:
+                return out
+            if cancelled is not None and cancelled():
+                return out
+
+    def review(self, *, include_acknowledged: bool = False, limit: int = 200) -> list[ReviewItem]:
+        items = self._get_list(
+            "/api/v1/review",
+            {"include_acknowledged": str(include_acknowledged).lower(), "limit": limit},
+        )
+        return [ReviewItem.from_wire(i) for i in items]
+
+    def _get_list(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """A GET whose answer is a JSON array (``ApiSession.call`` accepts only objects)."""
+        import requests
+
+        from workstation.sync.errors import OfflineError, ProtocolError, ServerError
+
+        self.api.ensure_token()
+        http = self.api.http
+        for attempt in range(2):
+            try:
+                response = http.session.get(
+                    http.base_url + path,
+                    params=params,
+                    headers={"Authorization": f"Bearer {http.access_token}"},
+                    timeout=http.timeout,
+                )
+            except requests.RequestException as exc:
+                raise OfflineError(f"cannot reach {http.base_url}: {type(exc).__name__}") from exc
+            if response.status_code == 401 and attempt == 0:
+                self.api.renew()
+                continue
+            try:
+                data = response.json()
+            except ValueError as exc:
+                raise ProtocolError(f"the answer to {path} is not JSON") from exc
+            if response.status_code >= 400:
+                body = data if isinstance(data, dict) else {}
+                raise ServerError(
+                    response.status_code,
+                    str(body.get("error", "http_error")),
+                    str(body.get("message", response.reason)),
+                    body,
+                )
+            if not isinstance(data, list):
+                raise ProtocolError(f"the answer to {path} is not a list")
+            return data
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def kpis(self, date_from: date, date_to: date, *, weekly: bool = True) -> KpiReport:
+        raw = self.api.call(
+            "GET",
+            "/api/v1/team/kpis",
+            params={
+                "from": date_from.isoformat(),
+                "to": date_to.isoformat(),
+                "weekly": str(weekly).lower(),
+            },
+        )
+        return KpiReport.from_wire(raw)
+
+    # -- reassigning ----------------------------------------------------------------------------
+
+    def reassign(self, account_ids: list[str], to_user_id: str, *, dry_run: bool) -> ReassignResult:
+        raw = self.api.call(
+            "POST",
+            "/api/v1/team/reassign",
+            body={"account_ids": list(account_ids), "to_user_id": to_user_id, "dry_run": dry_run},
+            idempotency_key=_key("reassign"),
+        )
+        return ReassignResult.from_wire(raw)
+
+    def move_queue(self, from_user_id: str, to_user_id: str, *, dry_run: bool) -> ReassignResult:
+        raw = self.api.call(
+            "POST",
+            "/api/v1/team/move-queue",
+            body={"from_user_id": from_user_id, "to_user_id": to_user_id, "dry_run": dry_run},
+            idempotency_key=_key("move-queue"),
+        )
+        return ReassignResult.from_wire(raw)
+
+    def rebalance(
+        self, user_ids: list[str], by: Literal["count", "balance"], *, dry_run: bool
+    ) -> ReassignResult:
+        raw = self.api.call(
+            "POST",
+            "/api/v1/team/rebalance",
+            body={"user_ids": list(user_ids), "by": by, "dry_run": dry_run},
+            idempotency_key=_key("rebalance"),
+        )
+        return ReassignResult.from_wire(raw)
+
+    def acknowledge(self, item_id: str) -> None:
+        self.api.call("POST", f"/api/v1/review/{item_id}/ack", idempotency_key=_key("ack"))
