@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
     account_loaded = Signal(str)
     queue_loaded = Signal(int)
     outcome_saved = Signal(object)
+    sync_finished = Signal(object)  # the report, or the exception when it failed
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -427,15 +428,26 @@ class MainWindow(QMainWindow):
             label="sync",
         )
 
-    def _synced(self, _result: object) -> None:
+    def _synced(self, result: object) -> None:
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
+        self.statusBar().showMessage(tr("Sync finished."), 4000)
         self.refresh_queue()
         self.refresh_sync_status()
+        self.sync_finished.emit(result)
 
     def _sync_failed(self, exc: BaseException) -> None:
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
+        self.refresh_sync_status()
+        self.sync_finished.emit(exc)
+        from workstation.sync import OfflineError
+
+        if isinstance(exc, OfflineError):  # expected on the road: say it, do not alarm
+            self.statusBar().showMessage(
+                tr("Offline: your changes are kept and will upload when the server is back."), 10000
+            )
+            return
         self._op_failed(tr("Sync"), exc)
 
     def show_attention(self) -> None:

@@ -375,158 +375,168 @@
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="82" />
+      <location filename="../../ui/main_window.py" line="83" />
       <source>Collector Workstation</source>
       <translation>催收工作台</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="95" />
+      <location filename="../../ui/main_window.py" line="96" />
       <location filename="../../ui/sync_panel.py" line="74" />
       <source>Needs attention</source>
       <translation>待处理</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="147" />
+      <location filename="../../ui/main_window.py" line="148" />
       <source>&amp;Work</source>
       <translation>工作(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="148" />
+      <location filename="../../ui/main_window.py" line="149" />
       <source>&amp;Account</source>
       <translation>账户(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="149" />
+      <location filename="../../ui/main_window.py" line="150" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="152" />
+      <location filename="../../ui/main_window.py" line="153" />
       <source>&amp;Save outcome</source>
       <translation>保存通话结果(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="155" />
+      <location filename="../../ui/main_window.py" line="156" />
       <source>&amp;Next account</source>
       <translation>下一个账户(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="157" />
+      <location filename="../../ui/main_window.py" line="158" />
       <source>&amp;Call</source>
       <translation>拨打(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="160" />
+      <location filename="../../ui/main_window.py" line="161" />
       <source>&amp;Plan calculator…</source>
       <translation>还款计划计算器(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="163" />
+      <location filename="../../ui/main_window.py" line="164" />
       <source>Record c&amp;omplaint…</source>
       <translation>登记投诉(&amp;O)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="170" />
+      <location filename="../../ui/main_window.py" line="171" />
       <source>Record &amp;dispute…</source>
       <translation>登记争议(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="177" />
+      <location filename="../../ui/main_window.py" line="178" />
       <source>Record &amp;hardship…</source>
       <translation>登记经济困难(&amp;H)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="184" />
+      <location filename="../../ui/main_window.py" line="185" />
       <source>Customer &amp;satisfaction…</source>
       <translation>客户满意度(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="191" />
+      <location filename="../../ui/main_window.py" line="192" />
       <source>&amp;Filter queue</source>
       <translation>筛选队列(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="195" />
+      <location filename="../../ui/main_window.py" line="196" />
       <source>Show tab %1</source>
       <translation>显示标签 %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="202" />
+      <location filename="../../ui/main_window.py" line="203" />
       <source>S&amp;ync now</source>
       <translation>立即同步(&amp;Y)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="205" />
+      <location filename="../../ui/main_window.py" line="206" />
       <source>Sign &amp;in…</source>
       <translation>登录(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="208" />
+      <location filename="../../ui/main_window.py" line="209" />
       <source>S&amp;ettings…</source>
       <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="215" />
+      <location filename="../../ui/main_window.py" line="216" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="217" />
+      <location filename="../../ui/main_window.py" line="218" />
       <source>&amp;Needs attention</source>
       <translation>待处理(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="219" />
+      <location filename="../../ui/main_window.py" line="220" />
       <source>Main</source>
       <translation>主工具栏</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="253" />
+      <location filename="../../ui/main_window.py" line="254" />
       <source>Loading account…</source>
       <translation>正在加载账户…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="292" />
+      <location filename="../../ui/main_window.py" line="293" />
       <source>No more accounts in this list.</source>
       <translation>此列表中没有更多账户。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="312" />
+      <location filename="../../ui/main_window.py" line="313" />
       <source>Outcome saved.</source>
       <translation>通话结果已保存。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="321" />
+      <location filename="../../ui/main_window.py" line="322" />
       <source>Please correct the marked fields.</source>
       <translation>请更正标记的字段。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="323" />
+      <location filename="../../ui/main_window.py" line="324" />
       <source>Saving the outcome</source>
       <translation>正在保存通话结果</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="350" />
+      <location filename="../../ui/main_window.py" line="351" />
       <source>Saving contacts</source>
       <translation>正在保存联系方式</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="362" />
+      <location filename="../../ui/main_window.py" line="363" />
       <source>No application handles %1</source>
       <translation>没有应用程序可以处理 %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="415" />
+      <location filename="../../ui/main_window.py" line="416" />
       <source>Sync is not available yet: sign in to a server first (the sync engine is not installed).</source>
       <translation>暂时无法同步：请先登录服务器（同步引擎尚未接入）。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="439" />
+      <location filename="../../ui/main_window.py" line="434" />
+      <source>Sync finished.</source>
+      <translation>同步完成。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="448" />
+      <source>Offline: your changes are kept and will upload when the server is back.</source>
+      <translation>离线：您的更改已保存，服务器恢复后将自动上传。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="451" />
       <source>Sync</source>
       <translation>同步</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="451" />
+      <location filename="../../ui/main_window.py" line="463" />
       <source>Something went wrong</source>
       <translation>出现问题</translation>
     </message>
