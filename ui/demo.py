@@ -31,6 +31,7 @@ class DemoSetup:
     how: str  # "synced" | "generated" | "existing"
     server: Any = None
     engine: Any = None
+    profile: Any = None
     problem: str = ""
 
 
@@ -87,7 +88,9 @@ def _via_backend(accounts: int, role: Role) -> DemoSetup:
         server.stop()
         raise
     storage = "sqlite-encrypted" if getattr(profile.store, "encrypted", False) else "sqlite"
-    return DemoSetup(profile.store, storage, user, "synced", server=server, engine=sync)
+    return DemoSetup(
+        profile.store, storage, user, "synced", server=server, engine=sync, profile=profile
+    )
 
 
 def provision_demo_data(accounts: int, role: Role) -> DemoSetup:
@@ -149,6 +152,10 @@ def run(argv: list[str]) -> int:
     ctx.storage = setup.storage
     if setup.engine is not None:
         ctx.sync.attach(setup.engine)
+        ctx.extras["profile"] = setup.profile
+        # this run's loopback server (not saved: its port changes every start)
+        ctx.settings.server_url = setup.server.url
+        ctx.settings.last_user = setup.user
     language = args.language or ctx.settings.language
     theme_name = args.theme or ctx.settings.theme
     app_mod.prepare(app, language, theme_name)

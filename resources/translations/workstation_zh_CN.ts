@@ -274,7 +274,7 @@
     </message>
     <message>
       <location filename="../../ui/dialogs/settings_dialog.py" line="58" />
-      <location filename="../../ui/dialogs/signin.py" line="75" />
+      <location filename="../../ui/dialogs/signin.py" line="107" />
       <source>&amp;Server</source>
       <translation>服务器(&amp;S)</translation>
     </message>
@@ -324,53 +324,78 @@
       <translation>点击拨号 URI 必须包含 {number}。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="43" />
+      <location filename="../../ui/dialogs/signin.py" line="47" />
       <source>The server address must start with https://</source>
       <translation>服务器地址必须以 https:// 开头</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="45" />
+      <location filename="../../ui/dialogs/signin.py" line="49" />
       <source>Enter your user name.</source>
       <translation>请输入用户名。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="47" />
+      <location filename="../../ui/dialogs/signin.py" line="51" />
       <source>Enter your password.</source>
       <translation>请输入密码。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="55" />
-      <source>Signing in to a server is not available in this build yet. Choose “Work offline”.</source>
-      <translation>此版本暂不支持登录服务器。请选择“离线工作”。</translation>
+      <location filename="../../ui/dialogs/signin.py" line="53" />
+      <source>The local data is locked. Restart the workstation to unlock it.</source>
+      <translation>本地数据已锁定。请重新启动工作台以解锁。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="67" />
-      <location filename="../../ui/dialogs/signin.py" line="86" />
+      <location filename="../../ui/dialogs/signin.py" line="72" />
+      <source>The server's certificate is not trusted. Check the CA bundle in Settings.</source>
+      <translation>服务器证书不受信任。请在设置中检查 CA 证书。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="75" />
+      <source>The server cannot be reached. Check the address or work offline.</source>
+      <translation>无法连接服务器。请检查地址，或离线工作。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="78" />
+      <source>Wrong user name or password.</source>
+      <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="79" />
+      <source>The server refused the sign-in: %1</source>
+      <translation>服务器拒绝登录：%1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="81" />
+      <source>Your sign-in cannot be kept safely: %1</source>
+      <translation>无法安全保存您的登录信息：%1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/signin.py" line="99" />
+      <location filename="../../ui/dialogs/signin.py" line="118" />
       <source>Sign in</source>
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="76" />
+      <location filename="../../ui/dialogs/signin.py" line="108" />
       <source>&amp;User</source>
       <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="77" />
+      <location filename="../../ui/dialogs/signin.py" line="109" />
       <source>&amp;Password</source>
       <translation>密码(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="88" />
+      <location filename="../../ui/dialogs/signin.py" line="120" />
       <source>Work offline</source>
       <translation>离线工作</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="90" />
+      <location filename="../../ui/dialogs/signin.py" line="122" />
       <source>Work on the data on this computer; changes sync when you sign in.</source>
       <translation>使用本机数据工作；登录后更改会同步。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="113" />
+      <location filename="../../ui/dialogs/signin.py" line="146" />
       <source>Signing in…</source>
       <translation>正在登录…</translation>
     </message>

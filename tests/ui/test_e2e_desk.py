@@ -113,3 +113,20 @@ def test_offline_promise_waits_and_lands_once_when_the_server_is_back(online, de
     new = [p for p in _server_promises(account_id) if p not in before]
     assert len(new) == 1
     assert "5.00" in new[0][1]
+
+
+def test_sign_in_errors_keep_what_was_typed_then_sign_in_works(online, desk_window, qtbot):
+    desk_window.ctx.extras["profile"] = online.profile
+    dialog = desk_window.open_dialog("signin")
+    dialog.server.setText(online.server.url)
+    dialog.user.setText("li.na")
+    dialog.password.setText("not-the-password")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled(), timeout=30_000)
+    assert "Wrong user name or password" in dialog.error.text()
+    assert (dialog.user.text(), dialog.password.text()) == ("li.na", "not-the-password")
+    assert dialog.password.property("invalid") is True
+    dialog.password.setText("demo")
+    with qtbot.waitSignal(dialog.signed_in, timeout=30_000):
+        dialog.submit()
+    assert desk_window.ctx.sync.available

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-import importlib
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -34,10 +35,13 @@ class SignInError(Exception):
         self.field = field
 
 
-def authenticate(server_url: str, user: str, password: str, ca_bundle: str = "") -> Any:
-    """Sign in against the server and return an authenticated sync engine.
+def authenticate(
+    server_url: str, user: str, password: str, ca_bundle: str = "", profile: Any = None
+) -> Any:
+    """Sign in against the server and return an authenticated ``SyncEngine``.
 
-    Wired to ``workstation.sync`` when it provides ``sign_in``; until then it says so.
+    THE one function the window uses to talk to auth/sync (runs on the pool). Errors are
+    ``SignInError`` with a message the agent can act on and the input to mark.
     """
     if not server_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise SignInError(tr("The server address must start with https://"), "server")
@@ -45,16 +49,54 @@ def authenticate(server_url: str, user: str, password: str, ca_bundle: str = "")
         raise SignInError(tr("Enter your user name."), "user")
     if not password:
         raise SignInError(tr("Enter your password."), "password")
+    if profile is None:
+        raise SignInError(tr("The local data is locked. Restart the workstation to unlock it."))
+    from workstation.auth.profile import staging_path
+    from workstation.sync import (
+        ApiSession,
+        HttpClient,
+        HttpSettings,
+        OfflineError,
+        ServerError,
+        SyncEngine,
+    )
+
+    settings = HttpSettings.from_env()
+    if ca_bundle:
+        settings = replace(settings, ca_bundle=Path(ca_bundle))
+    api = ApiSession(
+        server_url,
+        profile.device_id,
+        secrets=profile.secrets,
+        http=HttpClient(server_url, settings),
+    )
     try:
-        sync = importlib.import_module("workstation.sync")
-    except ImportError:
-        sync = None
-    sign_in = getattr(sync, "sign_in", None)
-    if sign_in is None:
+        api.sign_in(user.strip(), password)
+    except OfflineError as exc:
+        if "secure connection" in str(exc):
+            raise SignInError(
+                tr("The server's certificate is not trusted. Check the CA bundle in Settings."),
+                "server",
+            ) from exc
         raise SignInError(
-            tr("Signing in to a server is not available in this build yet. Choose “Work offline”.")
-        )
-    return sign_in(server_url, user, password, ca_bundle=ca_bundle or None)
+            tr("The server cannot be reached. Check the address or work offline."), "server"
+        ) from exc
+    except ServerError as exc:
+        if exc.status in (401, 403):
+            raise SignInError(tr("Wrong user name or password."), "password") from exc
+        raise SignInError(tr("The server refused the sign-in: %1").replace("%1", str(exc))) from exc
+    except RuntimeError as exc:  # keyring problems surface from the secret store
+        raise SignInError(
+            tr("Your sign-in cannot be kept safely: %1").replace("%1", str(exc))
+        ) from exc
+    profile.remember(server_url=server_url, username=user.strip())
+    return SyncEngine(
+        profile.store,
+        api,
+        wipe=profile.wipe,
+        staging_path=staging_path(),
+        staging_key=profile.store_key,
+    )
 
 
 class SignInDialog(QDialog):
@@ -109,10 +151,11 @@ class SignInDialog(QDialog):
             self.password.text(),
         )
         ca = self.ctx.settings.ca_bundle
+        profile = self.ctx.extras.get("profile")
         self.sign_in_button.setEnabled(False)
         self.error.setText(tr("Signing in…"))
         self.ctx.runner.work(
-            lambda _state: authenticate(server, user, password, ca),
+            lambda _state: authenticate(server, user, password, ca, profile),
             on_done=self._done,
             on_error=self._failed,
             label="sign in",
