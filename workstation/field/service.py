@@ -51,6 +51,7 @@ from workstation.plans import (
 
 DAY_PLAN_KEY = "field.day_plan"
 DEFAULT_VISITS = 35
+SCAN_FACTOR = 6
 
 
 class FieldStore(Protocol):
@@ -91,6 +92,7 @@ class VisitStop:
     name_alt: str
     address_id: str
     address: str
+    street: str
     addresses: tuple[AddressChoice, ...]
     balance: Money
     past_due: Money
@@ -199,27 +201,29 @@ class FieldService:
         if isinstance(saved, dict) and saved.get("day") == today.isoformat():
             return [str(i) for i in saved.get("accounts", [])]
         snapshot = self.desk.queue(now)
-        # Look a little further down the queue than one day's worth, and keep the day in
-        # the town of the most urgent account: a route is driven, not flown.
-        pool: list[Stop] = []
-        for rank in range(min(len(snapshot), 3 * self.visits_per_day)):
+        # The day stays in the town of the most urgent account (a route is driven, not
+        # flown): walk down the ranked queue collecting that town's accounts, looking at
+        # most ``SCAN_FACTOR`` days' worth of rows; other towns only fill a short day.
+        home = ""
+        local: list[Stop] = []
+        others: list[Stop] = []
+        for rank in range(min(len(snapshot), SCAN_FACTOR * self.visits_per_day)):
             item = snapshot[rank]
             customer = self._customer(item.customer_id)
             address = _best_address(customer) if customer is not None else None
-            pool.append(
-                Stop(
-                    key=item.account_id,
-                    city=address.city if address else "",
-                    district=address.district if address else "",
-                    postcode=address.postcode if address else "",
-                    street=address.line1 if address else "",
-                    point=_point(address) if address else None,
-                    priority=rank + 1,
-                )
+            stop = Stop(
+                key=item.account_id,
+                city=address.city if address else "",
+                district=address.district if address else "",
+                postcode=address.postcode if address else "",
+                street=address.line1 if address else "",
+                point=_point(address) if address else None,
+                priority=rank + 1,
             )
-        home = next((s.city for s in pool if s.city), "")
-        local = [s for s in pool if s.city == home]
-        others = [s for s in pool if s.city != home]
+            home = home or stop.city
+            (local if stop.city == home else others).append(stop)
+            if len(local) >= self.visits_per_day:
+                break
         stops = (local + others)[: self.visits_per_day]
         ordered = [r.stop.key for r in plan_route(stops, start)]
         self.store.set_state(DAY_PLAN_KEY, {"day": today.isoformat(), "accounts": ordered})
@@ -318,6 +322,7 @@ class FieldService:
             name_alt=customer.name_alt,
             address_id=address.id if address else "",
             address=address_text(address) if address else "",
+            street=address.line1 if address else "",
             addresses=tuple(
                 AddressChoice(a.id, address_text(a), _point(a) is not None)
                 for a in customer.addresses
