@@ -122,7 +122,7 @@ def test_sign_in_errors_keep_what_was_typed_then_sign_in_works(online, desk_wind
     dialog.user.setText("li.na")
     dialog.password.setText("not-the-password")
     dialog.submit()
-    qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(dialog.sign_in_button.isEnabled, timeout=30_000)
     assert "Wrong user name or password" in dialog.error.text()
     assert (dialog.user.text(), dialog.password.text()) == ("li.na", "not-the-password")
     assert dialog.password.property("invalid") is True
