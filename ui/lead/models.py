@@ -1,0 +1,228 @@
+"""Qt models of the lead's console: team, team accounts, moves, review items, KPIs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject
+
+from ui import theme
+from ui.field.i18n import ftr
+from ui.field.table import Column, RowsModel
+from ui.lead.charts import format_value
+from workstation.kpi import KPIS
+from workstation.lead import AgentSummary, KpiBlock, Move, ReviewItem, TeamAccount
+
+
+def _money_map(values: dict) -> str:  # type: ignore[type-arg]
+    return " + ".join(m.format() for _c, m in sorted(values.items())) or "—"
+
+
+def ago(when: datetime | None) -> str:
+    if when is None:
+        return ftr("never")
+    seconds = max(0, int((datetime.now(UTC) - when).total_seconds()))
+    if seconds < 120:
+        return ftr("just now")
+    if seconds < 7200:
+        return ftr("%1 min ago").replace("%1", str(seconds // 60))
+    if seconds < 2 * 86400:
+        return ftr("%1 h ago").replace("%1", str(seconds // 3600))
+    return ftr("%1 days ago").replace("%1", str(seconds // 86400))
+
+
+def role_text(role: str) -> str:
+    return {"agent": ftr("desk"), "field": ftr("field"), "lead": ftr("lead")}.get(role, role)
+
+
+def _state(agent: AgentSummary) -> str:
+    if agent.online:
+        return "● " + ftr("online")
+    return "○ " + ftr("offline, synced %1").replace("%1", ago(agent.last_sync_at))
+
+
+def _backlog_colour(agent: AgentSummary) -> str | None:
+    return theme.WARN_BG[theme.current()] if agent.outbox_pending else None
+
+
+def team_columns() -> list[Column[AgentSummary]]:
+    return [
+        Column("name", lambda: ftr("Agent"), lambda a: a.name, lambda a: a.name),
+        Column("role", lambda: ftr("Role"), lambda a: role_text(a.role), lambda a: a.role),
+        Column("accounts", lambda: ftr("Accounts"), lambda a: str(a.accounts),
+               lambda a: a.accounts, align_right=True),
+        Column("balance", lambda: ftr("Balance held"), lambda a: _money_map(a.balances),
+               lambda a: a.balance_minor(), align_right=True),
+        Column("attempts", lambda: ftr("Attempts today"), lambda a: str(a.today.attempts),
+               lambda a: a.today.attempts, align_right=True),
+        Column("rpc", lambda: ftr("RPC today"), lambda a: str(a.today.right_party_contacts),
+               lambda a: a.today.right_party_contacts, align_right=True),
+        Column("ptp", lambda: ftr("Promises today"), lambda a: str(a.today.promises),
+               lambda a: a.today.promises, align_right=True),
+        Column("collected", lambda: ftr("Collected today"),
+               lambda a: _money_map(a.today.collected),
+               lambda a: sum(m.minor for m in a.today.collected.values()), align_right=True),
+        Column("state", lambda: ftr("Online / last sync"), _state,
+               lambda a: (not a.online, -(a.last_sync_at.timestamp() if a.last_sync_at else 0)),
+               foreground=lambda a: "#1a7f37" if a.online else None),
+        Column("backlog", lambda: ftr("Waiting to upload"), lambda a: str(a.outbox_pending),
+               lambda a: a.outbox_pending, align_right=True, background=_backlog_colour),
+    ]  # fmt: skip
+
+
+class TeamModel(RowsModel[AgentSummary]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(team_columns(), lambda a: a.user_id, parent)
+
+
+def accounts_columns(owner_name: dict[str, str]) -> list[Column[TeamAccount]]:
+    return [
+        Column("account", lambda: ftr("Account"), lambda a: "…" + a.account_id[-8:],
+               lambda a: a.account_id, tooltip=lambda a: a.account_id),
+        Column("customer", lambda: ftr("Customer"), lambda a: a.customer_name or "—",
+               lambda a: a.customer_name),
+        Column("owner", lambda: ftr("Agent"),
+               lambda a: owner_name.get(a.owner_id or "", a.owner or "—"),
+               lambda a: owner_name.get(a.owner_id or "", a.owner or "")),
+        Column("balance", lambda: ftr("Balance"), lambda a: a.balance.format(),
+               lambda a: a.balance.minor, align_right=True),
+        Column("dpd", lambda: ftr("DPD"), lambda a: str(a.days_past_due),
+               lambda a: a.days_past_due, align_right=True),
+        Column("bucket", lambda: ftr("Bucket"), lambda a: a.bucket, lambda a: a.days_past_due),
+        Column("tier", lambda: ftr("Tier"), lambda a: a.risk_tier or "—",
+               lambda a: a.risk_tier or "Z"),
+        Column("status", lambda: ftr("Status"), lambda a: a.status, lambda a: a.status),
+        Column("product", lambda: ftr("Product"), lambda a: a.product, lambda a: a.product),
+    ]  # fmt: skip
+
+
+class TeamAccountsModel(RowsModel[TeamAccount]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        self.owner_name: dict[str, str] = {}
+        super().__init__(
+            accounts_columns(self.owner_name),
+            lambda a: a.account_id,
+            parent,
+            drag_accounts=lambda a: a.account_id,
+        )
+
+    def set_owner_names(self, names: dict[str, str]) -> None:
+        self.owner_name.clear()
+        self.owner_name.update(names)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 2))
+
+
+def moves_columns(customer: dict[str, str], names: dict[str, str]) -> list[Column[Move]]:
+    return [
+        Column("account", lambda: ftr("Account"), lambda m: "…" + m.account_id[-8:],
+               lambda m: m.account_id, tooltip=lambda m: m.account_id),
+        Column("customer", lambda: ftr("Customer"), lambda m: customer.get(m.account_id, "—"),
+               lambda m: customer.get(m.account_id, "")),
+        Column("from", lambda: ftr("From"),
+               lambda m: names.get(m.from_user_id or "", m.from_username or "—"),
+               lambda m: names.get(m.from_user_id or "", m.from_username or "")),
+        Column("to", lambda: ftr("To"),
+               lambda m: names.get(m.to_user_id, m.to_username or m.to_user_id),
+               lambda m: names.get(m.to_user_id, m.to_username or "")),
+        Column("balance", lambda: ftr("Balance"),
+               lambda m: m.balance.format() if m.balance else "—",
+               lambda m: m.balance.minor if m.balance else 0, align_right=True),
+    ]  # fmt: skip
+
+
+class MovesModel(RowsModel[Move]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        self.customer: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        super().__init__(moves_columns(self.customer, self.names), lambda m: m.account_id, parent)
+
+
+REVIEW_KINDS = {
+    "fact_after_reassignment": lambda: ftr("Recorded after reassignment"),
+    "contact_conflict": lambda: ftr("Contact details conflict"),
+    "compliance_override": lambda: ftr("Compliance override"),
+}
+
+
+def review_kind(kind: str) -> str:
+    label = REVIEW_KINDS.get(kind)
+    return label() if label else kind
+
+
+def review_columns(names: dict[str, str]) -> list[Column[ReviewItem]]:
+    return [
+        Column("when", lambda: ftr("When"),
+               lambda r: r.created_at.astimezone().strftime("%m-%d %H:%M"),
+               lambda r: r.created_at),
+        Column("kind", lambda: ftr("What"), lambda r: review_kind(r.kind), lambda r: r.kind),
+        Column("account", lambda: ftr("Account"),
+               lambda r: "…" + r.account_id[-8:] if r.account_id else "—",
+               lambda r: r.account_id or "", tooltip=lambda r: r.account_id or ""),
+        Column("from", lambda: ftr("By"), lambda r: names.get(r.from_user_id or "", "—"),
+               lambda r: names.get(r.from_user_id or "", "")),
+        Column("owner", lambda: ftr("Owner now"), lambda r: names.get(r.assignee_id or "", "—"),
+               lambda r: names.get(r.assignee_id or "", "")),
+        Column("summary", lambda: ftr("What happened"), lambda r: r.summary,
+               lambda r: r.summary, tooltip=lambda r: r.summary),
+    ]  # fmt: skip
+
+
+class ReviewModel(RowsModel[ReviewItem]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        self.names: dict[str, str] = {}
+        super().__init__(review_columns(self.names), lambda r: r.id, parent)
+
+
+class KpiRow:
+    """One row of the KPI table: an agent or the team."""
+
+    def __init__(self, key: str, name: str, block: KpiBlock, is_team: bool = False) -> None:
+        self.key, self.name, self.block, self.is_team = key, name, block, is_team
+
+    def value(self, kpi: str) -> float | None:
+        value = self.block.kpis.get(kpi)
+        return None if value is None else float(value)
+
+
+def _kpi_text(row: KpiRow, key: str, unit: str) -> str:
+    value = row.value(key)
+    if value is None and key == "recovery_rate" and row.block.recovery_by_currency:
+        return " · ".join(
+            f"{currency} {format_value(None if v is None else float(v), unit)}"
+            for currency, v in sorted(row.block.recovery_by_currency.items())
+        )
+    return format_value(value, unit)
+
+
+def kpi_columns(language: str) -> list[Column[KpiRow]]:
+    columns: list[Column[KpiRow]] = [
+        Column("name", lambda: ftr("Agent"),
+               lambda r: ("Σ " if r.is_team else "") + r.name,
+               lambda r: (r.is_team, r.name)),
+    ]  # fmt: skip
+    for definition in KPIS:
+        columns.append(
+            Column(
+                definition.key,
+                lambda d=definition: d.label(language),  # type: ignore[misc]
+                lambda r, d=definition: _kpi_text(r, d.key, d.unit),  # type: ignore[misc]
+                lambda r, d=definition: r.value(d.key),  # type: ignore[misc]
+                align_right=True,
+            )
+        )
+    columns.append(
+        Column(
+            "attempts",
+            lambda: ftr("Attempts"),
+            lambda r: str(r.block.counts.get("attempts", "")),
+            lambda r: r.block.counts.get("attempts", 0),
+            align_right=True,
+        )
+    )
+    return columns
+
+
+class KpiModel(RowsModel[KpiRow]):
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
+        super().__init__(kpi_columns(language), lambda r: r.key, parent)

@@ -1,0 +1,793 @@
+"""The team lead's console: team and queues (with reassignment by selection, by drag and
+drop onto an agent, whole queue, rebalance), the review queue and the KPI dashboard.
+
+``build_lead_workspace(ctx)`` returns the widget the main window mounts for ``--role lead``.
+Every server call goes through ``workstation.lead.LeadClient`` on the context's op runner
+pool (``ctx.runner.work``), never on the GUI thread; a newer request for the same view
+supersedes an older one (op keys), so a late answer never overwrites a fresher one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.dialogs.common import describe
+from ui.field.i18n import ensure_translations, ftr
+from ui.field.table import ACCOUNT_MIME, KEY_ROLE, account_ids_from
+from ui.i18n import language
+from ui.lead.charts import Bar, BarChart, TrendChart
+from ui.lead.models import (
+    KpiModel,
+    KpiRow,
+    ReviewModel,
+    TeamAccountsModel,
+    TeamModel,
+    review_kind,
+)
+from ui.lead.reassign import ReassignDialog
+from ui.ops import OpState
+from workstation.domain.enums import AccountStatus, Bucket
+from workstation.kpi import BY_KEY, KPIS
+from workstation.lead import (
+    AccountFilter,
+    KpiReport,
+    LeadClient,
+    ReassignResult,
+    ReviewItem,
+    TeamAccount,
+    TeamOverview,
+    write_csv,
+)
+
+log = logging.getLogger(__name__)
+
+
+def lead_client(ctx: Any) -> LeadClient | None:
+    """``ctx.extras['lead_client']`` if set, else one over the signed-in sync session."""
+    client = ctx.extras.get("lead_client")
+    if client is not None:
+        return client  # type: ignore[no-any-return]
+    engine = ctx.extras.get("sync_engine") or getattr(ctx.sync, "_engine", None)
+    api = getattr(engine, "api", None)
+    if api is None:
+        return None
+    client = LeadClient(api)
+    ctx.extras["lead_client"] = client
+    return client
+
+
+def _table(parent: QWidget, name: str, model: Any, *, multi: bool = False) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSortingEnabled(True)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if multi
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class AgentTable(QTableView):
+    """The team table; accounts dragged from the queue explorer drop onto an agent's row."""
+
+    accounts_dropped = Signal(list, str)  # account ids, user id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(ACCOUNT_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if event.mimeData().hasFormat(ACCOUNT_MIME) and index.isValid():
+            self.selectRow(index.row())
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        ids = account_ids_from(event.mimeData())
+        if not index.isValid() or not ids:
+            event.ignore()
+            return
+        user_id = str(self.model().data(index, KEY_ROLE))
+        event.acceptProposedAction()
+        self.accounts_dropped.emit(ids, user_id)
+
+
+class TeamAndQueues(QWidget):
+    """Team overview on top (drop target), queue explorer below (filters, multi-select)."""
+
+    overview_loaded = Signal(object)
+    accounts_loaded = Signal(int)
+
+    def __init__(self, console: LeadWorkspace) -> None:
+        super().__init__(console)
+        self.console = console
+        self.team_model = TeamModel(self)
+        self.team = AgentTable(self)
+        self.team.setModel(self.team_model)
+        self.team.setAccessibleName(ftr("Team"))
+        self.team.setSortingEnabled(True)
+        self.team.setAlternatingRowColors(True)
+        self.team.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.team.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.team.verticalHeader().hide()
+        self.team.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.team.verticalHeader().setDefaultSectionSize(28)
+        self.team.horizontalHeader().setStretchLastSection(True)
+        for column, width in ((0, 170), (1, 56), (2, 80), (3, 250), (4, 120), (5, 96),
+                              (6, 130), (7, 130), (8, 200)):  # fmt: skip
+            self.team.setColumnWidth(column, width)
+        self.team.accounts_dropped.connect(console.reassign_accounts)
+        self.unassigned = QLabel(self)
+        self.unassigned.setObjectName("muted")
+        self.move_queue_button = QPushButton(ftr("Move a whole queue…"), self)
+        self.rebalance_count = QPushButton(ftr("Rebalance selected by count…"), self)
+        self.rebalance_balance = QPushButton(ftr("Rebalance selected by balance…"), self)
+        self.move_from = QComboBox(self)
+        self.move_from.setAccessibleName(ftr("Move the queue of"))
+        self.move_to = QComboBox(self)
+        self.move_to.setAccessibleName(ftr("Move it to"))
+        team_bar = QHBoxLayout()
+        team_bar.addWidget(self.unassigned, 1)
+        team_bar.addWidget(self.rebalance_count)
+        team_bar.addWidget(self.rebalance_balance)
+        team_bar.addWidget(QLabel(ftr("Queue of"), self))
+        team_bar.addWidget(self.move_from)
+        team_bar.addWidget(QLabel(ftr("to"), self))
+        team_bar.addWidget(self.move_to)
+        team_bar.addWidget(self.move_queue_button)
+        self.move_queue_button.clicked.connect(self._move_queue)
+        self.rebalance_count.clicked.connect(lambda: self._rebalance("count"))
+        self.rebalance_balance.clicked.connect(lambda: self._rebalance("balance"))
+
+        # queue explorer
+        self.owner = QComboBox(self)
+        self.bucket = QComboBox(self)
+        self.tier = QComboBox(self)
+        self.status = QComboBox(self)
+        self.jurisdiction = QComboBox(self)
+        for combo, name, values in (
+            (self.owner, ftr("Agent"), []),
+            (self.bucket, ftr("Bucket"), [b.value for b in Bucket]),
+            (self.tier, ftr("Tier"), ["A", "B", "C", "D"]),
+            (self.status, ftr("Status"), [s.value for s in AccountStatus]),
+            (self.jurisdiction, ftr("Jurisdiction"), ["cn-nifa", "us-regf", "uk-conc"]),
+        ):
+            combo.setAccessibleName(name)
+            combo.addItem(ftr("any %1").replace("%1", name.lower()), "")
+            for value in values:
+                combo.addItem(value, value)
+            combo.currentIndexChanged.connect(self.load_accounts)
+        self.accounts_model = TeamAccountsModel(self)
+        self.accounts = _table(self, ftr("Team accounts"), self.accounts_model, multi=True)
+        self.accounts.setDragEnabled(True)
+        self.accounts.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        for column, width in ((0, 96), (1, 180), (2, 170), (3, 120), (4, 56), (5, 70), (6, 50),
+                              (7, 80)):  # fmt: skip
+            self.accounts.setColumnWidth(column, width)
+        self.accounts.selectionModel().selectionChanged.connect(self._count_selection)
+        self.count = QLabel(self)
+        self.target = QComboBox(self)
+        self.target.setAccessibleName(ftr("Reassign to"))
+        self.reassign_button = QPushButton(ftr("Reassign selected…"), self)
+        self.reassign_button.clicked.connect(self._reassign_selected)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(ftr("Queue explorer:"), self))
+        for combo in (self.owner, self.bucket, self.tier, self.status, self.jurisdiction):
+            filters.addWidget(combo)
+        filters.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        hint = QLabel(ftr("Drag selected accounts onto an agent above, or"), self)
+        hint.setObjectName("muted")
+        actions.addWidget(hint)
+        actions.addWidget(self.target)
+        actions.addWidget(self.reassign_button)
+
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.team, 1)
+        top_layout.addLayout(team_bar)
+        bottom = QWidget(self)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addLayout(filters)
+        bottom_layout.addWidget(self.accounts, 1)
+        bottom_layout.addLayout(actions)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([240, 560])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    # -- data --------------------------------------------------------------------------------
+    def show_overview(self, overview: TeamOverview) -> None:
+        self.team_model.set_rows(overview.agents)
+        self.unassigned.setText(
+            ftr("%1 agents · %2 unassigned accounts · drop accounts on an agent to reassign")
+            .replace("%1", str(len(overview.agents)))
+            .replace("%2", str(overview.unassigned))
+        )
+        names = {a.user_id: a.name for a in overview.agents}
+        self.accounts_model.set_owner_names(names)
+        for combo in (self.owner, self.target, self.move_from, self.move_to):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            current = combo.currentData()
+            combo.blockSignals(True)
+            keep_any = combo is self.owner
+            first = combo.itemText(0) if keep_any and combo.count() else ""
+            combo.clear()
+            if keep_any:
+                combo.addItem(first or ftr("any agent"), "")
+            for agent in sorted(overview.agents, key=lambda a: a.name):
+                combo.addItem(f"{agent.name} ({agent.accounts})", agent.user_id)
+            index = combo.findData(current)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+        if (
+            self.move_to.count() > 1
+            and self.move_to.currentIndex() == self.move_from.currentIndex()
+        ):
+            self.move_to.setCurrentIndex(1)
+        self.overview_loaded.emit(overview)
+
+    def filters(self) -> AccountFilter:
+        return AccountFilter(
+            owner_id=self.owner.currentData() or None,
+            bucket=self.bucket.currentData() or None,
+            risk_tier=self.tier.currentData() or None,
+            status=self.status.currentData() or None,
+            jurisdiction=self.jurisdiction.currentData() or None,
+        )
+
+    def load_accounts(self) -> None:
+        self.console.load_accounts(self.filters())
+
+    def show_accounts(self, accounts: list[TeamAccount], total: int) -> None:
+        self.accounts_model.set_rows(accounts)
+        self._total = total
+        self._count_selection()
+        self.accounts_loaded.emit(len(accounts))
+
+    def _count_selection(self, *_args: Any) -> None:
+        selected = len(self.selected_ids())
+        total = getattr(self, "_total", self.accounts_model.rowCount())
+        self.count.setText(
+            ftr("%1 accounts · %2 selected").replace("%1", str(total)).replace("%2", str(selected))
+        )
+        self.reassign_button.setEnabled(selected > 0)
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.accounts.selectionModel().selectedRows()})
+        out = []
+        for row in rows:
+            account = self.accounts_model.row_at(row)
+            if account is not None:
+                out.append(account.account_id)
+        return out
+
+    def selected_agents(self) -> list[str]:
+        rows = sorted({i.row() for i in self.team.selectionModel().selectedRows()})
+        return [a.user_id for r in rows if (a := self.team_model.row_at(r)) is not None]
+
+    # -- actions -------------------------------------------------------------------------------
+    def _reassign_selected(self) -> None:
+        ids = self.selected_ids()
+        target = self.target.currentData()
+        if ids and target:
+            self.console.reassign_accounts(ids, str(target))
+
+    def _move_queue(self) -> None:
+        source, target = self.move_from.currentData(), self.move_to.currentData()
+        if source and target and source != target:
+            self.console.move_queue(str(source), str(target))
+
+    def _rebalance(self, by: str) -> None:
+        agents = self.selected_agents()
+        if len(agents) < 2:
+            self.console.say(ftr("Select at least two agents in the team table to rebalance."))
+            return
+        self.console.rebalance(agents, by)
+
+
+class ReviewView(QWidget):
+    loaded = Signal(int)
+
+    def __init__(self, console: LeadWorkspace) -> None:
+        super().__init__(console)
+        self.console = console
+        self.model = ReviewModel(self)
+        self.table = _table(self, ftr("Review queue"), self.model)
+        for column, width in ((0, 100), (1, 200), (2, 100), (3, 120), (4, 120)):
+            self.table.setColumnWidth(column, width)
+        self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName(ftr("Review item details"))
+        self.detail.setMaximumHeight(130)
+        self.ack = QPushButton(ftr("Acknowledge (Ctrl+K)"), self)
+        self.reassign_to = QComboBox(self)
+        self.reassign_to.setAccessibleName(ftr("Reassign the account to"))
+        self.reassign = QPushButton(ftr("Reassign the account…"), self)
+        self.accept_other = QPushButton(ftr("Accept the other value"), self)
+        self.accept_other.setEnabled(False)
+        self.accept_other.setToolTip(
+            ftr("Needs a backend change; acknowledging keeps the server's value")
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.ack)
+        buttons.addWidget(self.reassign_to)
+        buttons.addWidget(self.reassign)
+        buttons.addWidget(self.accept_other)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.ack.clicked.connect(self.acknowledge)
+        self.reassign.clicked.connect(self._reassign)
+        self._selected()
+
+    def current(self) -> ReviewItem | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def show_items(self, items: list[ReviewItem], names: dict[str, str]) -> None:
+        self.model.names.clear()
+        self.model.names.update(names)
+        self.model.set_rows(items)
+        self.reassign_to.clear()
+        for user_id, name in sorted(names.items(), key=lambda item: item[1]):
+            self.reassign_to.addItem(name, user_id)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._selected()
+        self.loaded.emit(len(items))
+
+    def _selected(self, *_args: Any) -> None:
+        item = self.current()
+        self.ack.setEnabled(item is not None)
+        self.reassign.setEnabled(item is not None and bool(item.account_id))
+        self.reassign_to.setEnabled(item is not None and bool(item.account_id))
+        if item is None:
+            self.detail.setPlainText(ftr("Nothing to review."))
+            return
+        lines = [review_kind(item.kind), item.summary]
+        lines += [f"{key}: {value}" for key, value in item.detail.items()]
+        if item.kind == "fact_after_reassignment":
+            lines.append(
+                ftr("The record is kept on the account; its new owner sees it in the history.")
+            )
+        self.detail.setPlainText("\n".join(lines))
+        if item.kind == "fact_after_reassignment" and item.from_user_id:
+            index = self.reassign_to.findData(item.from_user_id)
+            if index >= 0:
+                self.reassign_to.setCurrentIndex(index)
+
+    def acknowledge(self) -> None:
+        item = self.current()
+        if item is not None:
+            self.console.acknowledge(item)
+
+    def _reassign(self) -> None:
+        item = self.current()
+        target = self.reassign_to.currentData()
+        if item is not None and item.account_id and target:
+            self.console.reassign_accounts([item.account_id], str(target))
+
+
+PERIODS = (
+    ("week", 7, lambda: ftr("This week")),
+    ("4w", 28, lambda: ftr("Last 4 weeks")),
+    ("12w", 84, lambda: ftr("Last 12 weeks")),
+)
+
+
+class KpiView(QWidget):
+    loaded = Signal(object)
+    exported = Signal(str)
+
+    def __init__(self, console: LeadWorkspace) -> None:
+        super().__init__(console)
+        self.console = console
+        self.report: KpiReport | None = None
+        self.period = QComboBox(self)
+        self.period.setAccessibleName(ftr("Period"))
+        for key, _days, label in PERIODS:
+            self.period.addItem(label(), key)
+        self.period.setCurrentIndex(1)
+        self.kpi = QComboBox(self)
+        self.kpi.setAccessibleName(ftr("KPI shown in the charts"))
+        for definition in KPIS:
+            self.kpi.addItem(definition.label(language()), definition.key)
+        self.export = QPushButton(ftr("Export CSV… (Ctrl+E)"), self)
+        self.range = QLabel(self)
+        self.range.setObjectName("muted")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(ftr("Period"), self))
+        bar.addWidget(self.period)
+        bar.addWidget(QLabel(ftr("Chart"), self))
+        bar.addWidget(self.kpi)
+        bar.addWidget(self.range, 1)
+        bar.addWidget(self.export)
+        self.bars = BarChart(self)
+        self.trend = TrendChart(self)
+        charts = QHBoxLayout()
+        charts.addWidget(self.bars, 3)
+        charts.addWidget(self.trend, 2)
+        self.model = KpiModel(language(), self)
+        self.table = _table(self, ftr("KPIs per agent"), self.model)
+        self.table.setColumnWidth(0, 180)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(charts, 3)
+        layout.addWidget(self.table, 2)
+        self.period.currentIndexChanged.connect(self.load)
+        self.kpi.currentIndexChanged.connect(self._draw)
+        self.export.clicked.connect(self.choose_export)
+
+    def dates(self) -> tuple[date, date]:
+        days = next(d for key, d, _l in PERIODS if key == self.period.currentData())
+        end = date.today()
+        return end - timedelta(days=days - 1), end
+
+    def load(self) -> None:
+        start, end = self.dates()
+        self.console.load_kpis(start, end)
+
+    def show_report(self, report: KpiReport) -> None:
+        self.report = report
+        self.range.setText(f"{report.date_from.isoformat()} – {report.date_to.isoformat()}")
+        rows = [KpiRow(a.user_id, a.name, a.block) for a in report.agents]
+        rows.append(KpiRow("team", ftr("Team"), report.team, is_team=True))
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self._draw()
+        self.loaded.emit(report)
+
+    def _draw(self) -> None:
+        if self.report is None:
+            return
+        definition = BY_KEY[str(self.kpi.currentData())]
+        title = definition.label(language())
+        bars = [
+            Bar(a.name, None if (v := a.block.kpis.get(definition.key)) is None else float(v))
+            for a in self.report.agents
+        ]
+        team = self.report.team.kpis.get(definition.key)
+        self.bars.set_data(
+            title + " — " + ftr("per agent"),
+            bars,
+            unit=definition.unit,
+            team=None if team is None else float(team),
+            higher_is_better=definition.higher_is_better,
+        )
+        points = [
+            Bar(
+                w.week_start.strftime("%m-%d"),
+                None if (v := w.block.kpis.get(definition.key)) is None else float(v),
+            )
+            for w in self.report.weeks
+        ]
+        self.trend.set_data(title + " — " + ftr("team, by week"), points, unit=definition.unit)
+
+    def choose_export(self) -> QFileDialog | None:
+        if self.report is None:
+            return None
+        dialog = QFileDialog(self, ftr("Export KPIs"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(ftr("CSV files (*.csv)"))
+        dialog.setDefaultSuffix("csv")
+        dialog.selectFile(f"kpis-{self.report.date_from}-{self.report.date_to}.csv")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(self.export_to)
+        dialog.open()
+        return dialog
+
+    def export_to(self, path: str) -> None:
+        report, lang = self.report, language()
+        if report is None or not path:
+            return
+        self.console.ctx.runner.work(
+            lambda _s: str(write_csv(report, Path(path), lang)),
+            on_done=self._exported,
+            on_error=lambda exc: self.console.say(describe(exc)),
+            label="export KPIs",
+        )
+
+    def _exported(self, path: str) -> None:
+        self.console.say(ftr("KPIs exported to %1").replace("%1", path))
+        self.exported.emit(path)
+
+
+class LeadWorkspace(QWidget):
+    """Tabs: team and queues · review queue · KPIs; a status line for what just happened."""
+
+    reassigned = Signal(object)  # ReassignResult confirmed by the server
+    acknowledged = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        ensure_translations()
+        self.setObjectName("leadWorkspace")
+        self.ctx = ctx
+        self.overview: TeamOverview | None = None
+        self.customers: dict[str, str] = {}
+        self.dialogs: list[Any] = []
+        self.tabs = QTabWidget(self)
+        self.team = TeamAndQueues(self)
+        self.review = ReviewView(self)
+        self.kpis = KpiView(self)
+        self.tabs.addTab(self.team, ftr("Team and queues"))
+        self.tabs.addTab(self.review, ftr("Review queue"))
+        self.tabs.addTab(self.kpis, ftr("KPIs"))
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.refresh_button = QPushButton(ftr("Refresh (F5)"), self)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self.refresh_button.clicked.connect(self.refresh)
+        for number, tab in enumerate((self.team, self.review, self.kpis), 1):
+            self._action(
+                ftr("Show tab %1").replace("%1", str(number)),
+                lambda _=False, t=tab: self.tabs.setCurrentWidget(t),
+                f"Alt+{number}",
+            )
+        self._action(ftr("Refresh"), self.refresh, "F5")
+        self._action(ftr("Acknowledge"), self.review.acknowledge, "Ctrl+K")
+        self._action(ftr("Export CSV"), self.kpis.choose_export, "Ctrl+E")
+
+    def _action(self, text: str, slot: Any, key: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def say(self, text: str) -> None:
+        self.status.setText(text)
+
+    @property
+    def client(self) -> LeadClient | None:
+        return lead_client(self.ctx)
+
+    def _client_or_say(self) -> LeadClient | None:
+        client = self.client
+        if client is None:
+            self.say(
+                ftr("Sign in to the server to see your team (the console needs a connection).")
+            )
+        return client
+
+    # -- loading -----------------------------------------------------------------------------
+    def start(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        client = self._client_or_say()
+        if client is None:
+            return
+        self.ctx.runner.work(
+            lambda _s: client.overview(),
+            on_done=self._overview_done,
+            on_error=self._failed,
+            key="lead-overview",
+            label="team overview",
+        )
+        self.load_accounts(self.team.filters())
+        self.load_review()
+        self.kpis.load()
+
+    def _overview_done(self, overview: TeamOverview) -> None:
+        self.overview = overview
+        self.team.show_overview(overview)
+        if self.review.model.rowCount():
+            self.review.show_items(self.review.model.rows(), self.names())
+
+    def names(self) -> dict[str, str]:
+        return {a.user_id: a.name for a in self.overview.agents} if self.overview else {}
+
+    def load_accounts(self, filters: AccountFilter) -> None:
+        client = self._client_or_say()
+        if client is None:
+            return
+        store = self.ctx.store
+
+        def op(state: OpState) -> tuple[list[TeamAccount], int, dict[str, str]]:
+            page = client.accounts(filters, limit=2000)
+            names = _customer_names(store)
+            state.check()
+            from dataclasses import replace
+
+            rows = [replace(a, customer_name=names.get(a.customer_id, "")) for a in page.accounts]
+            return rows, page.total, names
+
+        def done(result: tuple[list[TeamAccount], int, dict[str, str]]) -> None:
+            rows, total, _names = result
+            self.customers = {a.account_id: a.customer_name for a in rows if a.customer_name}
+            self.team.show_accounts(rows, total)
+
+        self.ctx.runner.work(
+            op, on_done=done, on_error=self._failed, key="lead-accounts", label="team accounts"
+        )
+
+    def load_review(self) -> None:
+        client = self._client_or_say()
+        if client is None:
+            return
+        self.ctx.runner.work(
+            lambda _s: client.review(),
+            on_done=lambda items: self.review.show_items(items, self.names()),
+            on_error=self._failed,
+            key="lead-review",
+            label="review queue",
+        )
+
+    def load_kpis(self, start: date, end: date) -> None:
+        client = self._client_or_say()
+        if client is None:
+            return
+        self.ctx.runner.work(
+            lambda _s: client.kpis(start, end, weekly=True),
+            on_done=self.kpis.show_report,
+            on_error=self._failed,
+            key="lead-kpis",
+            label="KPIs",
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.say(ftr("The server did not answer: %1").replace("%1", describe(exc)))
+
+    # -- reassigning -------------------------------------------------------------------------
+    def _open(self, title: str, run: Any) -> ReassignDialog:
+        counts = {a.user_id: a.accounts for a in self.overview.agents} if self.overview else {}
+        dialog = ReassignDialog(
+            self.ctx,
+            title,
+            run,
+            names=self.names(),
+            accounts=counts,
+            customers=self.customers,
+            parent=self,
+        )
+        dialog.completed.connect(self._reassigned)
+        dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
+        self.dialogs.append(dialog)
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog: Any) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+        dialog.deleteLater()
+
+    def reassign_accounts(self, account_ids: list[str], to_user_id: str) -> ReassignDialog | None:
+        client = self._client_or_say()
+        if client is None:
+            return None
+        name = self.names().get(to_user_id, to_user_id)
+        ids = list(account_ids)
+        return self._open(
+            ftr("Reassign %1 accounts to %2").replace("%1", str(len(ids))).replace("%2", name),
+            lambda dry: client.reassign(ids, to_user_id, dry_run=dry),
+        )
+
+    def move_queue(self, from_user_id: str, to_user_id: str) -> ReassignDialog | None:
+        client = self._client_or_say()
+        if client is None:
+            return None
+        names = self.names()
+        return self._open(
+            ftr("Move the whole queue of %1 to %2")
+            .replace("%1", names.get(from_user_id, from_user_id))
+            .replace("%2", names.get(to_user_id, to_user_id)),
+            lambda dry: client.move_queue(from_user_id, to_user_id, dry_run=dry),
+        )
+
+    def rebalance(self, user_ids: list[str], by: str) -> ReassignDialog | None:
+        client = self._client_or_say()
+        if client is None:
+            return None
+        names = self.names()
+        who = ", ".join(names.get(u, u) for u in user_ids)
+        title = (
+            ftr("Rebalance by balance: %1") if by == "balance" else ftr("Rebalance by count: %1")
+        ).replace("%1", who)
+        return self._open(
+            title,
+            lambda dry: client.rebalance(list(user_ids), by, dry_run=dry),  # type: ignore[arg-type]
+        )
+
+    def _reassigned(self, result: ReassignResult) -> None:
+        self.say(
+            ftr("The server moved %1 accounts. Devices hand them over at their next sync.").replace(
+                "%1", str(result.count)
+            )
+        )
+        self.reassigned.emit(result)
+        self.refresh()
+
+    # -- review -----------------------------------------------------------------------------------
+    def acknowledge(self, item: ReviewItem) -> None:
+        client = self._client_or_say()
+        if client is None:
+            return
+
+        def done(_result: object) -> None:
+            self.say(ftr("Acknowledged."))
+            self.acknowledged.emit(item.id)
+            self.load_review()
+
+        self.ctx.runner.work(
+            lambda _s: client.acknowledge(item.id),
+            on_done=done,
+            on_error=self._failed,
+            label="acknowledge",
+        )
+
+
+def _customer_names(store: Any) -> dict[str, str]:
+    """Customer names from the lead's local replica (the team API sends ids only)."""
+    rows = getattr(store, "queue_rows", None)
+    if not callable(rows):
+        return {}
+    try:
+        return {r.customer_id: r.customer_name for r in rows()}
+    except Exception:  # a locked or missing store must not stop the console
+        log.exception("customer names unavailable")
+        return {}
+
+
+def build_lead_workspace(context: Any) -> LeadWorkspace:
+    """The team lead's central widget for the main window (``--role lead``); call
+    ``.start()`` once shown (it loads the team, accounts, review queue and KPIs)."""
+    return LeadWorkspace(context)
