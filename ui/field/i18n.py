@@ -61,6 +61,8 @@ def source_strings() -> list[str]:
     found: dict[str, None] = {}
     for folder in ("field", "lead"):
         for path in sorted((UI_ROOT / folder).rglob("*.py")):
+            if path.name == "i18n.py":
+                continue
             for text in _PATTERN.findall(path.read_text(encoding="utf-8")):
                 found[text.encode().decode("unicode_escape") if "\\" in text else text] = None
     return list(found)
