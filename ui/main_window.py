@@ -27,7 +27,8 @@ from ui.sync_panel import NeedsAttentionPanel, SyncStatusWidget
 from ui.theme import icon
 from ui.views.account import AccountPanel
 from ui.views.outcome import OutcomePanel
-from workstation.desk import AccountView, Changes, QueueItem, ValidationError
+from workstation.desk import AccountView, Changes, ValidationError
+from workstation.desk.snapshot import QueueSnapshot
 from workstation.domain import Role
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.attention_dock)
         self.attention_dock.hide()
         self.sync_status.attention.clicked.connect(self.show_attention)
+        self.attention_panel.sync_button.clicked.connect(self.sync_now)
 
         self._build_actions()
         ctx.runner.failed.connect(self._op_failed)
@@ -236,12 +238,15 @@ class MainWindow(QMainWindow):
         def op(_state):
             return desk.queue()
 
-        def done(items: list[QueueItem]) -> None:
+        def done(items: QueueSnapshot) -> None:
             if self.queue is None:
                 return
             current = self.view.account.id if self.view else None
             self.queue.model.set_items(items)
             self.queue_loaded.emit(len(items))
+            warm = getattr(items, "warm", None)
+            if callable(warm):  # prepare header sorts off the GUI thread
+                self.ctx.runner.work(lambda _s: warm(), label="prepare sorting")
             if current and self.queue.select_account(current, emit=False):
                 return
             if select_first and self.queue.model.rowCount():
@@ -400,6 +405,7 @@ class MainWindow(QMainWindow):
         def done(result: tuple[SyncStatus, list[dict[str, str]]]) -> None:
             status, items = result
             self.sync_status.show_status(status)
+            self.attention_panel.show_status(status)
             self.attention_panel.set_items(items)
 
         self.ctx.runner.db(
@@ -423,12 +429,19 @@ class MainWindow(QMainWindow):
             self.ctx.sync.run,
             on_done=self._synced,
             on_error=self._sync_failed,
-            on_progress=lambda done, total, _text: self.sync_status.show_progress(done, total),
+            on_progress=self._sync_progress,
             key="sync",
             label="sync",
         )
 
+    def _sync_progress(self, done: int, total: int, _text: str) -> None:
+        self.sync_status.show_progress(done, total)
+        self.attention_panel.progress.show()
+        self.attention_panel.progress.setMaximum(max(total, 1))
+        self.attention_panel.progress.setValue(done)
+
     def _synced(self, result: object) -> None:
+        self.attention_panel.progress.hide()
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
         self.statusBar().showMessage(tr("Sync finished."), 4000)
@@ -437,6 +450,7 @@ class MainWindow(QMainWindow):
         self.sync_finished.emit(result)
 
     def _sync_failed(self, exc: BaseException) -> None:
+        self.attention_panel.progress.hide()
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
         self.refresh_sync_status()

@@ -185,6 +185,10 @@ class QueueModel(QAbstractTableModel):
         return keys
 
     def _sorted_order(self, column: int, order: Qt.SortOrder) -> list[int]:
+        name = {"dpd": "dpd", "bucket": "dpd"}.get(self.COLUMNS[column], self.COLUMNS[column])
+        ready = self._snap.sort_order(name)
+        if ready is not None:  # usually prepared on a worker (QueueSnapshot.warm)
+            return ready[::-1] if order == Qt.SortOrder.DescendingOrder else list(ready)
         keys = self._keys(column)
         return sorted(
             range(len(self._snap)),
@@ -205,8 +209,11 @@ class QueueModel(QAbstractTableModel):
         ]
         self._sort_column, self._sort_order = column, order
         self._order = self._sorted_order(column, order)
-        visible = set(self._visible)
-        self._visible = [i for i in self._order if i in visible]
+        if len(self._visible) == len(self._order):
+            self._visible = list(self._order)
+        else:
+            visible = set(self._visible)
+            self._visible = [i for i in self._order if i in visible]
         position = {item: row for row, item in enumerate(self._visible)}
         old, new = [], []
         for index, item in held:

@@ -83,10 +83,38 @@ class NeedsAttentionPanel(QWidget):
         )
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("syncSummary")
+        self.sync_button = QPushButton(tr("S&ync now"), self)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(tr("Sync progress"))
+        self.progress.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.sync_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
+
+    def show_status(self, status: SyncStatus) -> None:
+        if not status.available:
+            state = tr("Offline — sync not set up")
+        else:
+            state = tr("Online") if status.online else tr("Offline")
+        last = (
+            status.last_sync.astimezone().strftime("%Y-%m-%d %H:%M")
+            if status.last_sync
+            else tr("never")
+        )
+        self.summary.setText(
+            f"<b>{state}</b> · "
+            + tr("%1 waiting to upload").replace("%1", str(status.pending))
+            + " · "
+            + tr("Last sync: %1").replace("%1", last)
+        )
 
     def set_items(self, items: list[dict[str, str]]) -> None:
         self.model.set_items(items)
