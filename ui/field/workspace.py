@@ -438,8 +438,8 @@ class FieldWorkspace(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for key, width in (("position", 40), ("area", 118), ("customer", 150), ("address", 170),
-                           ("distance", 44), ("balance", 100), ("dpd", 40), ("last", 124),
-                           ("window", 96), ("verdict", 150), ("done", 110)):  # fmt: skip
+                           ("distance", 44), ("balance", 100), ("dpd", 64), ("last", 124),
+                           ("window", 96), ("verdict", 140), ("done", 90)):  # fmt: skip
             self.table.setColumnWidth(self.model.column_of(key), width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)

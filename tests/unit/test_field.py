@@ -1,0 +1,246 @@
+"""Field collector's core: the route, visit checks, the offline banner, and a day's work
+recorded on a real local store with no network."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from workstation.desk.types import ValidationError
+from workstation.domain import Money
+from workstation.domain.enums import EventType, VisitOutcome
+from workstation.field import (
+    DEFAULT_RETENTION,
+    FieldService,
+    Point,
+    Stop,
+    VisitInput,
+    check_visit,
+    describe,
+    plan_route,
+    required_evidence,
+)
+from workstation.field.route import area_of, postcode_district
+
+NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
+
+
+# --- route ---------------------------------------------------------------------------------
+
+
+def test_route_keeps_areas_together_and_walks_nearest_first():
+    stops = [
+        Stop("far-a", "X", "North", point=Point(31.30, 121.50), priority=1),
+        Stop("near-b", "X", "South", point=Point(31.10, 121.50), priority=2),
+        Stop("far-c", "X", "North", point=Point(31.31, 121.50), priority=3),
+        Stop("near-d", "X", "South", point=Point(31.11, 121.50), priority=4),
+        Stop("nowhere", "X", "South", postcode="200001", priority=5),
+    ]
+    route = plan_route(stops)
+    keys = [r.stop.key for r in route]
+    assert keys[:2] == ["far-a", "far-c"]  # the most urgent stop's area first
+    assert keys[2:4] == ["near-d", "near-b"]  # from North, the nearer South stop first
+    assert keys[4] == "nowhere"  # no coordinates: after the located stops of its area
+    assert [r.position for r in route] == [1, 2, 3, 4, 5]
+    assert route[0].leg_km is None
+    assert route[1].leg_km == pytest.approx(1.11, abs=0.05)
+    assert route[4].leg_km is None
+
+
+def test_route_without_coordinates_follows_postcodes_and_empty_is_empty():
+    stops = [
+        Stop("b", city="London", postcode="SW1A 2AA", street="2 Road"),
+        Stop("a", city="London", postcode="E1 6AN", street="1 Lane"),
+        Stop("c", city="London", postcode="SW1A 1AA", street="9 Road"),
+    ]
+    route = plan_route(stops)
+    assert [r.stop.key for r in route] == ["a", "c", "b"]
+    assert {r.area for r in route} == {"London · E1", "London · SW1A"}
+    assert plan_route([]) == []
+
+
+def test_area_names():
+    assert area_of(Stop("k", "上海市", "浦东新区")) == "上海市 · 浦东新区"
+    assert area_of(Stop("k", "Springfield", postcode="62704")) == "Springfield · 627"
+    assert area_of(Stop("k")) == "—"
+    assert postcode_district("200135") == "2001"
+    assert postcode_district("") == ""
+    assert postcode_district("ABC") == "ABC"
+
+
+# --- visit checks ----------------------------------------------------------------------------
+
+
+def _check(form: VisitInput, *, pack: str = "cn-nifa", blocked: bool = False, override=None):
+    return check_visit(
+        form,
+        pack_id=pack,
+        currency="CNY",
+        balance=Money.of("1000", "CNY"),
+        timezone="Asia/Shanghai",
+        now=NOW,
+        override=override,
+        blocked=blocked,
+    )
+
+
+ALL_EVIDENCE = {"id_shown": True, "recording_on": True, "second_collector": True}
+
+
+def test_china_pack_asks_for_recording_two_collectors_and_id():
+    assert set(required_evidence("cn-nifa", VisitOutcome.MET_DEBTOR)) == {
+        "id_shown", "recording_on", "second_collector"
+    }  # fmt: skip
+    assert set(required_evidence("cn-nifa", VisitOutcome.NOBODY)) == {
+        "recording_on", "second_collector"
+    }  # fmt: skip
+    assert set(required_evidence("us-regf", VisitOutcome.NOBODY)) == set()
+    with pytest.raises(ValidationError) as caught:
+        _check(VisitInput("acc", "met_debtor", "addr", {}))
+    assert {"evidence.id_shown", "evidence.recording_on", "override_reason"} <= set(
+        caught.value.errors
+    )
+
+
+def test_missing_evidence_with_a_reason_is_logged_and_says_what_was_missing():
+    checked = _check(
+        VisitInput("acc", "nobody", "addr", {"recording_on": True}, override_reason="alone today")
+    )
+    assert checked.payload["missing_evidence"] == ["second_collector"]
+    assert checked.payload["override_reason"] == "alone today"
+    assert checked.payload["evidence"]["recording_on"] is True
+
+
+def test_promise_only_from_the_debtor_and_validated():
+    with pytest.raises(ValidationError) as caught:
+        _check(VisitInput("acc", "third_party", "addr", ALL_EVIDENCE, promise_amount="10"))
+    assert "promise_amount" in caught.value.errors
+    with pytest.raises(ValidationError) as caught:
+        _check(
+            VisitInput(
+                "acc", "met_debtor", "addr", ALL_EVIDENCE,
+                promise_amount="5000", promise_date="2026-01-01",
+            )
+        )  # fmt: skip
+    assert {"promise_amount", "promise_date"} <= set(caught.value.errors)
+    checked = _check(
+        VisitInput(
+            "acc", "met_debtor", "addr", ALL_EVIDENCE,
+            promise_amount="200", promise_date="2026-03-20",
+        )
+    )  # fmt: skip
+    assert checked.promise == {
+        "amount": "200.00", "currency": "CNY", "due_date": "2026-03-20", "status": "open"
+    }  # fmt: skip
+
+
+def test_blocked_visit_needs_an_override_and_bad_input_is_marked():
+    with pytest.raises(ValidationError) as caught:
+        _check(VisitInput("acc", "nobody", "", ALL_EVIDENCE), blocked=True)
+    assert {"override_reason", "address_id"} <= set(caught.value.errors)
+    checked = _check(
+        VisitInput("acc", "nobody", "addr", ALL_EVIDENCE),
+        blocked=True,
+        override={"override_reason": "customer asked us to come", "override_codes": ["x"]},
+    )
+    assert checked.payload["override_codes"] == ["x"]
+    with pytest.raises(ValidationError):
+        _check(VisitInput("acc", "teleported", "addr", ALL_EVIDENCE))
+
+
+# --- banner ---------------------------------------------------------------------------------
+
+
+def test_banner_says_days_offline_waiting_and_warns_past_retention():
+    fresh = describe(NOW - timedelta(hours=3), 4, 1, NOW)
+    assert fresh.level == "info"
+    assert "4 changes waiting" in fresh.text.en
+    assert "1 document" in fresh.text.en
+    two_days = describe(NOW - timedelta(days=2, hours=1), 41, 0, NOW)
+    assert two_days.days_offline == 2
+    assert two_days.text.en.startswith("Offline 2 days · 41 changes waiting")
+    assert "已离线2天" in two_days.text.zh
+    soon = describe(NOW - DEFAULT_RETENTION + timedelta(days=3), 1, 0, NOW)
+    assert soon.level == "warning"
+    too_old = describe(NOW - DEFAULT_RETENTION - timedelta(days=1), 1, 0, NOW)
+    assert too_old.level == "danger"
+    assert "longer than the server keeps changes" in too_old.text.en
+    assert describe(None, 2, 0, NOW).level == "warning"
+    assert describe(NOW, 0, 0, NOW, online=True).level == "ok"
+
+
+# --- a day on a real store ------------------------------------------------------------------
+
+
+@pytest.fixture
+def field_store(tmp_path: Path):
+    from workstation.demo.generator import generate_portfolio
+    from workstation.store import Store
+
+    store = Store.open(tmp_path / "field.db")
+    store.bulk_load(generate_portfolio(200, seed=5))
+    yield store
+    store.close()
+
+
+def test_a_day_offline_on_the_local_store(field_store):
+    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=12)
+    plan = service.todays_visits()
+    assert 0 < len(plan.stops) <= 12
+    assert [s.position for s in plan.stops] == list(range(1, len(plan.stops) + 1))
+    assert all(s.window == ("08:00", "22:00") for s in plan.stops if s.pack_id == "cn-nifa")
+    first = next(s for s in plan.stops if s.verdict.allowed and s.address_id)
+    changes = service.record_visit(
+        VisitInput(
+            first.account_id,
+            "met_debtor",
+            first.address_id,
+            {"id_shown": True, "recording_on": True, "second_collector": True},
+            notes="met at home",
+            promise_amount="10",
+            promise_date=date.today().isoformat(),
+        )
+    )
+    assert len(changes.event_ids) == 2
+    detail = field_store.load_account(first.account_id)
+    types = {e.id: e.type for e in detail.events}
+    assert types[changes.event_ids[0]] == EventType.VISIT
+    assert types[changes.event_ids[1]] == EventType.PROMISE
+    # the route does not reshuffle after a visit; the stop now says it was visited
+    again = service.todays_visits()
+    assert [s.account_id for s in again.stops] == [s.account_id for s in plan.stops]
+    visited = next(s for s in again.stops if s.account_id == first.account_id)
+    assert visited.visited_today is not None
+    assert visited.last_outcome is not None
+    assert "Visit" in visited.last_outcome.en
+    # a plan at the door: PDF kept as a blob, its hash on the recorded event
+    option = service.desk.compare_plans(first.account_id).options[1]
+    agreed = service.agree_plan(first.account_id, option, "signed at the door")
+    assert agreed.document.pdf.startswith(b"%PDF")
+    sha = agreed.document.sha256
+    assert field_store.get_blob(sha) == agreed.document.pdf
+    event = next(
+        e for e in field_store.load_account(first.account_id).events
+        if e.id == agreed.changes.event_ids[0]
+    )  # fmt: skip
+    assert event.payload["document_sha256"] == sha
+    assert event.payload["kind"] == "deferral"
+    facts = service.offline_facts()
+    assert facts.waiting == 3
+    assert facts.documents_waiting == 1
+    replanned = service.todays_visits(replan=True)
+    assert len(replanned.stops) == len(plan.stops)
+
+
+def test_settlement_and_instalment_agreements_render(field_store):
+    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=3)
+    stop = service.todays_visits().stops[0]
+    options = service.desk.compare_plans(stop.account_id, instalments=6).options
+    for option in (options[0], options[2]):
+        agreed = service.agree_plan(stop.account_id, option)
+        assert agreed.reference.startswith("AGR-")
+    assert service.stop(stop.account_id).account_id == stop.account_id
+    assert Decimal(str(options[0].total.amount)) > 0

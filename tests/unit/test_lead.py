@@ -1,0 +1,107 @@
+"""The lead's client against the REAL backend on loopback, and the KPI CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.server.conftest import PASSWORD, Backend, fresh_database, start_backend
+from workstation.lead import AccountFilter, KpiReport, LeadClient, to_csv, write_csv
+from workstation.sync import ApiSession, ServerError
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    with fresh_database("sqlite", tmp_path_factory) as url:
+        started = start_backend(url, "sqlite", accounts=120)
+        try:
+            yield started
+        finally:
+            started.server.stop()
+            started.sessions.kw["bind"].dispose()
+
+
+@pytest.fixture
+def lead(backend: Backend) -> Iterator[LeadClient]:
+    api = ApiSession(backend.base, "lead-laptop")
+    api.sign_in("zhao.min", PASSWORD)
+    yield LeadClient(api)
+    api.close()
+
+
+def test_team_overview_and_queue_explorer(lead: LeadClient, backend: Backend):
+    overview = lead.overview()
+    names = {a.username for a in overview.agents}
+    assert {"li.na", "chen.jie", "wang.qiang"} <= names
+    li = next(a for a in overview.agents if a.username == "li.na")
+    assert li.accounts > 0
+    assert li.balances
+    everything = lead.all_accounts()
+    assert len(everything) == sum(a.accounts for a in overview.agents) + overview.unassigned
+    mine = lead.accounts(AccountFilter(owner_id=li.user_id), limit=5)
+    assert mine.total == li.accounts
+    assert len(mine.accounts) == min(5, li.accounts)
+    assert all(a.owner_id == li.user_id for a in mine.accounts)
+    late = lead.accounts(AccountFilter(bucket="90-179"))
+    assert all(90 <= a.days_past_due <= 179 for a in late.accounts)
+
+
+def test_reassign_dry_run_changes_nothing_then_moves_exactly_the_preview(lead: LeadClient):
+    overview = lead.overview()
+    li = next(a for a in overview.agents if a.username == "li.na")
+    chen = next(a for a in overview.agents if a.username == "chen.jie")
+    ids = [
+        a.account_id for a in lead.accounts(AccountFilter(owner_id=li.user_id), limit=3).accounts
+    ]
+    preview = lead.reassign(ids, chen.user_id, dry_run=True)
+    assert preview.dry_run
+    assert preview.count == 3
+    assert preview.account_ids == set(ids)
+    assert lead.overview().agent(li.user_id).accounts == li.accounts  # type: ignore[union-attr]
+    done = lead.reassign(ids, chen.user_id, dry_run=False)
+    assert done.batch_id
+    assert done.same_moves(preview)
+    assert lead.overview().agent(chen.user_id).accounts == chen.accounts + 3  # type: ignore[union-attr]
+    back = lead.move_queue(chen.user_id, li.user_id, dry_run=True)
+    assert back.count == chen.accounts + 3
+    balanced = lead.rebalance([li.user_id, chen.user_id], "count", dry_run=True)
+    assert balanced.dry_run
+    with pytest.raises(ServerError) as caught:
+        lead.reassign(["no-such-account"], chen.user_id, dry_run=False)
+    assert caught.value.status == 404
+    assert lead.overview().agent(chen.user_id).accounts == chen.accounts + 3  # type: ignore[union-attr]
+
+
+def test_review_list_acknowledge_and_kpis_export(lead: LeadClient, tmp_path: Path):
+    assert isinstance(lead.review(), list)
+    for item in lead.review()[:1]:
+        lead.acknowledge(item.id)
+        assert item.id not in {i.id for i in lead.review()}
+    today = date.today()
+    report = lead.kpis(today - timedelta(days=27), today, weekly=True)
+    assert isinstance(report, KpiReport)
+    assert report.agents
+    assert report.weeks
+    text = to_csv(report)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["scope", "id", "name", "RPC rate (%)"]
+    assert [r[0] for r in rows[1:]].count("team") == 1
+    assert len(rows) == 1 + len(report.agents) + 1 + len(report.weeks)
+    path = write_csv(report, tmp_path / "kpis.csv", "zh_CN")
+    written = path.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")
+    assert "本人接通率" in written.decode("utf-8-sig")
+
+
+def test_an_agent_may_not_use_the_lead_api(backend: Backend):
+    api = ApiSession(backend.base, "agent-laptop")
+    api.sign_in("li.na", PASSWORD)
+    with pytest.raises(ServerError) as caught:
+        LeadClient(api).overview()
+    assert caught.value.status == 403
+    api.close()
