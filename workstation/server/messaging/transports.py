@@ -1,0 +1,291 @@
+"""Ways out: e-mail through SMTP, SMS through a gateway (HTTP, or ``log`` for the demo).
+
+Every transport answers a send with a ``SendResult`` or raises one of three errors, which
+decide what the worker does next:
+
+- ``TemporaryFailure``: certainly not sent (refused connection, 4xx SMTP reply, HTTP 429
+  or 5xx) → retried with backoff;
+- ``PermanentFailure``: never will be (bad address, 5xx SMTP reply, HTTP 4xx) → failed;
+- ``UnknownOutcome``: the request left but the answer did not come back → retried only
+  when the transport de-duplicates on the message id, otherwise failed: a message is
+  never sent twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import ssl
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any, Protocol
+
+import requests
+
+from workstation.server.messaging.config import HttpGatewayConfig, SmtpConfig
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TemporaryFailure(DeliveryError):
+    pass
+
+
+class PermanentFailure(DeliveryError):
+    pass
+
+
+class UnknownOutcome(DeliveryError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    gateway_id: str | None = None
+    delivered: bool = False  # the transport already knows it reached the handset
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundSms:
+    message_id: str
+    to: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundEmail:
+    message_id: str
+    to: str
+    subject: str
+    body: str
+    unsubscribe_url: str = ""
+
+
+class SmsGateway(Protocol):
+    idempotent: bool
+
+    def send(self, message: OutboundSms) -> SendResult: ...
+
+
+class EmailSender(Protocol):
+    idempotent: bool
+
+    def send(self, message: OutboundEmail) -> SendResult: ...
+
+
+# --- demo transports -----------------------------------------------------------------------------
+
+
+class LogSmsGateway:
+    """The demo gateway: logs the SMS and reports it delivered (kept in ``sent`` for tests)."""
+
+    idempotent = True
+
+    def __init__(self) -> None:
+        self.sent: list[OutboundSms] = []
+        self._lock = threading.Lock()
+
+    def send(self, message: OutboundSms) -> SendResult:
+        with self._lock:
+            self.sent.append(message)
+        log.info("SMS %s to %s: %s", message.message_id, message.to, message.text)
+        return SendResult(gateway_id=f"log-{message.message_id}", delivered=True)
+
+
+class LogEmailSender:
+    """The demo e-mail transport: logs the e-mail (kept in ``sent``)."""
+
+    idempotent = True
+
+    def __init__(self) -> None:
+        self.sent: list[OutboundEmail] = []
+        self._lock = threading.Lock()
+
+    def send(self, message: OutboundEmail) -> SendResult:
+        with self._lock:
+            self.sent.append(message)
+        log.info("e-mail %s to %s: %s", message.message_id, message.to, message.subject)
+        return SendResult(gateway_id=f"log-{message.message_id}")
+
+
+# --- SMTP ----------------------------------------------------------------------------------------
+
+
+def _domain(sender: str) -> str:
+    address = sender.rsplit("<", 1)[-1].rstrip(">")
+    return address.rpartition("@")[2] or "localhost"
+
+
+def build_email(config: SmtpConfig, message: OutboundEmail) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = config.sender
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(usegmt=True)
+    # the message id in the Message-ID: the same message always carries the same header
+    email["Message-ID"] = make_msgid(idstring=message.message_id, domain=_domain(config.sender))
+    email["X-Message-Id"] = message.message_id
+    if message.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(message.body, charset="utf-8")
+    return email
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
+def _smtp_failure(code: int, text: str) -> DeliveryError:
+    if 400 <= code < 500:
+        return TemporaryFailure(f"SMTP {code}: {text}")
+    return PermanentFailure(f"SMTP {code}: {text}")
+
+
+class SmtpSender:
+    """Sends through the configured SMTP relay (STARTTLS and login when configured)."""
+
+    idempotent = False
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+
+    def _connect(self) -> smtplib.SMTP:
+        cfg = self.config
+        if cfg.ssl:
+            return smtplib.SMTP_SSL(
+                cfg.host, cfg.port, timeout=cfg.timeout, context=ssl.create_default_context()
+            )
+        smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
+        if cfg.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        return smtp
+
+    def send(self, message: OutboundEmail) -> SendResult:
+        email = build_email(self.config, message)
+        try:
+            smtp = self._connect()
+        except smtplib.SMTPResponseException as exc:
+            raise TemporaryFailure(f"SMTP {exc.smtp_code} on connect: {exc.smtp_error!r}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(f"cannot reach the SMTP server: {exc}") from exc
+        try:
+            try:
+                if self.config.username:
+                    smtp.login(self.config.username, self.config.password)
+            except smtplib.SMTPResponseException as exc:
+                raise TemporaryFailure(f"SMTP login refused ({exc.smtp_code})") from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                raise TemporaryFailure(f"SMTP login failed: {exc}") from exc
+            try:
+                refused = smtp.send_message(email)
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, answer = next(iter(exc.recipients.values()))
+                raise _smtp_failure(code, _text(answer)) from exc
+            except smtplib.SMTPResponseException as exc:
+                raise _smtp_failure(exc.smtp_code, _text(exc.smtp_error)) from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                raise UnknownOutcome(f"the SMTP connection broke while sending: {exc}") from exc
+            if refused:
+                code, reply = next(iter(refused.values()))
+                raise _smtp_failure(code, _text(reply))
+            return SendResult(gateway_id=str(email["Message-ID"]))
+        finally:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+
+
+# --- HTTP SMS gateway ----------------------------------------------------------------------------
+
+
+def dig(data: Any, path: str) -> Any:
+    """The value at a dotted path of a JSON document (None when absent)."""
+    if not path:
+        return None
+    current = data
+    for part in path.split("."):
+        if isinstance(current, Mapping):
+            current = current.get(part)
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return None
+    return current
+
+
+class HttpSmsGateway:
+    """An SMS gateway spoken to over HTTP, shaped entirely by ``HttpGatewayConfig``."""
+
+    def __init__(self, config: HttpGatewayConfig, session: requests.Session | None = None) -> None:
+        self.config = config
+        self.idempotent = config.idempotent
+        self.http = session or requests.Session()
+
+    def _request_parts(self, message: OutboundSms) -> tuple[dict[str, str], Any, Any]:
+        cfg = self.config
+        values = {
+            "to": message.to,
+            "text": message.text,
+            "message_id": message.message_id,
+            "sender": cfg.sender,
+        }
+        body = {key: template.format_map(values) for key, template in cfg.body.items()}
+        headers = dict(cfg.headers)
+        if cfg.idempotency_header:
+            headers[cfg.idempotency_header] = message.message_id
+        auth: Any = None
+        if cfg.auth == "bearer":
+            headers["Authorization"] = f"Bearer {cfg.secret(cfg.token_env)}"
+        elif cfg.auth == "header":
+            headers[cfg.auth_header] = cfg.secret(cfg.token_env)
+        elif cfg.auth == "basic":
+            auth = (cfg.username, cfg.secret(cfg.password_env))
+        return headers, body, auth
+
+    def send(self, message: OutboundSms) -> SendResult:
+        cfg = self.config
+        headers, body, auth = self._request_parts(message)
+        kwargs: dict[str, Any] = {"json": body} if cfg.format == "json" else {"data": body}
+        try:
+            response = self.http.request(
+                cfg.method, cfg.url, headers=headers, auth=auth, timeout=cfg.timeout, **kwargs
+            )
+        except (requests.ConnectTimeout, requests.exceptions.InvalidURL) as exc:
+            raise TemporaryFailure(f"cannot reach the SMS gateway: {exc}") from exc
+        except requests.ConnectionError as exc:
+            if "NewConnectionError" in repr(exc) or "refused" in str(exc).lower():
+                raise TemporaryFailure(f"cannot reach the SMS gateway: {exc}") from exc
+            raise UnknownOutcome(f"the SMS gateway connection broke: {exc}") from exc
+        except requests.Timeout as exc:
+            raise UnknownOutcome(f"the SMS gateway did not answer in time: {exc}") from exc
+        try:
+            document: Any = response.json()
+        except (ValueError, json.JSONDecodeError):
+            document = {}
+        error = dig(document, cfg.response_error)
+        detail = f": {error}" if error else ""
+        if response.status_code in (408, 429) or response.status_code >= 500:
+            raise TemporaryFailure(f"SMS gateway answered HTTP {response.status_code}{detail}")
+        if response.status_code >= 400:
+            raise PermanentFailure(f"SMS gateway refused it (HTTP {response.status_code}){detail}")
+        status = dig(document, cfg.response_status)
+        status_text = str(status).lower() if status is not None else ""
+        if status_text in cfg.failed_values:
+            raise PermanentFailure(f"SMS gateway status {status}{detail}")
+        gateway_id = dig(document, cfg.response_id)
+        return SendResult(
+            gateway_id=str(gateway_id) if gateway_id is not None else None,
+            delivered=status_text in cfg.delivered_values,
+        )
