@@ -128,6 +128,9 @@ def create_app(
     engine = engine or make_engine(settings.db_url, pool_size=settings.pool_size)
     state = AppState.open(settings, engine)
     stop = threading.Event()
+    from workstation.server.messaging import MessagingService
+
+    messaging = MessagingService.open(state)  # delivery worker + webhooks (issue 9)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -140,9 +143,11 @@ def create_app(
                 name="promise-evaluator",
             )
             worker.start()
+        messaging.start()
         try:
             yield
         finally:
+            messaging.stop()
             stop.set()
             if worker is not None:
                 worker.join(timeout=5)
@@ -154,6 +159,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.ws = state
+    app.state.messaging = messaging
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -227,6 +233,7 @@ def create_app(
 
     for module in (auth, sync, records, team, admin):
         app.include_router(module.router)
+    app.include_router(messaging.router)
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
