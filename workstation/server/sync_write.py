@@ -492,6 +492,10 @@ def _event_create(state: AppState, session: Session, principal: Principal, m: Mu
     if review is not None:
         session.add(review)
     session.add(event)
+    if kind == EventType.MESSAGE:  # a queued outbound message becomes a delivery job
+        from workstation.server.messaging.delivery import enqueue
+
+        enqueue(session, event, now)
     versions_needed = 1 + int(account_changed) + int(customer is not None)
     first = allocate(session, versions_needed)
     event.server_version = first
