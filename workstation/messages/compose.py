@@ -118,7 +118,7 @@ def opt_out_wording(pack: RulePack | None, channel: Channel, language: Language)
     return pack.opt_out_text(language.value).strip()
 
 
-def _append(text: str, wording: str, channel: Channel, language: Language) -> str:
+def append_wording(text: str, wording: str, channel: Channel, language: Language) -> str:
     if not wording:
         return text
     if channel is Channel.EMAIL:
@@ -188,7 +188,7 @@ def compose(  # noqa: PLR0917 - the desk's documented call shape
     needs = template.needs(channel.value)
     wording = opt_out_wording(pack, channel, lang)
     if channel is Channel.SMS:
-        text = _append(template.sms.format_map(_Keep(values)), wording, channel, lang)
+        text = append_wording(template.sms.format_map(_Keep(values)), wording, channel, lang)
         length = sms_length(text)
         subject, segments, encoding, units = (
             "",
@@ -197,7 +197,7 @@ def compose(  # noqa: PLR0917 - the desk's documented call shape
             length.units,
         )
     else:
-        text = _append(template.body.format_map(_Keep(values)), wording, channel, lang)
+        text = append_wording(template.body.format_map(_Keep(values)), wording, channel, lang)
         subject = template.subject.format_map(_Keep(values))
         segments, encoding, units = 0, "", len(text)
     return Preview(
@@ -269,6 +269,7 @@ __all__ = [
     "Encoding",
     "Preview",
     "address_value",
+    "append_wording",
     "compose",
     "message_event",
     "message_payload",
