@@ -1,0 +1,117 @@
+"""The field collector's screen: it opens on a real local store, renders, plans the day,
+saves a visit from the keyboard, marks missing evidence in place, agrees a plan with its
+agreement preview, and its models pass qtmodeltester."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from workstation.domain import Role
+
+
+@pytest.fixture
+def field_ctx(prepared_app, tmp_path: Path):
+    from ui.context import build_context
+    from workstation.demo.generator import generate_portfolio
+    from workstation.store import Store
+
+    store = Store.open(tmp_path / "field.db")
+    store.bulk_load(generate_portfolio(150, seed=4))
+    context = build_context(store=store, role=Role.FIELD, user="wang.qiang")
+    yield context
+    context.runner.shutdown()
+    store.close()
+
+
+@pytest.fixture
+def workspace(field_ctx, qtbot):
+    from ui.field.workspace import build_field_workspace
+
+    widget = build_field_workspace(field_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1500, 850)
+    widget.show()
+    with qtbot.waitSignal(widget.plan_loaded, timeout=20_000):
+        widget.start()
+    qtbot.waitUntil(lambda: widget.current is not None, timeout=5_000)
+    return widget
+
+
+def test_opens_renders_and_models_pass_modeltester(workspace, qtmodeltester, qtbot):
+    assert workspace.model.rowCount() > 0
+    assert not workspace.grab().isNull()
+    qtmodeltester.check(workspace.model)
+    workspace.model.sort(workspace.model.column_of("balance"), Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(workspace.model)
+    with qtbot.waitSignal(workspace.banner_updated, timeout=10_000):
+        workspace.refresh_banner()
+    assert "Never synced" in workspace.banner.label.text()
+    assert workspace.current is not None
+    assert workspace.header.name.text().startswith(f"{workspace.current.position}.")
+
+
+def test_keyboard_visit_marks_missing_evidence_then_saves(workspace, qtbot):
+    stop = workspace.current
+    form = workspace.form
+    form.outcome_buttons["nobody"].setFocus()
+    qtbot.keyClick(form.outcome_buttons["nobody"], Qt.Key.Key_Space)
+    assert form.current_outcome() == "nobody"
+    qtbot.keyClick(workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(form.error.text()), timeout=10_000)
+    if stop.pack_id == "cn-nifa":
+        assert form.evidence["recording_on"].property("invalid") is True
+    for flag in ("id_shown", "recording_on", "second_collector"):
+        form.evidence[flag].setChecked(True)
+    if not stop.verdict.allowed:
+        form.override.setText("asked to come now")
+    with qtbot.waitSignal(workspace.visit_saved, timeout=10_000) as saved:
+        qtbot.keyClick(workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert saved.args[0].accounts == {stop.account_id}
+    qtbot.waitUntil(
+        lambda: (
+            workspace.model.rows()[workspace.model.row_of(stop.account_id)].visited_today
+            is not None
+        ),
+        timeout=10_000,
+    )
+    qtbot.keyClick(workspace, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: workspace.current.account_id != stop.account_id, timeout=5_000)
+
+
+def test_plan_at_the_door_records_and_previews_the_agreement(workspace, qtbot):
+    workspace.form.choose_outcome("met_debtor")
+    dialog = workspace.open_plan()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.columns[0].option is not None, timeout=10_000)
+    assert not dialog.grab().isNull()
+    with qtbot.waitSignal(workspace.agreement_ready, timeout=20_000) as ready:
+        dialog.columns[0].button.click()
+    agreed = ready.args[0]
+    assert agreed.document.pdf.startswith(b"%PDF")
+    assert dialog.preview is not None
+    qtbot.waitUntil(lambda: dialog.preview.shown_page is not None, timeout=20_000)
+    assert not dialog.preview.grab().isNull()
+    blob = workspace.ctx.store.get_blob(agreed.document.sha256)
+    assert blob == agreed.document.pdf
+    dialog.preview.reject()
+    with qtbot.waitSignal(workspace.banner_updated, timeout=10_000):
+        workspace.refresh_banner()
+    assert "1 document" in workspace.banner.label.text()
+
+
+def test_sync_without_sign_in_says_work_stays_here(workspace):
+    workspace.sync_now()
+    assert "Not signed in" in workspace.banner.label.text()
+
+
+def test_every_field_and_lead_string_is_translated(prepared_app):
+    from ui.field.i18n import read_ts, source_strings
+    from workstation.resources import resource_path
+
+    catalogue = read_ts(resource_path("translations", "field_lead_zh_CN.ts"))
+    missing = [s for s in source_strings() if not catalogue.get(s)]
+    assert not missing, missing
+    assert resource_path("translations", "field_lead_zh_CN.qm").exists()
