@@ -21,6 +21,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
@@ -127,7 +128,9 @@ def _domain(sender: str) -> str:
 
 
 def build_email(config: SmtpConfig, message: OutboundEmail) -> EmailMessage:
-    email = EmailMessage()
+    # unfolded up to RFC 5322's hard limit: a folded List-Unsubscribe URL becomes
+    # encoded words that no mail client can follow
+    email = EmailMessage(policy=SMTP_POLICY.clone(max_line_length=998))
     email["From"] = config.sender
     email["To"] = message.to
     email["Subject"] = message.subject
