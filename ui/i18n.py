@@ -16,8 +16,9 @@ from workstation.resources import resource_dir
 _state = {"language": "en"}
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("", text)
+def tr(text: str, disambiguation: str | None = None) -> str:
+    """Translate a UI string; ``disambiguation`` separates a short form (e.g. a column)."""
+    return QCoreApplication.translate("", text, disambiguation)
 
 
 def language() -> str:

@@ -63,7 +63,7 @@ class AgentDesk(QSplitter):
         self.setStretchFactor(0, 5)
         self.setStretchFactor(1, 4)
         self.setStretchFactor(2, 5)
-        self.setSizes([600, 480, 600])
+        self.setSizes([640, 460, 580])
 
 
 @register_role(Role.AGENT)

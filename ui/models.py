@@ -264,11 +264,11 @@ class QueueModel(QAbstractTableModel):
             "rank": tr("#"),
             "customer": tr("Customer"),
             "balance": tr("Balance"),
-            "dpd": tr("DPD"),
+            "dpd": tr("DPD", "column"),
             "bucket": tr("Bucket"),
-            "tier": tr("Tier"),
+            "tier": tr("Tier", "column"),
             "next": tr("Next action"),
-            "local": tr("Local"),
+            "local": tr("Local", "column"),
             "now": tr("Now"),
         }[self.COLUMNS[section]]
 

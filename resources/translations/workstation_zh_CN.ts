@@ -213,7 +213,7 @@
     </message>
     <message>
       <location filename="../../ui/dialogs/plan.py" line="162" />
-      <location filename="../../ui/models.py" line="366" />
+      <location filename="../../ui/models.py" line="373" />
       <source>Note</source>
       <translation>备注</translation>
     </message>
@@ -274,7 +274,7 @@
     </message>
     <message>
       <location filename="../../ui/dialogs/settings_dialog.py" line="58" />
-      <location filename="../../ui/dialogs/signin.py" line="107" />
+      <location filename="../../ui/dialogs/signin.py" line="117" />
       <source>&amp;Server</source>
       <translation>服务器(&amp;S)</translation>
     </message>
@@ -344,224 +344,225 @@
       <translation>本地数据已锁定。请重新启动工作台以解锁。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="72" />
+      <location filename="../../ui/dialogs/signin.py" line="78" />
       <source>The server's certificate is not trusted. Check the CA bundle in Settings.</source>
       <translation>服务器证书不受信任。请在设置中检查 CA 证书。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="75" />
+      <location filename="../../ui/dialogs/signin.py" line="82" />
       <source>The server cannot be reached. Check the address or work offline.</source>
       <translation>无法连接服务器。请检查地址，或离线工作。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="78" />
+      <location filename="../../ui/dialogs/signin.py" line="86" />
       <source>Wrong user name or password.</source>
       <translation>用户名或密码错误。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="79" />
+      <location filename="../../ui/dialogs/signin.py" line="87" />
       <source>The server refused the sign-in: %1</source>
       <translation>服务器拒绝登录：%1</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="81" />
+      <location filename="../../ui/dialogs/signin.py" line="90" />
       <source>Your sign-in cannot be kept safely: %1</source>
       <translation>无法安全保存您的登录信息：%1</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="99" />
-      <location filename="../../ui/dialogs/signin.py" line="118" />
+      <location filename="../../ui/dialogs/signin.py" line="109" />
+      <location filename="../../ui/dialogs/signin.py" line="128" />
       <source>Sign in</source>
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="108" />
+      <location filename="../../ui/dialogs/signin.py" line="118" />
       <source>&amp;User</source>
       <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="109" />
+      <location filename="../../ui/dialogs/signin.py" line="119" />
       <source>&amp;Password</source>
       <translation>密码(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="120" />
+      <location filename="../../ui/dialogs/signin.py" line="130" />
       <source>Work offline</source>
       <translation>离线工作</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="122" />
+      <location filename="../../ui/dialogs/signin.py" line="132" />
       <source>Work on the data on this computer; changes sync when you sign in.</source>
       <translation>使用本机数据工作；登录后更改会同步。</translation>
     </message>
     <message>
-      <location filename="../../ui/dialogs/signin.py" line="146" />
+      <location filename="../../ui/dialogs/signin.py" line="156" />
       <source>Signing in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="83" />
+      <location filename="../../ui/main_window.py" line="84" />
       <source>Collector Workstation</source>
       <translation>催收工作台</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="96" />
+      <location filename="../../ui/main_window.py" line="97" />
       <location filename="../../ui/sync_panel.py" line="74" />
       <source>Needs attention</source>
       <translation>待处理</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="148" />
+      <location filename="../../ui/main_window.py" line="150" />
       <source>&amp;Work</source>
       <translation>工作(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="149" />
+      <location filename="../../ui/main_window.py" line="151" />
       <source>&amp;Account</source>
       <translation>账户(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="150" />
+      <location filename="../../ui/main_window.py" line="152" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="153" />
+      <location filename="../../ui/main_window.py" line="155" />
       <source>&amp;Save outcome</source>
       <translation>保存通话结果(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="156" />
+      <location filename="../../ui/main_window.py" line="158" />
       <source>&amp;Next account</source>
       <translation>下一个账户(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="158" />
+      <location filename="../../ui/main_window.py" line="160" />
       <source>&amp;Call</source>
       <translation>拨打(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="161" />
+      <location filename="../../ui/main_window.py" line="163" />
       <source>&amp;Plan calculator…</source>
       <translation>还款计划计算器(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="164" />
+      <location filename="../../ui/main_window.py" line="166" />
       <source>Record c&amp;omplaint…</source>
       <translation>登记投诉(&amp;O)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="171" />
+      <location filename="../../ui/main_window.py" line="173" />
       <source>Record &amp;dispute…</source>
       <translation>登记争议(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="178" />
+      <location filename="../../ui/main_window.py" line="180" />
       <source>Record &amp;hardship…</source>
       <translation>登记经济困难(&amp;H)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="185" />
+      <location filename="../../ui/main_window.py" line="187" />
       <source>Customer &amp;satisfaction…</source>
       <translation>客户满意度(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="192" />
+      <location filename="../../ui/main_window.py" line="194" />
       <source>&amp;Filter queue</source>
       <translation>筛选队列(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="196" />
+      <location filename="../../ui/main_window.py" line="198" />
       <source>Show tab %1</source>
-      <translation>显示标签 %1</translation>
+      <translation>显示第 %1 页</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="203" />
+      <location filename="../../ui/main_window.py" line="205" />
+      <location filename="../../ui/sync_panel.py" line="88" />
       <source>S&amp;ync now</source>
       <translation>立即同步(&amp;Y)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="206" />
+      <location filename="../../ui/main_window.py" line="208" />
       <source>Sign &amp;in…</source>
       <translation>登录(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="209" />
+      <location filename="../../ui/main_window.py" line="211" />
       <source>S&amp;ettings…</source>
       <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="216" />
+      <location filename="../../ui/main_window.py" line="218" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="218" />
+      <location filename="../../ui/main_window.py" line="220" />
       <source>&amp;Needs attention</source>
       <translation>待处理(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="220" />
+      <location filename="../../ui/main_window.py" line="222" />
       <source>Main</source>
       <translation>主工具栏</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="254" />
+      <location filename="../../ui/main_window.py" line="259" />
       <source>Loading account…</source>
       <translation>正在加载账户…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="293" />
+      <location filename="../../ui/main_window.py" line="298" />
       <source>No more accounts in this list.</source>
       <translation>此列表中没有更多账户。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="313" />
+      <location filename="../../ui/main_window.py" line="318" />
       <source>Outcome saved.</source>
       <translation>通话结果已保存。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="322" />
+      <location filename="../../ui/main_window.py" line="327" />
       <source>Please correct the marked fields.</source>
       <translation>请更正标记的字段。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="324" />
+      <location filename="../../ui/main_window.py" line="329" />
       <source>Saving the outcome</source>
       <translation>正在保存通话结果</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="351" />
+      <location filename="../../ui/main_window.py" line="356" />
       <source>Saving contacts</source>
       <translation>正在保存联系方式</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="363" />
+      <location filename="../../ui/main_window.py" line="368" />
       <source>No application handles %1</source>
       <translation>没有应用程序可以处理 %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="416" />
+      <location filename="../../ui/main_window.py" line="422" />
       <source>Sync is not available yet: sign in to a server first (the sync engine is not installed).</source>
       <translation>暂时无法同步：请先登录服务器（同步引擎尚未接入）。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="434" />
+      <location filename="../../ui/main_window.py" line="447" />
       <source>Sync finished.</source>
       <translation>同步完成。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="448" />
+      <location filename="../../ui/main_window.py" line="462" />
       <source>Offline: your changes are kept and will upload when the server is back.</source>
       <translation>离线：您的更改已保存，服务器恢复后将自动上传。</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="451" />
+      <location filename="../../ui/main_window.py" line="465" />
       <source>Sync</source>
       <translation>同步</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="463" />
+      <location filename="../../ui/main_window.py" line="477" />
       <source>Something went wrong</source>
       <translation>出现问题</translation>
     </message>
@@ -586,231 +587,242 @@
       <translation>全部</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="257" />
+      <location filename="../../ui/models.py" line="264" />
       <source>#</source>
       <translation>序号</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="258" />
+      <location filename="../../ui/models.py" line="265" />
       <source>Customer</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="259" />
+      <location filename="../../ui/models.py" line="266" />
       <location filename="../../ui/views/account.py" line="133" />
       <location filename="../../ui/views/account.py" line="235" />
       <source>Balance</source>
       <translation>未还余额</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="260" />
       <location filename="../../ui/views/account.py" line="133" />
       <location filename="../../ui/views/account.py" line="235" />
       <source>DPD</source>
       <translation>逾期天数</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="261" />
+      <location filename="../../ui/models.py" line="268" />
       <source>Bucket</source>
       <translation>逾期阶段</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="262" />
       <location filename="../../ui/views/account.py" line="235" />
       <source>Tier</source>
       <translation>风险等级</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="263" />
+      <location filename="../../ui/models.py" line="267" />
+      <source>DPD</source>
+      <comment>column</comment>
+      <translation>逾期</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="269" />
+      <source>Tier</source>
+      <comment>column</comment>
+      <translation>等级</translation>
+    </message>
+    <message>
+      <location filename="../../ui/models.py" line="270" />
       <source>Next action</source>
       <translation>催收策略</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="264" />
+      <location filename="../../ui/models.py" line="271" />
       <source>Local</source>
-      <translation>当地时间</translation>
+      <comment>column</comment>
+      <translation>当地</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="265" />
+      <location filename="../../ui/models.py" line="272" />
       <source>Now</source>
       <translation>可联系</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="290" />
+      <location filename="../../ui/models.py" line="297" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="290" />
+      <location filename="../../ui/models.py" line="297" />
       <source>Later</source>
       <translation>稍后</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="328" />
+      <location filename="../../ui/models.py" line="335" />
       <source>callback</source>
       <translation>回访</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="330" />
+      <location filename="../../ui/models.py" line="337" />
       <source>OVERRIDE:</source>
       <translation>越权：</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="340" />
+      <location filename="../../ui/models.py" line="347" />
       <source>SLA due</source>
       <translation>答复期限</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="363" />
+      <location filename="../../ui/models.py" line="370" />
       <source>Contact</source>
       <translation>联系记录</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="364" />
+      <location filename="../../ui/models.py" line="371" />
       <source>Promise</source>
       <translation>承诺还款</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="365" />
+      <location filename="../../ui/models.py" line="372" />
       <source>Payment</source>
       <translation>还款</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="367" />
+      <location filename="../../ui/models.py" line="374" />
       <source>Visit</source>
       <translation>外访</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="368" />
+      <location filename="../../ui/models.py" line="375" />
       <source>Plan agreed</source>
       <translation>已达成计划</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="369" />
+      <location filename="../../ui/models.py" line="376" />
       <source>Complaint</source>
       <translation>投诉</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="370" />
+      <location filename="../../ui/models.py" line="377" />
       <source>Dispute</source>
       <translation>争议</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="371" />
+      <location filename="../../ui/models.py" line="378" />
       <source>Satisfaction</source>
       <translation>满意度</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="372" />
+      <location filename="../../ui/models.py" line="379" />
       <source>Flag</source>
       <translation>标记</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="373" />
+      <location filename="../../ui/models.py" line="380" />
       <source>Message</source>
       <translation>消息</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="374" />
+      <location filename="../../ui/models.py" line="381" />
       <source>Void</source>
       <translation>作废</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="399" />
+      <location filename="../../ui/models.py" line="406" />
       <source>When</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="399" />
-      <location filename="../../ui/models.py" line="495" />
+      <location filename="../../ui/models.py" line="406" />
+      <location filename="../../ui/models.py" line="502" />
       <source>Type</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="399" />
+      <location filename="../../ui/models.py" line="406" />
       <source>What happened</source>
-      <translation>经过</translation>
+      <translation>发生了什么</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="399" />
+      <location filename="../../ui/models.py" line="406" />
       <source>By</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="495" />
+      <location filename="../../ui/models.py" line="502" />
       <location filename="../../ui/views/outcome.py" line="171" />
       <source>Channel</source>
       <translation>渠道</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="495" />
+      <location filename="../../ui/models.py" line="502" />
       <source>Number / address</source>
       <translation>号码 / 地址</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="495" />
+      <location filename="../../ui/models.py" line="502" />
       <source>Consent</source>
       <translation>同意联系</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="495" />
+      <location filename="../../ui/models.py" line="502" />
       <source>Opted out</source>
       <translation>已退订</translation>
     </message>
     <message>
       <location filename="../../ui/dialogs/capture.py" line="161" />
-      <location filename="../../ui/models.py" line="521" />
+      <location filename="../../ui/models.py" line="528" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
       <location filename="../../ui/dialogs/capture.py" line="163" />
-      <location filename="../../ui/models.py" line="521" />
+      <location filename="../../ui/models.py" line="528" />
       <source>E-mail</source>
       <translation>邮件</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="524" />
+      <location filename="../../ui/models.py" line="531" />
       <source>Mobile</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="524" />
+      <location filename="../../ui/models.py" line="531" />
       <source>Home</source>
       <translation>住宅</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="524" />
+      <location filename="../../ui/models.py" line="531" />
       <source>Work</source>
       <translation>单位</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="581" />
+      <location filename="../../ui/models.py" line="588" />
       <source>No.</source>
       <translation>期数</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="581" />
+      <location filename="../../ui/models.py" line="588" />
       <source>Due</source>
       <translation>到期日</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="581" />
+      <location filename="../../ui/models.py" line="588" />
       <source>Amount</source>
       <translation>金额</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="615" />
+      <location filename="../../ui/models.py" line="622" />
       <source>What</source>
-      <translation>事项</translation>
+      <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="615" />
+      <location filename="../../ui/models.py" line="622" />
       <source>Why</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../ui/models.py" line="615" />
+      <location filename="../../ui/models.py" line="622" />
       <source>What you can do</source>
       <translation>可采取的操作</translation>
     </message>
@@ -821,36 +833,43 @@
     </message>
     <message>
       <location filename="../../ui/sync_panel.py" line="36" />
+      <location filename="../../ui/sync_panel.py" line="90" />
       <source>Sync progress</source>
       <translation>同步进度</translation>
     </message>
     <message>
       <location filename="../../ui/sync_panel.py" line="45" />
+      <location filename="../../ui/sync_panel.py" line="104" />
       <source>Offline — sync not set up</source>
       <translation>离线——尚未设置同步</translation>
     </message>
     <message>
       <location filename="../../ui/sync_panel.py" line="48" />
+      <location filename="../../ui/sync_panel.py" line="106" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
       <location filename="../../ui/sync_panel.py" line="48" />
+      <location filename="../../ui/sync_panel.py" line="106" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
       <location filename="../../ui/sync_panel.py" line="52" />
+      <location filename="../../ui/sync_panel.py" line="114" />
       <source>%1 waiting to upload</source>
       <translation>%1 项待上传</translation>
     </message>
     <message>
       <location filename="../../ui/sync_panel.py" line="56" />
+      <location filename="../../ui/sync_panel.py" line="110" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
       <location filename="../../ui/sync_panel.py" line="58" />
+      <location filename="../../ui/sync_panel.py" line="116" />
       <source>Last sync: %1</source>
       <translation>上次同步：%1</translation>
     </message>
@@ -941,7 +960,7 @@
     <message>
       <location filename="../../ui/views/account.py" line="219" />
       <source>Jurisdiction</source>
-      <translation>辖区</translation>
+      <translation>司法辖区</translation>
     </message>
     <message>
       <location filename="../../ui/views/account.py" line="235" />
@@ -1116,7 +1135,7 @@
       <translation>工作队列</translation>
     </message>
     <message>
-      <location filename="../../ui/views/queue.py" line="74" />
+      <location filename="../../ui/views/queue.py" line="73" />
       <source>Why this account is here</source>
       <translation>此账户在队列中的原因</translation>
     </message>

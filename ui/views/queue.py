@@ -57,13 +57,15 @@ class QueuePanel(QWidget):
         vertical.hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
         metrics = header.fontMetrics()
-        for column, width in enumerate((40, 130, 84, 40, 52, 34, 96, 48, 44)):
+        for column, width in enumerate((36, 110, 80, 36, 48, 30, 84, 44, 40)):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             # wide enough for the header in either language, plus the sort arrow
             self.table.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 22))
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # a balance must never be cut: room for ¥888,888.88 in the table's font
+        money = self.table.fontMetrics().horizontalAdvance("¥888,888.88") + 14
+        self.table.setColumnWidth(2, max(self.table.columnWidth(2), money))
+        header.setStretchLastSection(True)  # names keep their width; spare room goes right
         self.table.setColumnHidden(4, True)  # the bucket follows from DPD; shown in the header
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -76,6 +78,7 @@ class QueuePanel(QWidget):
         self.count = QLabel(self)
         self.count.setObjectName("muted")
 
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
