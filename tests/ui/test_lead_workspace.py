@@ -146,7 +146,7 @@ def test_a_failed_reassignment_moves_nothing(console, qtbot):
     with qtbot.waitSignal(dialog.failed, timeout=10_000):
         pass
     assert not dialog.confirm.isEnabled()
-    assert dialog.result is None
+    assert dialog.outcome is None
     assert console.client.overview().agent(chen).accounts == before
     dialog.reject()
 

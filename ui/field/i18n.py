@@ -35,9 +35,10 @@ def ensure_translations() -> QTranslator | None:
     lang = i18n.language()
     if app is None:
         return None
-    for other, translator in list(_installed.items()):
-        if other != lang and translator is not None:
-            app.removeTranslator(translator)
+    for other, old in list(_installed.items()):
+        if other != lang:
+            if old is not None:
+                app.removeTranslator(old)
             del _installed[other]
     if lang in _installed:
         return _installed[lang]

@@ -71,7 +71,7 @@ _LEVEL_COLOURS = {
 
 def field_service(ctx: Any) -> FieldService:
     """The context's field service (created once, kept in ``ctx.extras``)."""
-    service = ctx.extras.get("field")
+    service: FieldService | None = ctx.extras.get("field")
     if service is None:
         service = FieldService(
             ctx.store,
@@ -137,19 +137,19 @@ class StopHeader(QFrame):
         self.address.setWordWrap(True)
         self.figures = QLabel(self)
         self.figures.setObjectName("figures")
-        self.window = QLabel(self)
-        self.window.setObjectName("clock")
+        self.hours = QLabel(self)
+        self.hours.setObjectName("clock")
         self.verdict = QLabel(self)
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
         layout = QVBoxLayout(self)
-        for widget in (self.name, self.address, self.figures, self.window, self.verdict):
+        for widget in (self.name, self.address, self.figures, self.hours, self.verdict):
             layout.addWidget(widget)
 
     def show_stop(self, stop: VisitStop | None) -> None:
         if stop is None:
             self.name.setText(ftr("No visit selected"))
-            for label in (self.address, self.figures, self.window, self.verdict):
+            for label in (self.address, self.figures, self.hours, self.verdict):
                 label.clear()
             return
         alt = f"  {stop.name_alt}" if stop.name_alt else ""
@@ -161,7 +161,7 @@ class StopHeader(QFrame):
             .replace("%2", stop.past_due.format())
             .replace("%3", str(stop.days_past_due))
         )
-        self.window.setText(
+        self.hours.setText(
             ftr("Visiting hours %1 · customer's time now %2")
             .replace("%1", window_text(stop))
             .replace("%2", stop.local_time.strftime("%H:%M"))

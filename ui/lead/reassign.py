@@ -57,7 +57,7 @@ class ReassignDialog(QDialog):
         self.ctx, self.run, self.names = ctx, run, names
         self.accounts = accounts or {}
         self.preview: ReassignResult | None = None
-        self.result: ReassignResult | None = None
+        self.outcome: ReassignResult | None = None
         self.heading = QLabel(ftr("Asking the server what would move…"), self)
         self.heading.setObjectName("planTitle")
         self.heading.setWordWrap(True)
@@ -145,7 +145,7 @@ class ReassignDialog(QDialog):
         self.failed.emit(str(exc))
 
     def execute(self) -> None:
-        if self.preview is None or self.result is not None:
+        if self.preview is None or self.outcome is not None:
             return
         run = self.run
         self.confirm.setEnabled(False)
@@ -157,7 +157,7 @@ class ReassignDialog(QDialog):
         self.ctx.runner.work(op, on_done=self._done, on_error=self._failed, label="reassign")
 
     def _done(self, result: ReassignResult) -> None:
-        self.result = result
+        self.outcome = result
         self.model.set_rows(result.moves)
         self.heading.setText(
             ftr("Done: the server moved %1 accounts.").replace("%1", str(result.count))

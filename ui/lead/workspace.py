@@ -10,6 +10,7 @@ supersedes an older one (op keys), so a late answer never overwrites a fresher o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -419,7 +420,7 @@ class ReviewView(QWidget):
             self.console.reassign_accounts([item.account_id], str(target))
 
 
-PERIODS = (
+PERIODS: tuple[tuple[str, int, Callable[[], str]], ...] = (
     ("week", 7, lambda: ftr("This week")),
     ("4w", 28, lambda: ftr("Last 4 weeks")),
     ("12w", 84, lambda: ftr("Last 12 weeks")),
