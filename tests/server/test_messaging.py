@@ -514,7 +514,7 @@ def test_a_tuiding_reply_opts_the_phone_out_at_once(world: World) -> None:
     number = preview.to.replace(" ", "")
     assert (
         _webhook(world, "sms/inbound", {"from": number, "text": "退订"}, token="wrong").status_code
-        == 403
+        == 401
     )
     answer = _webhook(
         world, "sms/inbound", {"from": number, "text": " 退订 ", "id": f"in-{message_id}"}

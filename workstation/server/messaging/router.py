@@ -54,10 +54,14 @@ def _service(request: Request) -> Any:
 def _check_token(service: Any, header: str | None, query: str | None) -> None:
     expected = service.settings.webhook_token
     given = header or query or ""
+    if not given:
+        raise ApiError(
+            401, "not_authenticated", "send the webhook token in X-Webhook-Token or ?token="
+        )
     if not expected:
         raise ApiError(403, "webhook_not_configured", "set WORKSTATION_SMS_WEBHOOK_TOKEN first")
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise ApiError(403, "forbidden", "wrong or missing webhook token")
+        raise ApiError(401, "invalid_token", "wrong webhook token")
 
 
 async def _fields(request: Request) -> dict[str, Any]:
