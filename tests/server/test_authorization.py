@@ -119,6 +119,12 @@ OTHER_TESTS = {
     ("POST", "/api/v1/devices/heartbeat"): "test_unauthenticated_is_401_everywhere",
     ("GET", "/api/v1/scorecard"): "test_unauthenticated_is_401_everywhere (same for all)",
     ("PUT", "/api/v1/blobs/{sha256}"): "test_unauthenticated_is_401_everywhere",
+    # Messaging webhooks authenticate the gateway (shared token) or the customer (signed
+    # unsubscribe link), not a user: test_messaging covers wrong tokens and forged links.
+    ("POST", "/api/v1/messaging/sms/inbound"): "test_messaging (wrong webhook token → 401)",
+    ("POST", "/api/v1/messaging/sms/status"): "test_messaging (wrong webhook token → 401)",
+    ("GET", "/api/v1/messaging/unsubscribe"): "test_messaging (forged link → 400)",
+    ("POST", "/api/v1/messaging/unsubscribe"): "test_messaging (forged link → 400)",
 }
 
 

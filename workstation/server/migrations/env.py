@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import workstation.server.messaging.models  # noqa: F401  (registers message_jobs on Base)
 from workstation.server.models import Base
 
 config = context.config
