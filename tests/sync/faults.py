@@ -12,6 +12,7 @@ old request later (reordering), as chosen by a callback.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import threading
@@ -141,10 +142,8 @@ class FaultyAdapter(HTTPAdapter):
             raise requests.ConnectionError("injected: request dropped")
         if action == "replay" and self.history:
             old = self.history[self.replay_pick(len(self.history))]
-            try:
+            with contextlib.suppress(requests.RequestException):
                 super().send(old.copy(), *args, **kwargs)
-            except requests.RequestException:
-                pass
         if request.method == "POST":
             self.history.append(request.copy())
         response = super().send(request, *args, **kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import sys
 import time
@@ -61,18 +62,23 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
     path = device.path
     rng = random.Random(5)
 
-    def writer() -> None:
-        store = Store.open(path, key=KEY)
-        i = 0
-        while True:
-            account = accounts[i % len(accounts)]
-            store.record_event(
-                Event(id=new_id(), type=EventType.NOTE, account_id=account,
-                      customer_id=customers[account], occurred_at=utcnow(),
-                      recorded_by="crash", payload={"text": f"note {i}"}),
-                device_id="crash-test",
-            )  # fmt: skip
-            i += 1
+    def writer(ready: int) -> Callable[[], None]:
+        def run() -> None:
+            store = Store.open(path, key=KEY)
+            i = 0
+            while True:
+                account = accounts[i % len(accounts)]
+                store.record_event(
+                    Event(id=new_id(), type=EventType.NOTE, account_id=account,
+                          customer_id=customers[account], occurred_at=utcnow(),
+                          recorded_by="crash", payload={"text": f"note {i}"}),
+                    device_id="crash-test",
+                )  # fmt: skip
+                if i == 0:
+                    os.write(ready, b"1")  # writing has begun: the kill lands mid-stream
+                i += 1
+
+        return run
 
     trials = 200
     deadline = time.monotonic() + 25
@@ -80,7 +86,14 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
     for _ in range(trials):
         if time.monotonic() > deadline:
             break
-        _kill(_fork(writer), rng.uniform(0.0, 0.05))
+        read_end, write_end = os.pipe()
+        pid = _fork(writer(write_end))
+        os.close(write_end)
+        # Opening an encrypted store can take longer than the kill window on a busy
+        # machine; wait until the child writes, so every trial kills during writes.
+        select.select([read_end], [], [], 10)
+        os.close(read_end)
+        _kill(pid, rng.uniform(0.0, 0.05))
         done += 1
     store = Store.open(path, key=KEY)
     try:
@@ -103,7 +116,8 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
     assert done >= 100, f"only {done} trials ran"
     assert events, "the writer never got to write"
     assert events == outbox  # every change has its outbox row and vice versa
-    assert seqs == sorted(seqs) and len(seqs) == len(set(seqs))
+    assert seqs == sorted(seqs)
+    assert len(seqs) == len(set(seqs))
 
 
 def test_kill_during_pull_never_moves_cursor_ahead_of_data(

@@ -132,7 +132,8 @@ def test_no_keyring_says_so_and_asks_each_time(
     assert code == 0
     assert "No system keyring" in capsys.readouterr().err
     info = load_info()
-    assert info is not None and info.unlock == "passphrase"
+    assert info is not None
+    assert info.unlock == "passphrase"
     # the next sync needs the password again (nothing was remembered) and the passphrase
     code, _ = _cli(monkeypatch, ["sync", "--password-stdin", "--quiet"],
                    f"{PASSWORD}\n{passphrase}\n")  # fmt: skip
@@ -181,7 +182,8 @@ def test_revoked_device_wipes_local_data_and_credentials(
     monkeypatch.setattr("sys.stderr", err)
     code, _ = _cli(monkeypatch, ["sync", "--quiet"])
     assert code == 1
-    assert "revoked" in err.getvalue() and "erased" in err.getvalue()
+    assert "revoked" in err.getvalue()
+    assert "erased" in err.getvalue()
     assert not paths.store_path().exists()
     assert load_info() is None
     assert memory_keyring_backend.entries == {}

@@ -4,7 +4,8 @@ The bundled Droid Sans Fallback (``resources/fonts``, Apache-2.0) carries the Ch
 it has no Latin letters or digits, so Latin text, digits and currency symbols are set in the
 bundled Noto Sans (SIL OFL 1.1). Both are embedded as subsets, so a document looks the same
 in every viewer and on every printer, with no dependence on the machine's fonts.
-``markup`` and ``runs`` split text into runs by script so a single string such as ``"Balance 未还余额 ¥1,200.00"`` comes out right.
+``markup`` and ``runs`` split text into runs by script, so a single string such as
+``"Balance 未还余额 ¥1,200.00"`` comes out right.
 """
 
 from __future__ import annotations
