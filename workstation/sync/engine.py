@@ -8,15 +8,24 @@ Order of one ``sync``:
 
 1. first sync (when the store has no cursor): snapshot pages staged and resumable, verified
    by counts, then loaded in one transaction — nothing is visible before it is complete;
-2. push the outbox in ``client_seq`` order, batches with a deterministic Idempotency-Key;
+2. documents first: every blob not yet uploaded is offered by hash (HEAD, then PUT — see
+   ``workstation.sync.blobs``), so the server never holds a ``plan_agreement`` event whose
+   PDF it lacks;
+3. push the outbox in ``client_seq`` order, batches with a deterministic Idempotency-Key;
    answers are recorded per entry: acked, rejected (→ needs attention, never retried),
-   conflict (acked; the conflict is recorded locally and in needs attention);
-3. pull changes from the cursor; each page is applied with its cursor in one transaction;
+   conflict (acked; the conflict is recorded locally and in needs attention). An entry
+   whose document could not be uploaded this time is held back (with the later entries of
+   its account, keeping that account's order) and sent next sync — everything else still
+   goes; an entry whose document can never be sent from here (file gone or damaged)
+   goes to needs attention with that reason;
+4. pull changes from the cursor; each page is applied with its cursor in one transaction;
    rows with pending outbox entries are deferred, and fetched again once acknowledged
    (that is how an account reassigned away leaves only after our changes to it landed);
-4. "resync required" (cursor too old, schema epoch changed): the outbox was already
+5. "resync required" (cursor too old, schema epoch changed): the outbox was already
    pushed, so download the snapshot again and reconcile; no local change is discarded;
-5. heartbeat with the outbox backlog.
+6. the outbox backlog (pending count, oldest) rides on every call after the push as
+   ``X-Outbox-Pending``/``X-Outbox-Oldest`` headers — the lead's team overview shows it,
+   without a separate heartbeat round trip.
 
 Progress and cancel go through a ``SyncProgress`` passed in; ``cancel()`` takes effect
 between pages and batches (every applied page stays applied with its cursor).
@@ -24,10 +33,8 @@ between pages and batches (every applied page stays applied with its cursor).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -47,7 +54,7 @@ from workstation.store import (
     Store,
     Tombstone,
 )
-from workstation.sync import storeops
+from workstation.sync import blobs, storeops
 from workstation.sync.errors import (
     CancelledError,
     DeviceRevokedError,
@@ -80,6 +87,7 @@ class Phase(StrEnum):
     IDLE = "idle"
     CONNECT = "connect"
     SNAPSHOT = "snapshot"
+    UPLOAD = "upload"
     PUSH = "push"
     PULL = "pull"
     RESYNC = "resync"
@@ -178,6 +186,11 @@ class SyncReport:
     first_sync: bool = False
     resynced: bool = False
     snapshot_version: int | None = None
+    blobs_uploaded: int = 0  # documents sent (PUT) and accepted
+    blobs_present: int = 0  # documents the server already had (HEAD): marked, not re-sent
+    blobs_failed: list[str] = field(default_factory=list)  # hashes retried next sync
+    blobs_broken: list[str] = field(default_factory=list)  # hashes that cannot be sent
+    held_back: int = 0  # entries waiting for their document (sent next sync)
     pushed: int = 0
     acked: int = 0
     rejected: int = 0
@@ -239,16 +252,16 @@ class SyncEngine:
             self.api.ensure_token()
             if self.store.get_state(CURSOR) is None:
                 self._snapshot(progress, report, resync=False)
-            self._push(progress, report)
+            documents = self._upload_documents(progress, report)
+            self._push(progress, report, documents)
             try:
                 self._pull(progress, report)
             except ResyncRequiredError as exc:
                 report.warnings.append(str(exc))
-                self._push(progress, report)
+                self._push(progress, report, documents)
                 self._snapshot(progress, report, resync=True)
                 self._pull(progress, report)
             self._refetch(progress, report)
-            self._heartbeat()
             report.finished_at = self.clock()
             self.store.set_state(LAST_SYNC_AT, report.finished_at.isoformat())
             progress.update(Phase.DONE, message="sync complete")
@@ -299,30 +312,126 @@ class SyncEngine:
 
     # --- push --------------------------------------------------------------------------------
 
-    def _push(self, progress: SyncProgress, report: SyncReport) -> None:
+    # --- documents ---------------------------------------------------------------------------
+
+    def _upload_documents(self, progress: SyncProgress, report: SyncReport) -> blobs.BlobOutcome:
+        """Offer every pending blob to the server before any event that names it is pushed."""
+        progress.update(Phase.UPLOAD, done=0, message="sending documents")
+
+        def step(outcome: blobs.BlobOutcome, total: int) -> None:
+            done = outcome.confirmed + len(outcome.failed) + len(outcome.broken)
+            progress.update(
+                done=done, total=total, message=f"sent {outcome.confirmed} of {total} documents"
+            )
+
+        outcome = blobs.upload_pending(self.store, self.api, check=progress.check, on_step=step)
+        report.blobs_uploaded += len(outcome.uploaded)
+        report.blobs_present += len(outcome.present)
+        report.blobs_failed = sorted(outcome.failed)
+        report.blobs_broken = sorted(outcome.broken)
+        if outcome.uploaded:
+            progress.update(count=("blobs_uploaded", len(outcome.uploaded)))
+        if outcome.failed:
+            report.warnings.append(
+                f"{len(outcome.failed)} document(s) could not be sent now and will be sent "
+                "next sync; the changes that name them wait for them"
+            )
+        return outcome
+
+    def _gate(
+        self,
+        entries: list[OutboxEntry],
+        documents: blobs.BlobOutcome,
+        held: set[str],
+        held_accounts: set[str],
+        report: SyncReport,
+    ) -> list[OutboxEntry]:
+        """The entries that may be pushed now (their documents are on the server).
+
+        An entry waiting for its document — and every later entry of the same account — is
+        added to ``held`` (stays pending for the next sync). An entry whose document can
+        never be sent from here is rejected locally into needs-attention.
+        """
+        ready: list[OutboxEntry] = []
+        for entry in entries:
+            if entry.account_id and entry.account_id in held_accounts:
+                held.add(entry.mutation_id)
+                report.held_back += 1
+                continue
+            digest = blobs.document_of(entry)
+            if digest is None:
+                ready.append(entry)
+                continue
+            verdict, why = blobs.blob_state(self.store, digest, documents)
+            if verdict == "ready":
+                ready.append(entry)
+            elif verdict == "wait":
+                held.add(entry.mutation_id)
+                report.held_back += 1
+                if entry.account_id:
+                    held_accounts.add(entry.account_id)
+            else:
+                reason = blobs.describe(digest, why)
+                self.store.mark_outbox(
+                    [
+                        OutboxResult(
+                            entry.mutation_id,
+                            OutboxState.REJECTED,
+                            {"error": "document_unavailable", "document_sha256": digest},
+                            reason=reason,
+                        )
+                    ]
+                )
+                self._after_rejection(entry)
+                report.rejected += 1
+        return ready
+
+    # --- push --------------------------------------------------------------------------------
+
+    def _push(
+        self,
+        progress: SyncProgress,
+        report: SyncReport,
+        documents: blobs.BlobOutcome | None = None,
+    ) -> None:
+        documents = documents or blobs.BlobOutcome()
         total = self.store.pending_outbox_count()
         progress.update(Phase.PUSH, done=0, total=total, message=f"sending {total} changes")
         batch = self.push_batch
         done = 0
-        while True:
-            progress.check()
-            entries = self.store.pending_outbox(limit=batch)
-            if not entries:
-                return
-            try:
-                self._push_batch(entries, report)
-            except ServerError as exc:
-                if exc.status >= 500 or exc.status == 409:
-                    self._count_failure(entries[0], exc)
-                    if batch == 1:
-                        raise
-                    batch = 1  # isolate the entry the server chokes on
-                    continue
-                raise
-            done += len(entries)
-            progress.update(done=done, count=("pushed", len(entries)))
+        skip: set[str] = set()  # held back for a document, or left unanswered: not this sync
+        held_accounts: set[str] = set()
+        try:
+            while True:
+                progress.check()
+                window = self.store.pending_outbox(limit=len(skip) + batch)
+                fresh = [e for e in window if e.mutation_id not in skip]
+                if not fresh:
+                    return
+                entries = self._gate(fresh, documents, skip, held_accounts, report)
+                if not entries:
+                    continue  # everything in this window was held or rejected: look further
+                try:
+                    skip |= self._push_batch(entries, report)
+                except ServerError as exc:
+                    if exc.status >= 500 or exc.status == 409:
+                        self._count_failure(entries[0], exc)
+                        if batch == 1:
+                            raise
+                        batch = 1  # isolate the entry the server chokes on
+                        continue
+                    raise
+                done += len(entries)
+                progress.update(done=done, count=("pushed", len(entries)))
+        finally:
+            self._report_backlog()
 
-    def _push_batch(self, entries: list[OutboxEntry], report: SyncReport) -> None:
+    def _report_backlog(self) -> None:
+        """The backlog every following call reports (``X-Outbox-Pending``/``-Oldest``)."""
+        self.api.report_outbox(*storeops.backlog(self.store))
+
+    def _push_batch(self, entries: list[OutboxEntry], report: SyncReport) -> set[str]:
+        """Push one batch; return the mutation ids the server left unanswered."""
         mutations: list[dict[str, Any]] = []
         owner: dict[str, OutboxEntry] = {}
         for entry in entries:
@@ -354,7 +463,7 @@ class SyncEngine:
                 )
                 self._after_rejection(bad)
                 report.rejected += 1
-                return
+                return set()
             raise
         self._note_server_time(data, report)
         results = data.get("results")
@@ -368,9 +477,11 @@ class SyncEngine:
             by_entry.setdefault(entry.mutation_id, []).append(result)
         outcomes: list[OutboxResult] = []
         follow_ups: list[Callable[[], None]] = []
+        unanswered: set[str] = set()
         for entry in entries:
             answers = by_entry.get(entry.mutation_id, [])
             if len(answers) != len(mutations_of(entry)):
+                unanswered.add(entry.mutation_id)
                 continue  # unanswered: stays pending, pushed again next time
             report.pushed += 1
             outcome, follow = self._outcome(entry, answers, report)
@@ -379,6 +490,7 @@ class SyncEngine:
         self.store.mark_outbox(outcomes)
         for follow_up in follow_ups:
             follow_up()
+        return unanswered
 
     def _outcome(
         self, entry: OutboxEntry, answers: list[dict[str, Any]], report: SyncReport
@@ -699,19 +811,6 @@ class SyncEngine:
         report.customers += len(customers)
         report.accounts += len(accounts)
         report.events += len(events)
-
-    # --- heartbeat ---------------------------------------------------------------------------
-
-    def _heartbeat(self) -> None:
-        pending = self.store.pending_outbox(limit=1)
-        body: dict[str, Any] = {"outbox_pending": self.store.pending_outbox_count()}
-        if pending:
-            body["outbox_oldest_at"] = pending[0].device_time.isoformat()
-        # the heartbeat is informative; a failure must not fail a good sync
-        with contextlib.suppress(ServerError):
-            self.api.call(
-                "POST", "/api/v1/devices/heartbeat", body=body, idempotency_key=uuid.uuid4().hex
-            )
 
 
 @dataclass

@@ -138,24 +138,37 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         body: Any = None,
+        data: bytes | None = None,
+        content_type: str | None = None,
         idempotency_key: str | None = None,
         authenticated: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Send one request; return the decoded JSON object or raise a ``SyncError``."""
+        """Send one request; return the decoded JSON object or raise a ``SyncError``.
+
+        ``body`` is sent as JSON; ``data`` as raw bytes (``content_type``), for documents.
+        ``headers`` are extra request headers (the outbox backlog report). A HEAD answers
+        ``{}`` when the resource exists and raises ``ServerError`` (404) when it does not.
+        """
         if method == "POST" and idempotency_key is None and not path.startswith(self.AUTH_PREFIX):
             raise ValueError("a POST outside sign-in must carry an Idempotency-Key")
-        headers: dict[str, str] = {}
+        if body is not None and data is not None:
+            raise ValueError("send either a JSON body or raw data, not both")
+        sent: dict[str, str] = dict(headers or {})
         if idempotency_key is not None:
-            headers["Idempotency-Key"] = idempotency_key
+            sent["Idempotency-Key"] = idempotency_key
         if authenticated and self.access_token:
-            headers["Authorization"] = f"Bearer {self.access_token}"
+            sent["Authorization"] = f"Bearer {self.access_token}"
+        if data is not None:
+            sent["Content-Type"] = content_type or "application/octet-stream"
         try:
             response = self.session.request(
                 method,
                 self.base_url + path,
                 params=params,
                 json=body,
-                headers=headers,
+                data=data,
+                headers=sent,
                 timeout=self.timeout,
             )
         except requests.exceptions.SSLError as exc:
@@ -168,8 +181,9 @@ class HttpClient:
 
     def _decode(self, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
+        content = response.content
         try:
-            data = json.loads(response.content) if response.content else {}
+            data = json.loads(content) if content else {}
         except ValueError as exc:
             if status >= 400:
                 data = {}

@@ -13,8 +13,10 @@ import contextlib
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from workstation import __version__
 from workstation.auth.secrets import (
     KeyringUnavailableError,
     RefreshCredential,
@@ -58,7 +60,8 @@ class ApiSession:
         self._username: str | None = None
         self._expires_at = 0.0
         self._lock = threading.RLock()
-        self.outbox_report: dict[str, str] = {}
+        # X-Outbox-Pending / X-Outbox-Oldest / X-App-Version, sent with every call
+        self.outbox_report: dict[str, str] = {"X-App-Version": __version__}
 
     # --- credentials ---------------------------------------------------------------------
 
@@ -163,6 +166,13 @@ class ApiSession:
 
     # --- calls ---------------------------------------------------------------------------
 
+    def report_outbox(self, pending: int, oldest: datetime | None = None) -> None:
+        """Set the backlog this device reports with its next calls (DESIGN §5, team overview)."""
+        report = {"X-App-Version": __version__, "X-Outbox-Pending": str(max(0, pending))}
+        if oldest is not None and pending > 0:
+            report["X-Outbox-Oldest"] = oldest.astimezone(UTC).isoformat()
+        self.outbox_report = report
+
     def ensure_token(self) -> None:
         if self.http.access_token is None or time.monotonic() > self._expires_at - _RENEW_MARGIN_S:
             self.renew()
@@ -174,14 +184,27 @@ class ApiSession:
         *,
         params: dict[str, Any] | None = None,
         body: Any = None,
+        data: bytes | None = None,
+        content_type: str | None = None,
         idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        """One authenticated call; an expired access token is renewed once, transparently."""
+        """One authenticated call; an expired access token is renewed once, transparently.
+
+        Every call carries the outbox backlog last set with ``report_outbox`` (the server
+        notes it for the lead's team overview — no separate heartbeat round trip).
+        """
         self.ensure_token()
         for attempt in range(2):
             try:
                 return self.http.request(
-                    method, path, params=params, body=body, idempotency_key=idempotency_key
+                    method,
+                    path,
+                    params=params,
+                    body=body,
+                    data=data,
+                    content_type=content_type,
+                    idempotency_key=idempotency_key,
+                    headers=self.outbox_report,
                 )
             except ServerError as exc:
                 self._raise_for_auth(exc)

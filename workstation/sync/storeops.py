@@ -7,7 +7,10 @@ pending outbox entries is never touched. Candidates to move into ``workstation.s
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from workstation.store import Store, Tombstone
+from workstation.store.types import from_storage
 
 _UNACKED = "('pending', 'sent')"
 
@@ -21,6 +24,15 @@ def busy(store: Store) -> tuple[set[str], set[str]]:
     accounts = {str(a) for a, _ in rows if a}
     customers = {str(c) for _, c in rows if c}
     return accounts, customers
+
+
+def backlog(store: Store) -> tuple[int, datetime | None]:
+    """Unacknowledged outbox entries and the device time of the oldest, in one query."""
+    with store.read() as connection:
+        count, oldest = connection.exec_driver_sql(
+            f"SELECT count(*), min(device_time) FROM outbox WHERE state IN {_UNACKED}"
+        ).one()
+    return int(count), from_storage(str(oldest)) if oldest is not None else None
 
 
 def live_accounts(store: Store) -> set[str]:
