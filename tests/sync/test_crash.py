@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import random
-import select
 import signal
 import sys
 import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from select import select as wait_readable
 
 import pytest
 from sqlalchemy import func, select
@@ -91,7 +91,7 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
         os.close(write_end)
         # Opening an encrypted store can take longer than the kill window on a busy
         # machine; wait until the child writes, so every trial kills during writes.
-        select.select([read_end], [], [], 10)
+        wait_readable([read_end], [], [], 10)
         os.close(read_end)
         _kill(pid, rng.uniform(0.0, 0.05))
         done += 1
