@@ -138,6 +138,17 @@ def test_no_keyring_says_so_and_asks_each_time(
     code, _ = _cli(monkeypatch, ["sync", "--password-stdin", "--quiet"],
                    f"{PASSWORD}\n{passphrase}\n")  # fmt: skip
     assert code == 0
+    # status asks for nothing: locked, but says what it knows without unlocking
+    code, out = _cli(monkeypatch, ["status", "--json"])
+    assert code == 0
+    status = json.loads(out)
+    assert status["locked"] is True
+    assert status["unlock"] == "passphrase"
+    assert (status["server_url"], status["user"]) == (backend.base, user)
+    assert status["device_id"] == info.device_id
+    assert status["last_sync_at"]
+    assert status["outbox_pending_at_last_sync"] == 0
+    assert "accounts" not in status  # that needs the unlocked data
     # a wrong passphrase says so and changes nothing
     store_file = paths.store_path()
     before = store_file.read_bytes()
@@ -148,6 +159,35 @@ def test_no_keyring_says_so_and_asks_each_time(
     profile = LocalProfile.open(passphrase=passphrase)
     assert profile.store.queue_rows()
     profile.close()
+
+
+def test_status_when_the_keyring_is_gone_says_locked_and_what_is_known(
+    backend: Backend, memory_keyring_backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = backend.of_role("agent", "ny-desk")[1].username
+    code, _ = _cli(monkeypatch, ["sync", "--server", backend.base, "--user", user,
+                                 "--password-stdin", "--quiet"], PASSWORD + "\n")  # fmt: skip
+    assert code == 0
+    profile = LocalProfile.open()
+    _record_note(profile)  # offline work after the sync: the plain file does not know it
+    profile.close()
+    unlocked = json.loads(_cli(monkeypatch, ["status", "--json"])[1])
+    assert unlocked["locked"] is False
+    assert unlocked["outbox_pending"] == 1
+    keyring.set_keyring(FailKeyring())  # e.g. an ssh session: no keyring to unlock with
+    try:
+        code, out = _cli(monkeypatch, ["status", "--json"])
+    finally:
+        keyring.set_keyring(memory_keyring_backend)
+    assert code == 0
+    status = json.loads(out)
+    assert status["locked"] is True
+    assert "keyring" in status["locked_reason"]
+    assert (status["server_url"], status["user"]) == (backend.base, user)
+    assert status["device_id"] == unlocked["device_id"]
+    assert status["last_sync_at"] == unlocked["last_sync_at"]
+    assert status["outbox_pending_at_last_sync"] == 0
+    assert "outbox_pending" not in status  # unknown while locked: not guessed
 
 
 def test_wrong_keyring_key_is_refused_and_changes_nothing(

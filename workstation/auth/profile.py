@@ -174,6 +174,7 @@ def wipe_local_data(device_id: str | None) -> None:
     Store.delete_files(store_file)
     for extra in (
         store_file.with_name(store_file.name + ".unlock.json"),
+        store_file.with_name(store_file.name + ".status.json"),  # the sync's plain status
         staging_path(),
         staging_path().with_name(staging_path().name + "-wal"),
         staging_path().with_name(staging_path().name + "-shm"),

@@ -17,6 +17,7 @@ import json
 import sys
 from typing import Any
 
+from workstation import paths
 from workstation.auth.profile import (
     LocalProfile,
     PassphraseRequiredError,
@@ -29,6 +30,7 @@ from workstation.store import LAST_SYNC_AT
 from workstation.sync.engine import ProgressView, SyncEngine, SyncProgress
 from workstation.sync.errors import DeviceRevokedError, SignInRequiredError, SyncError
 from workstation.sync.session import ApiSession
+from workstation.sync.storeops import read_status, status_path
 
 
 def register(subparsers: Any) -> None:
@@ -145,18 +147,20 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    """What this computer holds and owes the server.
+
+    Never asks for anything: when the local data cannot be opened now (no keyring, or a
+    passphrase profile) it says ``"locked": true`` and still reports what is known without
+    unlocking — server, user, device id, and the last sync from the plain status file.
+    """
     info = load_info()
     if info is None:
         out: dict[str, Any] = {
-            "set_up": False, "accounts": 0, "outbox_pending": 0, "needs_attention": 0,
-            "last_sync_at": None, "server_url": None, "user": None, "device_id": None,
+            "set_up": False, "locked": False, "accounts": 0, "outbox_pending": 0,
+            "needs_attention": 0, "last_sync_at": None, "server_url": None, "user": None,
+            "device_id": None,
         }  # fmt: skip
     else:
-        try:
-            profile = _open(_Secrets(False)) if info.unlock is UnlockMethod.KEYRING else None
-        except UnlockError as exc:
-            print(f"cannot open local data: {exc}", file=sys.stderr)
-            return 1
         out = {
             "set_up": True,
             "server_url": info.server_url or None,
@@ -164,12 +168,27 @@ def run_status(args: argparse.Namespace) -> int:
             "device_id": info.device_id,
             "unlock": info.unlock.value,
         }
+        profile: LocalProfile | None = None
+        if info.unlock is UnlockMethod.PASSPHRASE:
+            reason = "the local data opens with your passphrase; status does not ask for it"
+        else:
+            try:
+                profile = LocalProfile.open(create=False)
+            except UnlockError as exc:
+                reason = str(exc)
         if profile is None:
-            out["locked"] = True
+            known = read_status(status_path(paths.store_path()))
+            out.update(
+                locked=True,
+                locked_reason=reason,
+                last_sync_at=known.get("last_sync_at"),
+                outbox_pending_at_last_sync=known.get("outbox_pending_at_last_sync"),
+            )
         else:
             try:
                 store = profile.store
                 out.update(
+                    locked=False,
                     accounts=len(store.queue_rows(include_closed=True)),
                     outbox_pending=store.pending_outbox_count(),
                     needs_attention=len(store.needs_attention()),

@@ -223,6 +223,7 @@ class SyncEngine:
         wipe: Callable[[], None] | None = None,
         staging_path: Path | None = None,
         staging_key: str | None = None,
+        status_path: Path | None = None,
         clock: Callable[[], datetime] = _now,
         push_batch: int = PUSH_BATCH,
         pull_limit: int = PULL_LIMIT,
@@ -233,6 +234,9 @@ class SyncEngine:
         self._wipe = wipe
         self.staging_path = staging_path or store.path.with_name("snapshot-staging.db")
         self.staging_key = staging_key
+        # non-secret facts ``workstation status`` can show while the data is locked
+        self.status_path = status_path or storeops.status_path(store.path)
+        self._backlog = 0
         self.clock = clock
         self.push_batch = push_batch
         self.pull_limit = pull_limit
@@ -264,6 +268,13 @@ class SyncEngine:
             self._refetch(progress, report)
             report.finished_at = self.clock()
             self.store.set_state(LAST_SYNC_AT, report.finished_at.isoformat())
+            storeops.write_status(
+                self.status_path,
+                {
+                    "last_sync_at": report.finished_at.isoformat(),
+                    "outbox_pending_at_last_sync": self._backlog,
+                },
+            )
             progress.update(Phase.DONE, message="sync complete")
             return report
         except DeviceRevokedError as exc:
@@ -428,7 +439,9 @@ class SyncEngine:
 
     def _report_backlog(self) -> None:
         """The backlog every following call reports (``X-Outbox-Pending``/``-Oldest``)."""
-        self.api.report_outbox(*storeops.backlog(self.store))
+        pending, oldest = storeops.backlog(self.store)
+        self._backlog = pending
+        self.api.report_outbox(pending, oldest)
 
     def _push_batch(self, entries: list[OutboxEntry], report: SyncReport) -> set[str]:
         """Push one batch; return the mutation ids the server left unanswered."""
