@@ -150,6 +150,11 @@ class MainWindow(QMainWindow):
         work = bar.addMenu(tr("&Work"))
         account = bar.addMenu(tr("&Account"))
         view = bar.addMenu(tr("&View"))
+        help_menu = bar.addMenu(tr("&Help"))
+        self.act_about = self._action(
+            tr("&About Collector Workstation…"), self.show_about, (), "", help_menu
+        )
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
         std = QKeySequence.StandardKey
         self.act_save = self._action(
             tr("&Save outcome"), self.save_outcome, ("Ctrl+Return", "Ctrl+Enter"), "save", account
@@ -230,6 +235,11 @@ class MainWindow(QMainWindow):
             self.act_attention,
         ):
             toolbar.addAction(action)
+
+    def show_about(self) -> QDialog:
+        from ui.about import open_about
+
+        return open_about(self)
 
     # -- queue and account -------------------------------------------------------------------
     def refresh_queue(self, select_first: bool = False) -> None:
