@@ -1,4 +1,4 @@
-"""``workstation-server``: serve, init-db, seed, create-user, train-scorecard."""
+"""``workstation-server``: serve, init-db, seed, create-user, train-scorecard, prune."""
 
 from __future__ import annotations
 
@@ -156,6 +156,30 @@ def cmd_train_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from workstation.domain.model import utcnow
+    from workstation.server.retention import prune
+
+    if args.keep_days < 1:
+        print("--keep-days must be at least 1", file=sys.stderr)
+        return 2
+    url = _db(args)
+    upgrade(url)
+    engine = make_engine(url, pool_size=1)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            report = prune(session, timedelta(days=args.keep_days), utcnow())
+    finally:
+        engine.dispose()
+    print(
+        f"pruned {report.removed} tombstones older than {args.keep_days} days; "
+        f"cursors below {report.retained_from} now get 'resync required'"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workstation-server", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--holdout", type=float, default=0.3, help="share of accounts held out")
     train.add_argument("--seed", type=int, default=1)
     train.set_defaults(func=cmd_train_scorecard)
+
+    prune = with_db(sub.add_parser("prune", help="drop old tombstones (change-history retention)"))
+    prune.add_argument("--keep-days", type=int, default=90, help="keep this many days of history")
+    prune.set_defaults(func=cmd_prune)
     return parser
 
 

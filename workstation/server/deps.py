@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, Table, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.enums import Role
@@ -187,14 +187,35 @@ def audit(  # noqa: PLR0917 - the audit call reads best positionally
     *,
     at: datetime | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=at or utcnow(),
-            user_id=principal.user_id if principal else None,
-            device_id=principal.device_id if principal else None,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail or {},
-        )
+    """Note an audit entry; it is written with the transaction, in one INSERT per commit.
+
+    Entries are buffered on the session and inserted just before it commits (``_write_audit``)
+    with a plain multi-row INSERT — no per-entry round trip, no RETURNING, so a commit can be
+    sent to PostgreSQL in one pipeline (see ``versioning.commit``).
+    """
+    pending: list[dict[str, Any]] = session.info.setdefault("audit_pending", [])
+    pending.append(
+        {
+            "at": at or utcnow(),
+            "user_id": principal.user_id if principal else None,
+            "device_id": principal.device_id if principal else None,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "detail": detail or {},
+        }
     )
+
+
+@event.listens_for(Session, "before_commit")
+def _write_audit(session: Session) -> None:
+    pending: list[dict[str, Any]] | None = session.info.pop("audit_pending", None)
+    if pending:
+        table = AuditEntry.__table__
+        assert isinstance(table, Table)
+        session.connection().execute(insert(table).values(pending))
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_audit(session: Session) -> None:
+    session.info.pop("audit_pending", None)

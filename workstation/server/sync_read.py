@@ -27,7 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from workstation.domain.enums import Role
 from workstation.server.deps import AppState, Principal, audit, utcnow
@@ -40,6 +40,8 @@ from workstation.server.models import (
     EventRow,
     Removal,
     ScorecardRow,
+    ServerState,
+    VersionCounter,
 )
 from workstation.server.serialize import event_dict, load_accounts, load_customers
 from workstation.server.versioning import committed_version
@@ -65,6 +67,22 @@ def in_scope(principal: Principal, account: AccountRow) -> bool:
 
 def epoch_of(state: AppState, session: Session) -> int:
     return int(state.state_value(session, "schema_epoch", "1"))
+
+
+def sync_state(session: Session) -> tuple[int, int, int]:
+    """(schema epoch, retained_from, committed version) in ONE round trip."""
+
+    def setting(key: str) -> Any:
+        return select(ServerState.value).where(ServerState.key == key).scalar_subquery()
+
+    row = session.execute(
+        select(
+            setting("schema_epoch"),
+            setting("retained_from"),
+            select(VersionCounter.value).where(VersionCounter.id == 1).scalar_subquery(),
+        )
+    ).one()
+    return int(row[0] or 1), int(row[1] or 0), int(row[2] or 0)
 
 
 def scorecard_latest(session: Session) -> ScorecardRow | None:
@@ -152,27 +170,49 @@ class SnapshotToken:
         return token_obj
 
 
-def _scope_accounts(principal: Principal) -> Any:
-    return select(AccountRow.id).where(scope_filter(principal))
+def snapshot_scope(principal: Principal, version: int) -> ColumnElement[bool]:
+    """The accounts in the caller's scope AS OF ``version`` (a fixed snapshot version).
+
+    An account reassigned after ``version`` still counts for the side it was on at
+    ``version``: in the snapshot of the old owner (whose later pull from the snapshot's
+    cursor removes it) and not yet in the new owner's (whose pull brings it whole). So
+    every page of one snapshot, and its counts, describe the same set of accounts however
+    the lead reassigns meanwhile.
+    """
+    if principal.is_collector:
+        was_mine = Assignment.from_user_id == principal.user_id
+    elif principal.role == Role.LEAD and principal.team_id:
+        was_mine = Assignment.from_team_id == principal.team_id
+    else:
+        return false()
+    later = select(Assignment.id).where(
+        Assignment.account_id == AccountRow.id, Assignment.version > version
+    )
+    other = aliased(Assignment)
+    first_later = (
+        select(func.min(other.version))
+        .where(other.account_id == AccountRow.id, other.version > version)
+        .correlate(AccountRow)
+        .scalar_subquery()
+    )
+    left_after = select(Assignment.id).where(
+        Assignment.account_id == AccountRow.id, Assignment.version == first_later, was_mine
+    )
+    return or_(and_(scope_filter(principal), ~later.exists()), left_after.exists())
 
 
 def _snapshot_counts(session: Session, principal: Principal, high: int) -> dict[str, int]:
-    accounts = (
-        session.scalar(select(func.count()).select_from(AccountRow).where(scope_filter(principal)))
-        or 0
-    )
+    scope = snapshot_scope(principal, high)
+    accounts = session.scalar(select(func.count()).select_from(AccountRow).where(scope)) or 0
     customers = (
-        session.scalar(
-            select(func.count(func.distinct(AccountRow.customer_id))).where(scope_filter(principal))
-        )
-        or 0
+        session.scalar(select(func.count(func.distinct(AccountRow.customer_id))).where(scope)) or 0
     )
     events = (
         session.scalar(
             select(func.count())
             .select_from(EventRow)
             .join(AccountRow, AccountRow.id == EventRow.account_id)
-            .where(scope_filter(principal), EventRow.server_version <= high)
+            .where(scope, EventRow.server_version <= high)
         )
         or 0
     )
@@ -264,7 +304,7 @@ def snapshot_page(
 def _phase_ids(  # noqa: PLR0917
     session: Session, principal: Principal, phase: str, after: str, limit: int, high: int
 ) -> list[str]:
-    scope = scope_filter(principal)
+    scope = snapshot_scope(principal, high)
     if phase == "customers":
         stmt = (
             select(CustomerRow.id)
@@ -296,13 +336,11 @@ def changes(
     state: AppState, principal: Principal, cursor: int, limit: int, epoch: int | None
 ) -> dict[str, Any]:
     with state.sessions.begin() as session:
-        server_epoch = epoch_of(state, session)
+        server_epoch, retained_from, high = sync_state(session)
         if epoch is not None and epoch != server_epoch:
             raise ApiError(
                 410, "resync_required", "the server's schema epoch changed; download again"
             )
-        retained_from = int(state.state_value(session, "retained_from", "0"))
-        high = committed_version(session)
         if cursor < retained_from:
             raise ApiError(
                 410,

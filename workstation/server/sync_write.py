@@ -67,7 +67,7 @@ from workstation.server.validation import (
     validate_contact_patch,
     validate_event,
 )
-from workstation.server.versioning import allocate
+from workstation.server.versioning import allocate, commit
 
 KNOWN_TYPES = ("event.create", "contact.patch", "promise.cancel", "plan.cancel")
 ASSIGNMENT_TYPES = ("account.assign", "account.reassign", "account.update_owner", "assignment")
@@ -243,7 +243,7 @@ def apply_one(state: AppState, principal: Principal, m: Mutation) -> dict[str, A
                 stored = _stored(session, client_id, m.mutation_id)
                 if stored is not None:
                     return stored
-                with session.no_autoflush:
+                with session.no_autoflush:  # commit() below flushes it all in one pipeline
                     outcome = _dispatch(state, session, principal, m)
                     now = utcnow()
                     answer = outcome.as_dict(m.mutation_id)
@@ -272,6 +272,7 @@ def apply_one(state: AppState, principal: Principal, m: Mutation) -> dict[str, A
                         },
                         at=now,
                     )
+                commit(session)
             return answer
         except IntegrityError:
             session.rollback()
@@ -607,6 +608,8 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
             if created:
                 session.add(contact)
         customer.field_versions = field_versions
+        customer.version = version
+    elif conflicts:  # nothing applied: still send the server's values back to this device
         customer.version = version
     review_id = None
     for conflict in conflicts:
