@@ -80,7 +80,7 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
 
         return run
 
-    trials = 200
+    trials = 120  # at least 100 must run (asserted below)
     deadline = time.monotonic() + 25
     done = 0
     for _ in range(trials):
@@ -89,11 +89,13 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
         read_end, write_end = os.pipe()
         pid = _fork(writer(write_end))
         os.close(write_end)
-        # Opening an encrypted store can take longer than the kill window on a busy
-        # machine; wait until the child writes, so every trial kills during writes.
-        wait_readable([read_end], [], [], 10)
-        os.close(read_end)
-        _kill(pid, rng.uniform(0.0, 0.05))
+        try:
+            # Opening an encrypted store can take longer than the kill window on a busy
+            # machine; wait until the child writes, so every trial kills during writes.
+            wait_readable([read_end], [], [], 10)
+        finally:
+            os.close(read_end)
+            _kill(pid, rng.uniform(0.0, 0.05))  # never leave a writer running
         done += 1
     store = Store.open(path, key=KEY)
     try:
@@ -136,20 +138,41 @@ def test_kill_during_pull_never_moves_cursor_ahead_of_data(
     path = device.path
     rng = random.Random(9)
     base, http_settings = device.api.server_url, device.api.http.settings
+    token = device.api.http.access_token  # the device's session: no sign-in per trial
 
-    def puller() -> None:
-        from workstation.sync.engine import SyncEngine
-        from workstation.sync.http import HttpClient
-        from workstation.sync.session import ApiSession
+    def puller(ready: int) -> Callable[[], None]:
+        def run() -> None:
+            from workstation.sync.engine import Phase, ProgressView, SyncEngine, SyncProgress
+            from workstation.sync.http import HttpClient
+            from workstation.sync.session import ApiSession
 
-        store = Store.open(path, key=KEY)
-        api = ApiSession(base, device.api.device_id, http=HttpClient(base, http_settings))
-        api.sign_in(username, "demo")
-        SyncEngine(store, api, staging_path=path.with_suffix(".stage")).sync()
+            store = Store.open(path, key=KEY)
+            api = ApiSession(base, device.api.device_id, http=HttpClient(base, http_settings))
+            api.http.access_token = token
+            api._expires_at = float("inf")
+
+            told = []
+
+            def pulling(view: ProgressView) -> None:
+                if view.phase is Phase.PULL and view.done >= 1 and not told:  # a page applied
+                    told.append(os.write(ready, b"1"))
+
+            engine = SyncEngine(store, api, staging_path=path.with_suffix(".stage"))
+            engine.sync(SyncProgress(pulling))
+
+        return run
 
     previous = -1
     for _ in range(8):
-        _kill(_fork(puller), rng.uniform(0.3, 1.5))
+        read_end, write_end = os.pipe()
+        pid = _fork(puller(write_end))
+        os.close(write_end)
+        try:
+            # kill while pages are being fetched and applied, not while the child starts up
+            wait_readable([read_end], [], [], 15)
+        finally:
+            os.close(read_end)
+            _kill(pid, rng.uniform(0.0, 0.3))
         store = Store.open(path, key=KEY)
         try:
             cursor = int(store.get_state(CURSOR))
