@@ -78,6 +78,14 @@ LIBRARIES = (
     Component("certifi", "MPL 2.0", "certifi"),
     Component("platformdirs", "MIT", "platformdirs"),
     Component("tzdata", "Apache 2.0", "tzdata"),
+    Component(
+        "sqlcipher3 (SQLCipher, OpenSSL)",
+        "MIT; SQLCipher BSD 3-Clause; OpenSSL Apache 2.0",
+        "sqlcipher3-binary",
+    ),
+    Component("SecretStorage (Linux keyring)", "BSD 3-Clause", "SecretStorage"),
+    Component("jeepney", "MIT", "jeepney"),
+    Component("cryptography", "Apache 2.0 / BSD 3-Clause", "cryptography"),
 )
 
 
@@ -113,17 +121,17 @@ def licences_html() -> str:
     except ResourceNotFoundError:
         fonts_folder = None
 
-    def row(component: Component, version: str) -> str:
+    def row(component: Component, version: str | None) -> str:
         note = f"<br/><small>{html.escape(component.note)}</small>" if component.note else ""
-        return (
-            f"<tr><td>{html.escape(component.name)}{note}</td>"
-            f"<td>{html.escape(version)}</td><td>{html.escape(component.licence)}</td></tr>"
-        )
+        cells = f"<td>{html.escape(component.name)}{note}</td>"
+        if version is not None:
+            cells += f"<td>{html.escape(version)}</td>"
+        return f"<tr>{cells}<td>{html.escape(component.licence)}</td></tr>"
 
-    head = f"<tr><th align='left'>{{}}</th><th align='left'>{tr('Version')}</th>" + (
-        f"<th align='left'>{tr('Licence')}</th></tr>"
-    )
-    fonts = "".join(row(font, "") for font in BUNDLED_FONTS)
+    def head(*titles: str) -> str:
+        return "<tr>" + "".join(f"<th align='left'>{t}</th>" for t in titles) + "</tr>"
+
+    fonts = "".join(row(font, None) for font in BUNDLED_FONTS)
     libraries = "".join(row(lib, _version_of(lib)) for lib in LIBRARIES)
     where = ""
     if fonts_folder is not None:
@@ -135,10 +143,10 @@ def licences_html() -> str:
     return (
         f"<h3>{tr('Bundled fonts')}</h3>"
         f"<table cellspacing='0' cellpadding='3' width='100%'>"
-        f"{head.format(tr('Font'))}{fonts}</table>{where}"
+        f"{head(tr('Font'), tr('Licence'))}{fonts}</table>{where}"
         f"<h3>{tr('Libraries')}</h3>"
         f"<table cellspacing='0' cellpadding='3' width='100%'>"
-        f"{head.format(tr('Library'))}{libraries}</table>"
+        f"{head(tr('Library'), tr('Version'), tr('Licence'))}{libraries}</table>"
     )
 
 
@@ -197,7 +205,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        self.resize(620, 480)
 
 
 def open_about(parent: QWidget | None = None) -> AboutDialog:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -121,11 +122,24 @@ def check_store(run: Run) -> str:
     head = head_revision()
     if revision != head:
         raise SelfTestError(f"store at schema {revision}, expected {head}")
+    try:
+        import sqlcipher3  # noqa: F401 - only proving it is importable
+    except ImportError:
+        raise SelfTestError(
+            "SQLCipher (sqlcipher3) is missing: a signed-in profile's encrypted store cannot open"
+        ) from None
+    raw_key = secrets.token_hex(32)  # a raw 256-bit key, as workstation.auth makes (no PBKDF2)
+    with Store.open(run.home / "data" / "encrypted-check.db", key=raw_key) as enc:
+        if enc.schema_revision() != head:
+            raise SelfTestError("the encrypted (SQLCipher) store did not migrate to head")
     store.bulk_load(generate_portfolio(40, seed=7))
     rows = store.queue_rows()
     if not rows:
         raise SelfTestError("the store holds no queue rows after loading 40 accounts")
-    return f"schema {revision} (migrated from empty), {len(rows)} queue rows, {paths.store_path()}"
+    return (
+        f"schema {revision} (migrated from empty; SQLCipher store too), {len(rows)} queue rows, "
+        f"{paths.store_path()}"
+    )
 
 
 def check_plan(run: Run) -> str:
@@ -244,7 +258,7 @@ def check_window(run: Run) -> str:
     ctx.storage = "sqlite"
     window = MainWindow(ctx)
     try:
-        window.resize(1400, 860)
+        window.resize(1600, 900)
         window.show()
         window.start()
         if window.queue is not None and not wait_for(window.queue_loaded, 20_000):
