@@ -68,6 +68,11 @@ class SyncBridge:
             return False
         return hasattr(mod, "SyncEngine") and self._engine is not None
 
+    @property
+    def online(self) -> bool:
+        """Whether the last contact with the server worked (False until signed in)."""
+        return self._engine is not None and self._online
+
     def attach(self, engine: Any, *, online: bool = True) -> None:
         """Sign-in hands the authenticated engine here (one place to wire sync/auth)."""
         self._engine = engine
@@ -126,19 +131,25 @@ class SyncBridge:
         )
 
     def run(self, state: OpState) -> Any:
-        """One sync round (runs on the pool). Raises SyncUnavailableError until signed in."""
+        """One sync round (runs on the pool). Raises SyncUnavailableError until signed in.
+
+        ``SyncEngine.sync(progress)`` takes only the progress object; cancelling goes through
+        ``SyncProgress.cancel()``, which the op's cancel is forwarded to. Agreement PDFs kept
+        as blobs are uploaded first (idempotent by hash), so a plan's document is on the
+        server before its event.
+        """
         if not self.available:
             raise SyncUnavailableError("sync engine not available")
+        from workstation.field.uploads import sync_field_device
         from workstation.sync import OfflineError, SyncProgress
 
         def forward(view: Any) -> None:  # worker thread: forward, never touch widgets
-            if state.cancelled and not view.cancel_requested:
-                progress.cancel()
             state.progress(view.done, view.total or 0, view.message)
 
         progress = SyncProgress(on_change=forward)
+        state.on_cancel(progress.cancel)
         try:
-            report = self._engine.sync(progress)
+            report, _uploads = sync_field_device(self._engine, progress)
         except OfflineError:
             self._online = False
             raise
@@ -161,6 +172,13 @@ class AppContext:
     def save_settings(self) -> None:
         settings_mod.save(self.settings)
 
+    def attach_engine(self, engine: Any, *, online: bool = True) -> None:
+        """The signed-in sync engine: the sync bridge and the field/lead screens (which look
+        for ``extras['sync_engine']``) all use this one."""
+        self.sync.attach(engine, online=online)
+        self.extras["sync_engine"] = engine
+        self.extras.pop("lead_client", None)  # rebuilt over the new session on next use
+
 
 def build_context(
     *, settings: Settings | None = None, store: Any = None, role: Role = Role.AGENT, user: str = ""
@@ -172,6 +190,7 @@ def build_context(
         store, storage = open_store()
     user = user or settings.last_user or f"demo-{role.value}"
     desk = DeskService(store, settings.ensure_device_id(), user)
+    desk.creditor = settings.creditor or desk.creditor
     return AppContext(
         settings=settings,
         store=store,

@@ -48,7 +48,7 @@ def _is_empty(store: Any) -> bool:
     return not store.queue_rows()
 
 
-def _via_backend(accounts: int, role: Role) -> DemoSetup:
+def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup:
     """Embedded backend on a free loopback port, seeded once, sign in, first sync."""
     from workstation import paths
     from workstation.auth.profile import LocalProfile, PassphraseRequiredError, staging_path
@@ -72,6 +72,7 @@ def _via_backend(accounts: int, role: Role) -> DemoSetup:
             profile = LocalProfile.open()
         except PassphraseRequiredError:
             profile = LocalProfile.open(passphrase=DEMO_PASSPHRASE)
+        opened["profile"] = profile  # the fallback must reuse it (its store may be encrypted)
         user = DEMO_USERS.get(role, "li.na")
         api = ApiSession(server.url, profile.device_id, secrets=profile.secrets)
         api.sign_in(user, DEMO_PASSWORD)
@@ -101,19 +102,26 @@ def provision_demo_data(accounts: int, role: Role) -> DemoSetup:
     cannot run here, fall back to filling a local store straight from the generator, and
     say why (the status bar shows it).
     """
+    opened: dict[str, Any] = {}
     try:
-        return _via_backend(accounts, role)
+        return _via_backend(accounts, role, opened)
     except Exception as exc:  # the demo must still open; the reason is shown and logged
         log.warning("demo backend unavailable, using local data only: %s", exc, exc_info=True)
         problem = f"{type(exc).__name__}: {exc}"
-    from ui.context import open_store
+    profile = opened.get("profile")
+    if profile is not None:
+        store = profile.store
+        storage = "sqlite-encrypted" if getattr(store, "encrypted", False) else "sqlite"
+    else:
+        from ui.context import open_store
 
-    store, storage = open_store()
+        store, storage = open_store()
     how = "existing"
     if _is_empty(store):
         store.bulk_load(_portfolio(accounts))
         how = "generated"
-    return DemoSetup(store, storage, DEMO_USERS.get(role, "li.na"), how, problem=problem)
+    user = DEMO_USERS.get(role, "li.na")
+    return DemoSetup(store, storage, user, how, profile=profile, problem=problem)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -150,9 +158,10 @@ def run(argv: list[str]) -> int:
     setup = provision_demo_data(args.accounts, role)
     ctx = app_mod.make_context(role=role, store=setup.store, user=setup.user)
     ctx.storage = setup.storage
-    if setup.engine is not None:
-        ctx.sync.attach(setup.engine)
+    if setup.profile is not None:
         ctx.extras["profile"] = setup.profile
+    if setup.engine is not None:
+        ctx.attach_engine(setup.engine)
         # this run's loopback server (not saved: its port changes every start)
         ctx.settings.server_url = setup.server.url
         ctx.settings.last_user = setup.user

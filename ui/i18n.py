@@ -36,6 +36,9 @@ def pick(text: Text) -> str:
 def install(app: QCoreApplication, lang: str) -> QTranslator | None:
     """Load the catalogue for ``lang`` (``en`` needs none). Returns the translator kept alive."""
     _state["language"] = lang
+    previous = _translators.pop("desk", None)
+    if previous is not None:  # switching language: the old catalogue must go
+        app.removeTranslator(previous)
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return None
@@ -44,5 +47,9 @@ def install(app: QCoreApplication, lang: str) -> QTranslator | None:
     qm = resource_dir("translations") / f"workstation_{lang}.qm"
     if translator.load(str(qm)):
         app.installTranslator(translator)
+        _translators["desk"] = translator
         return translator
     return None
+
+
+_translators: dict[str, QTranslator] = {}

@@ -71,6 +71,20 @@ def _agent_desk(window: MainWindow) -> QWidget:
     return AgentDesk(window)
 
 
+@register_role(Role.FIELD)
+def _field_workspace(window: MainWindow) -> QWidget:
+    from ui.field.workspace import build_field_workspace
+
+    return build_field_workspace(window.ctx)
+
+
+@register_role(Role.LEAD)
+def _lead_workspace(window: MainWindow) -> QWidget:
+    from ui.lead.workspace import build_lead_workspace
+
+    return build_lead_workspace(window.ctx)
+
+
 class MainWindow(QMainWindow):
     account_loaded = Signal(str)
     queue_loaded = Signal(int)
@@ -110,13 +124,25 @@ class MainWindow(QMainWindow):
             self.outcome.save_requested.connect(self.save_outcome)
             self.outcome.call_requested.connect(self.dial)
             self.outcome.channel_changed.connect(self._refresh_verdict_for_channel)
+            self.outcome.reminder_requested.connect(lambda: self.open_dialog("send_reminder"))
         if self.account is not None:
             self.account.save_contacts_requested.connect(self.save_contacts)
+            self.account.open_document_requested.connect(self.open_agreement)
 
         self._clock = QTimer(self)
         self._clock.setInterval(30_000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
+        # background sync: on a timer (Settings), never overlapping a running round
+        self._syncing = False
+        self.sync_timer = QTimer(self)
+        self.sync_timer.timeout.connect(self.sync_in_background)
+        self.apply_sync_interval()
+        if self.ctx.role == Role.FIELD:
+            for name in ("synced", "sync_failed"):
+                signal = getattr(self.desk, name, None)
+                if signal is not None:
+                    signal.connect(lambda _r: self._field_sync_finished())
         self.resize(1600, 900)
 
     # -- actions ------------------------------------------------------------------------------
@@ -146,15 +172,54 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        """Shared actions (sync, sign-in, settings, quit, needs attention) for every role; the
+        desk's account actions only where the desk is mounted. The field and lead screens
+        own their keys (Ctrl+N, Ctrl+P, F5, Alt+1…) as widget shortcuts, so the window must
+        not claim the same keys there (an ambiguous shortcut fires neither)."""
         bar = self.menuBar()
         work = bar.addMenu(tr("&Work"))
-        account = bar.addMenu(tr("&Account"))
+        desk = self.queue is not None
+        account = bar.addMenu(tr("&Account")) if desk else None
         view = bar.addMenu(tr("&View"))
         help_menu = bar.addMenu(tr("&Help"))
         self.act_about = self._action(
             tr("&About Collector Workstation…"), self.show_about, (), "", help_menu
         )
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+        std = QKeySequence.StandardKey
+        if desk:
+            self._build_desk_actions(work, account, view)
+        work.addSeparator()
+        if self.ctx.role == Role.FIELD:
+            sync_keys: tuple[str | QKeySequence | QKeySequence.StandardKey, ...] = ()
+        elif desk:
+            sync_keys = (std.Refresh, "F5")
+        else:
+            sync_keys = ("Shift+F5",)
+        self.act_sync = self._action(tr("S&ync now"), self.sync_now, sync_keys, "sync", work)
+        self.act_signin = self._action(
+            tr("Sign &in…"), lambda: self.open_dialog("signin"), (), "", work
+        )
+        self.act_settings = self._action(
+            tr("S&ettings…"),
+            lambda: self.open_dialog("settings"),
+            (std.Preferences, "Ctrl+,"),
+            "settings",
+            work,
+        )
+        work.addSeparator()
+        self.act_quit = self._action(tr("&Quit"), self.close, (std.Quit, "Ctrl+Q"), "", work)
+        self.act_attention = self._action(
+            tr("&Needs attention"), self.show_attention, ("Ctrl+Shift+A",), "attention", view
+        )
+        toolbar = self.addToolBar(tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        shown = (self.act_next, self.act_save, self.act_plan, self.act_reminder) if desk else ()
+        for action in (*shown, self.act_sync, self.act_attention):
+            toolbar.addAction(action)
+
+    def _build_desk_actions(self, work: QMenu, account: QMenu | None, view: QMenu) -> None:
         std = QKeySequence.StandardKey
         self.act_save = self._action(
             tr("&Save outcome"), self.save_outcome, ("Ctrl+Return", "Ctrl+Enter"), "save", account
@@ -163,7 +228,15 @@ class MainWindow(QMainWindow):
             tr("&Next account"), self.next_account, ("Ctrl+N",), "next", work
         )
         self.act_call = self._action(tr("&Call"), self._call_current, ("Ctrl+D",), "phone", account)
-        account.addSeparator()
+        self.act_reminder = self._action(
+            tr("Send &reminder…"),
+            lambda: self.open_dialog("send_reminder"),
+            ("Ctrl+M",),
+            "",
+            account,
+        )
+        if account is not None:
+            account.addSeparator()
         self.act_plan = self._action(
             tr("&Plan calculator…"), lambda: self.open_dialog("plan"), ("Ctrl+P",), "plan", account
         )
@@ -205,36 +278,6 @@ class MainWindow(QMainWindow):
                 (f"Alt+{number}",),
                 menu=view,
             )
-        work.addSeparator()
-        self.act_sync = self._action(
-            tr("S&ync now"), self.sync_now, (std.Refresh, "F5"), "sync", work
-        )
-        self.act_signin = self._action(
-            tr("Sign &in…"), lambda: self.open_dialog("signin"), (), "", work
-        )
-        self.act_settings = self._action(
-            tr("S&ettings…"),
-            lambda: self.open_dialog("settings"),
-            (std.Preferences, "Ctrl+,"),
-            "settings",
-            work,
-        )
-        work.addSeparator()
-        self.act_quit = self._action(tr("&Quit"), self.close, (std.Quit, "Ctrl+Q"), "", work)
-        self.act_attention = self._action(
-            tr("&Needs attention"), self.show_attention, ("Ctrl+Shift+A",), "attention", view
-        )
-        toolbar = self.addToolBar(tr("Main"))
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (
-            self.act_next,
-            self.act_save,
-            self.act_plan,
-            self.act_sync,
-            self.act_attention,
-        ):
-            toolbar.addAction(action)
 
     def show_about(self) -> QDialog:
         from ui.about import open_about
@@ -372,6 +415,23 @@ class MainWindow(QMainWindow):
             label="save contacts",
         )
 
+    def open_agreement(self, sha256: str, reference: str) -> None:
+        """Open a stored agreement PDF in the preview (read on the db worker)."""
+        desk = self.ctx.desk
+
+        def shown(pdf: bytes) -> None:
+            from ui.dialogs.plan import open_preview
+
+            open_preview(self.ctx, pdf, reference, self)
+
+        self.ctx.runner.db(
+            lambda _s: desk.agreement_pdf(sha256),
+            on_done=shown,
+            on_error=lambda exc: self._op_failed(tr("Opening the agreement"), exc),
+            key="open-agreement",
+            label="open agreement",
+        )
+
     def dial(self, number: str) -> None:
         uri = self.ctx.settings.dial_uri(number)
         if not QDesktopServices.openUrl(QUrl(uri)):
@@ -394,7 +454,7 @@ class MainWindow(QMainWindow):
     def open_dialog(self, name: str) -> QDialog:
         account_id = self.view.account.id if self.view else None
         dialog = dialogs.create(name, self.ctx, self, account_id)
-        for signal_name in ("recorded", "agreed"):
+        for signal_name in ("recorded", "agreed", "sent"):
             signal = getattr(dialog, signal_name, None)
             if signal is not None:
                 signal.connect(self._apply_changes)
@@ -425,8 +485,47 @@ class MainWindow(QMainWindow):
             label="sync status",
         )
 
-    def sync_now(self) -> None:
+    def apply_sync_interval(self) -> None:
+        """(Re)start the background sync timer from Settings; 0 minutes turns it off."""
+        minutes = int(getattr(self.ctx.settings, "sync_interval_minutes", 5) or 0)
+        if minutes <= 0:
+            self.sync_timer.stop()
+            return
+        self.sync_timer.start(minutes * 60_000)
+
+    @property
+    def syncing(self) -> bool:
+        field_button = getattr(self.desk, "sync_button", None)
+        field_busy = (
+            self.ctx.role == Role.FIELD
+            and field_button is not None
+            and not field_button.isEnabled()
+        )
+        return self._syncing or field_busy
+
+    def sync_in_background(self) -> None:
+        """The timer's round: quietly skipped while signed out or while a round runs."""
+        if self.syncing or not self.ctx.sync.available:
+            return
+        self.sync_now(quiet=True)
+
+    def _field_sync_finished(self) -> None:
+        self.sync_status.progress.hide()
+        self.refresh_sync_status()
+
+    def sync_now(self, quiet: bool = False) -> None:
+        if self.syncing:
+            if not quiet:
+                self.statusBar().showMessage(tr("A sync is already running."), 4000)
+            return
+        if self.ctx.role == Role.FIELD and hasattr(self.desk, "sync_now"):
+            # the field screen's own round also uploads the agreement PDFs first
+            self.desk.sync_now()
+            self.sync_status.show_progress(0, 0)
+            return
         if not self.ctx.sync.available:
+            if quiet:
+                return
             self.statusBar().showMessage(
                 tr(
                     "Sync is not available yet: sign in to a server first (the sync engine is not installed)."  # noqa: E501
@@ -434,7 +533,9 @@ class MainWindow(QMainWindow):
                 8000,
             )
             return
+        self._syncing = True
         self.act_sync.setEnabled(False)
+        self.sync_status.show_progress(0, 0)
         self.ctx.runner.work(
             self.ctx.sync.run,
             on_done=self._synced,
@@ -451,6 +552,7 @@ class MainWindow(QMainWindow):
         self.attention_panel.progress.setValue(done)
 
     def _synced(self, result: object) -> None:
+        self._syncing = False
         self.attention_panel.progress.hide()
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
@@ -460,6 +562,7 @@ class MainWindow(QMainWindow):
         self.sync_finished.emit(result)
 
     def _sync_failed(self, exc: BaseException) -> None:
+        self._syncing = False
         self.attention_panel.progress.hide()
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
@@ -491,14 +594,21 @@ class MainWindow(QMainWindow):
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
-        """Load the queue (selecting the top account) and the sync status."""
+        """Load the queue (selecting the top account), or start the field/lead screen, and
+        the sync status. Call once the window is shown."""
         state = self.ctx.settings.splitter_state
-        if state and isinstance(self.desk, QSplitter):
-            self.desk.restoreState(QByteArray.fromBase64(state.encode()))
-        self.refresh_queue(select_first=True)
+        if self.queue is not None:
+            if state and isinstance(self.desk, QSplitter):
+                self.desk.restoreState(QByteArray.fromBase64(state.encode()))
+            self.refresh_queue(select_first=True)
+        else:
+            start = getattr(self.desk, "start", None)
+            if callable(start):
+                start()
         self.refresh_sync_status()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync_timer.stop()
         if isinstance(self.desk, QSplitter):
             self.ctx.settings.splitter_state = self.desk.saveState().toBase64().toStdString()
             try:

@@ -341,21 +341,35 @@ def event_summary(event: Event) -> str:
     if event.type is EventType.PAYMENT and p.get("amount"):
         return f"{Money.of(p['amount'], p['currency']).format()} ({p.get('source', '')})"
     if event.type is EventType.PLAN_AGREEMENT:
-        return f"{p.get('kind', '')} · {p.get('total', '')} {p.get('currency', '')}"
+        kinds = {
+            "instalments": tr("Instalments"),
+            "deferral": tr("Deferral"),
+            "settlement": tr("Settlement"),
+        }
+        parts = [kinds.get(str(p.get("kind", "")), str(p.get("kind", "")))]
+        if p.get("total"):
+            parts.append(Money.of(p["total"], p.get("currency") or "CNY").format())
+        if p.get("document_reference"):
+            parts.append(str(p["document_reference"]))
+        return " · ".join(parts)
     if event.type is EventType.COMPLAINT:
         sla = p.get("sla_due", "")
         sla_label = tr("SLA due")
         return f"{p.get('category', '')} · {sla_label} {sla} · {p.get('details', '')}"
     if event.type is EventType.PROMISE and p.get("amount"):
         amount = Money.of(p["amount"], p["currency"]).format()
-        return f"{amount} → {p.get('due_date', '')} ({p.get('status', 'open')})"
+        from ui.labels import promise_status_text
+
+        status = promise_status_text(str(p.get("status", "open")))
+        return f"{amount} → {p.get('due_date', '')} ({status})"
     if event.type is EventType.DISPUTE:
         return f"{p.get('reason', '')} · {p.get('details', '')}"
     if event.type is EventType.SATISFACTION:
         return "★" * int(p.get("score", 0)) + (f" {p['comment']}" if p.get("comment") else "")
     if event.type is EventType.MESSAGE:
-        parts = [str(p.get(k, "")) for k in ("channel", "template", "status") if p.get(k)]
-        return " · ".join(parts)
+        from workstation.messages.status import message_summary
+
+        return message_summary(p, "zh" if is_zh() else "en")
     if event.type is EventType.VISIT:
         return " · ".join(str(p.get(k, "")) for k in ("outcome", "notes") if p.get(k))
     if event.type is EventType.NOTE:
@@ -382,6 +396,47 @@ def event_type_label(kind: EventType) -> str:
     }.get(kind, str(kind))
 
 
+def fold_message_statuses(events: Sequence[Event]) -> list[Event]:
+    """Messages as one row each with their latest status (``latest_statuses``)."""
+    from dataclasses import replace
+
+    from workstation.messages.status import latest_statuses
+
+    messages = [e for e in events if e.type is EventType.MESSAGE]
+    if not messages:
+        return list(events)
+    latest = latest_statuses(messages)
+    originals = {e.id for e in messages}
+    status_payload: dict[str, dict[str, Any]] = {}
+
+    def update_of(event: Event) -> str:
+        """The original message an event reports a status of ('' for the original itself)."""
+        target = str(event.payload.get("message_id") or "")
+        return target if target != event.id and target in originals else ""
+
+    for event in messages:
+        target = update_of(event)
+        if target and str(event.payload.get("status", "")) == latest.get(target):
+            status_payload[target] = dict(event.payload)
+    rows: list[Event] = []
+    for event in events:
+        if event.type is not EventType.MESSAGE:
+            rows.append(event)
+            continue
+        if update_of(event) and str(event.payload.get("status", "")) != "received":
+            continue  # folded into the original message's row
+        status = latest.get(event.id)
+        shown = event
+        if status and status != event.payload.get("status"):
+            payload = dict(event.payload)
+            payload["status"] = status
+            if status == "failed":
+                payload["reason"] = status_payload.get(event.id, {}).get("reason", "")
+            shown = replace(event, payload=payload)
+        rows.append(shown)
+    return rows
+
+
 class TimelineModel(QAbstractTableModel):
     """Every event on the account, newest first."""
 
@@ -390,8 +445,10 @@ class TimelineModel(QAbstractTableModel):
         self._events: list[Event] = []
 
     def set_events(self, events: Sequence[Event]) -> None:
+        """One row per event, except that a message's later status events (sent, delivered,
+        failed) fold into the message's own row, which shows its furthest status."""
         self.beginResetModel()
-        self._events = list(events)
+        self._events = fold_message_statuses(events)
         self.endResetModel()
 
     def rowCount(self, parent: Index = _ROOT) -> int:

@@ -41,9 +41,19 @@ class OpState:
     op_id: int
     _cancel: threading.Event = field(default_factory=threading.Event)
     _relay: Any = None
+    _on_cancel: list[Callable[[], None]] = field(default_factory=list)
 
     def cancel(self) -> None:
         self._cancel.set()
+        for callback in list(self._on_cancel):
+            callback()
+
+    def on_cancel(self, callback: Callable[[], None]) -> None:
+        """Forward a cancel to a core object's own cancel (e.g. ``SyncProgress.cancel``);
+        called at once when the op is already cancelled."""
+        self._on_cancel.append(callback)
+        if self._cancel.is_set():
+            callback()
 
     @property
     def cancelled(self) -> bool:

@@ -38,6 +38,8 @@ class Settings:
     device_id: str = ""
     creditor: str = "Acme Consumer Finance"
     splitter_state: str = ""
+    sync_interval_minutes: int = 5  # background sync; 0 turns the timer off
+    last_role: str = "agent"  # the window a signed-out start opens (agent, field, lead)
 
     def ensure_device_id(self) -> str:
         if not self.device_id:

@@ -59,9 +59,13 @@ class SyncStatusWidget(QWidget):
         self.attention.setText(tr("%1 need attention").replace("%1", str(status.needs_attention)))
 
     def show_progress(self, done: int, total: int) -> None:
+        """A bar with a known total; a busy bar while the total is not known yet."""
         self.progress.show()
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
+        if total <= 0:
+            self.progress.setRange(0, 0)
+            return
+        self.progress.setRange(0, total)
+        self.progress.setValue(min(done, total))
 
 
 class NeedsAttentionPanel(QWidget):

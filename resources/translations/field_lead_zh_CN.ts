@@ -28,10 +28,6 @@
       <translation>区域</translation>
     </message>
     <message>
-      <source>Customer</source>
-      <translation>客户</translation>
-    </message>
-    <message>
       <source>Address</source>
       <translation>地址</translation>
     </message>
@@ -42,14 +38,6 @@
     <message>
       <source>Straight-line distance from the previous stop</source>
       <translation>与上一站的直线距离</translation>
-    </message>
-    <message>
-      <source>Balance</source>
-      <translation>未还余额</translation>
-    </message>
-    <message>
-      <source>DPD</source>
-      <translation>逾期天数</translation>
     </message>
     <message>
       <source>Last outcome</source>
@@ -74,10 +62,6 @@
     <message>
       <source>Sync state</source>
       <translation>同步状态</translation>
-    </message>
-    <message>
-      <source>Sync progress</source>
-      <translation>同步进度</translation>
     </message>
     <message>
       <source>No visit selected</source>
@@ -144,10 +128,6 @@
       <translation>承诺(&amp;P)</translation>
     </message>
     <message>
-      <source>&amp;Notes</source>
-      <translation>备注(&amp;N)</translation>
-    </message>
-    <message>
       <source>O&amp;verride reason</source>
       <translation>越权原因(&amp;V)</translation>
     </message>
@@ -166,14 +146,6 @@
     <message>
       <source>Agree a plan at the door</source>
       <translation>上门制定还款计划</translation>
-    </message>
-    <message>
-      <source>Preparing the agreement…</source>
-      <translation>正在生成还款协议…</translation>
-    </message>
-    <message>
-      <source>Agreement %1 — print or save for signing</source>
-      <translation>还款协议 %1 — 打印或保存以供签署</translation>
     </message>
     <message>
       <source>Plan the route again</source>
@@ -242,10 +214,6 @@
     <message>
       <source>KPI trend by week</source>
       <translation>指标周趋势</translation>
-    </message>
-    <message>
-      <source>never</source>
-      <translation>从未</translation>
     </message>
     <message>
       <source>just now</source>
@@ -324,26 +292,6 @@
       <translation>待上传</translation>
     </message>
     <message>
-      <source>Account</source>
-      <translation>账户</translation>
-    </message>
-    <message>
-      <source>Bucket</source>
-      <translation>逾期阶段</translation>
-    </message>
-    <message>
-      <source>Tier</source>
-      <translation>风险等级</translation>
-    </message>
-    <message>
-      <source>Status</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <source>Product</source>
-      <translation>产品</translation>
-    </message>
-    <message>
       <source>From</source>
       <translation>原负责人</translation>
     </message>
@@ -364,24 +312,8 @@
       <translation>合规越权</translation>
     </message>
     <message>
-      <source>When</source>
-      <translation>时间</translation>
-    </message>
-    <message>
-      <source>What</source>
-      <translation>类型</translation>
-    </message>
-    <message>
-      <source>By</source>
-      <translation>记录人</translation>
-    </message>
-    <message>
       <source>Owner now</source>
       <translation>当前负责人</translation>
-    </message>
-    <message>
-      <source>What happened</source>
-      <translation>发生了什么</translation>
     </message>
     <message>
       <source>Attempts</source>
@@ -428,10 +360,6 @@
       <translation>预览后团队有变化；列表显示实际调配的账户。</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>关闭</translation>
-    </message>
-    <message>
       <source>Nothing was moved: %1</source>
       <translation>未调配任何账户：%1</translation>
     </message>
@@ -466,10 +394,6 @@
     <message>
       <source>to</source>
       <translation>调给</translation>
-    </message>
-    <message>
-      <source>Jurisdiction</source>
-      <translation>司法辖区</translation>
     </message>
     <message>
       <source>any %1</source>
@@ -610,10 +534,6 @@
     <message>
       <source>Refresh (F5)</source>
       <translation>刷新（F5）</translation>
-    </message>
-    <message>
-      <source>Show tab %1</source>
-      <translation>显示第 %1 页</translation>
     </message>
     <message>
       <source>Refresh</source>

@@ -1,4 +1,5 @@
 <?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
     <name />
@@ -1153,6 +1154,222 @@
       <location filename="../../ui/views/queue.py" line="130" />
       <source>Suggested:</source>
       <translation>建议：</translation>
+    </message>
+    <message>
+      <source>%1 agreements. Enter or double-click opens one to print or save.</source>
+      <translation>共 %1 份协议。按回车或双击打开，可打印或另存。</translation>
+    </message>
+    <message>
+      <source>(no PDF)</source>
+      <translation>（无PDF）</translation>
+    </message>
+    <message>
+      <source>A sync is already running.</source>
+      <translation>同步正在进行中。</translation>
+    </message>
+    <message>
+      <source>About</source>
+      <translation>关于</translation>
+    </message>
+    <message>
+      <source>About Collector Workstation</source>
+      <translation>关于催收工作台</translation>
+    </message>
+    <message>
+      <source>Agreement</source>
+      <translation>协议</translation>
+    </message>
+    <message>
+      <source>Agreement %1 — print or save for signing</source>
+      <translation>协议 %1 — 打印或保存以供签署</translation>
+    </message>
+    <message>
+      <source>Application icon</source>
+      <translation>应用图标</translation>
+    </message>
+    <message>
+      <source>Buy now, pay later</source>
+      <translation>先买后付</translation>
+    </message>
+    <message>
+      <source>Car loan</source>
+      <translation>汽车贷款</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>已关闭</translation>
+    </message>
+    <message>
+      <source>Credit card</source>
+      <translation>信用卡</translation>
+    </message>
+    <message>
+      <source>Current (not overdue)</source>
+      <translation>正常（未逾期）</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>Deferral</source>
+      <translation>延期还款</translation>
+    </message>
+    <message>
+      <source>Documents</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <source>Instalments</source>
+      <translation>分期还款</translation>
+    </message>
+    <message>
+      <source>Largest monthly payment %1</source>
+      <translation>每月最高还款 %1</translation>
+    </message>
+    <message>
+      <source>Licences</source>
+      <translation>许可证</translation>
+    </message>
+    <message>
+      <source>No agreements yet. Agree a plan in the plan calculator (Ctrl+P).</source>
+      <translation>暂无协议。请在还款计划计算器中约定方案（Ctrl+P）。</translation>
+    </message>
+    <message>
+      <source>Off (sync on demand only)</source>
+      <translation>关闭（仅手动同步）</translation>
+    </message>
+    <message>
+      <source>On a plan</source>
+      <translation>还款计划中</translation>
+    </message>
+    <message>
+      <source>On hold</source>
+      <translation>暂停催收</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>未结清</translation>
+    </message>
+    <message>
+      <source>Open agreement…</source>
+      <translation>打开协议…</translation>
+    </message>
+    <message>
+      <source>Opening the agreement</source>
+      <translation>打开协议</translation>
+    </message>
+    <message>
+      <source>Overdraft</source>
+      <translation>透支</translation>
+    </message>
+    <message>
+      <source>Paid</source>
+      <translation>已还清</translation>
+    </message>
+    <message>
+      <source>Personal loan</source>
+      <translation>个人贷款</translation>
+    </message>
+    <message>
+      <source>Pick an SMS or e-mail template, see the filled text and its verdict, send</source>
+      <translation>选择短信或邮件模板，查看填好的内容与合规结论后发送</translation>
+    </message>
+    <message>
+      <source>Plan</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <source>Preparing the agreement…</source>
+      <translation>正在生成协议…</translation>
+    </message>
+    <message>
+      <source>Send &amp;reminder…</source>
+      <translation>发送提醒(&amp;R)…</translation>
+    </message>
+    <message>
+      <source>Send reminder (Ctrl+M)</source>
+      <translation>发送提醒 (Ctrl+M)</translation>
+    </message>
+    <message>
+      <source>Settled</source>
+      <translation>已和解结清</translation>
+    </message>
+    <message>
+      <source>Settlement</source>
+      <translation>协商结清</translation>
+    </message>
+    <message>
+      <source>Sync e&amp;very</source>
+      <translation>自动同步间隔(&amp;V)</translation>
+    </message>
+    <message>
+      <source>Version %1</source>
+      <translation>版本 %1</translation>
+    </message>
+    <message>
+      <source>affordable up to %1 a month</source>
+      <translation>每月可负担上限 %1</translation>
+    </message>
+    <message>
+      <source>days</source>
+      <translation>天</translation>
+    </message>
+    <message>
+      <source>desktop build</source>
+      <translation>桌面安装版</translation>
+    </message>
+    <message>
+      <source>from source</source>
+      <translation>源码安装</translation>
+    </message>
+    <message>
+      <source>min</source>
+      <translation>分钟</translation>
+    </message>
+    <message>
+      <source>open promise</source>
+      <translation>未到期</translation>
+    </message>
+    <message>
+      <source>kept</source>
+      <translation>已兑现</translation>
+    </message>
+    <message>
+      <source>broken</source>
+      <translation>已违约</translation>
+    </message>
+    <message>
+      <source>cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>&amp;About Collector Workstation…</source>
+      <translation>关于催收工作台(&amp;A)…</translation>
+    </message>
+    <message>
+      <source>Unlock local data</source>
+      <translation>解锁本地数据</translation>
+    </message>
+    <message>
+      <source>&amp;Passphrase</source>
+      <translation>口令(&amp;P)</translation>
+    </message>
+    <message>
+      <source>Passphrase</source>
+      <translation>口令</translation>
+    </message>
+    <message>
+      <source>The local data cannot be opened</source>
+      <translation>无法打开本地数据</translation>
+    </message>
+    <message>
+      <source>Working offline: your changes are kept and sync when you sign in.</source>
+      <translation>离线工作中：您的更改会保留，登录后同步。</translation>
     </message>
   </context>
 </TS>

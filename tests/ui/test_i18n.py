@@ -44,3 +44,34 @@ def test_compiled_catalogue_translates(qapp):
         assert QCoreApplication.translate("", "Due now") == "当前待办"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_shared_wording_has_one_owner_the_desk_catalogue():
+    """The field/lead catalogue carries only its own strings; shared ones ("Balance",
+    "Close"…) come from the desk's catalogue, so one word never reads two ways."""
+    from ui.field.i18n import desk_strings, read_ts
+
+    field = read_ts(resource_path("translations", "field_lead_zh_CN.ts"))
+    assert not set(field) & desk_strings()
+
+
+def test_field_and_lead_screens_use_the_desk_wording_for_shared_strings(qapp):
+    from ui import i18n
+    from ui.field.i18n import ensure_translations, ftr
+
+    i18n.install(qapp, "zh_CN")
+    try:
+        ensure_translations()
+        assert ftr("Balance") == QCoreApplication.translate("", "Balance") != "Balance"
+        assert ftr("Team and queues") != "Team and queues"  # its own catalogue still loads
+    finally:
+        i18n.install(qapp, "en")
+        ensure_translations()
+
+
+def test_codes_read_as_words():
+    from ui.labels import bucket_text, product_text, status_text
+
+    assert status_text("open") == "Open"
+    assert bucket_text("current").startswith("Current")
+    assert product_text("auto_loan") == "Car loan"

@@ -126,8 +126,11 @@ def test_plans_compare_judges_affordability_and_agree_records_the_schedule(desk)
     item = _open_account(desk)
     comparison = desk.compare_plans(item.account_id, monthly_income="1", monthly_expenses="0")
     assert [o.kind for o in comparison.options] == ["instalments", "deferral", "settlement"]
+    assert comparison.max_instalment is not None
     for option in comparison.options:
-        assert option.affordable is (option.largest_payment.amount <= 1)
+        assert option.monthly_burden is not None
+        assert option.affordable is (option.monthly_burden <= comparison.max_instalment)
+        assert option.plan is not None  # the calculator's own result, printed as is
         if option.kind != "settlement":
             assert sum(line.amount.amount for line in option.schedule) == option.total.amount
     desk.agree_plan(item.account_id, comparison.options[0])

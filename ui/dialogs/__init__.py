@@ -44,6 +44,7 @@ def open_dialog(
 
 def _load_builtin() -> None:
     from ui.dialogs import capture, plan, settings_dialog, signin  # noqa: F401 - registers
+    from ui.messages import dialog  # noqa: F401 - registers "send_reminder"
 
 
 def names() -> list[str]:

@@ -30,7 +30,7 @@ from ui.dialogs.common import describe, error_label, localize_buttons, mark
 from ui.i18n import pick, tr
 from ui.models import ScheduleModel
 from ui.ops import OpState
-from workstation.desk import Changes, PlanComparison, PlanOption, ValidationError
+from workstation.desk import AgreedPlan, PlanComparison, PlanOption, ValidationError
 
 
 class OptionColumn(QFrame):
@@ -73,9 +73,15 @@ class OptionColumn(QFrame):
         self.title.setText(pick(option.title))
         self.table.setAccessibleName(tr("Schedule") + " " + pick(option.title))
         self.button.setAccessibleName(tr("Agree this plan") + " " + pick(option.title))
-        self.summary.setText(
-            pick(option.summary) + "<br>" + tr("Total") + f" <b>{option.total.format()}</b>"
-        )
+        lines = [pick(option.summary), tr("Total") + f" <b>{option.total.format()}</b>"]
+        if option.monthly_burden is not None:
+            lines.append(
+                tr("Largest monthly payment %1").replace(
+                    "%1", f"<b>{option.monthly_burden.format()}</b>"
+                )
+            )
+        lines.extend(f"<span style='color:#b3261e'>⚠ {pick(w)}</span>" for w in option.warnings)
+        self.summary.setText("<br>".join(lines))
         if option.affordable is None:
             state, text = "unknown", tr("Enter income to check affordability")
         elif option.affordable:
@@ -84,7 +90,7 @@ class OptionColumn(QFrame):
             state, text = (
                 "no",
                 tr("Not affordable: largest payment %1").replace(
-                    "%1", option.largest_payment.format()
+                    "%1", (option.monthly_burden or option.largest_payment).format()
                 ),
             )
         self.verdict.setText(text)
@@ -104,6 +110,7 @@ class PlanDialog(QDialog):
         self.setObjectName("planDialog")
         self.setWindowTitle(tr("Repayment plan calculator"))
         self.ctx, self.account_id = ctx, account_id
+        self.preview: QDialog | None = None
         self.income = QLineEdit(self)
         self.expenses = QLineEdit(self)
         self.instalments = QSpinBox(self)
@@ -205,11 +212,14 @@ class PlanDialog(QDialog):
         mark(self.inputs, {})
         self.error.clear()
         if comparison.disposable is not None:
-            self.disposable.setText(
-                tr("Left each month after essential spending: %1").replace(
-                    "%1", comparison.disposable.format()
-                )
+            text = tr("Left each month after essential spending: %1").replace(
+                "%1", comparison.disposable.format()
             )
+            if comparison.max_instalment is not None:
+                text += "  ·  " + tr("affordable up to %1 a month").replace(
+                    "%1", comparison.max_instalment.format()
+                )
+            self.disposable.setText(text)
         else:
             self.disposable.setText(
                 tr("Enter income and essential spending to check affordability.")
@@ -227,26 +237,49 @@ class PlanDialog(QDialog):
         desk, account_id, note = self.ctx.desk, self.account_id, self.note.text()
         for column in self.columns:
             column.button.setEnabled(False)
+        self.error.setText(tr("Preparing the agreement…"))
 
-        def op(_state: OpState) -> Changes:
+        def op(_state: OpState) -> AgreedPlan:
             return desk.agree_plan(account_id, option, note)
 
         self.ctx.runner.db(
             op, on_done=self._agreed, on_error=self._agree_failed, label="agree plan"
         )
 
-    def _agreed(self, changes: Changes) -> None:
+    def _agreed(self, agreed: AgreedPlan) -> None:
         for column in self.columns:
             column.button.setEnabled(True)
-        self.agreed.emit(changes)
+        self.error.clear()
+        self.agreed.emit(agreed.changes)
+        parent = self.parentWidget()
+        self.preview = open_preview(self.ctx, agreed.document, agreed.reference, parent)
         for hook in AGREEMENT_PREVIEW_HOOKS:
-            hook(self.ctx, self.account_id, changes, self.parentWidget())
+            hook(self.ctx, self.account_id, agreed.changes, parent)
         self.accept()
 
     def _agree_failed(self, exc: BaseException) -> None:
         for column in self.columns:
             column.button.setEnabled(True)
         self.error.setText(describe(exc))
+
+
+def open_preview(ctx: Any, document: Any, reference: str, parent: QWidget | None) -> QDialog:
+    """The agreement preview (print / save as) for a rendered PDF or stored bytes."""
+    from ui.documents import open_agreement_preview
+
+    title = tr("Agreement %1 — print or save for signing").replace("%1", reference)
+    dialog = open_agreement_preview(
+        document,
+        runner=ctx.runner,
+        parent=parent,
+        title=title,
+        suggested_name=f"{reference or 'agreement'}.pdf",
+    )
+    keep = getattr(parent, "_open_dialogs", None)
+    if isinstance(keep, list):  # the main window keeps open dialogs alive and forgets them
+        keep.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog, k=keep: d in k and k.remove(d))
+    return dialog
 
 
 @register_dialog("plan")

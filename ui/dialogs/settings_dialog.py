@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +46,11 @@ class SettingsDialog(QDialog):
         self.tel_uri.setToolTip(
             tr("{number} is replaced by the number, e.g. tel:{number} or sip:{number}@pbx")
         )
+        self.sync_interval = QSpinBox(self)
+        self.sync_interval.setRange(0, 240)
+        self.sync_interval.setValue(int(getattr(s, "sync_interval_minutes", 5)))
+        self.sync_interval.setSuffix(" " + tr("min"))
+        self.sync_interval.setSpecialValueText(tr("Off (sync on demand only)"))
         encryption = {
             "sqlite": tr("SQLite file, not encrypted"),
             "sqlite-encrypted": tr("SQLite file, encrypted (SQLCipher)"),
@@ -61,6 +67,7 @@ class SettingsDialog(QDialog):
             (tr("&Language"), self.language),
             (tr("&Theme"), self.theme),
             (tr("Click-to-call &URI"), self.tel_uri),
+            (tr("Sync e&very"), self.sync_interval),
             (tr("Data location"), self.location),
             (tr("Storage"), self.encryption),
         ):
@@ -99,7 +106,11 @@ class SettingsDialog(QDialog):
         s.language = self.language.currentData()
         s.theme = self.theme.currentData()
         s.tel_uri = uri
+        s.sync_interval_minutes = self.sync_interval.value()
         self.ctx.save_settings()
+        apply_interval = getattr(self.parentWidget(), "apply_sync_interval", None)
+        if callable(apply_interval):
+            apply_interval()
         self.accept()
 
 

@@ -166,7 +166,7 @@ class SignInDialog(QDialog):
         self.ctx.settings.server_url = self.server.text().strip()
         self.ctx.settings.last_user = self.user.text().strip()
         self.ctx.save_settings()
-        self.ctx.sync.attach(engine)
+        self.ctx.attach_engine(engine)
         self.signed_in.emit(engine)
         self.accept()
 

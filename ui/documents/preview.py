@@ -61,7 +61,7 @@ class RenderedPage:
 
 def _page_image(document: Any, index: int, dpi: float) -> QImage:
     """Rasterise one page (caller holds the pdfium lock) into a QImage that owns its data."""
-    import pypdfium2.raw as pdfium_c
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
     page = document[index]
     try:

@@ -26,6 +26,11 @@ _installed: dict[str, QTranslator | None] = {}
 
 
 def ftr(text: str) -> str:
+    """The desk's catalogue owns shared wording ("Balance", "Close"…); this catalogue only
+    the field and lead screens' own strings, so one word never has two translations."""
+    shared = QCoreApplication.translate("", text)
+    if shared != text:
+        return shared
     return QCoreApplication.translate(CONTEXT, text)
 
 
@@ -58,7 +63,23 @@ _PATTERN = re.compile(r'\bftr\(\s*"((?:[^"\\]|\\.)*)"\s*\)')
 UI_ROOT = Path(__file__).resolve().parents[1]
 
 
-def source_strings() -> list[str]:
+def desk_strings() -> set[str]:
+    """Source strings the desk's catalogue translates (shared wording it owns)."""
+    path = resource_dir("translations") / "workstation_zh_CN.ts"
+    if not path.exists():
+        return set()
+    root = ET.parse(path).getroot()
+    return {
+        m.findtext("source") or ""
+        for m in root.iter("message")
+        if m.find("comment") is None  # a disambiguated form is not what tr(text) finds
+        and m.findtext("translation")
+        and (m.find("translation").get("type") or "") not in ("unfinished", "obsolete")  # type: ignore[union-attr]
+    }
+
+
+def all_source_strings() -> list[str]:
+    """Every ``ftr`` string in the field and lead screens."""
     found: dict[str, None] = {}
     for folder in ("field", "lead"):
         for path in sorted((UI_ROOT / folder).rglob("*.py")):
@@ -67,6 +88,12 @@ def source_strings() -> list[str]:
             for text in _PATTERN.findall(path.read_text(encoding="utf-8")):
                 found[text.encode().decode("unicode_escape") if "\\" in text else text] = None
     return list(found)
+
+
+def source_strings() -> list[str]:
+    """The strings this catalogue owns: the ``ftr`` strings the desk does not translate."""
+    shared = desk_strings()
+    return [text for text in all_source_strings() if text not in shared]
 
 
 def read_ts(path: Path) -> dict[str, str]:

@@ -398,6 +398,7 @@ class FieldWorkspace(QWidget):
     agreement_ready = Signal(object)  # AgreedPlan
     banner_updated = Signal(object)  # OfflineFacts
     synced = Signal(object)
+    sync_failed = Signal(object)  # the exception
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -407,7 +408,7 @@ class FieldWorkspace(QWidget):
         self.service = field_service(ctx)
         self.plan: TodayPlan | None = None
         self.current: VisitStop | None = None
-        self.online = False
+        self.online = bool(getattr(ctx.sync, "online", False))  # the demo's first sync worked
         self.dialogs: list[Any] = []
 
         self.banner = OfflineBanner(self)
@@ -696,6 +697,7 @@ class FieldWorkspace(QWidget):
         self.form.error.setText(
             ftr("Sync did not finish: %1 — nothing recorded here is lost.").replace("%1", str(exc))
         )
+        self.sync_failed.emit(exc)
 
 
 def build_field_workspace(context: Any) -> FieldWorkspace:

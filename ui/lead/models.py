@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from ui import theme
 from ui.field.i18n import ftr
 from ui.field.table import Column, RowsModel
+from ui.labels import bucket_text, product_text, status_text
 from ui.lead.charts import format_value
 from workstation.kpi import KPIS
 from workstation.lead import AgentSummary, KpiBlock, Move, ReviewItem, TeamAccount
@@ -88,11 +89,14 @@ def accounts_columns(owner_name: dict[str, str]) -> list[Column[TeamAccount]]:
                lambda a: a.balance.minor, align_right=True),
         Column("dpd", lambda: ftr("DPD"), lambda a: str(a.days_past_due),
                lambda a: a.days_past_due, align_right=True),
-        Column("bucket", lambda: ftr("Bucket"), lambda a: a.bucket, lambda a: a.days_past_due),
+        Column("bucket", lambda: ftr("Bucket"), lambda a: bucket_text(a.bucket),
+               lambda a: a.days_past_due),
         Column("tier", lambda: ftr("Tier"), lambda a: a.risk_tier or "—",
                lambda a: a.risk_tier or "Z"),
-        Column("status", lambda: ftr("Status"), lambda a: a.status, lambda a: a.status),
-        Column("product", lambda: ftr("Product"), lambda a: a.product, lambda a: a.product),
+        Column("status", lambda: ftr("Status"), lambda a: status_text(a.status),
+               lambda a: a.status),
+        Column("product", lambda: ftr("Product"), lambda a: product_text(a.product),
+               lambda a: a.product),
     ]  # fmt: skip
 
 

@@ -37,6 +37,7 @@ from ui.dialogs.common import describe
 from ui.field.i18n import ensure_translations, ftr
 from ui.field.table import ACCOUNT_MIME, KEY_ROLE, account_ids_from
 from ui.i18n import language
+from ui.labels import bucket_text, status_text
 from ui.lead.charts import Bar, BarChart, TrendChart
 from ui.lead.models import (
     KpiModel,
@@ -187,17 +188,21 @@ class TeamAndQueues(QWidget):
         self.tier = QComboBox(self)
         self.status = QComboBox(self)
         self.jurisdiction = QComboBox(self)
-        for combo, name, values in (
-            (self.owner, ftr("Agent"), []),
-            (self.bucket, ftr("Bucket"), [b.value for b in Bucket]),
-            (self.tier, ftr("Tier"), ["A", "B", "C", "D"]),
-            (self.status, ftr("Status"), [s.value for s in AccountStatus]),
-            (self.jurisdiction, ftr("Jurisdiction"), ["cn-nifa", "us-regf", "uk-conc"]),
+
+        def same(value: str) -> str:
+            return value
+
+        for combo, name, values, words in (
+            (self.owner, ftr("Agent"), [], same),
+            (self.bucket, ftr("Bucket"), [b.value for b in Bucket], bucket_text),
+            (self.tier, ftr("Tier"), ["A", "B", "C", "D"], same),
+            (self.status, ftr("Status"), [s.value for s in AccountStatus], status_text),
+            (self.jurisdiction, ftr("Jurisdiction"), ["cn-nifa", "us-regf", "uk-conc"], same),
         ):
             combo.setAccessibleName(name)
             combo.addItem(ftr("any %1").replace("%1", name.lower()), "")
             for value in values:
-                combo.addItem(value, value)
+                combo.addItem(words(value), value)
             combo.currentIndexChanged.connect(self.load_accounts)
         self.accounts_model = TeamAccountsModel(self)
         self.accounts = _table(self, ftr("Team accounts"), self.accounts_model, multi=True)

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.i18n import is_zh, pick, tr
+from ui.labels import product_text, status_text
 from ui.models import ContactsModel, TimelineModel
-from workstation.desk import AccountView, Text
+from workstation.desk import AccountView, AgreementDocument, DeskService, Text
+from workstation.domain import Money
 
 FLAG_LABELS = {
     "hardship": ("Hardship", "经济困难"),
@@ -53,6 +55,7 @@ def _table(view: QTableView) -> QTableView:
 
 class AccountPanel(QWidget):
     save_contacts_requested = Signal()
+    open_document_requested = Signal(str, str)  # sha256, reference
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,10 +137,42 @@ class AccountPanel(QWidget):
         )
         self.others.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
+        self.documents = QTableWidget(0, 4, self)
+        _table(self.documents)
+        self.documents.setAccessibleName(tr("Documents"))
+        self.documents.setHorizontalHeaderLabels(
+            [tr("Date"), tr("Agreement"), tr("Plan"), tr("Total")]
+        )
+        self.documents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.documents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.documents.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.documents.setColumnWidth(0, 96)
+        self.documents.setColumnWidth(1, 200)
+        self.documents.setColumnWidth(2, 90)
+        self.documents.doubleClicked.connect(lambda _index: self.open_selected_document())
+        self.documents.activated.connect(lambda _index: self.open_selected_document())
+        self.open_document = QPushButton(tr("Open agreement…"), self)
+        self.open_document.setEnabled(False)
+        self.open_document.clicked.connect(self.open_selected_document)
+        self.documents.itemSelectionChanged.connect(self._document_selected)
+        self.documents_note = QLabel(self)
+        self.documents_note.setObjectName("muted")
+        self.documents_note.setWordWrap(True)
+        documents_page = QWidget(self)
+        documents_layout = QVBoxLayout(documents_page)
+        documents_layout.setContentsMargins(0, 4, 0, 0)
+        documents_layout.addWidget(self.documents, 1)
+        documents_bar = QHBoxLayout()
+        documents_bar.addWidget(self.documents_note, 1)
+        documents_bar.addWidget(self.open_document)
+        documents_layout.addLayout(documents_bar)
+        self._documents: list[AgreementDocument] = []
+
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.timeline, tr("Timeline"))
         self.tabs.addTab(contacts_page, tr("Contacts"))
         self.tabs.addTab(self.others, tr("Other accounts"))
+        self.tabs.addTab(documents_page, tr("Documents"))
 
         self.placeholder = QLabel(tr("Select an account in the queue."), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -151,6 +186,52 @@ class AccountPanel(QWidget):
         layout.addWidget(self.placeholder)
         self._body = (header, self.tabs)
         self.show_account(None)
+
+    def _document_selected(self) -> None:
+        row = self.documents.currentRow()
+        ok = 0 <= row < len(self._documents) and bool(self._documents[row].sha256)
+        self.open_document.setEnabled(ok)
+
+    def open_selected_document(self) -> None:
+        row = self.documents.currentRow()
+        if 0 <= row < len(self._documents) and self._documents[row].sha256:
+            document = self._documents[row]
+            self.open_document_requested.emit(document.sha256, document.reference)
+
+    def _show_documents(self, view: AccountView) -> None:
+        self._documents = DeskService.agreements(view)
+        kinds = {
+            "instalments": tr("Instalments"),
+            "deferral": tr("Deferral"),
+            "settlement": tr("Settlement"),
+        }
+        self.documents.setRowCount(len(self._documents))
+        for row, document in enumerate(self._documents):
+            total = document.total
+            try:
+                total = Money.of(document.total, document.currency).format()
+            except Exception:  # an old payload without a total: show it as it came
+                total = document.total or "—"
+            values = (
+                document.occurred_at.astimezone().strftime("%Y-%m-%d"),
+                document.reference or (tr("(no PDF)") if not document.sha256 else "—"),
+                kinds.get(document.kind, document.kind),
+                total,
+            )
+            for column, value in enumerate(values):
+                self.documents.setItem(row, column, QTableWidgetItem(value))
+        self.documents_note.setText(
+            tr("%1 agreements. Enter or double-click opens one to print or save.").replace(
+                "%1", str(len(self._documents))
+            )
+            if self._documents
+            else tr("No agreements yet. Agree a plan in the plan calculator (Ctrl+P).")
+        )
+        label = tr("Documents") + (f" ({len(self._documents)})" if self._documents else "")
+        self.tabs.setTabText(self.tabs.count() - 1, label)
+        self.open_document.setEnabled(False)
+        if self._documents:
+            self.documents.selectRow(0)
 
     def _add_contact(self, kind: str) -> None:
         from workstation.domain import new_id
@@ -217,7 +298,7 @@ class AccountPanel(QWidget):
                     tr("Account") + " …" + account.id[-8:],
                     tr("ID") + " " + (customer.national_id_masked or "—"),
                     tr("Jurisdiction") + " " + customer.jurisdiction,
-                    tr("Product") + " " + account.product,
+                    tr("Product") + " " + product_text(account.product),
                 )
                 if part
             )
@@ -247,11 +328,12 @@ class AccountPanel(QWidget):
         self.others.setRowCount(len(view.other_accounts))
         for row, other in enumerate(view.other_accounts):
             values = (
-                other.product,
+                product_text(other.product),
                 other.balance.format(),
                 other.past_due.format(),
                 str(other.days_past_due),
-                str(other.status),
+                status_text(str(other.status)),
             )
             for column, value in enumerate(values):
                 self.others.setItem(row, column, QTableWidgetItem(value))
+        self._show_documents(view)

@@ -144,6 +144,7 @@ class OutcomePanel(QWidget):
     call_requested = Signal(str)  # number
     save_requested = Signal()
     channel_changed = Signal()
+    reminder_requested = Signal()
 
     def __init__(self, catalogue: DispositionCatalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -273,7 +274,17 @@ class OutcomePanel(QWidget):
         left = QVBoxLayout()
         left.setSpacing(4)
         title = QLabel("<b>" + tr("May I contact now?") + "</b>", self)
-        left.addWidget(title)
+        # a written reminder sits beside the SMS / e-mail verdicts it depends on
+        self.reminder_button = QPushButton(tr("Send reminder (Ctrl+M)"), self)
+        self.reminder_button.setObjectName("reminderButton")
+        self.reminder_button.setToolTip(
+            tr("Pick an SMS or e-mail template, see the filled text and its verdict, send")
+        )
+        self.reminder_button.clicked.connect(self.reminder_requested)
+        title_row = QHBoxLayout()
+        title_row.addWidget(title, 1)
+        title_row.addWidget(self.reminder_button)
+        left.addLayout(title_row)
         left.addWidget(self.verdict_box)
         left.addLayout(call_row)
         left.addWidget(self.search)

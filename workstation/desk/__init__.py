@@ -4,6 +4,8 @@ from workstation.desk.plans import PlanComparison, PlanOption, PlanRequest, Sche
 from workstation.desk.service import (
     COMPLAINT_CATEGORIES,
     DISPUTE_REASONS,
+    AgreedPlan,
+    AgreementDocument,
     ContactEdit,
     DeskService,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "COMPLAINT_CATEGORIES",
     "DISPUTE_REASONS",
     "AccountView",
+    "AgreedPlan",
+    "AgreementDocument",
     "CallGuide",
     "Changes",
     "ContactEdit",

@@ -93,6 +93,37 @@ class MemoryStore:
         self.events: dict[str, list[Event]] = {}
         self.outbox: list[MemoryOutboxEntry] = []
         self.needs_attention: list[dict[str, Any]] = []
+        self.blobs: dict[str, tuple[bytes, str, bool]] = {}  # sha256 → data, type, uploaded
+
+    # blobs (agreement PDFs), like the SQLite store: content-addressed, uploaded flag
+    def put_blob(self, data: bytes, *, media_type: str = "application/octet-stream") -> str:
+        import hashlib
+
+        digest = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            if digest not in self.blobs:
+                self.blobs[digest] = (bytes(data), media_type, False)
+        return digest
+
+    def get_blob(self, sha256: str) -> bytes | None:
+        with self._lock:
+            entry = self.blobs.get(sha256)
+        return entry[0] if entry else None
+
+    def blobs_to_upload(self) -> list[Any]:
+        from types import SimpleNamespace
+
+        with self._lock:
+            return [
+                SimpleNamespace(sha256=digest, media_type=media, size=len(data))
+                for digest, (data, media, uploaded) in self.blobs.items()
+                if not uploaded
+            ]
+
+    def mark_blob_uploaded(self, sha256: str) -> None:
+        with self._lock:
+            data, media, _ = self.blobs[sha256]
+            self.blobs[sha256] = (data, media, True)
 
     def bulk_load(self, portfolio: Any) -> None:
         with self._lock:

@@ -1,8 +1,13 @@
 """Plan comparison for the desk: instalments, deferral and settlement side by side.
 
-The calculators belong to ``workstation.plans``; this module shapes their results into the
-rows the plan dialog shows and judges affordability. Until the calculators land the desk
-computes simple exact schedules itself (``_provisional_*``), Decimal to the minor unit.
+The arithmetic belongs to ``workstation.plans`` (``build_schedule``, ``build_deferral``,
+``build_settlement``, ``assess_affordability``, ``compare_options``); this module only turns
+the dialog's inputs into their terms, their results into the rows the plan dialog shows
+(bilingual titles and summaries), and their ``PlanError`` into a ``ValidationError`` keyed by
+the dialog's own input names so the form marks the right field.
+
+Interest is frozen on accounts in collection: instalments are interest-free equal principal,
+the deferral pauses with interest frozen, the settlement is one lump sum a month from today.
 """
 
 from __future__ import annotations
@@ -10,10 +15,30 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from workstation.desk.types import Text, ValidationError
 from workstation.domain import Money
+from workstation.domain.enums import Bucket
+from workstation.plans import (
+    Affordability,
+    Deferral,
+    DeferralMode,
+    Frequency,
+    InstalmentTerms,
+    Method,
+    OptionSummary,
+    PlanError,
+    Schedule,
+    Settlement,
+    assess_affordability,
+    build_deferral,
+    build_schedule,
+    build_settlement,
+    compare_options,
+)
+
+PlanChoice = Schedule | Deferral | Settlement
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +51,7 @@ class PlanRequest:
     settlement_percent: Decimal = Decimal(60)
     monthly_income: Money | None = None
     monthly_expenses: Money | None = None
+    bucket: Bucket = Bucket.DPD_30_59
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +71,17 @@ class PlanOption:
     largest_payment: Money
     affordable: bool | None  # None: affordability unknown (no income entered)
     terms: dict[str, str]
+    # the calculator's own result: the agreement PDF prints exactly this
+    plan: PlanChoice | None = None
+    monthly_burden: Money | None = None
+    warnings: tuple[Text, ...] = ()  # e.g. a settlement outside policy (lead approval)
 
 
 @dataclass(frozen=True, slots=True)
 class PlanComparison:
     options: tuple[PlanOption, ...]
     disposable: Money | None  # income minus essential spending, per month
+    max_instalment: Money | None = None  # what the customer can sustain per month
 
 
 def add_months(day: date, months: int) -> date:
@@ -60,110 +91,212 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _split(total: Money, count: int, first_due: date) -> tuple[ScheduleLine, ...]:
-    quantum = Decimal(1).scaleb(-2 if total.currency != "JPY" else 0)
-    part = (total.amount / count).quantize(quantum, rounding=ROUND_DOWN)
-    lines = []
-    for n in range(1, count + 1):
-        amount = part if n < count else total.amount - part * (count - 1)
-        lines.append(ScheduleLine(n, add_months(first_due, n - 1), Money(amount, total.currency)))
-    return tuple(lines)
+# The calculators name their inputs (``count``, ``periods``…); the dialog has its own names.
+_INSTALMENT_FIELDS = {"count": "instalments", "principal": "balance", "first_due": "instalments"}
+_DEFERRAL_FIELDS = {
+    "count": "deferral_instalments",
+    "count_after": "deferral_instalments",
+    "periods": "deferral_months",
+    "principal": "balance",
+    "first_due": "deferral_months",
+}
+_SETTLEMENT_FIELDS = {
+    "discount_percent": "settlement_percent",
+    "amount": "settlement_percent",
+    "due_dates": "settlement_percent",
+    "balance": "balance",
+}
+_AFFORDABILITY_FIELDS = {
+    "monthly_income": "monthly_income",
+    "essential_expenses": "monthly_expenses",
+}
+_ZH_FIELD = {
+    "instalments": "分期期数",
+    "deferral_months": "延期月数",
+    "deferral_instalments": "延期后分期期数",
+    "settlement_percent": "和解比例",
+    "monthly_income": "月收入",
+    "monthly_expenses": "必要支出",
+    "balance": "欠款余额",
+}
 
 
-def _affordable(largest: Money, disposable: Money | None) -> bool | None:
-    if disposable is None:
-        return None
-    return largest <= disposable
+def _plan_error(exc: PlanError, names: dict[str, str], default: str) -> tuple[str, Text]:
+    field = names.get(exc.field or "", default)
+    zh = f"{_ZH_FIELD.get(field, '输入')}无效：{exc.message}"
+    return field, Text(exc.message, zh)
+
+
+def _lines_of(plan: PlanChoice) -> tuple[ScheduleLine, ...]:
+    if isinstance(plan, Settlement):
+        return tuple(ScheduleLine(p.number, p.due_date, p.amount) for p in plan.parts)
+    schedule = plan.schedule if isinstance(plan, Deferral) else plan
+    return tuple(ScheduleLine(r.number, r.due_date, r.payment) for r in schedule.instalments)
+
+
+def _interest_free(balance: Money, count: int, first_due: date) -> InstalmentTerms:
+    return InstalmentTerms(
+        principal=balance,
+        annual_rate=Decimal(0),
+        count=count,
+        frequency=Frequency.MONTHLY,
+        first_due=first_due,
+        method=Method.EQUAL_PRINCIPAL,
+    )
+
+
+def _instalments_option(plan: Schedule, summary: OptionSummary, count: int) -> PlanOption:
+    first = plan.instalments[0].payment.format()
+    return PlanOption(
+        kind="instalments",
+        title=Text("Instalments", "分期还款"),
+        summary=Text(f"{count} × {first} a month", f"{count}期，每月 {first}"),
+        schedule=_lines_of(plan),
+        total=plan.customer_total,
+        largest_payment=plan.largest_payment,
+        affordable=summary.affordable,
+        terms={"instalments": str(count), "annual_rate": "0", "method": plan.method.value},
+        plan=plan,
+        monthly_burden=summary.monthly_burden,
+    )
+
+
+def _deferral_option(plan: Deferral, summary: OptionSummary, request: PlanRequest) -> PlanOption:
+    schedule = plan.schedule
+    first = schedule.instalments[0].payment.format()
+    months, after = plan.periods, schedule.count
+    return PlanOption(
+        kind="deferral",
+        title=Text("Deferral", "延期还款"),
+        summary=Text(
+            f"Nothing for {months} months (interest frozen), then {after} × {first}",
+            f"暂停{months}个月（停止计息），之后{after}期，每期 {first}",
+        ),
+        schedule=_lines_of(plan),
+        total=schedule.customer_total,
+        largest_payment=schedule.largest_payment,
+        affordable=summary.affordable,
+        terms={
+            "deferral_months": str(request.deferral_months),
+            "instalments": str(request.deferral_instalments),
+            "mode": plan.mode.value,
+        },
+        plan=plan,
+        monthly_burden=summary.monthly_burden,
+    )
+
+
+def _settlement_option(
+    plan: Settlement, summary: OptionSummary, request: PlanRequest
+) -> PlanOption:
+    waived = (plan.balance - plan.total).format()
+    percent = request.settlement_percent
+    warnings = tuple(
+        Text(
+            f"Outside settlement policy: {issue.message} A team lead must approve it.",
+            f"超出和解政策：{issue.message} 需组长批准。",
+        )
+        for issue in plan.policy.issues
+    )
+    return PlanOption(
+        kind="settlement",
+        title=Text("Settlement", "协商结清"),
+        summary=Text(
+            f"{percent}% paid once: {plan.total.format()}, {waived} waived",
+            f"一次性支付{percent}%：{plan.total.format()}，减免 {waived}",
+        ),
+        schedule=_lines_of(plan),
+        total=plan.total,
+        largest_payment=plan.largest_part,
+        affordable=summary.affordable,
+        terms={"settlement_percent": str(percent)},
+        plan=plan,
+        monthly_burden=summary.monthly_burden,
+        warnings=warnings,
+    )
 
 
 def compare(request: PlanRequest) -> PlanComparison:
-    """Three options for one balance, each with its schedule and affordability verdict."""
+    """Three options for one balance, each with its schedule and affordability verdict.
+
+    Every input the calculators refuse is reported at once (one ``ValidationError`` keyed by
+    the dialog's input names), so the collector fixes them in one go.
+    """
     errors: dict[str, Text] = {}
     if not request.balance.is_positive():
-        errors["balance"] = Text("Nothing is owed on this account.", "该账户没有欠款。")
-    if not 1 <= request.instalments <= 120:
-        errors["instalments"] = Text("Instalments must be 1–120.", "分期期数必须在1到120之间。")
-    if not 1 <= request.deferral_months <= 24:
-        errors["deferral_months"] = Text(
-            "Deferral must be 1–24 months.", "延期月数必须在1到24之间。"
+        raise ValidationError(
+            {"balance": Text("Nothing is owed on this account.", "该账户没有欠款。")}
         )
-    if not 1 <= request.deferral_instalments <= 120:
-        errors["deferral_instalments"] = Text(
-            "Instalments after deferral must be 1–120.", "延期后分期期数必须在1到120之间。"
-        )
-    if not Decimal(1) <= request.settlement_percent <= Decimal(100):
-        errors["settlement_percent"] = Text(
-            "Settlement must be 1–100 % of the balance.", "和解比例必须在1%到100%之间。"
-        )
-    if errors:
-        raise ValidationError(errors)
-    disposable: Money | None = None
+    balance, start = request.balance, request.start
+    affordability: Affordability | None = None
     if request.monthly_income is not None:
         expenses = request.monthly_expenses or Money.zero(request.monthly_income.currency)
-        disposable = request.monthly_income - expenses
+        try:
+            affordability = assess_affordability(request.monthly_income, expenses)
+        except PlanError as exc:
+            field, text = _plan_error(exc, _AFFORDABILITY_FIELDS, "monthly_income")
+            errors[field] = text
 
-    balance = request.balance
-    options: list[PlanOption] = []
-
-    schedule = _split(balance, request.instalments, add_months(request.start, 1))
-    largest = max((line.amount for line in schedule), key=lambda m: m.amount)
-    options.append(
-        PlanOption(
-            kind="instalments",
-            title=Text("Instalments", "分期还款"),
-            summary=Text(
-                f"{request.instalments} × {schedule[0].amount.format()} a month",
-                f"{request.instalments}期，每月 {schedule[0].amount.format()}",
-            ),
-            schedule=schedule,
-            total=balance,
-            largest_payment=largest,
-            affordable=_affordable(largest, disposable),
-            terms={"instalments": str(request.instalments)},
+    instalments: Schedule | None = None
+    try:
+        instalments = build_schedule(
+            _interest_free(balance, request.instalments, add_months(start, 1)), today=start
         )
-    )
+    except PlanError as exc:
+        field, text = _plan_error(exc, _INSTALMENT_FIELDS, "instalments")
+        errors[field] = text
 
-    first_due = add_months(request.start, request.deferral_months + 1)
-    schedule = _split(balance, request.deferral_instalments, first_due)
-    largest = max((line.amount for line in schedule), key=lambda m: m.amount)
-    options.append(
-        PlanOption(
-            kind="deferral",
-            title=Text("Deferral", "延期还款"),
-            summary=Text(
-                f"Nothing for {request.deferral_months} months (interest frozen), then "
-                f"{request.deferral_instalments} × {schedule[0].amount.format()}",
-                f"暂停{request.deferral_months}个月（停止计息），之后"
-                f"{request.deferral_instalments}期，每期 {schedule[0].amount.format()}",
-            ),
-            schedule=schedule,
-            total=balance,
-            largest_payment=largest,
-            affordable=_affordable(largest, disposable),
-            terms={
-                "deferral_months": str(request.deferral_months),
-                "instalments": str(request.deferral_instalments),
-            },
+    deferral: Deferral | None = None
+    try:
+        deferral = build_deferral(
+            _interest_free(balance, request.deferral_instalments, add_months(start, 1)),
+            request.deferral_months,
+            DeferralMode.FROZEN,
+            count_after=request.deferral_instalments,
+            today=start,
         )
-    )
+    except PlanError as exc:
+        field, text = _plan_error(exc, _DEFERRAL_FIELDS, "deferral_months")
+        errors[field] = text
 
-    settle = balance.times(request.settlement_percent / 100)
-    line = ScheduleLine(1, add_months(request.start, 1), settle)
-    options.append(
-        PlanOption(
-            kind="settlement",
-            title=Text("Settlement", "协商结清"),
-            summary=Text(
-                f"{request.settlement_percent}% paid once: {settle.format()}, "
-                f"{(balance - settle).format()} waived",
-                f"一次性支付{request.settlement_percent}%：{settle.format()}，"
-                f"减免 {(balance - settle).format()}",
-            ),
-            schedule=(line,),
-            total=settle,
-            largest_payment=settle,
-            affordable=_affordable(settle, disposable),
-            terms={"settlement_percent": str(request.settlement_percent)},
+    settlement: Settlement | None = None
+    percent = request.settlement_percent
+    if not Decimal(0) < percent <= Decimal(100):
+        errors["settlement_percent"] = Text(
+            "Settlement must be more than 0 % and at most 100 % of the balance.",
+            "和解比例必须大于0%且不超过100%。",
         )
+    else:
+        try:
+            settlement = build_settlement(
+                balance,
+                [add_months(start, 1)],
+                bucket=request.bucket,
+                discount_percent=Decimal(100) - percent,
+                today=start,
+            )
+        except PlanError as exc:
+            field, text = _plan_error(exc, _SETTLEMENT_FIELDS, "settlement_percent")
+            errors[field] = text
+
+    if errors or instalments is None or deferral is None or settlement is None:
+        raise ValidationError(errors)
+    try:
+        comparison = compare_options(
+            [instalments, deferral, settlement],
+            valuation_date=start,
+            affordability=affordability,
+        )
+    except PlanError as exc:  # pragma: no cover - the three share one currency by construction
+        raise ValidationError({"balance": Text(exc.message, exc.message)}) from exc
+    by_kind = {row.kind.value: row for row in comparison.options}
+    options = (
+        _instalments_option(instalments, by_kind["instalments"], request.instalments),
+        _deferral_option(deferral, by_kind["deferral"], request),
+        _settlement_option(settlement, by_kind["settlement"], request),
     )
-    return PlanComparison(tuple(options), disposable)
+    return PlanComparison(
+        options,
+        affordability.disposable if affordability else None,
+        affordability.max_instalment if affordability else None,
+    )

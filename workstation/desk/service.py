@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from workstation import compliance
@@ -45,6 +45,10 @@ from workstation.domain import (
     utcnow,
 )
 from workstation.domain.dispositions import DispositionCatalogue, default_catalogue
+
+if TYPE_CHECKING:  # reportlab takes ~1 s to import: only when an agreement is rendered
+    from workstation.documents import RenderedDocument
+    from workstation.documents.texts import DocumentLanguage
 
 CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL, Channel.VISIT)
 COMPLAINT_CATEGORIES = ("contact_frequency", "contact_place", "staff_conduct", "amount", "other")
@@ -100,8 +104,32 @@ def _categories(ranked: Sequence[Any]) -> list[Any]:
     return list(categories()) if callable(categories) else [r.category for r in ranked]
 
 
+@dataclass(frozen=True, slots=True)
+class AgreedPlan:
+    """A recorded plan agreement with the PDF both parties sign."""
+
+    changes: Changes
+    document: RenderedDocument
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementDocument:
+    """One agreement in the account's Documents section."""
+
+    event_id: str
+    occurred_at: datetime
+    reference: str
+    kind: str
+    total: str
+    currency: str
+    sha256: str  # empty: recorded without a document (before PDFs existed)
+
+
 class DeskService:
     """The agent desk's use cases over one local store."""
+
+    creditor = "Acme Consumer Finance"  # the context sets the configured creditor
 
     def __init__(
         self,
@@ -520,6 +548,7 @@ class DeskService:
             PlanRequest(
                 balance=view.account.balance,
                 start=local_today,
+                bucket=view.account.bucket,
                 instalments=instalments,
                 deferral_months=deferral_months,
                 deferral_instalments=deferral_instalments,
@@ -530,17 +559,48 @@ class DeskService:
         )
 
     def agree_plan(
-        self, account_id: str, option: PlanOption, note: str = "", now: datetime | None = None
-    ) -> Changes:
-        """Record a plan agreement (the documents issue renders its PDF from this event)."""
+        self,
+        account_id: str,
+        option: PlanOption,
+        note: str = "",
+        now: datetime | None = None,
+        *,
+        language: DocumentLanguage | None = None,
+    ) -> AgreedPlan:
+        """Render the agreement for ``option``, keep its PDF as a blob, record the plan.
+
+        The PDF goes to the store's blobs first and its SHA-256 is recorded on the
+        ``plan_agreement`` event (``document_sha256``, as the field screen does), so a
+        recorded plan always has its document and the backend can ask for it by hash.
+        """
+        from workstation.documents import Party, agreement_from_domain, render_agreement
+
         now = now or self.clock()
         view = self.account(account_id, now)
+        if option.plan is None:
+            raise DeskError(
+                Text(
+                    "This plan was not computed by the calculator; compare again",
+                    "该方案不是由计算器生成的，请重新计算",
+                )
+            )
+        issued_on = now.astimezone(ZoneInfo(view.customer.timezone)).date()
+        content = agreement_from_domain(
+            view.customer,
+            view.account,
+            option.plan,
+            creditor=Party(name=self.creditor),
+            issued_on=issued_on,
+            language=language,
+        )
+        document = render_agreement(content)
+        digest = self.store.put_blob(document.pdf, media_type="application/pdf")
         first = option.schedule[0]
         payload: dict[str, Any] = {
             "instalments": len(option.schedule),
             "instalment_amount": first.amount.wire(),
             "first_due": first.due.isoformat(),
-            "method": "flat",
+            "method": option.terms.get("method", "equal_principal"),
             "kind": option.kind,
             "terms": dict(option.terms),
             "currency": option.total.currency,
@@ -551,9 +611,47 @@ class DeskService:
             ],
             "affordable": option.affordable,
             "note": note.strip(),
-            "document_sha256": None,
+            "document_sha256": digest,
+            "document_reference": content.reference,
         }
-        return self._record(self._event(view, EventType.PLAN_AGREEMENT, payload, now))
+        changes = self._record(self._event(view, EventType.PLAN_AGREEMENT, payload, now))
+        return AgreedPlan(changes, document, content.reference)
+
+    @staticmethod
+    def agreements(view: AccountView) -> list[AgreementDocument]:
+        """The account's agreements with their stored PDFs, newest first (for the
+        Documents section)."""
+        found: list[AgreementDocument] = []
+        for event in view.events:
+            if event.type != EventType.PLAN_AGREEMENT:
+                continue
+            digest = str(event.payload.get("document_sha256") or "")
+            found.append(
+                AgreementDocument(
+                    event_id=event.id,
+                    occurred_at=event.occurred_at,
+                    reference=str(event.payload.get("document_reference") or ""),
+                    kind=str(event.payload.get("kind") or ""),
+                    total=str(event.payload.get("total") or ""),
+                    currency=str(event.payload.get("currency") or view.account.currency),
+                    sha256=digest,
+                )
+            )
+        found.sort(key=lambda d: d.occurred_at, reverse=True)
+        return found
+
+    def agreement_pdf(self, sha256: str) -> bytes:
+        """The stored PDF of an agreement (blocking store read: call on the db worker)."""
+        data = self.store.get_blob(sha256) if sha256 else None
+        if data is None:
+            raise DeskError(
+                Text(
+                    "The agreement's PDF is not on this computer (it was made on another "
+                    "device and has not been downloaded)",
+                    "本机没有该协议的PDF（在其他设备上生成，尚未下载）",
+                )
+            )
+        return bytes(data)
 
     # -- contacts ------------------------------------------------------------------------
 
