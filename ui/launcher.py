@@ -31,11 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return demo_main(args[1:])
     if not args or args[0] == "gui":
-        from ui.demo import main as demo_main
+        from ui.gui import main as gui_main  # unlock, sign in (or offline), the window
 
-        # The plain window is the demo without generated data once sign-in + sync exist;
-        # today both open the local store.
-        return demo_main(args[1:])
+        return gui_main(args[1:])
     from workstation.cli import main as cli_main
 
     return cli_main(args)
