@@ -504,3 +504,90 @@ def test_bulk_derived_columns_equal_the_sql_refresh(store: Store) -> None:
     assert after == before
     assert any(row[4] is not None for row in after)
     assert any(row[5] is not None for row in after)
+
+
+def _index_sql(store: Store) -> set[tuple[str, str]]:
+    with store.read() as connection:
+        return {
+            (name, sql)
+            for name, sql in connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            )
+        }
+
+
+def test_first_bulk_load_rebuilds_every_index(tmp_path: Path, portfolio: DemoPortfolio) -> None:
+    """Into an empty store the indexes are dropped for the load and built again after it."""
+    with Store.open(tmp_path / "s.db") as fresh:
+        before = _index_sql(fresh)
+        fresh.bulk_load(portfolio)
+        assert _index_sql(fresh) == before
+        with fresh.read() as connection:
+            plan = " ".join(
+                str(row[-1])
+                for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT id FROM events WHERE account_id = ? "
+                    "ORDER BY occurred_at",
+                    (portfolio.accounts[0].id,),
+                )
+            )
+        assert "ix_events_account_occurred" in plan
+
+
+def test_failed_first_bulk_load_leaves_the_empty_store_intact(
+    tmp_path: Path, portfolio: DemoPortfolio
+) -> None:
+    broken = DemoPortfolio(
+        portfolio.customers,
+        portfolio.accounts + portfolio.accounts[:1],  # a duplicate id
+        portfolio.events,
+        portfolio.as_of,
+    )
+    with Store.open(tmp_path / "s.db") as fresh:
+        before = _index_sql(fresh)
+        with pytest.raises(Exception, match="UNIQUE"):
+            fresh.bulk_load(broken)
+        assert fresh.is_empty()
+        assert _index_sql(fresh) == before
+        fresh.bulk_load(portfolio)
+        assert len(fresh.queue_rows(now=AS_OF, include_closed=True)) == len(portfolio.accounts)
+
+
+def test_bulk_load_without_events_and_into_a_loaded_store(
+    tmp_path: Path, portfolio: DemoPortfolio
+) -> None:
+    with Store.open(tmp_path / "s.db") as fresh:
+        fresh.bulk_load(DemoPortfolio(portfolio.customers[:5], [], [], portfolio.as_of))
+        customer_ids = {c.id for c in portfolio.customers[:5]}
+        rest = DemoPortfolio(
+            portfolio.customers[5:],
+            portfolio.accounts,
+            portfolio.events,
+            portfolio.as_of,
+        )
+        rest.accounts = [a for a in portfolio.accounts if a.customer_id not in customer_ids]
+        rest.events = [e for e in portfolio.events if e.customer_id not in customer_ids]
+        before = _index_sql(fresh)
+        fresh.bulk_load(rest)  # not empty any more: indexes stay in place
+        assert _index_sql(fresh) == before
+        rows = fresh.queue_rows(now=AS_OF, include_closed=True)
+        assert len(rows) == len(rest.accounts)
+
+
+def test_queue_rows_of_some_accounts_equal_those_of_the_full_read(
+    store: Store, portfolio: DemoPortfolio
+) -> None:
+    account = next(a for a in portfolio.accounts if a.status is AccountStatus.OPEN)
+    store.record_event(
+        contact_attempt(
+            account=account, channel=Channel.PHONE, disposition="NA", recorded_by="li.na"
+        ),
+        device_id="laptop-7",
+    )
+    every = {r.account_id: r for r in store.queue_rows(now=AS_OF, include_closed=True)}
+    wanted = [a.id for a in portfolio.accounts[::7]] + [account.id, new_id()]
+    some = store.queue_rows(now=AS_OF, include_closed=True, account_ids=wanted)
+    assert {r.account_id for r in some} == set(wanted) & set(every)
+    assert all(r == every[r.account_id] for r in some)
+    assert next(r for r in some if r.account_id == account.id).pending_outbox == 1
+    assert store.queue_rows(now=AS_OF, account_ids=[]) == []

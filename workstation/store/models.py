@@ -125,7 +125,8 @@ class AccountRow(Base):
     annual_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(0))
     version: Mapped[int] = mapped_column(Integer, default=0)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # derived (cache of the event log; raw text for speed, see Store.queue_rows) ----------
+    # derived (cache of the event log; raw text for speed, instants as
+    # 'YYYY-MM-DD HH:MM:SS.ffffff+00:00', see Store.queue_rows) -----------------------------
     last_attempt_at: Mapped[str | None] = mapped_column(String(32))
     last_payment_at: Mapped[str | None] = mapped_column(String(32))
     promise_due_on: Mapped[str | None] = mapped_column(String(10))
