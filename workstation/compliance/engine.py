@@ -57,6 +57,7 @@ from workstation.compliance.packs import (
     clock_text,
     load_packs,
 )
+from workstation.domain.dates import day_text
 from workstation.domain.dispositions import DispositionCatalogue, default_catalogue
 from workstation.domain.enums import (
     AccountStatus,
@@ -716,7 +717,7 @@ def _limit_block(
     count, days, channel = len(hits), limit.window_days, plan.channel
     noun_en, noun_zh = limit_plan.noun_en, limit_plan.noun_zh
     if limit.kind == "quiet":
-        day_en, day_zh = texts.day_text(last, clock.today)
+        day_en, day_zh = day_text(last, clock.today)
         en = (
             f"Last {noun_en} with the customer {day_en} — "
             f"no {texts.CHANNEL_EN[channel]} within {days} days of it"

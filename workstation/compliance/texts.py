@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
+from workstation.domain.dates import day_text
 from workstation.domain.enums import Channel, PhoneType
-
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CHANNEL_EN = {
     Channel.PHONE: "calls",
@@ -70,26 +67,6 @@ def ordinal_en(number: int) -> str:
     else:
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
-
-
-def day_text(day: date, today: date) -> tuple[str, str]:
-    """A local date relative to ``today``: 'today', 'tomorrow', 'Thursday', 'Thu 12 Mar'."""
-    delta = (day - today).days
-    if delta == 0:
-        return "today", "今天"
-    if delta == 1:
-        return "tomorrow", "明天"
-    if delta == -1:
-        return "yesterday", "昨天"
-    weekday = day.weekday()
-    if 2 <= delta <= 6:
-        return WEEKDAYS_EN[weekday], WEEKDAYS_ZH[weekday]
-    year_en = f" {day.year}" if day.year != today.year else ""
-    year_zh = f"{day.year}年" if day.year != today.year else ""
-    return (
-        f"{WEEKDAYS_EN[weekday][:3]} {day.day} {MONTHS_EN[day.month - 1]}{year_en}",
-        f"{year_zh}{day.month}月{day.day}日（{WEEKDAYS_ZH[weekday]}）",
-    )
 
 
 def moment_text(instant: datetime, zone: tzinfo, today: date) -> tuple[str, str]:

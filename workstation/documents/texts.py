@@ -17,22 +17,8 @@ from functools import cache
 from typing import Any
 
 from workstation.documents.errors import DocumentError
+from workstation.domain.dates import long_date_en, long_date_zh
 from workstation.resources import resource_path
-
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class DocumentLanguage(StrEnum):
@@ -88,10 +74,7 @@ def same(value: str) -> Text:
 
 def long_date(day: date) -> Text:
     """A date written out for prose: ``15 March 2025`` / ``2025年3月15日``."""
-    return Text(
-        f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}",
-        f"{day.year}年{day.month}月{day.day}日",
-    )
+    return Text(long_date_en(day), long_date_zh(day))
 
 
 def _text(raw: object, where: str) -> Text:

@@ -15,24 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from workstation.domain.dates import long_date_en, long_date_zh
 from workstation.domain.enums import EventType, Language
 from workstation.domain.model import Account, Customer, Event
 from workstation.domain.money import Money, MoneyError
 
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 CURRENCY_ZH = {
     "CNY": "元",
     "USD": "美元",
@@ -80,9 +67,7 @@ def money_text(amount: Money, language: Language | str) -> str:
 
 def date_text(day: date, language: Language | str) -> str:
     """``15 March 2025`` in English; ``2025年3月15日`` in Chinese."""
-    if str(language).startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return long_date_zh(day) if str(language).startswith("zh") else long_date_en(day)
 
 
 def _has_cjk(text: str) -> bool:
