@@ -208,7 +208,7 @@ def audit(  # noqa: PLR0917 - the audit call reads best positionally
 
 
 @event.listens_for(Session, "before_commit")
-def _write_audit(session: Session) -> None:
+def write_audit(session: Session) -> None:
     pending: list[dict[str, Any]] | None = session.info.pop("audit_pending", None)
     if pending:
         table = AuditEntry.__table__

@@ -16,9 +16,8 @@ the lock is held only briefly.
 
 from __future__ import annotations
 
-import contextlib
-
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workstation.server.models import VersionCounter
@@ -45,28 +44,31 @@ def committed_version(session: Session) -> int:
 
 
 def commit(session: Session) -> None:
-    """Commit, sending the final flush and the COMMIT to PostgreSQL in ONE pipeline.
+    """Commit, sending the final flush (INSERTs and audit entries) in ONE pipeline first.
 
     A writer holds the counter row's lock from ``allocate`` until its commit; every round
     trip in between is time the lock is held waiting for this Python thread to be scheduled
     again (on a busy two-core machine, easily tens of milliseconds, and every other writer
-    queues behind it). In pipeline mode the INSERTs of the flush and the COMMIT go out
-    together and the server runs them back to back (INSERTs only: an UPDATE's row count is
-    checked, so a session with changed rows flushes those first). On SQLite a plain commit.
+    queues behind it). In psycopg pipeline mode the flush's INSERTs go out together and the
+    server runs them back to back; then COMMIT. UPDATEs need their row counts back (the ORM's
+    stale-data check), so a session with changed rows flushes those first. The connection
+    stays checked out by the session throughout. On SQLite a plain commit.
     """
+    from workstation.server.deps import write_audit
+
     connection = session.connection()
     raw = getattr(connection.connection, "driver_connection", None)
     if raw is None or not hasattr(raw, "pipeline"):
         session.commit()
         return
+    import psycopg
+
     if session.dirty or session.deleted:
-        # UPDATE/DELETE need their row counts back (stale-data check): flush those first
         session.flush()
     try:
         with raw.pipeline():
-            session.commit()
-    except Exception:
-        # the failed pipeline may leave the server transaction aborted: end it for the pool
-        with contextlib.suppress(Exception):
-            raw.rollback()
-        raise
+            session.flush()
+            write_audit(session)
+    except psycopg.IntegrityError as exc:  # surfaced at the pipeline's sync: same as unpipelined
+        raise IntegrityError("pipelined flush", None, exc) from exc
+    session.commit()
