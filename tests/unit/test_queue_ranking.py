@@ -84,7 +84,7 @@ def test_a_promise_due_later_waits_below_ordinary_work() -> None:
     )
     assert [r.account_id for r in rows] == ["plain", "later"]
     assert rows[1].category is Category.WAITING
-    assert rows[1].reasons[0].text_en == "promise due Fri — waiting for payment"
+    assert rows[1].reasons[0].text_en == "promise due Friday — waiting for payment"
     assert rows[1].reasons[0].text_zh == "承诺还款 周五到期 — 等待还款"
 
 
@@ -108,7 +108,7 @@ def test_a_blocked_account_sinks_and_says_until_when() -> None:
     assert blocked.category is Category.BLOCKED
     assert not blocked.contactable_now
     assert blocked.next_contact_allowed_at == thursday_8_new_york
-    assert blocked.reasons[0].text_en == "blocked until Thu 08:00 (attempt cap)"
+    assert blocked.reasons[0].text_en == "blocked until Thursday 08:00 (attempt cap)"
     assert blocked.reasons[0].text_zh == "暂停联系至 周四 08:00（尝试次数上限）"
     # the missed callback is still told, below the block
     assert blocked.reasons[1].code == "CALLBACK_DUE"

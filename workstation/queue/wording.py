@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from workstation.domain.dates import day_text
 from workstation.domain.enums import Bucket
 from workstation.domain.money import MINOR_DIGITS, Money, MoneyError
 from workstation.queue.features import row_features
@@ -23,9 +24,6 @@ from workstation.queue.treatments import TreatmentPolicy
 if TYPE_CHECKING:
     from workstation.queue.ranking import QueueInput, RankedRow
 
-_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BUCKET_EN = {
     Bucket.CURRENT: "current",
     Bucket.DPD_1_29: "1–29 days",
@@ -56,23 +54,6 @@ def money_text(minor: int, currency: str) -> str:
     if dot and set(fraction) == {"0"}:
         return whole
     return text
-
-
-def day_text(day: date, today: date) -> tuple[str, str]:
-    delta = (day - today).days
-    if delta == 0:
-        return "today", "今天"
-    if delta == 1:
-        return "tomorrow", "明天"
-    if delta == -1:
-        return "yesterday", "昨天"
-    weekday = day.weekday()
-    if 1 < delta <= 6:
-        return _WEEKDAYS_EN[weekday], _WEEKDAYS_ZH[weekday]
-    return (
-        f"{_WEEKDAYS_EN[weekday]} {day.day} {_MONTHS_EN[day.month - 1]}",
-        f"{day.month}月{day.day}日（{_WEEKDAYS_ZH[weekday]}）",
-    )
 
 
 def moment_text(moment: datetime, timezone: str, now: datetime) -> tuple[str, str]:
