@@ -22,6 +22,7 @@ from workstation.domain.enums import AccountStatus, EventType
 from workstation.domain.model import Event, new_id, utcnow
 from workstation.field.uploads import sync_field_device
 from workstation.server.models import Blob, EventRow
+from workstation.sync.engine import SyncProgress
 from workstation.sync.errors import OfflineError
 
 pytestmark = pytest.mark.slow
@@ -119,8 +120,10 @@ def test_plan_agreed_offline_reaches_the_server_with_its_pdf_once(
 
     switch.offline = False  # back in coverage
     proxy.log.clear()
-    report, uploads = sync_field_device(device.engine)
+    progress = SyncProgress()
+    report, uploads = sync_field_device(device.engine, progress)
     assert report.blobs_uploaded == 1
+    assert progress.view().counts["blobs_uploaded"] == 1
     assert uploads.uploaded == 1
     assert report.acked == 2
     assert report.held_back == 0

@@ -138,10 +138,13 @@ def run_sync(args: argparse.Namespace) -> int:
         profile.close()
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    documents = report.blobs_uploaded + report.blobs_present
+    waiting = len(report.blobs_failed) + len(report.blobs_broken)
     print(
         f"sync complete: sent {report.pushed} (acknowledged {report.acked}, rejected "
-        f"{report.rejected}, conflicts {report.conflicts}); received {report.accounts} accounts, "
-        f"{report.events} events, removed {report.removed}"
+        f"{report.rejected}, conflicts {report.conflicts}, waiting {report.held_back}); "
+        f"documents {documents} sent, {waiting} not sent; received {report.accounts} "
+        f"accounts, {report.events} events, removed {report.removed}"
     )
     return 0
 

@@ -237,6 +237,7 @@ class SyncEngine:
         # non-secret facts ``workstation status`` can show while the data is locked
         self.status_path = status_path or storeops.status_path(store.path)
         self._backlog = 0
+        self._skew_stored: bool | None = None  # whether SKEW_KEY holds a value (None: unknown)
         self.clock = clock
         self.push_batch = push_batch
         self.pull_limit = pull_limit
@@ -318,8 +319,11 @@ class SyncEngine:
             if message not in report.warnings:
                 report.warnings.append(message)
             self.store.set_state(SKEW_KEY, seconds)
-        elif self.store.get_state(SKEW_KEY) is not None:
-            self.store.set_state(SKEW_KEY, None)
+            self._skew_stored = True
+        elif self._skew_stored is not False:  # one read per engine, not one per answer
+            if self.store.get_state(SKEW_KEY) is not None:
+                self.store.set_state(SKEW_KEY, None)
+            self._skew_stored = False
 
     # --- push --------------------------------------------------------------------------------
 
@@ -340,8 +344,13 @@ class SyncEngine:
         report.blobs_present += len(outcome.present)
         report.blobs_failed = sorted(outcome.failed)
         report.blobs_broken = sorted(outcome.broken)
-        if outcome.uploaded:
-            progress.update(count=("blobs_uploaded", len(outcome.uploaded)))
+        for key, count in (
+            ("blobs_uploaded", len(outcome.uploaded)),
+            ("blobs_present", len(outcome.present)),
+            ("blobs_failed", len(outcome.failed) + len(outcome.broken)),
+        ):
+            if count:
+                progress.update(count=(key, count))
         if outcome.failed:
             report.warnings.append(
                 f"{len(outcome.failed)} document(s) could not be sent now and will be sent "
@@ -366,8 +375,7 @@ class SyncEngine:
         ready: list[OutboxEntry] = []
         for entry in entries:
             if entry.account_id and entry.account_id in held_accounts:
-                held.add(entry.mutation_id)
-                report.held_back += 1
+                held.add(entry.mutation_id)  # keeps its account's order: after the document
                 continue
             digest = blobs.document_of(entry)
             if digest is None:
@@ -378,7 +386,6 @@ class SyncEngine:
                 ready.append(entry)
             elif verdict == "wait":
                 held.add(entry.mutation_id)
-                report.held_back += 1
                 if entry.account_id:
                     held_accounts.add(entry.account_id)
             else:
@@ -408,22 +415,28 @@ class SyncEngine:
         documents = documents or blobs.BlobOutcome()
         total = self.store.pending_outbox_count()
         progress.update(Phase.PUSH, done=0, total=total, message=f"sending {total} changes")
+        if total == 0:
+            self._backlog = 0
+            self.api.report_outbox(0)
+            return
         batch = self.push_batch
         done = 0
-        skip: set[str] = set()  # held back for a document, or left unanswered: not this sync
+        held: set[str] = set()  # waiting for a document: stay pending until next sync
+        unanswered: set[str] = set()  # the server did not answer them: next sync
         held_accounts: set[str] = set()
         try:
             while True:
                 progress.check()
+                skip = held | unanswered
                 window = self.store.pending_outbox(limit=len(skip) + batch)
                 fresh = [e for e in window if e.mutation_id not in skip]
                 if not fresh:
                     return
-                entries = self._gate(fresh, documents, skip, held_accounts, report)
+                entries = self._gate(fresh, documents, held, held_accounts, report)
                 if not entries:
                     continue  # everything in this window was held or rejected: look further
                 try:
-                    skip |= self._push_batch(entries, report)
+                    unanswered |= self._push_batch(entries, report)
                 except ServerError as exc:
                     if exc.status >= 500 or exc.status == 409:
                         self._count_failure(entries[0], exc)
@@ -435,6 +448,7 @@ class SyncEngine:
                 done += len(entries)
                 progress.update(done=done, count=("pushed", len(entries)))
         finally:
+            report.held_back = len(held)  # (a second push in the same sync sees them again)
             self._report_backlog()
 
     def _report_backlog(self) -> None:
@@ -606,11 +620,12 @@ class SyncEngine:
 
     def _pull(self, progress: SyncProgress, report: SyncReport) -> None:
         progress.update(Phase.PULL, message="receiving changes")
+        # read once: from here on only this loop moves the cursor (with each applied page)
+        cursor = int(self.store.get_state(CURSOR) or 0)
+        epoch = self.store.get_state(SCHEMA_EPOCH)
         while True:
             progress.check()
-            cursor = int(self.store.get_state(CURSOR) or 0)
             params: dict[str, Any] = {"cursor": cursor, "limit": self.pull_limit}
-            epoch = self.store.get_state(SCHEMA_EPOCH)
             if epoch is not None:
                 params["epoch"] = int(epoch)
             try:
@@ -648,6 +663,7 @@ class SyncEngine:
             report.events += result.events
             report.removed += result.tombstones
             report.cursor = next_cursor
+            cursor = next_cursor
             progress.update(
                 done=report.pages,
                 message=f"received {report.events} events, {report.accounts} accounts",
