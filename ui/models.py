@@ -211,10 +211,12 @@ class QueueModel(QAbstractTableModel):
         self._order = self._sorted_order(column, order)
         if len(self._visible) == len(self._order):
             self._visible = list(self._order)
-        else:
-            visible = set(self._visible)
-            self._visible = [i for i in self._order if i in visible]
-        position = {item: row for row, item in enumerate(self._visible)}
+        else:  # a byte mask: indexing beats hashing 100,000 ints into a set
+            shown = bytearray(len(self._order))
+            for i in self._visible:
+                shown[i] = 1
+            self._visible = [i for i in self._order if shown[i]]
+        position = {item: row for row, item in enumerate(self._visible)} if held else {}
         old, new = [], []
         for index, item in held:
             old.append(index)
