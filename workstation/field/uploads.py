@@ -40,11 +40,14 @@ def sync_field_device(
     Returns the engine's ``SyncReport`` and the documents part of it as an ``UploadReport``.
     """
     report = engine.sync(progress)
-    uploads = UploadReport(
-        report.blobs_uploaded + report.blobs_present,
-        tuple(sorted({*report.blobs_failed, *report.blobs_broken})),
-    )
-    return report, uploads
+    return report, _uploads_of(report)
+
+
+def _uploads_of(report: object) -> UploadReport:
+    """The documents part of a sync report (a stand-in engine's report may lack it)."""
+    sent = getattr(report, "blobs_uploaded", 0) + getattr(report, "blobs_present", 0)
+    waiting = {*getattr(report, "blobs_failed", ()), *getattr(report, "blobs_broken", ())}
+    return UploadReport(int(sent), tuple(sorted(str(d) for d in waiting)))
 
 
 __all__ = ["BlobStore", "UploadReport", "sync_field_device", "upload_documents"]
