@@ -27,7 +27,7 @@ from workstation.server.messaging.transports import dig
 
 router = APIRouter(prefix="/api/v1/messaging", tags=["messaging"])
 _WEBHOOK_ERRORS: dict[int | str, dict[str, Any]] = {
-    k: ERROR_RESPONSES[k] for k in (400, 403, 413, 422)
+    k: ERROR_RESPONSES[k] for k in (400, 401, 403, 413, 422)
 }
 _HTML_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"content": {"text/html": {}}, "description": "The link is not valid"},
