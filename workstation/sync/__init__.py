@@ -8,6 +8,10 @@ The API is synchronous and blocking — call it from a worker thread, never the 
     engine = SyncEngine(profile.store, api, wipe=profile.wipe,
                         staging_path=staging_path(), staging_key=profile.store_key)
     report = engine.sync(progress)                      # progress: SyncProgress (cancel())
+
+One ``sync`` also uploads the documents (agreement PDFs kept as blobs) by hash before the
+events that name them (``workstation.sync.blobs``) and reports the outbox backlog to the
+server with every call (``X-Outbox-Pending``); see ``workstation.sync.engine``.
 """
 
 from workstation.sync.engine import Phase, ProgressView, SyncEngine, SyncProgress, SyncReport
