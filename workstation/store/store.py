@@ -1042,32 +1042,34 @@ class Store:
                 self._replace_customer(connection, customer)
                 applied_customers += 1
 
-            applied_accounts = 0
+            account_values = []
             for account in accounts:
                 if account.id in busy_accounts:
                     deferred_accounts.append(account.id)
                     continue
-                values = _account_values(account)
-                statement = sqlite_insert(AccountRow).values(values)
+                account_values.append(_account_values(account))
+                touched.add(account.id)
+            applied_accounts = len(account_values)
+            if account_values:
+                statement = sqlite_insert(AccountRow)
                 connection.execute(
                     statement.on_conflict_do_update(
                         index_elements=[AccountRow.id],
-                        set_={k: statement.excluded[k] for k in values if k != "id"},
-                    )
+                        set_={k: statement.excluded[k] for k in account_values[0] if k != "id"},
+                    ),
+                    account_values,
                 )
-                touched.add(account.id)
-                applied_accounts += 1
-
-            for event in events:
-                values = _event_values(event)
-                statement = sqlite_insert(EventRow).values(values)
+            event_values = [_event_values(event) for event in events]
+            touched.update(event.account_id for event in events)
+            if event_values:
+                statement = sqlite_insert(EventRow)
                 connection.execute(
                     statement.on_conflict_do_update(
                         index_elements=[EventRow.id],
-                        set_={k: statement.excluded[k] for k in values if k != "id"},
-                    )
+                        set_={k: statement.excluded[k] for k in event_values[0] if k != "id"},
+                    ),
+                    event_values,
                 )
-                touched.add(event.account_id)
 
             applied_tombstones = 0
             for entity, record_id in tombstones:
