@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from workstation.domain.enums import Role
 from workstation.server.deps import PrincipalDep, StateDep, audit, utcnow
@@ -94,7 +95,9 @@ class BlobOut(BaseModel):
 
 def _blob_visible(state: StateDep, principal: PrincipalDep, sha256: str) -> Blob | None:
     with state.sessions() as session:
-        blob = session.get(Blob, sha256)
+        # The content (up to the blob size cap) is not needed to decide visibility or to
+        # answer HEAD; get_blob reads it on its own.
+        blob = session.get(Blob, sha256, options=[defer(Blob.content)])
         if blob is None:
             return None
         if blob.uploaded_by == principal.user_id or principal.role == Role.ADMIN:
@@ -190,8 +193,9 @@ def get_blob(sha256: SHA, principal: PrincipalDep, state: StateDep) -> Response:
     if blob is None:
         raise not_found("document")
     with state.sessions.begin() as session:
+        content = session.scalar(select(Blob.content).where(Blob.sha256 == sha256))
         audit(session, principal, "read.blob", "blob", sha256)
-    return Response(content=blob.content, media_type=blob.content_type)
+    return Response(content=content, media_type=blob.content_type)
 
 
 # --- scorecard ----------------------------------------------------------------------------------
