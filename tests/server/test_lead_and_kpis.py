@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -240,3 +241,110 @@ def test_promise_lifecycle_from_payments(backend: Backend) -> None:
     answer = agent.push(cancel).json()["results"][0]
     assert answer["status"] == "rejected"
     assert answer["reason"] == "promise_not_open"
+
+
+def _phone_conflict(backend: Backend, index: int) -> tuple[dict[str, Any], Any, str, str]:
+    """li.na's desk changes a phone number; her laptop (offline since) changed it too.
+
+    Returns the customer, the laptop's session and cursor, and the conflict's review item id."""
+    desk = backend.login("li.na")
+    laptop = backend.login("li.na")
+    snap = laptop.snapshot()
+    customers = [c for c in snap["customers"] if c["phones"]]
+    customer = customers[-1 - index]
+    phone = customer["phones"][0]
+    base = phone["version"]
+    online = desk.mutation("contact.patch", {"customer_id": customer["id"], "kind": "phone",
+                                             "id": phone["id"],
+                                             "fields": {"number": f"+86 138 5555 00{index}1"}},
+                           base_version=base)  # fmt: skip
+    assert desk.push(online).json()["results"][0]["status"] == "applied"
+    offline = laptop.mutation("contact.patch", {"customer_id": customer["id"], "kind": "phone",
+                                                "id": phone["id"],
+                                                "fields": {"number": f"+86 138 5555 00{index}2"}},
+                              base_version=base)  # fmt: skip
+    result = laptop.push(offline).json()["results"][0]
+    assert result["status"] == "conflict"
+    cursor = laptop.changes(snap["cursor"], limit=5000)["cursor"]
+    return customer, (laptop, cursor), phone["id"], result["result"]["review_item_id"]
+
+
+def test_accept_the_other_value_reaches_the_device_that_lost(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    customer, (laptop, cursor), phone_id, item_id = _phone_conflict(backend, 0)
+    item = next(i for i in lead.get("/api/v1/review").json() if i["id"] == item_id)
+    assert item["kind"] == "contact_conflict"
+    detail = item["detail"]
+    assert detail["entity"] == "phone"
+    assert detail["customer_id"] == customer["id"]
+    assert detail["path"] == f"phones[{phone_id}].number"
+    assert detail["server_value"] == "+86 138 5555 0001"
+    assert detail["client_value"] == "+86 138 5555 0002"
+    assert isinstance(detail["base_version"], int)
+
+    response = lead.post(f"/api/v1/review/{item_id}/accept-client-value")
+    assert response.status_code == 200, response.text
+    resolved = response.json()
+    assert resolved["acknowledged_by"] == lead.user_id
+    assert resolved["detail"]["resolution"]["action"] == "accept_client_value"
+    assert resolved["detail"]["resolution"]["new_value"] == "+86 138 5555 0002"
+    # the device that had the conflict pulls the accepted value
+    pulled = laptop.changes(cursor, limit=5000)
+    mine = next(c for c in pulled["customers"] if c["id"] == customer["id"])
+    assert next(p for p in mine["phones"] if p["id"] == phone_id)["number"] == "+86 138 5555 0002"
+    # a second call changes nothing
+    again = lead.post(f"/api/v1/review/{item_id}/accept-client-value")
+    assert again.status_code == 409
+    assert again.json()["error"] == "already_resolved"
+    with backend.sessions() as session:
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_id == customer["id"])
+        ).all()
+    assert "review.accept_client_value" in actions
+
+
+def test_accept_the_other_value_only_for_contact_conflicts(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    agent = backend.login("li.na")
+    account = agent.snapshot()["accounts"][1]
+    override = agent.mutation(
+        "event.create",
+        {"id": new_id(), "type": "contact_attempt", "account_id": account["id"],
+         "occurred_at": datetime.now(UTC).isoformat(),
+         "payload": {"channel": "phone", "disposition": "NA",
+                     "override_reason": "customer asked to be called now"}},
+    )  # fmt: skip
+    assert agent.push(override).json()["results"][0]["status"] == "applied"
+    item = next(
+        i for i in lead.get("/api/v1/review").json() if i["event_id"] == override["payload"]["id"]
+    )
+    refused = lead.post(f"/api/v1/review/{item['id']}/accept-client-value")
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "not_applicable"
+    # the item is still open
+    assert item["id"] in [i["id"] for i in lead.get("/api/v1/review").json()]
+
+
+def test_reassign_from_a_review_item(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    customer, _laptop, _phone, item_id = _phone_conflict(backend, 1)
+    target = backend.users["chen.jie"].user_id
+    response = lead.post(f"/api/v1/review/{item_id}/reassign", {"agent": target})
+    assert response.status_code == 200, response.text
+    out = response.json()
+    assert out["acknowledged_at"] is not None
+    assert out["assignee_id"] == target
+    assert out["detail"]["resolution"]["action"] == "reassign"
+    with backend.sessions() as session:
+        owners = set(
+            session.scalars(
+                select(AccountRow.owner_id).where(AccountRow.customer_id == customer["id"])
+            )
+        )
+        actions = set(session.scalars(select(AuditEntry.action)))
+    assert owners == {target}
+    assert {"lead.reassign", "review.reassign"} <= actions
+    again = lead.post(f"/api/v1/review/{item_id}/reassign", {"agent": target})
+    assert again.status_code == 409
+    unknown = lead.post(f"/api/v1/review/{item_id}/reassign", {"agent": "nobody"})
+    assert unknown.status_code in (404, 409)

@@ -189,3 +189,72 @@ def test_without_a_server_the_console_says_so(prepared_app, qtbot, tmp_path: Pat
     widget.start()
     assert "Sign in" in widget.status.text()
     context.runner.shutdown()
+
+
+def _phone_conflict(backend: Backend, index: int) -> tuple[str, str, dict]:
+    """li.na's desk and laptop change the same phone number; returns (review item id,
+    phone id, customer)."""
+    desk, laptop = backend.login("li.na"), backend.login("li.na")
+    customer = [c for c in laptop.snapshot()["customers"] if c["phones"]][-1 - index]
+    phone = customer["phones"][0]
+    result: dict = {}
+    for api, number in ((desk, f"+86 136 3333 0{index}01"), (laptop, f"+86 136 3333 0{index}02")):
+        mutation = api.mutation(
+            "contact.patch",
+            {"customer_id": customer["id"], "kind": "phone", "id": phone["id"],
+             "fields": {"number": number}},
+            base_version=phone["version"],
+        )  # fmt: skip
+        result = api.push(mutation).json()["results"][0]
+    assert result["status"] == "conflict"
+    return str(result["result"]["review_item_id"]), str(phone["id"]), customer
+
+
+def _select_review_item(console, qtbot, item_id: str) -> None:
+    review = console.review
+    with qtbot.waitSignal(review.loaded, timeout=10_000):
+        console.load_review()
+    row = next(i for i, r in enumerate(review.model.rows()) if r.id == item_id)
+    review.table.selectRow(row)
+    assert review.current().id == item_id
+
+
+def test_accept_the_other_value_confirms_old_to_new_then_refreshes(console, qtbot, backend):
+    item_id, phone_id, customer = _phone_conflict(backend, 0)
+    review = console.review
+    _select_review_item(console, qtbot, item_id)
+    assert review.accept_other.isEnabled()
+    review.accept_other.click()
+    box = review.confirmation
+    assert box is not None
+    assert box.isVisible()
+    assert "+86 136 3333 0001 → " in box.text().replace("'", "")
+    assert "+86 136 3333 0002" in box.text()
+    assert f"phones[{phone_id}].number" in box.text()
+    with (
+        qtbot.waitSignal(console.review_resolved, timeout=10_000) as resolved,
+        qtbot.waitSignal(review.loaded, timeout=10_000),
+    ):
+        qtbot.mouseClick(box.button(box.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert resolved.args[0].id == item_id
+    assert item_id not in {r.id for r in review.model.rows()}
+    assert "+86 136 3333 0002" in console.status.text()
+    stored = backend.login("zhao.min").get(f"/api/v1/customers/{customer['id']}").json()
+    phone = next(p for p in stored["customer"]["phones"] if p["id"] == phone_id)
+    assert phone["number"] == "+86 136 3333 0002"
+
+
+def test_accept_the_other_value_failure_changes_nothing_and_says_why(console, qtbot, backend):
+    item_id, phone_id, customer = _phone_conflict(backend, 1)
+    review = console.review
+    _select_review_item(console, qtbot, item_id)
+    item = review.current()
+    console.client.acknowledge(item_id)  # someone else resolved it meanwhile
+    review.accept_other.click()
+    with qtbot.waitSignal(console.review_failed, timeout=10_000) as failed:
+        review.confirmation.button(review.confirmation.StandardButton.Yes).click()
+    assert "already resolved" in failed.args[0]
+    assert "Nothing was changed" in console.status.text()
+    stored = backend.login("zhao.min").get(f"/api/v1/customers/{customer['id']}").json()
+    phone = next(p for p in stored["customer"]["phones"] if p["id"] == phone_id)
+    assert phone["number"] == item.server_value

@@ -105,3 +105,44 @@ def test_an_agent_may_not_use_the_lead_api(backend: Backend):
         LeadClient(api).overview()
     assert caught.value.status == 403
     api.close()
+
+
+def _make_conflict(backend: Backend) -> tuple[str, str]:
+    """li.na's two devices change the same phone number; returns (review item id, phone id)."""
+    desk, laptop = backend.login("li.na"), backend.login("li.na")
+    customer = next(c for c in laptop.snapshot()["customers"] if c["phones"])
+    phone = customer["phones"][0]
+    for api, number in ((desk, "+86 137 4444 0001"), (laptop, "+86 137 4444 0002")):
+        mutation = api.mutation(
+            "contact.patch",
+            {"customer_id": customer["id"], "kind": "phone", "id": phone["id"],
+             "fields": {"number": number}},
+            base_version=phone["version"],
+        )  # fmt: skip
+        result = api.push(mutation).json()["results"][0]
+    assert result["status"] == "conflict"
+    return str(result["result"]["review_item_id"]), str(phone["id"])
+
+
+def test_accept_the_other_value_and_reassign_from_review(lead: LeadClient, backend: Backend):
+    item_id, phone_id = _make_conflict(backend)
+    item = next(i for i in lead.review() if i.id == item_id)
+    assert item.can_accept_other_value
+    assert item.conflict_path == f"phones[{phone_id}].number"
+    assert (item.server_value, item.client_value) == ("+86 137 4444 0001", "+86 137 4444 0002")
+    resolved = lead.accept_client_value(item_id)
+    assert resolved.acknowledged_at is not None
+    assert not resolved.can_accept_other_value
+    assert item_id not in {i.id for i in lead.review()}
+    with pytest.raises(ServerError) as caught:
+        lead.accept_client_value(item_id)
+    assert caught.value.status == 409
+    # reassign from another conflict item
+    other_id, _ = _make_conflict(backend)
+    chen = backend.users["chen.jie"].user_id
+    moved = lead.reassign_review_item(other_id, chen)
+    assert moved.assignee_id == chen
+    assert moved.acknowledged_at is not None
+    with pytest.raises(ServerError) as again:
+        lead.reassign_review_item(other_id, chen)
+    assert again.value.status == 409

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -357,11 +358,12 @@ class ReviewView(QWidget):
         self.reassign_to = QComboBox(self)
         self.reassign_to.setAccessibleName(ftr("Reassign the account to"))
         self.reassign = QPushButton(ftr("Reassign the account…"), self)
-        self.accept_other = QPushButton(ftr("Accept the other value"), self)
+        self.accept_other = QPushButton(ftr("Accept the other value…"), self)
         self.accept_other.setEnabled(False)
         self.accept_other.setToolTip(
-            ftr("Needs a backend change; acknowledging keeps the server's value")
+            ftr("Replace the kept value with the one the collector's device had")
         )
+        self.confirmation: QMessageBox | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.ack)
         buttons.addWidget(self.reassign_to)
@@ -375,6 +377,7 @@ class ReviewView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.ack.clicked.connect(self.acknowledge)
         self.reassign.clicked.connect(self._reassign)
+        self.accept_other.clicked.connect(self._accept_other)
         self._selected()
 
     def current(self) -> ReviewItem | None:
@@ -396,8 +399,10 @@ class ReviewView(QWidget):
     def _selected(self, *_args: Any) -> None:
         item = self.current()
         self.ack.setEnabled(item is not None)
-        self.reassign.setEnabled(item is not None and bool(item.account_id))
-        self.reassign_to.setEnabled(item is not None and bool(item.account_id))
+        movable = item is not None and bool(item.account_id or item.customer_id)
+        self.reassign.setEnabled(movable)
+        self.reassign_to.setEnabled(movable)
+        self.accept_other.setEnabled(item is not None and item.can_accept_other_value)
         if item is None:
             self.detail.setPlainText(ftr("Nothing to review."))
             return
@@ -418,11 +423,56 @@ class ReviewView(QWidget):
         if item is not None:
             self.console.acknowledge(item)
 
-    def _reassign(self) -> None:
+    def _confirm(self, title: str, text: str, on_yes: Callable[[], None]) -> QMessageBox:
+        """A window-modal confirmation (not a blocking ``exec``); Yes runs ``on_yes``."""
+        if self.confirmation is not None:
+            self.confirmation.deleteLater()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.clicked.connect(on_yes)
+        self.confirmation = box
+        box.open()
+        return box
+
+    def _reassign(self) -> QMessageBox | None:
         item = self.current()
         target = self.reassign_to.currentData()
-        if item is not None and item.account_id and target:
-            self.console.reassign_accounts([item.account_id], str(target))
+        if item is None or not (item.account_id or item.customer_id) or not target:
+            return None
+        name = self.reassign_to.currentText()
+        what = (
+            ftr("the account %1").replace("%1", item.account_id)
+            if item.account_id
+            else ftr("the team's accounts of this customer")
+        )
+        return self._confirm(
+            ftr("Reassign from the review queue"),
+            ftr("Give %1 to %2 and resolve this item?").replace("%1", what).replace("%2", name),
+            lambda: self.console.reassign_review_item(item, str(target)),
+        )
+
+    def _accept_other(self) -> QMessageBox | None:
+        item = self.current()
+        if item is None or not item.can_accept_other_value:
+            return None
+        text = (
+            ftr("%1: %2 → %3\nDevices receive the new value at their next sync.")
+            .replace("%1", item.conflict_path)
+            .replace("%2", repr(item.server_value))
+            .replace("%3", repr(item.client_value))
+        )
+        return self._confirm(
+            ftr("Accept the other value"),
+            text,
+            lambda: self.console.accept_client_value(item),
+        )
 
 
 PERIODS: tuple[tuple[str, int, Callable[[], str]], ...] = (
@@ -554,6 +604,8 @@ class LeadWorkspace(QWidget):
 
     reassigned = Signal(object)  # ReassignResult confirmed by the server
     acknowledged = Signal(str)
+    review_resolved = Signal(object)  # the ReviewItem as the server resolved it
+    review_failed = Signal(str)  # why
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -779,6 +831,55 @@ class LeadWorkspace(QWidget):
             on_error=self._failed,
             label="acknowledge",
         )
+
+    def accept_client_value(self, item: ReviewItem) -> None:
+        client = self._client_or_say()
+        if client is None:
+            return
+
+        def done(resolved: ReviewItem) -> None:
+            self.say(
+                ftr("Accepted %1 for %2. Devices receive it at their next sync.")
+                .replace("%1", repr(item.client_value))
+                .replace("%2", item.conflict_path)
+            )
+            self.review_resolved.emit(resolved)
+            self.load_review()
+
+        self.ctx.runner.work(
+            lambda _s: client.accept_client_value(item.id),
+            on_done=done,
+            on_error=self._review_failed,
+            label="accept the other value",
+        )
+
+    def reassign_review_item(self, item: ReviewItem, agent_id: str) -> None:
+        client = self._client_or_say()
+        if client is None:
+            return
+
+        def done(resolved: ReviewItem) -> None:
+            name = self.names().get(agent_id, agent_id)
+            self.say(
+                ftr("Reassigned to %1. Devices hand the account over at their next sync.").replace(
+                    "%1", name
+                )
+            )
+            self.review_resolved.emit(resolved)
+            self.refresh()
+
+        self.ctx.runner.work(
+            lambda _s: client.reassign_review_item(item.id, agent_id),
+            on_done=done,
+            on_error=self._review_failed,
+            label="reassign from review",
+        )
+
+    def _review_failed(self, exc: BaseException) -> None:
+        why = describe(exc)
+        self.say(ftr("Nothing was changed: %1").replace("%1", why))
+        self.review_failed.emit(why)
+        self.load_review()
 
 
 def _customer_names(store: Any) -> dict[str, str]:

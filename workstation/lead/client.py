@@ -182,3 +182,24 @@ class LeadClient:
 
     def acknowledge(self, item_id: str) -> None:
         self.api.call("POST", f"/api/v1/review/{item_id}/ack", idempotency_key=_key("ack"))
+
+    def accept_client_value(self, item_id: str) -> ReviewItem:
+        """Apply the value that lost a contact-detail conflict; returns the resolved item.
+        The server answers 409 (``ServerError``) when the item is resolved already, is not a
+        contact conflict, or the value changed again since."""
+        raw = self.api.call(
+            "POST",
+            f"/api/v1/review/{item_id}/accept-client-value",
+            idempotency_key=_key("accept-client-value"),
+        )
+        return ReviewItem.from_wire(raw)
+
+    def reassign_review_item(self, item_id: str, agent_id: str) -> ReviewItem:
+        """Give the item's account(s) to ``agent_id`` and resolve the item."""
+        raw = self.api.call(
+            "POST",
+            f"/api/v1/review/{item_id}/reassign",
+            body={"agent": agent_id},
+            idempotency_key=_key("review-reassign"),
+        )
+        return ReviewItem.from_wire(raw)

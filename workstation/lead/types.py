@@ -251,6 +251,29 @@ class ReviewItem:
             acknowledged_at=_when(raw.get("acknowledged_at")),
         )
 
+    @property
+    def can_accept_other_value(self) -> bool:
+        """An open contact-detail conflict whose detail names the field and both values
+        (older servers sent no ``path``; the action is then not offered)."""
+        return (
+            self.kind == "contact_conflict"
+            and self.acknowledged_at is None
+            and bool(self.detail.get("path"))
+            and "client_value" in self.detail
+        )
+
+    @property
+    def conflict_path(self) -> str:
+        return str(self.detail.get("path") or self.detail.get("field") or "")
+
+    @property
+    def server_value(self) -> Any:
+        return self.detail.get("server_value")
+
+    @property
+    def client_value(self) -> Any:
+        return self.detail.get("client_value")
+
 
 @dataclass(frozen=True, slots=True)
 class KpiBlock:

@@ -646,7 +646,19 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
                     f"{kind} {conflict['field']}: kept {conflict['server_value']!r}, "
                     f"{principal.username} had {conflict['client_value']!r}"
                 ),
-                detail={k: conflict[k] for k in ("field", "server_value", "client_value")},
+                detail={
+                    "entity": kind,
+                    "customer_id": customer.id,
+                    "contact_id": contact.id if contact is not None else None,
+                    "field": conflict["field"],
+                    "path": field_path(
+                        kind, contact.id if contact is not None else None, conflict["field"]
+                    ),
+                    "server_value": conflict["server_value"],
+                    "client_value": conflict["client_value"],
+                    "base_version": base,
+                    "server_field_version": conflict["server_field_version"],
+                },
                 created_at=now,
             )
         )
@@ -668,6 +680,63 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
             server_value={c["field"]: c["server_value"] for c in conflicts},
         )
     return Outcome("applied", result=result)
+
+
+def field_path(kind: str, contact_id: str | None, name: str) -> str:
+    """A readable path of a contact detail: ``customer.language``, ``phones[ID].number``."""
+    if kind == "customer" or contact_id is None:
+        return f"customer.{name}"
+    plural = "addresses" if kind == "address" else f"{kind}s"
+    return f"{plural}[{contact_id}].{name}"
+
+
+def accept_client_value(session: Session, conflict: ConflictRow) -> dict[str, Any]:
+    """Apply a conflict's losing client value as a field-level patch with a new version.
+
+    The caller checks authorization and that the item is still open; this locks the customer,
+    refuses (409) when the detail is gone or its value moved on since the conflict (the lead
+    would be overwriting a value they have not seen), and otherwise writes the value, the
+    field version and the customer version in the caller's transaction."""
+    customer = session.get(CustomerRow, conflict.customer_id, with_for_update=True)
+    prefix, _, name = conflict.field.rpartition(".")
+    if customer is None or not prefix or not name:
+        raise ApiError(409, "not_applicable", "the conflicting detail no longer exists")
+    contact: ContactRow | None = None
+    if prefix == "customer":
+        if name not in PATCHABLE["customer"]:
+            raise ApiError(409, "not_applicable", "the conflicting field cannot be patched")
+        current = getattr(customer, name)
+    else:
+        kind, _, contact_id = prefix.partition(":")
+        contact = session.get(ContactRow, contact_id, with_for_update=True)
+        if contact is None or contact.customer_id != customer.id or contact.kind != kind:
+            raise ApiError(409, "not_applicable", "the conflicting detail no longer exists")
+        current = dict(contact.data).get(name)
+    if current not in (conflict.server_value, conflict.client_value):
+        raise ApiError(
+            409,
+            "changed_since",
+            "the value changed again after the conflict; look at the customer first",
+        )
+    version = allocate(session, 1)
+    field_versions = dict(customer.field_versions or {})
+    field_versions[conflict.field] = version
+    if contact is None:
+        setattr(customer, name, conflict.client_value)
+    else:
+        data = dict(contact.data)
+        data[name] = conflict.client_value
+        contact.data = data
+        contact.version = version
+    customer.field_versions = field_versions
+    customer.version = version
+    return {
+        "customer_id": customer.id,
+        "field": conflict.field,
+        "old_value": current,
+        "new_value": conflict.client_value,
+        "version": version,
+    }
 
 
 # --- promise / plan commands ------------------------------------------------------------------

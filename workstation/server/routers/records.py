@@ -6,15 +6,16 @@ import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import Session, defer
 
 from workstation.domain.enums import Role
+from workstation.server import lead, sync_write
 from workstation.server.deps import PrincipalDep, StateDep, audit, utcnow
 from workstation.server.errors import ERROR_RESPONSES, ApiError, not_found
-from workstation.server.models import AccountRow, Blob, EventRow, ReviewItem
+from workstation.server.models import AccountRow, Blob, ConflictRow, EventRow, ReviewItem
 from workstation.server.schemas import AccountOut, CustomerOut, EventOut, OkOut, ScorecardOut
 from workstation.server.serialize import event_dict, load_accounts, load_customers
 from workstation.server.sync_read import in_scope, scope_filter, scorecard_dict, scorecard_latest
@@ -285,3 +286,103 @@ def ack_review(item_id: RecordId, principal: PrincipalDep, state: StateDep) -> O
             raise not_found("review item")
         audit(session, principal, "review.ack", "review_item", item_id)
     return OkOut()
+
+
+def _lead_item(session: Session, principal: PrincipalDep, item_id: str) -> ReviewItem:
+    """The item, locked, if the caller leads its team (otherwise 403 for non-leads, 404)."""
+    if principal.role != Role.LEAD or not principal.team_id:
+        raise ApiError(403, "forbidden", "only the team lead may resolve review items")
+    item = session.get(ReviewItem, item_id, with_for_update=True)
+    if item is None or item.team_id != principal.team_id:
+        raise not_found("review item")
+    if item.acknowledged_at is not None:
+        raise ApiError(409, "already_resolved", "this review item is already resolved")
+    return item
+
+
+def _resolve(item: ReviewItem, principal: PrincipalDep, resolution: dict[str, Any]) -> None:
+    item.acknowledged_at = utcnow()
+    item.acknowledged_by = principal.user_id
+    item.detail = {**(item.detail or {}), "resolution": resolution}
+
+
+@router.post("/review/{item_id}/accept-client-value", response_model=ReviewItemOut, tags=["review"])
+def accept_client_value(item_id: RecordId, principal: PrincipalDep, state: StateDep) -> Any:
+    """Lead only: apply the value that lost a contact-detail conflict (the client's) as a
+    new field-level change devices pull, and resolve the item; 409 when the item is not a
+    contact conflict, is already resolved, or the value changed again since."""
+    with state.sessions.begin() as session:
+        item = _lead_item(session, principal, item_id)
+        conflict = (
+            session.get(ConflictRow, item.conflict_id)
+            if item.kind == "contact_conflict" and item.conflict_id
+            else None
+        )
+        if conflict is None:
+            raise ApiError(
+                409, "not_applicable", "only a contact-detail conflict has another value"
+            )
+        applied = sync_write.accept_client_value(session, conflict)
+        _resolve(item, principal, {"action": "accept_client_value", **applied})
+        audit(
+            session,
+            principal,
+            "review.accept_client_value",
+            "customer",
+            conflict.customer_id,
+            {"review_item_id": item.id, "conflict_id": conflict.id, **applied},
+        )
+        session.flush()
+        return _review_out(item)
+
+
+class ReviewReassignIn(BaseModel):
+    agent: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@router.post("/review/{item_id}/reassign", response_model=ReviewItemOut, tags=["review"])
+def reassign_from_review(
+    item_id: RecordId, body: ReviewReassignIn, principal: PrincipalDep, state: StateDep
+) -> Any:
+    """Lead only: give the item's account (for a customer-level item, the team's accounts of
+    that customer) to an agent of the team, in one transaction with the reassignment's audit,
+    and resolve the item."""
+    with state.sessions.begin() as session:
+        item = _lead_item(session, principal, item_id)
+        if item.account_id:
+            account_ids = [item.account_id]
+        elif item.customer_id:
+            account_ids = list(
+                session.scalars(
+                    select(AccountRow.id).where(
+                        AccountRow.customer_id == item.customer_id,
+                        AccountRow.team_id == principal.team_id,
+                    )
+                )
+            )
+        else:
+            account_ids = []
+        if not account_ids:
+            raise ApiError(409, "not_applicable", "this review item names no account to reassign")
+        result = lead.reassign(session, principal, account_ids, body.agent, False)
+        _resolve(
+            item,
+            principal,
+            {
+                "action": "reassign",
+                "to_user_id": body.agent,
+                "batch_id": result["batch_id"],
+                "moved": result["summary"]["count"],
+            },
+        )
+        item.assignee_id = body.agent
+        audit(
+            session,
+            principal,
+            "review.reassign",
+            "review_item",
+            item.id,
+            {"to": body.agent, "account_ids": account_ids, "batch_id": result["batch_id"]},
+        )
+        session.flush()
+        return _review_out(item)
