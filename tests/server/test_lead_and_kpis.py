@@ -348,3 +348,22 @@ def test_reassign_from_a_review_item(backend: Backend) -> None:
     assert again.status_code == 409
     unknown = lead.post(f"/api/v1/review/{item_id}/reassign", {"agent": "nobody"})
     assert unknown.status_code in (404, 409)
+
+
+def test_accept_the_other_value_refuses_when_the_value_moved_on(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    customer, _laptop, phone_id, item_id = _phone_conflict(backend, 2)
+    desk = backend.login("li.na")
+    fresh = desk.get(f"/api/v1/customers/{customer['id']}").json()["customer"]
+    phone = next(p for p in fresh["phones"] if p["id"] == phone_id)
+    third = desk.mutation("contact.patch", {"customer_id": customer["id"], "kind": "phone",
+                                            "id": phone_id, "fields": {"number": "+86 1"}},
+                          base_version=customer["version"] + 10**9)  # fmt: skip
+    assert desk.push(third).json()["results"][0]["status"] == "applied"
+    refused = lead.post(f"/api/v1/review/{item_id}/accept-client-value")
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "changed_since"
+    assert item_id in [i["id"] for i in lead.get("/api/v1/review").json()]
+    after = desk.get(f"/api/v1/customers/{customer['id']}").json()["customer"]
+    assert next(p for p in after["phones"] if p["id"] == phone_id)["number"] == "+86 1"
+    assert phone["number"] != "+86 1"
