@@ -91,6 +91,27 @@ def test_move_queue_and_rebalance_dry_run_match_the_real_run(backend: Backend) -
     assert {"lead.move_queue", "lead.rebalance"} <= actions
 
 
+def test_a_visit_logged_against_a_block_reaches_the_review_queue(backend: Backend) -> None:
+    lead = backend.login("zhao.min")
+    field = backend.login("wang.qiang")
+    account = field.snapshot()["accounts"][0]
+    visit = field.mutation(
+        "event.create",
+        {"id": new_id(), "type": "visit", "account_id": account["id"],
+         "occurred_at": datetime.now(UTC).isoformat(),
+         "payload": {"address_id": "a1", "outcome": "met_debtor", "notes": "",
+                     "evidence": {"id_shown": True, "recording_on": False},
+                     "override_reason": "recorder broke; second collector present",
+                     "missing_evidence": ["recording_on"]}},
+    )  # fmt: skip
+    assert field.push(visit).json()["results"][0]["status"] == "applied"
+    item = next(i for i in lead.get("/api/v1/review").json() if i["event_id"] == visit["payload"]["id"])
+    assert item["kind"] == "compliance_override"
+    assert "recorder broke" in item["summary"]
+    assert item["detail"]["missing_evidence"] == ["recording_on"]
+    assert item["detail"]["channel"] == "visit"
+
+
 def test_review_queue_acknowledge(backend: Backend) -> None:
     lead = backend.login("zhao.min")
     agent = backend.login("li.na")

@@ -476,7 +476,9 @@ def _event_create(state: AppState, session: Session, principal: Principal, m: Mu
             detail={"event_type": kind.value, "occurred_at": occurred_at.isoformat()},
             created_at=now,
         )
-    elif kind == EventType.CONTACT_ATTEMPT and inner.get("override_reason"):
+    elif kind in (EventType.CONTACT_ATTEMPT, EventType.VISIT) and inner.get("override_reason"):
+        # A visit is a contact too: one logged against a block (or missing the evidence the
+        # pack asks for) reaches the lead like an overridden call.
         review = ReviewItem(
             id=new_id(),
             kind="compliance_override",
@@ -487,7 +489,13 @@ def _event_create(state: AppState, session: Session, principal: Principal, m: Mu
             assignee_id=None,
             from_user_id=principal.user_id,
             summary=f"{principal.username} overrode a compliance block: {inner['override_reason']}",
-            detail={"disposition": inner.get("disposition"), "channel": inner.get("channel")},
+            detail={
+                "event_type": kind.value,
+                "disposition": inner.get("disposition"),
+                "channel": inner.get("channel") or ("visit" if kind == EventType.VISIT else None),
+                "outcome": inner.get("outcome"),
+                "missing_evidence": inner.get("missing_evidence"),
+            },
             created_at=now,
         )
     if review is not None:
