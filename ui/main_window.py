@@ -33,6 +33,9 @@ from workstation.domain import Role
 
 log = logging.getLogger(__name__)
 
+# cold start: rank the full queue this long after the first page shows if no account loads
+FULL_QUEUE_FALLBACK_MS = 1500
+
 RoleBuilder = Callable[["MainWindow"], QWidget]
 ROLE_LAYOUTS: dict[Role, RoleBuilder] = {}
 
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(tr("Collector Workstation") + f" — {ctx.user}")
         self.view: AccountView | None = None
+        self._full_queue_pending = False  # cold start: a first page shows, the full rank waits
         self._open_dialogs: list[QDialog] = []
         builder = ROLE_LAYOUTS.get(ctx.role) or ROLE_LAYOUTS[Role.AGENT]
         self.desk = builder(self)
@@ -294,8 +298,8 @@ class MainWindow(QMainWindow):
         def done(items: QueueSnapshot) -> None:
             if self.queue is None:
                 return
-            current = self.view.account.id if self.view else None
-            self.queue.model.set_items(items)
+            current = self.view.account.id if self.view else self.queue.current_account_id()
+            self.queue.model.set_items(items)  # one reset; the panel re-selects the account
             self.queue_loaded.emit(len(items))
             warm = getattr(items, "warm", None)
             if callable(warm):  # prepare header sorts off the GUI thread
@@ -305,7 +309,47 @@ class MainWindow(QMainWindow):
             if select_first and self.queue.model.rowCount():
                 self.queue.table.selectRow(0)
 
+        self._full_queue_pending = False
         self.ctx.runner.db(op, on_done=done, key="queue", label="load queue")
+
+    def show_first_page(self) -> None:
+        """Cold start: show a cheap first page (the last ranking's order, read by id) at once,
+        select its top account, then rank the whole queue in the background and swap it in.
+
+        The full ranking waits for the first account to load (both run on the single db
+        worker), or a moment if nothing gets selected.
+        """
+        desk = self.ctx.desk
+        first_page = getattr(desk, "first_page", None)
+        if self.queue is None or not callable(first_page):
+            self.refresh_queue(select_first=True)
+            return
+
+        def done(items: QueueSnapshot) -> None:
+            if self.queue is None or not self._full_queue_pending:
+                return  # the full queue was asked for (or landed) meanwhile: stale
+            self.queue.model.set_items(items)
+            if self.queue.model.rowCount():
+                self.queue.table.selectRow(0)
+                QTimer.singleShot(FULL_QUEUE_FALLBACK_MS, self, self._start_full_queue)
+            else:
+                self._start_full_queue()
+
+        def failed(_exc: BaseException) -> None:
+            self._start_full_queue()
+
+        self._full_queue_pending = True
+        self.ctx.runner.db(
+            lambda _state: first_page(),
+            on_done=done,
+            on_error=failed,
+            key="queue",
+            label="load first page",
+        )
+
+    def _start_full_queue(self, *_args: object) -> None:
+        if self._full_queue_pending:
+            self.refresh_queue(select_first=True)
 
     def load_account(self, account_id: str) -> None:
         desk = self.ctx.desk
@@ -324,6 +368,8 @@ class MainWindow(QMainWindow):
         if self.outcome is not None:
             self.outcome.show_account(view, self.ctx.settings.creditor, self.ctx.user)
         self.account_loaded.emit(view.account.id)
+        if self._full_queue_pending:  # cold start: the first account is up, rank the rest
+            self._start_full_queue()
 
     def _refresh_verdict_for_channel(self) -> None:
         if self.view is None or self.outcome is None:
@@ -600,7 +646,7 @@ class MainWindow(QMainWindow):
         if self.queue is not None:
             if state and isinstance(self.desk, QSplitter):
                 self.desk.restoreState(QByteArray.fromBase64(state.encode()))
-            self.refresh_queue(select_first=True)
+            self.show_first_page()
         else:
             start = getattr(self.desk, "start", None)
             if callable(start):

@@ -120,6 +120,11 @@ class QueueModel(QAbstractTableModel):
             return [i for i in base if mask[i]]
         return [i for i in base if mask[i] and needle in hay[i]]
 
+    @property
+    def preliminary(self) -> bool:
+        """True while the model shows a first page, before the full ranking replaces it."""
+        return bool(getattr(self._snap, "preliminary", False))
+
     # filtering ------------------------------------------------------------------------------
     def set_filter_text(self, text: str) -> None:
         needle = text.strip().casefold()

@@ -169,8 +169,14 @@ done = {}
 def usable(_account_id):
     if "t" not in done:
         done["t"] = time.time()
+        done["cpu_usable"] = time.process_time()
+def full(_rows):
+    # the first page shows from the saved order; RSS counts once the full queue is in
+    if not window.queue.model.preliminary and "full" not in done:
+        done["full"] = time.time()
         app.quit()
 window.account_loaded.connect(usable)
+window.queue_loaded.connect(full)
 window.start()
 app.exec()
 rss_kb = 0
@@ -179,7 +185,10 @@ with open("/proc/self/status") as status:
         if line.startswith("VmRSS:"):
             rss_kb = int(line.split()[1])
 rows = window.queue.model.rowCount()
-print(json.dumps({"usable_at": done.get("t"), "rss_mb": rss_kb / 1024, "rows": rows}))
+print(json.dumps({
+    "usable_at": done.get("t"), "full_at": done.get("full"), "cpu_usable": done.get("cpu_usable"),
+    "rss_mb": rss_kb / 1024, "rows": rows,
+}))
 ctx.runner.shutdown()
 """
 
@@ -189,7 +198,10 @@ def bench_cold_start() -> list[Measurement]:
     home = _store_home()
     env = {**os.environ, "WORKSTATION_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     best = float("inf")
+    best_cpu = float("inf")
+    full = float("inf")
     rss = 0.0
+    # run 1 starts with no saved order (a cheap SQL first page); run 2 from the saved order
     for _ in range(2):
         started = time.time()
         out = subprocess.run(
@@ -202,10 +214,16 @@ def bench_cold_start() -> list[Measurement]:
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         best = min(best, result["usable_at"] - started)
+        best_cpu = min(best_cpu, result["cpu_usable"])
+        full = min(full, result["full_at"] - started)
         rss = max(rss, result["rss_mb"])
     return [
         Measurement(
             "ui: cold start to usable queue (process start → account shown)", best, 2.0, note=NOTE
         ),
-        Measurement("ui: RSS with the queue loaded", rss, 400.0, unit="MB", note=NOTE),
+        Measurement(
+            "ui: cold start, CPU time of the process until usable", best_cpu, None, note=NOTE
+        ),
+        Measurement("ui: cold start to the full ranked queue", full, None, note=NOTE),
+        Measurement("ui: RSS with the full queue loaded", rss, 400.0, unit="MB", note=NOTE),
     ]

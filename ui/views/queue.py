@@ -109,7 +109,10 @@ class QueuePanel(QWidget):
             self.tabs.setTabText(index, f"{tab_label(tab)} {self.model.tab_count(tab):,}")
 
     def _after_reset(self) -> None:
-        self.count.setText(tr("%1 accounts shown").replace("%1", f"{self.model.rowCount():,}"))
+        text = tr("%1 accounts shown").replace("%1", f"{self.model.rowCount():,}")
+        if self.model.preliminary:  # a first page from the last ranking; the full one follows
+            text += " · ⟳…"  # refreshing (a worded label needs a catalogue entry)
+        self.count.setText(text)
         if self._pending_id is not None:
             self.select_account(self._pending_id, emit=False)
 

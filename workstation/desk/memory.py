@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -94,6 +94,15 @@ class MemoryStore:
         self.outbox: list[MemoryOutboxEntry] = []
         self.needs_attention: list[dict[str, Any]] = []
         self.blobs: dict[str, tuple[bytes, str, bool]] = {}  # sha256 → data, type, uploaded
+        self.state: dict[str, Any] = {}  # like the SQLite store's sync_state
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            return self.state.get(key, default)
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._lock:
+            self.state[key] = value
 
     # blobs (agreement PDFs), like the SQLite store: content-addressed, uploaded flag
     def put_blob(self, data: bytes, *, media_type: str = "application/octet-stream") -> str:
@@ -140,12 +149,13 @@ class MemoryStore:
     def is_empty(self) -> bool:
         return not self.accounts
 
-    def queue_rows(self) -> list[MemoryQueueRow]:
+    def queue_rows(self, *, account_ids: Iterable[str] | None = None) -> list[MemoryQueueRow]:
         now = datetime.now(UTC)
+        only = None if account_ids is None else set(account_ids)
         with self._lock:
             rows = []
             for account in self.accounts.values():
-                if account.status.is_closed:
+                if account.status.is_closed or (only is not None and account.id not in only):
                     continue
                 customer = self.customers[account.customer_id]
                 history = self.events.get(account.id, ())

@@ -23,7 +23,14 @@ def _zone(name: str) -> ZoneInfo:
 
 
 class QueueSnapshot(Sequence[QueueItem]):
-    """Queue order, scan columns, and ``snapshot[i]`` → ``QueueItem`` (built once)."""
+    """Queue order, scan columns, and ``snapshot[i]`` → ``QueueItem`` (built once).
+
+    ``preliminary`` marks a first page shown while the full ranking runs (``ranked_at`` is
+    when the order it shows was ranked, if known).
+    """
+
+    preliminary: bool = False
+    ranked_at: datetime | None = None
 
     def __init__(
         self,
