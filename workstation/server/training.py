@@ -14,15 +14,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workstation.domain.enums import AccountStatus, CustomerFlag, EventType, Language
-from workstation.domain.model import Account, Customer, Event
-from workstation.domain.money import Money
+from workstation.domain.enums import EventType
+from workstation.domain.model import Event
+from workstation.server.domain_rows import account_of, customer_of, event_of
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ScorecardRow
 from workstation.server.versioning import allocate
 
@@ -39,48 +38,6 @@ class TrainingReport:
 def _held_out(account_id: str, share: float, seed: int) -> bool:
     digest = hashlib.sha256(f"{seed}:{account_id}".encode()).digest()
     return int.from_bytes(digest[:4], "big") / 2**32 < share
-
-
-def _customer(row: CustomerRow) -> Customer:
-    currency = row.income_currency
-    income = (
-        Money.from_minor(row.monthly_income_minor, currency)
-        if currency and row.monthly_income_minor is not None
-        else None
-    )
-    expenses = (
-        Money.from_minor(row.monthly_expenses_minor, currency)
-        if currency and row.monthly_expenses_minor is not None
-        else None
-    )
-    flags = frozenset(CustomerFlag(f) for f in row.flags if f in CustomerFlag.__members__.values())
-    return Customer(
-        id=row.id,
-        name=row.name,
-        timezone=row.timezone,
-        jurisdiction=row.jurisdiction,
-        language=Language(row.language) if row.language in ("en", "zh") else Language.EN,
-        flags=flags,
-        monthly_income=income,
-        monthly_expenses=expenses,
-    )
-
-
-def _account(row: AccountRow) -> Account:
-    cur = row.currency
-    return Account(
-        id=row.id,
-        customer_id=row.customer_id,
-        product=row.product,
-        currency=cur,
-        principal=Money.from_minor(row.principal_minor, cur),
-        balance=Money.from_minor(row.balance_minor, cur),
-        past_due=Money.from_minor(row.past_due_minor, cur),
-        days_past_due=row.days_past_due,
-        status=AccountStatus(row.status),
-        opened_on=row.opened_on,
-        annual_rate=Decimal(row.annual_rate or "0"),
-    )
 
 
 def train_scorecard(
@@ -101,7 +58,7 @@ def train_scorecard(
         cut = newest - timedelta(days=horizon_days)
         latest = session.scalar(select(ScorecardRow).order_by(ScorecardRow.id.desc()).limit(1))
         template = parse_scorecard(latest.model, "database") if latest else default_scorecard()
-        customers = {c.id: _customer(c) for c in session.scalars(select(CustomerRow))}
+        customers = {c.id: customer_of(c) for c in session.scalars(select(CustomerRow))}
         events: dict[str, list[Event]] = defaultdict(list)
         paid_after: set[str] = set()
         for row in session.scalars(select(EventRow).order_by(EventRow.occurred_at)):
@@ -109,23 +66,13 @@ def train_scorecard(
                 if row.type == EventType.PAYMENT.value:
                     paid_after.add(row.account_id)
                 continue
-            events[row.account_id].append(
-                Event(
-                    id=row.id,
-                    type=EventType(row.type),
-                    account_id=row.account_id,
-                    customer_id=row.customer_id,
-                    occurred_at=row.occurred_at,
-                    recorded_by=row.recorded_by,
-                    payload=row.payload,
-                )
-            )
+            events[row.account_id].append(event_of(row))
         train: list[tuple[dict[str, float], bool]] = []
         test: list[tuple[dict[str, float], bool]] = []
         from workstation.queue.features import extract_features
 
         for account_row in session.scalars(select(AccountRow)):
-            account = _account(account_row)
+            account = account_of(account_row)
             features = extract_features(
                 customers[account_row.customer_id], account, events[account_row.id], cut
             )
