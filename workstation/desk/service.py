@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from workstation import compliance
@@ -140,6 +140,26 @@ LIMIT :n
 """
 
 
+class _RowView(NamedTuple):
+    """What ``DeskService._item`` reads from a store row, rebuilt from snapshot columns."""
+
+    customer_id: str
+    customer_name: str
+    name_alt: str
+    jurisdiction: str
+    last_attempt_at: datetime | None
+
+    @classmethod
+    def of(cls, snapshot: QueueSnapshot, index: int) -> _RowView:
+        return cls(
+            snapshot.customer_ids[index],
+            snapshot.customer_names[index],
+            snapshot.name_alts[index],
+            snapshot.jurisdictions[index],
+            snapshot.last_attempts[index],
+        )
+
+
 class DeskService:
     """The agent desk's use cases over one local store."""
 
@@ -178,11 +198,12 @@ class DeskService:
         categories = [c.value for c in _categories(ranked_rows)]
 
         def build(index: int) -> QueueItem:
-            return self._item(ordered[index], ranked_rows[index])
+            return self._item(_RowView.of(snapshot, index), ranked_rows[index])
 
-        snapshot = QueueSnapshot(ordered, categories, build, now=now)
+        snapshot = QueueSnapshot(ordered, categories, build, now=now, keep_rows=False)
+        del ordered, by_id, rows
         self._snapshot = snapshot
-        self._index = {account_id: i for i, account_id in enumerate(snapshot.account_ids)}
+        self._index = snapshot.position  # the same map: one copy, not two (RSS)
         self._save_first_page(snapshot, now)
         return snapshot
 

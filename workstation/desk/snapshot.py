@@ -39,9 +39,13 @@ class QueueSnapshot(Sequence[QueueItem]):
         build: Callable[[int], QueueItem],
         *,
         now: datetime,
+        keep_rows: bool = True,
     ) -> None:
-        self.rows = list(rows)
+        self.rows: Sequence[Any] = list(rows)
+        self._length = len(self.rows)
         self.account_ids = [r.account_id for r in self.rows]
+        self.customer_ids = [r.customer_id for r in self.rows]
+        self.last_attempts = [getattr(r, "last_attempt_at", None) for r in self.rows]
         self.customer_names = [r.customer_name for r in self.rows]
         self.name_alts = [r.name_alt for r in self.rows]
         self.jurisdictions = [r.jurisdiction for r in self.rows]
@@ -74,6 +78,8 @@ class QueueSnapshot(Sequence[QueueItem]):
             )
         ]
         self.position = {account_id: i for i, account_id in enumerate(self.account_ids)}
+        if not keep_rows:  # the columns hold what items need: drop 100,000 row objects (RSS)
+            self.rows = ()
         self.now = now
         self._build = build
         self._cache: dict[int, QueueItem] = {}
@@ -102,7 +108,7 @@ class QueueSnapshot(Sequence[QueueItem]):
                 "dpd": self.days_past_due,
                 "customer": [n.casefold() for n in self.customer_names],
             }[column]
-            order = sorted(range(len(self.rows)), key=keys.__getitem__)
+            order = sorted(range(self._length), key=keys.__getitem__)
             self._orders[column] = order
         return order
 
@@ -115,7 +121,7 @@ class QueueSnapshot(Sequence[QueueItem]):
         return [c not in blocked for c in self.categories]
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self._length
 
     @overload
     def __getitem__(self, index: int) -> QueueItem: ...
@@ -123,9 +129,9 @@ class QueueSnapshot(Sequence[QueueItem]):
     def __getitem__(self, index: slice) -> list[QueueItem]: ...
     def __getitem__(self, index: int | slice) -> QueueItem | list[QueueItem]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self.rows)))]
+            return [self[i] for i in range(*index.indices(self._length))]
         if index < 0:
-            index += len(self.rows)
+            index += self._length
         item = self._cache.get(index)
         if item is None:
             item = self._build(index)
@@ -133,5 +139,5 @@ class QueueSnapshot(Sequence[QueueItem]):
         return item
 
     def __iter__(self) -> Iterator[QueueItem]:
-        for index in range(len(self.rows)):
+        for index in range(self._length):
             yield self[index]
