@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
             self.queue.model.set_items(items)
             if self.queue.model.rowCount():
                 self.queue.table.selectRow(0)
+                self.queue.flush_selection()  # no keyboard burst to wait out at start
                 QTimer.singleShot(FULL_QUEUE_FALLBACK_MS, self, self._start_full_queue)
             else:
                 self._start_full_queue()

@@ -142,6 +142,12 @@ class QueuePanel(QWidget):
         self._pending_id = item.account_id
         self._debounce.start()  # a burst of arrow keys loads only the row the agent stops on
 
+    def flush_selection(self) -> None:
+        """Emit the pending selection now, skipping the debounce (a programmatic pick)."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._emit_selected()
+
     def _emit_selected(self) -> None:
         if self._pending_id is not None:
             self.account_selected.emit(self._pending_id)
