@@ -456,12 +456,12 @@
       <translation>调配该账户…</translation>
     </message>
     <message>
-      <source>Accept the other value</source>
-      <translation>采用另一值</translation>
+      <source>Accept the other value…</source>
+      <translation>采用另一值…</translation>
     </message>
     <message>
-      <source>Needs a backend change; acknowledging keeps the server's value</source>
-      <translation>需要后台支持；确认已阅将保留服务器的值</translation>
+      <source>Replace the kept value with the one the collector's device had</source>
+      <translation>用催收员设备上的值替换当前保留的值</translation>
     </message>
     <message>
       <source>Nothing to review.</source>
@@ -470,6 +470,32 @@
     <message>
       <source>The record is kept on the account; its new owner sees it in the history.</source>
       <translation>该记录保留在账户中，新负责人可在历史中看到。</translation>
+    </message>
+    <message>
+      <source>the account %1</source>
+      <translation>账户 %1</translation>
+    </message>
+    <message>
+      <source>the team's accounts of this customer</source>
+      <translation>本组该客户的全部账户</translation>
+    </message>
+    <message>
+      <source>Reassign from the review queue</source>
+      <translation>从待复核队列重新分配</translation>
+    </message>
+    <message>
+      <source>Give %1 to %2 and resolve this item?</source>
+      <translation>将 %1 分配给 %2 并结束此复核项？</translation>
+    </message>
+    <message>
+      <source>%1: %2 → %3
+Devices receive the new value at their next sync.</source>
+      <translation>%1：%2 → %3
+设备将在下次同步时收到新值。</translation>
+    </message>
+    <message>
+      <source>Accept the other value</source>
+      <translation>采用另一值</translation>
     </message>
     <message>
       <source>This week</source>
@@ -578,6 +604,18 @@
     <message>
       <source>Acknowledged.</source>
       <translation>已确认。</translation>
+    </message>
+    <message>
+      <source>Accepted %1 for %2. Devices receive it at their next sync.</source>
+      <translation>已为 %2 采用 %1，设备将在下次同步时收到。</translation>
+    </message>
+    <message>
+      <source>Reassigned to %1. Devices hand the account over at their next sync.</source>
+      <translation>已重新分配给 %1，设备将在下次同步时交接账户。</translation>
+    </message>
+    <message>
+      <source>Nothing was changed: %1</source>
+      <translation>未做任何更改：%1</translation>
     </message>
   </context>
 </TS>

@@ -10,6 +10,7 @@ source is generated from the ``ftr("…")`` calls by ``python -m ui.field.i18n``
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -86,7 +87,8 @@ def all_source_strings() -> list[str]:
             if path.name == "i18n.py":
                 continue
             for text in _PATTERN.findall(path.read_text(encoding="utf-8")):
-                found[text.encode().decode("unicode_escape") if "\\" in text else text] = None
+                # literal_eval undoes the escapes (\n) without mangling non-ASCII (→, 中文)
+                found[ast.literal_eval(f'"{text}"') if "\\" in text else text] = None
     return list(found)
 
 
