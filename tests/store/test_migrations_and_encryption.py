@@ -177,3 +177,25 @@ def test_a_plain_store_opened_with_a_key_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreLockedError):
         Store.open(path, key=KEY)
     assert _digest(path) == before
+
+
+def test_the_fast_path_head_constant_matches_alembic() -> None:
+    # Opening a current store skips Alembic on the strength of this constant.
+    assert migrate.head_revision() == migrate.HEAD_REVISION
+
+
+def test_opening_a_current_store_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Store.open(tmp_path / "current.db").close()
+    probe = (
+        "import sys; from pathlib import Path; from workstation.store import Store;"
+        "Store.open(Path(sys.argv[1])).close();"
+        "print([m for m in sys.modules if m.split('.')[0] == 'alembic'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "current.db")],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.strip() == "[]"
