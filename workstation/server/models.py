@@ -26,6 +26,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -384,3 +386,78 @@ class ScorecardRow(Base):
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(BigInteger, nullable=False)  # global change version
     __table_args__ = (UniqueConstraint("version"),)
+
+
+# --- delinquency history (cure and roll rates) ----------------------------------------------
+
+
+class BucketHistory(Base):
+    """An account's delinquency state from ``day`` on, until its next row (change rows).
+
+    Written whenever the bucket, status, owner or team of an account changes (the listener
+    below; the seed; ``bucket_history.reconcile`` for writes that bypass the ORM). The
+    state "as of" day D is the account's row with the greatest ``day <= D``. Why change
+    rows and not a daily snapshot: ``workstation.server.bucket_history``.
+    """
+
+    __tablename__ = "bucket_history"
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(8), nullable=False)
+    days_past_due: Mapped[int] = mapped_column(Integer, nullable=False)
+    balance_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    owner_id: Mapped[str | None] = mapped_column(String(36))
+    team_id: Mapped[str | None] = mapped_column(String(36))
+
+
+# what makes a new history row; days_past_due and balance alone do not (they may move daily)
+_HISTORY_TRIGGERS = ("days_past_due", "status", "owner_id", "team_id")
+
+
+def _bucket_of(days_past_due: int) -> str:
+    from workstation.domain.enums import Bucket
+
+    return Bucket.for_days(days_past_due).value
+
+
+def _record_history(connection: Any, row: AccountRow) -> None:
+    """Upsert today's (UTC) history row of ``row`` in the flush's own transaction."""
+    values = {
+        "account_id": row.id,
+        "day": datetime.now(UTC).date(),
+        "bucket": _bucket_of(row.days_past_due),
+        "days_past_due": row.days_past_due,
+        "balance_minor": row.balance_minor,
+        "status": row.status,
+        "owner_id": row.owner_id,
+        "team_id": row.team_id,
+    }
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    stmt = upsert(BucketHistory).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["account_id", "day"],
+        set_={k: stmt.excluded[k] for k in values if k not in ("account_id", "day")},
+    )
+    connection.execute(stmt)
+
+
+@event.listens_for(AccountRow, "after_insert")
+def _account_inserted(_mapper: Any, connection: Any, row: AccountRow) -> None:
+    _record_history(connection, row)
+
+
+@event.listens_for(AccountRow, "after_update")
+def _account_updated(_mapper: Any, connection: Any, row: AccountRow) -> None:
+    state = inspect(row)
+    changed = any(state.attrs[name].history.has_changes() for name in _HISTORY_TRIGGERS[1:])
+    days = state.attrs.days_past_due.history
+    if days.has_changes():
+        # an old value not loaded before the write: record, to be safe
+        old = days.deleted[0] if days.deleted else None
+        changed = changed or old is None or _bucket_of(int(old)) != _bucket_of(row.days_past_due)
+    if changed:
+        _record_history(connection, row)
