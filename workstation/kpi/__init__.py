@@ -15,6 +15,16 @@ team. What is counted, and for whom:
 - **complaints per 1,000 accounts**: complaints in the period on the accounts held now,
   per 1,000 of those accounts.
 - **mean satisfaction**: mean of satisfaction scores (1-5) recorded in the period.
+- **cure rate**: accounts delinquent (past due, bucket worse than current) and not closed at
+  the start of the period that are current or paid/settled at its end ÷ accounts delinquent
+  at the start.
+- **roll rate**: accounts in a delinquent bucket that has a worse one (1-29 … 90-179) and not
+  closed at the start of the period that are in a worse bucket (and not paid/settled) at its
+  end ÷ those accounts. ``roll_rates_by_bucket`` gives it per starting bucket, including
+  current → 1-29 (accounts falling into delinquency).
+  Both are attributed to the account's owner at the start of the period (the agent who held
+  it when the period began, even if it was reassigned since); "start" is the end of the day
+  before the period's first day, "end" the end of its last day (``server.bucket_history``).
 
 Ratios are ``Decimal``; ``None`` means "no denominator" (shown as a dash, never as 0 %).
 """
@@ -27,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from workstation.domain.dispositions import default_catalogue
+from workstation.domain.enums import Bucket
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +66,10 @@ KPIS: tuple[KpiDefinition, ...] = (
                   "complaints", "accounts", "per_1000", higher_is_better=False),
     KpiDefinition("mean_satisfaction", "Mean satisfaction", "平均满意度", "satisfaction_sum",
                   "satisfaction_count", "score"),
+    KpiDefinition("cure_rate", "Cure rate", "治愈率", "cured", "delinquent_at_start",
+                  "percent"),
+    KpiDefinition("roll_rate", "Roll rate", "迁徙率", "rolled", "roll_base",
+                  "percent", higher_is_better=False),
 )  # fmt: skip
 BY_KEY: Mapping[str, KpiDefinition] = {k.key: k for k in KPIS}
 
@@ -84,16 +99,29 @@ class KpiCounts:
     satisfaction_count: int = 0
     collected: dict[str, int] = field(default_factory=dict)  # currency -> minor units
     placed: dict[str, int] = field(default_factory=dict)
+    delinquent_at_start: int = 0
+    cured: int = 0
+    roll_base: int = 0
+    rolled: int = 0
+    # starting bucket (``Bucket`` value) -> accounts in it at the start / of those, rolled
+    in_bucket_at_start: dict[str, int] = field(default_factory=dict)
+    rolled_from_bucket: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: KpiCounts) -> None:
         for name in (
             "attempts", "right_party_contacts", "promises", "promises_due", "promises_kept",
             "complaints", "accounts", "satisfaction_sum", "satisfaction_count",
+            "delinquent_at_start", "cured", "roll_base", "rolled",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for target, source in ((self.collected, other.collected), (self.placed, other.placed)):
-            for currency, minor in source.items():
-                target[currency] = target.get(currency, 0) + minor
+        for target, source in (
+            (self.collected, other.collected),
+            (self.placed, other.placed),
+            (self.in_bucket_at_start, other.in_bucket_at_start),
+            (self.rolled_from_bucket, other.rolled_from_bucket),
+        ):
+            for key, value in source.items():
+                target[key] = target.get(key, 0) + value
 
 
 def _ratio(numerator: int, denominator: int, scale: int, places: str) -> Decimal | None:
@@ -107,6 +135,19 @@ def recovery_by_currency(counts: KpiCounts) -> dict[str, Decimal | None]:
     return {
         currency: _ratio(counts.collected.get(currency, 0), placed, 100, "0.01")
         for currency, placed in sorted(counts.placed.items())
+    }
+
+
+def roll_rates_by_bucket(counts: KpiCounts) -> dict[str, Decimal | None]:
+    """Roll rate from each bucket that has a worse one (current … 90-179), in bucket order."""
+    return {
+        bucket.value: _ratio(
+            counts.rolled_from_bucket.get(bucket.value, 0),
+            counts.in_bucket_at_start.get(bucket.value, 0),
+            100,
+            "0.01",
+        )
+        for bucket in tuple(Bucket)[:-1]
     }
 
 
@@ -124,4 +165,6 @@ def compute(counts: KpiCounts) -> dict[str, Decimal | None]:
         "recovery_rate": next(iter(recovery.values())) if len(recovery) == 1 else None,
         "complaints_per_1000": _ratio(counts.complaints, counts.accounts, 1000, "0.01"),
         "mean_satisfaction": _ratio(counts.satisfaction_sum, counts.satisfaction_count, 1, "0.01"),
+        "cure_rate": _ratio(counts.cured, counts.delinquent_at_start, 100, "0.01"),
+        "roll_rate": _ratio(counts.rolled, counts.roll_base, 100, "0.01"),
     }

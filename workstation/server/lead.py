@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from workstation.domain.enums import EventType, PromiseStatus, Role, VisitOutcome
+from workstation.domain.enums import AccountStatus, EventType, PromiseStatus, Role, VisitOutcome
 from workstation.domain.model import new_id
 from workstation.kpi import (
     KpiCounts,
@@ -24,7 +24,9 @@ from workstation.kpi import (
     compute,
     recovery_by_currency,
     right_party_codes,
+    roll_rates_by_bucket,
 )
+from workstation.server.bucket_history import BUCKET_ORDER, bucket_rank, state_as_of
 from workstation.server.deps import Principal, audit, utcnow
 from workstation.server.errors import ApiError
 from workstation.server.models import (
@@ -509,7 +511,56 @@ def kpi_counts(
         elif event_currency:
             got = counts[owner].collected
             got[event_currency] = got.get(event_currency, 0) + int(total or 0)
+    _delinquency_counts(session, counts, start_day, end_day)
     return counts
+
+
+CLOSED_STATUSES = tuple(s.value for s in AccountStatus if s.is_closed)
+PAID_UP_STATUSES = (AccountStatus.PAID.value, AccountStatus.SETTLED.value)
+
+
+def _delinquency_counts(
+    session: Session, counts: dict[str, KpiCounts], start_day: date, end_day: date
+) -> None:
+    """Cure and roll counts (``workstation.kpi``), by the account's owner at the start.
+
+    The start state is the end of the day before ``start_day``, the end state the end of
+    ``end_day`` (``bucket_history``). Accounts closed at the start are not counted.
+    """
+    start = state_as_of(start_day - timedelta(days=1))
+    end = state_as_of(end_day)
+    from_rank = bucket_rank(start.c.days_past_due)
+    to_rank = bucket_rank(end.c.days_past_due)
+    paid_up = end.c.status.in_(PAID_UP_STATUSES)
+    cured = or_(to_rank == 0, paid_up)
+    rolled = and_(to_rank > from_rank, ~paid_up)
+    stmt = (
+        select(
+            start.c.owner_id,
+            from_rank,
+            func.count(),
+            func.sum(case((cured, 1), else_=0)),
+            func.sum(case((rolled, 1), else_=0)),
+        )
+        .join(end, end.c.account_id == start.c.account_id)
+        .where(start.c.owner_id.in_(list(counts)), start.c.status.not_in(CLOSED_STATUSES))
+        .group_by(start.c.owner_id, from_rank)
+    )
+    worst = len(BUCKET_ORDER) - 1
+    for owner, rank, n, n_cured, n_rolled in session.execute(stmt):
+        entry = counts[owner]
+        bucket = BUCKET_ORDER[int(rank)].value
+        entry.in_bucket_at_start[bucket] = entry.in_bucket_at_start.get(bucket, 0) + int(n)
+        if rank < worst:
+            entry.rolled_from_bucket[bucket] = entry.rolled_from_bucket.get(bucket, 0) + int(
+                n_rolled or 0
+            )
+        if rank > 0:
+            entry.delinquent_at_start += int(n)
+            entry.cured += int(n_cured or 0)
+            if rank < worst:
+                entry.roll_base += int(n)
+                entry.rolled += int(n_rolled or 0)
 
 
 def _kpi_out(counts: KpiCounts) -> dict[str, Any]:
@@ -518,6 +569,9 @@ def _kpi_out(counts: KpiCounts) -> dict[str, Any]:
         "kpis": {k: (str(v) if v is not None else None) for k, v in values.items()},
         "recovery_by_currency": {
             c: (str(v) if v is not None else None) for c, v in recovery_by_currency(counts).items()
+        },
+        "roll_rates_by_bucket": {
+            b: (str(v) if v is not None else None) for b, v in roll_rates_by_bucket(counts).items()
         },
         "counts": {
             "attempts": counts.attempts,
@@ -530,6 +584,12 @@ def _kpi_out(counts: KpiCounts) -> dict[str, Any]:
             "satisfaction_count": counts.satisfaction_count,
             "collected": {c: wire_money(v, c) for c, v in sorted(counts.collected.items())},
             "placed": {c: wire_money(v, c) for c, v in sorted(counts.placed.items())},
+            "delinquent_at_start": counts.delinquent_at_start,
+            "cured": counts.cured,
+            "roll_base": counts.roll_base,
+            "rolled": counts.rolled,
+            "in_bucket_at_start": dict(counts.in_bucket_at_start),
+            "rolled_from_bucket": dict(counts.rolled_from_bucket),
         },
     }
 

@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from workstation.domain.enums import EventType, Role
 from workstation.domain.model import Customer, Event, new_id
 from workstation.domain.money import Money, MoneyError
+from workstation.server.bucket_history import seed_rows
 from workstation.server.models import (
     AccountRow,
+    BucketHistory,
     ContactRow,
     CustomerRow,
     EventRow,
@@ -371,6 +373,18 @@ def seed(
         ):
             for start in range(0, len(rows), 5000):
                 session.execute(insert(table), rows[start : start + 5000])
+        # delinquency history (cure and roll rates): derived from today's state; an account
+        # current today is one that cured during the history window
+        history = list(
+            seed_rows(
+                account_rows,
+                portfolio.as_of.date(),
+                history_days,
+                cured={a.id for a in portfolio.accounts if a.days_past_due <= 0},
+            )
+        )
+        for start in range(0, len(history), 5000):
+            session.execute(insert(BucketHistory), history[start : start + 5000])
         if session.scalar(select(ScorecardRow.id).limit(1)) is None:
             _store_default_scorecard(session, now)
     return SeedReport(

@@ -201,6 +201,8 @@ def rebalance(body: RebalanceIn, principal: PrincipalDep, state: StateDep) -> An
 class KpiBlock(BaseModel):
     kpis: dict[str, str | None]
     recovery_by_currency: dict[str, str | None]
+    # starting bucket -> share of its accounts in a worse bucket at the period's end
+    roll_rates_by_bucket: dict[str, str | None] = Field(default_factory=dict)
     counts: dict[str, Any]
 
 
