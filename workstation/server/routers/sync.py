@@ -6,11 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import update
 
 from workstation.server.deps import PrincipalDep, StateDep, utcnow
 from workstation.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
 from workstation.server.models import Device
+from workstation.server.retention import announced_retention
 from workstation.server.schemas import (
     ChangesOut,
     HeartbeatIn,
@@ -93,6 +95,19 @@ def post_push(
     return JSONResponse(
         {"results": results, "cursor_hint": hint, "server_time": utcnow().isoformat()}
     )
+
+
+class SyncInfoOut(BaseModel):
+    change_retention_days: int
+    retained_from: int
+
+
+@router.get("/sync/info", response_model=SyncInfoOut)
+def get_sync_info(principal: PrincipalDep, state: StateDep) -> Any:
+    """How long change history is kept: a device away longer must download again (410)."""
+    del principal  # any signed-in device may ask
+    with state.sessions() as session:
+        return announced_retention(session, state.settings.change_retention)
 
 
 @router.post("/devices/heartbeat", response_model=OkOut, tags=["devices"])
