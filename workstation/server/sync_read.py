@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, union, update
 from sqlalchemy.orm import Session, aliased
 
 from workstation.domain.enums import Role
@@ -178,6 +178,14 @@ def snapshot_scope(principal: Principal, version: int) -> ColumnElement[bool]:
     cursor removes it) and not yet in the new owner's (whose pull brings it whole). So
     every page of one snapshot, and its counts, describe the same set of accounts however
     the lead reassigns meanwhile.
+
+    Written as ``accounts.id IN (A UNION B)`` so each part is an index lookup: A = in scope
+    now (``ix_accounts_owner_version`` / ``ix_accounts_team_version``) and not reassigned
+    after ``version``; B = the reassignments after ``version`` (``ix_assignments_version``,
+    normally few) whose first one moved the account away from the caller. The same
+    condition as one ``(now AND NOT later) OR EXISTS(left after)`` made PostgreSQL evaluate
+    the correlated subqueries for every account (and every event of the events phase):
+    ~0.3 s per snapshot page on 10,000 accounts, 12 s under a sign-in rush.
     """
     if principal.is_collector:
         was_mine = Assignment.from_user_id == principal.user_id
@@ -188,17 +196,18 @@ def snapshot_scope(principal: Principal, version: int) -> ColumnElement[bool]:
     later = select(Assignment.id).where(
         Assignment.account_id == AccountRow.id, Assignment.version > version
     )
+    now_and_then = select(AccountRow.id).where(scope_filter(principal), ~later.exists())
     other = aliased(Assignment)
     first_later = (
         select(func.min(other.version))
-        .where(other.account_id == AccountRow.id, other.version > version)
-        .correlate(AccountRow)
+        .where(other.account_id == Assignment.account_id, other.version > version)
+        .correlate(Assignment)
         .scalar_subquery()
     )
-    left_after = select(Assignment.id).where(
-        Assignment.account_id == AccountRow.id, Assignment.version == first_later, was_mine
+    left_after = select(Assignment.account_id).where(
+        Assignment.version > version, Assignment.version == first_later, was_mine
     )
-    return or_(and_(scope_filter(principal), ~later.exists()), left_after.exists())
+    return AccountRow.id.in_(union(now_and_then, left_after))
 
 
 def _snapshot_counts(session: Session, principal: Principal, high: int) -> dict[str, int]:
