@@ -40,6 +40,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     head = upgrade(url)
     print(f"schema at revision {head}; serving on {args.host}:{args.port}", flush=True)
     os.environ["WORKSTATION_SERVER_DB"] = url
+    from workstation.server.retention import KEEP_DAYS_ENV, PRUNE_INTERVAL_ENV
+
+    if args.keep_days is not None:
+        if args.keep_days < 1:
+            print("--keep-days must be at least 1", file=sys.stderr)
+            return 2
+        os.environ[KEEP_DAYS_ENV] = str(args.keep_days)
+    os.environ[PRUNE_INTERVAL_ENV] = str(args.prune_every_hours)
     ssl = {}
     if args.certfile or args.keyfile:
         if not (args.certfile and args.keyfile):
@@ -47,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 2
         ssl = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile}
     uvicorn.run(
-        "workstation.server.app:app_from_env",
+        "workstation.server.retention:app_from_env",  # the app plus scheduled pruning
         factory=True,
         host=args.host,
         port=args.port,
@@ -202,6 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--access-log", action="store_true")
+    serve.add_argument(
+        "--prune-every-hours",
+        type=float,
+        default=24.0,
+        help="prune old change history at start and then this often (0: never)",
+    )
+    serve.add_argument(
+        "--keep-days",
+        type=int,
+        default=None,
+        help="days of change history to keep and announce (default 90)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     init = with_db(sub.add_parser("init-db", help="create or upgrade the schema"))
