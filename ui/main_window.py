@@ -298,7 +298,12 @@ class MainWindow(QMainWindow):
         def done(items: QueueSnapshot) -> None:
             if self.queue is None:
                 return
-            current = self.view.account.id if self.view else self.queue.current_account_id()
+            # the row the agent picked last, which may not have loaded yet (its load waits
+            # behind this ranking on the db worker): re-selecting the shown account instead
+            # would undo a Ctrl+N or click made while the queue was being ranked
+            current = self.queue.current_account_id() or (
+                self.view.account.id if self.view else None
+            )
             self.queue.model.set_items(items)  # one reset; the panel re-selects the account
             self.queue_loaded.emit(len(items))
             warm = getattr(items, "warm", None)

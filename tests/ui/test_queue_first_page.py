@@ -1,5 +1,6 @@
 """Cold start: a first page from the last ranking's saved order shows before the full rank,
-then the full model replaces it (keeping the selection); a late first page is dropped."""
+then the full model replaces it (keeping the selection); a late first page is dropped; an
+account picked while a ranking runs stays picked when it lands."""
 
 from __future__ import annotations
 
@@ -87,3 +88,20 @@ def test_a_late_first_page_is_dropped(ctx, qtbot, small_page):
 def test_first_start_without_a_saved_order_still_loads(window, qtbot):
     model = window.queue.model
     qtbot.waitUntil(lambda: not model.preliminary and model.rowCount() > PAGE, timeout=10_000)
+
+
+def test_an_account_picked_while_the_queue_reloads_stays_picked(window, qtbot):
+    """A queue reload (after a save, or the cold start's full ranking) lands while the account
+    the agent just picked still waits to load: the pick survives, the old one is not re-picked."""
+    from ui.views.queue import SELECTION_DEBOUNCE_MS
+
+    first = window.view.account.id
+    second = window.queue.model.item_at(1).account_id
+    assert second != first
+    window.queue.select_account(second)  # as Ctrl+N or a click: loads after the debounce
+    with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
+        window.refresh_queue()  # on the single db worker, ahead of that load
+    qtbot.waitUntil(lambda: window.view.account.id == second, timeout=5000)
+    qtbot.wait(3 * SELECTION_DEBOUNCE_MS)  # and nothing switches back afterwards
+    assert window.queue.current_account_id() == second
+    assert window.view.account.id == second
