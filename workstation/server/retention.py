@@ -179,11 +179,15 @@ class MaintenanceLoop:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.check_every = check_every or min(interval, timedelta(hours=1))
         self.runs = 0  # rounds that actually pruned, in this process
+        self.ticks = 0  # rounds tried (finished, whether they pruned or not)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def tick(self) -> MaintenanceReport | None:
-        report = run_maintenance(self.sessions, self.keep, self.clock(), self.interval)
+        try:
+            report = run_maintenance(self.sessions, self.keep, self.clock(), self.interval)
+        finally:
+            self.ticks += 1
         if report is not None:
             self.runs += 1
         return report
