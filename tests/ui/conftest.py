@@ -1,10 +1,14 @@
-"""Fixtures for the desk UI: a QApplication with fonts/theme, a small demo store, a context."""
+"""Fixtures for the desk UI: a QApplication with fonts/theme, a small demo store, a context.
+
+The store is the real one: a SQLite file at the profile's store path in the test's own
+``WORKSTATION_HOME``, copied from a template seeded once per session (tests/seeded_store.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -24,13 +28,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
-@cache
-def _portfolio():
-    from workstation.demo.generator import generate_portfolio
-
-    return generate_portfolio(120, seed=3)
-
-
 @pytest.fixture(scope="session")
 def prepared_app(qapp):
     from ui import app as app_mod
@@ -40,12 +37,14 @@ def prepared_app(qapp):
 
 
 @pytest.fixture
-def store():
-    from workstation.desk.memory import MemoryStore
+def store(workstation_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """120 demo accounts (seed 3) in a real store where the app keeps it."""
+    from tests.seeded_store import seeded_store
+    from workstation import paths
 
-    memory = MemoryStore()
-    memory.bulk_load(_portfolio())
-    return memory
+    opened = seeded_store(tmp_path_factory, paths.store_path(), accounts=120, seed=3)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -65,8 +64,11 @@ def window(ctx, qtbot):
     qtbot.addWidget(win)
     win.resize(1600, 900)
     win.show()
-    with qtbot.waitSignal(win.account_loaded, timeout=10_000):
+    # the top account of the first page, then the fully ranked queue swapped in: tests start
+    # on a settled window (the swap itself is tested in test_queue_first_page.py)
+    with qtbot.waitSignals([win.account_loaded, win.queue_loaded], timeout=10_000):
         win.start()
+    assert not win.queue.model.preliminary
     return win
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.seeded_store import event_ids, events_since, outbox_types
 from ui import dialogs
 from workstation.domain import EventType
 
@@ -18,13 +19,17 @@ def test_every_dialog_opens_and_renders(window, qtbot, name):
 
 
 def test_complaint_dialog_records_a_complaint_with_sla(window, ctx, qtbot):
+    account_id = window.view.account.id
+    before, before_outbox = event_ids(ctx.store, account_id), outbox_types(ctx.store)
     dialog = window.open_dialog("complaint")
     dialog.details.setPlainText("they call my workplace")
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         dialog.submit()
-    event = ctx.store.events[window.view.account.id][0]
+    [event] = events_since(ctx.store, account_id, before)
     assert event.type is EventType.COMPLAINT
+    assert event.payload["details"] == "they call my workplace"
     assert event.payload["sla_due"]
+    assert outbox_types(ctx.store) == [*before_outbox, "event.complaint"]
 
 
 def test_complaint_without_details_keeps_the_dialog_open(window, qtbot):
@@ -35,6 +40,8 @@ def test_complaint_without_details_keeps_the_dialog_open(window, qtbot):
 
 
 def test_plan_dialog_compares_and_agrees(window, ctx, qtbot):
+    account_id = window.view.account.id
+    before = event_ids(ctx.store, account_id)
     dialog = window.open_dialog("plan")
     qtbot.waitUntil(lambda: dialog.columns[0].option is not None)
     dialog.income.setText("100000")
@@ -43,7 +50,7 @@ def test_plan_dialog_compares_and_agrees(window, ctx, qtbot):
     assert dialog.columns[0].property("affordable") == "yes"
     with qtbot.waitSignal(dialog.agreed, timeout=5000):
         dialog.columns[1].button.click()
-    event = ctx.store.events[window.view.account.id][0]
+    [event] = events_since(ctx.store, account_id, before)
     assert event.type is EventType.PLAN_AGREEMENT
     assert event.payload["kind"] == "deferral"
 

@@ -13,13 +13,11 @@ from workstation.domain import Role
 
 
 @pytest.fixture
-def field_ctx(prepared_app, tmp_path: Path):
+def field_ctx(prepared_app, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    from tests.seeded_store import seeded_store
     from ui.context import build_context
-    from workstation.demo.generator import generate_portfolio
-    from workstation.store import Store
 
-    store = Store.open(tmp_path / "field.db")
-    store.bulk_load(generate_portfolio(150, seed=4))
+    store = seeded_store(tmp_path_factory, tmp_path / "field.db", accounts=150, seed=4)
     context = build_context(store=store, role=Role.FIELD, user="wang.qiang")
     yield context
     context.runner.shutdown()

@@ -13,16 +13,19 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.seeded_store import event_ids, events_since
 from workstation.domain import EventType, Role
 
 
 def test_agree_plan_renders_the_pdf_keeps_it_and_opens_the_preview(window, ctx, qtbot):
+    account_id = window.view.account.id
+    before = event_ids(ctx.store, account_id)
     dialog = window.open_dialog("plan")
     qtbot.waitUntil(lambda: dialog.columns[0].option is not None)
     with qtbot.waitSignal(dialog.agreed, timeout=20_000):
         dialog.columns[0].button.click()
     qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview.isVisible())
-    event = ctx.store.events[window.view.account.id][0]
+    [event] = events_since(ctx.store, account_id, before)
     assert event.type is EventType.PLAN_AGREEMENT
     digest = event.payload["document_sha256"]
     assert len(digest) == 64
@@ -201,14 +204,12 @@ def _ambiguous(records: list[Any]) -> list[str]:
 
 
 @pytest.fixture
-def field_window(prepared_app, tmp_path: Path, qtbot):
+def field_window(prepared_app, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, qtbot):
+    from tests.seeded_store import seeded_store
     from ui.context import build_context
     from ui.main_window import MainWindow
-    from workstation.demo.generator import generate_portfolio
-    from workstation.store import Store
 
-    store = Store.open(tmp_path / "field.db")
-    store.bulk_load(generate_portfolio(120, seed=4))
+    store = seeded_store(tmp_path_factory, tmp_path / "field.db", accounts=120, seed=4)
     context = build_context(store=store, role=Role.FIELD, user="wang.qiang")
     win = MainWindow(context)
     qtbot.addWidget(win)

@@ -181,14 +181,16 @@ def test_kpis_draw_and_export(console, qtbot, tmp_path: Path):
 def test_without_a_server_the_console_says_so(prepared_app, qtbot, tmp_path: Path):
     from ui.context import build_context
     from ui.lead.workspace import build_lead_workspace
-    from workstation.desk.memory import MemoryStore
+    from workstation.store import Store
 
-    context = build_context(store=MemoryStore(), role=Role.LEAD, user="zhao.min")
+    store = Store.open(tmp_path / "lead.db")  # a lead's laptop before the first sign-in
+    context = build_context(store=store, role=Role.LEAD, user="zhao.min")
     widget = build_lead_workspace(context)
     qtbot.addWidget(widget)
     widget.start()
     assert "Sign in" in widget.status.text()
     context.runner.shutdown()
+    store.close()
 
 
 def _phone_conflict(backend: Backend, index: int) -> tuple[str, str, dict]:

@@ -4,15 +4,16 @@ opted-out phone cannot be sent to."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.seeded_store import outbox_types
 from ui import i18n
 from ui.messages import MessageDialog, open_message_dialog
+from workstation.desk import ContactEdit
 from workstation.domain import Channel, EventType
 from workstation.messages import compose
 
@@ -27,7 +28,7 @@ def _noon(timezone: str) -> datetime:
 def _pick(ctx, jurisdiction: str, channel: Channel = Channel.SMS):
     """An account whose customer may get ``channel`` at their local noon; the desk's clock set there."""
     store = ctx.store
-    for account_id in sorted(store.accounts):
+    for account_id in sorted(row.account_id for row in store.queue_rows(include_closed=True)):
         detail = store.load_account(account_id)
         customer, account = detail.customer, detail.account
         if customer.jurisdiction != jurisdiction:
@@ -70,11 +71,11 @@ def test_chinese_reminder_shows_text_opt_out_segments_and_sends(ctx, qtbot, monk
     assert dialog.send_button.isEnabled()
     dialog.resize(600, 640)
     assert dialog.grab().save(str(SHOTS / "msg_zh.png"))
-    before = len(ctx.store.outbox)
+    before = outbox_types(ctx.store)
     with qtbot.waitSignal(dialog.sent, timeout=10_000) as sent:
         dialog.send_button.click()
     assert sent.args[0].outbox
-    assert len(ctx.store.outbox) == before + 1
+    assert outbox_types(ctx.store) == [*before, "event.message"]
     [message] = [
         e
         for e in ctx.store.load_account(account_id).events
@@ -121,9 +122,13 @@ def test_settlement_offer_asks_for_the_amount_before_it_can_be_sent(ctx, qtbot):
 
 def test_an_opted_out_phone_cannot_be_sent_to(ctx, qtbot):
     account_id, customer = _pick(ctx, "us-regf")
-    store = ctx.store
-    phones = [replace(p, opted_out=True) for p in customer.phones]
-    store.customers[customer.id] = replace(customer, phones=phones)
+    # the customer opts out of every phone, saved through the desk like the contacts table
+    view = ctx.desk.account(account_id)
+    edits = [
+        ContactEdit("phone", p.id, p.number, str(p.type), p.consent, True) for p in customer.phones
+    ]
+    ctx.desk.update_contacts(view, edits)
+    assert all(p.opted_out for p in ctx.store.load_customer(customer.id).phones)
     dialog = _open(ctx, qtbot, account_id)
     assert not dialog.current.sendable
     assert "opted out of SMS" in dialog.verdict.text()

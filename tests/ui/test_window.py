@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 
+from tests.seeded_store import event_ids, events_since, outbox_types
 from workstation.domain import EventType
 
 
@@ -71,16 +72,16 @@ def test_logging_a_promise_writes_the_attempt_and_the_promise_once(window, ctx, 
         window.outcome.override_reason.setText("customer called us back")
     store = ctx.store
     account_id = window.view.account.id
-    before_events = len(store.events[account_id])
-    before_outbox = len(store.outbox)
+    before_events = event_ids(store, account_id)
+    before_outbox = outbox_types(store)
     outcome = window.outcome
     outcome.picker.setFocus()
     qtbot.keyClick(outcome.picker, Qt.Key.Key_6)
     qtbot.keyClicks(outcome.promise_amount, "1.00")
     changes = _save_and_wait(window, qtbot)
-    new = store.events[account_id][: len(store.events[account_id]) - before_events]
+    new = events_since(store, account_id, before_events)
     assert sorted(e.type for e in new) == sorted([EventType.CONTACT_ATTEMPT, EventType.PROMISE])
-    assert len(store.outbox) - before_outbox == 2
+    assert outbox_types(store) == [*before_outbox, "event.contact_attempt", "event.promise"]
     attempt = next(e for e in new if e.type is EventType.CONTACT_ATTEMPT)
     promise = next(e for e in new if e.type is EventType.PROMISE)
     assert attempt.payload["disposition"] == "PTP"
@@ -114,11 +115,13 @@ def test_a_blocked_verdict_needs_an_override_reason(window, ctx, qtbot):
     qtbot.keyClick(outcome.picker, Qt.Key.Key_1)  # no answer
     _save_and_wait(window, qtbot, expect_error=True)
     assert outcome.override_reason.property("invalid") is True
-    before = len(ctx.store.outbox)
+    account_id = window.view.account.id
+    before = outbox_types(ctx.store)
+    before_events = event_ids(ctx.store, account_id)
     outcome.override_reason.setText("customer asked us to call at this hour")
     _save_and_wait(window, qtbot)
-    assert len(ctx.store.outbox) == before + 1
-    event = ctx.store.events[window.view.account.id][0]
+    assert outbox_types(ctx.store) == [*before, "event.contact_attempt"]
+    [event] = events_since(ctx.store, account_id, before_events)
     assert event.payload["override_reason"] == "customer asked us to call at this hour"
 
 

@@ -1,29 +1,36 @@
-"""The desk service without Qt: queue join, outcome rules, captures and plans."""
+"""The desk service without Qt, on a real SQLite store: queue join, outcome rules, captures,
+plans and contacts. What the desk wrote is read back through the store's public API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from workstation.demo.generator import generate_portfolio
-from workstation.desk import DeskService, OutcomeInput, ValidationError
+from tests.seeded_store import outbox_types, seeded_store
+from workstation.desk import Changes, DeskService, OutcomeInput, ValidationError
 from workstation.desk.callguide import call_guide
-from workstation.desk.memory import MemoryStore
-from workstation.domain import EventType
-
-
-@pytest.fixture(scope="module")
-def portfolio():
-    return generate_portfolio(80, seed=5)
+from workstation.domain import Event, EventType
 
 
 @pytest.fixture
-def desk(portfolio):
-    store = MemoryStore()
-    store.bulk_load(portfolio)
-    return DeskService(store, "device-1", "li.na")
+def desk(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeskService]:
+    store = seeded_store(tmp_path_factory, tmp_path / "desk.db", accounts=80, seed=5)
+    yield DeskService(store, "device-1", "li.na")
+    store.close()
+
+
+def _recorded(desk: DeskService, account_id: str, changes: Changes) -> list[Event]:
+    """The events ``changes`` names, as the store now has them (in the order named)."""
+    stored = {e.id: e for e in desk.store.load_account(account_id).events}
+    return [stored[event_id] for event_id in changes.event_ids]
+
+
+def _outbox_types(desk: DeskService) -> list[str]:
+    return outbox_types(desk.store)
 
 
 def _local(desk, account_id, hour):
@@ -66,16 +73,21 @@ def test_promise_requires_amount_and_date_and_records_attempt_plus_promise(desk)
         .astimezone(ZoneInfo(desk.account(item.account_id).customer.timezone))
         .date()
     )
-    before = len(desk.store.outbox)
+    before = _outbox_types(desk)
     changes = desk.log_outcome(
         OutcomeInput(item.account_id, "PTP", promise_amount="1.00", promise_date=due.isoformat()),
         now=now,
     )
-    assert len(desk.store.outbox) == before + 2
-    types = {e.type for e in desk.store.events[item.account_id][:2]}
-    assert types == {EventType.CONTACT_ATTEMPT, EventType.PROMISE}
+    assert _outbox_types(desk) == [*before, "event.contact_attempt", "event.promise"]
+    attempt, promise = _recorded(desk, item.account_id, changes)
+    assert (attempt.type, promise.type) == (EventType.CONTACT_ATTEMPT, EventType.PROMISE)
+    assert attempt.payload["promise_id"] == promise.id
+    assert promise.payload["attempt_id"] == attempt.id
+    assert promise.payload["due_date"] == due.isoformat()
     assert item.account_id in changes.accounts
     assert changes.outbox
+    # the store's local effect: an open promise moves the account to "promise"
+    assert desk.account(item.account_id).account.status == "promise"
 
 
 def test_blocked_contact_needs_an_override_reason_which_is_audited(desk):
@@ -84,10 +96,10 @@ def test_blocked_contact_needs_an_override_reason_which_is_audited(desk):
     with pytest.raises(ValidationError) as caught:
         desk.log_outcome(OutcomeInput(item.account_id, "NA"), now=night)
     assert "override_reason" in caught.value.errors
-    desk.log_outcome(
+    changes = desk.log_outcome(
         OutcomeInput(item.account_id, "NA", override_reason="customer asked"), now=night
     )
-    event = desk.store.events[item.account_id][0]
+    [event] = _recorded(desk, item.account_id, changes)
     assert event.payload["override_reason"] == "customer asked"
     assert event.payload["override_codes"]
 
@@ -105,21 +117,34 @@ def test_complaint_dispute_hardship_satisfaction_follow_the_payload_conventions(
     item = _open_account(desk)
     view = desk.account(item.account_id)
     phone = view.customer.phones[0].id
-    desk.record_complaint(item.account_id, "contact_place", "calls at work", blocked_address=phone)
-    complaint = desk.store.events[item.account_id][0]
+    changes = desk.record_complaint(
+        item.account_id, "contact_place", "calls at work", blocked_address=phone
+    )
+    [complaint] = _recorded(desk, item.account_id, changes)
     assert complaint.type is EventType.COMPLAINT
     assert complaint.payload["blocked_address"] == phone
     assert complaint.payload["sla_due"]
-    desk.record_dispute(item.account_id, "amount_wrong", "")
-    assert desk.store.events[item.account_id][0].payload["status"] == "pending_validation"
-    desk.record_hardship(item.account_id, "lost job", "3000", "2500")
-    flag = desk.store.events[item.account_id][0]
+    changes = desk.record_dispute(item.account_id, "amount_wrong", "")
+    [dispute] = _recorded(desk, item.account_id, changes)
+    assert dispute.type is EventType.DISPUTE
+    assert dispute.payload["status"] == "pending_validation"
+    assert desk.account(item.account_id).account.status == "dispute"
+    changes = desk.record_hardship(item.account_id, "lost job", "3000", "2500")
+    [flag] = _recorded(desk, item.account_id, changes)
     assert flag.payload["flag"] == "hardship"
     assert flag.payload["value"] is True
+    assert "hardship" in desk.account(item.account_id).customer.flags
     with pytest.raises(ValidationError):
         desk.record_satisfaction(item.account_id, 6)
-    desk.record_satisfaction(item.account_id, 5, "kind")
-    assert desk.store.events[item.account_id][0].payload["score"] == 5
+    changes = desk.record_satisfaction(item.account_id, 5, "kind")
+    [satisfaction] = _recorded(desk, item.account_id, changes)
+    assert satisfaction.payload["score"] == 5
+    assert _outbox_types(desk)[-4:] == [
+        "event.complaint",
+        "event.dispute",
+        "event.flag_change",
+        "event.satisfaction",
+    ]
 
 
 def test_plans_compare_judges_affordability_and_agree_records_the_schedule(desk):
@@ -133,10 +158,13 @@ def test_plans_compare_judges_affordability_and_agree_records_the_schedule(desk)
         assert option.plan is not None  # the calculator's own result, printed as is
         if option.kind != "settlement":
             assert sum(line.amount.amount for line in option.schedule) == option.total.amount
-    desk.agree_plan(item.account_id, comparison.options[0])
-    event = desk.store.events[item.account_id][0]
+    agreed = desk.agree_plan(item.account_id, comparison.options[0])
+    [event] = _recorded(desk, item.account_id, agreed.changes)
     assert event.type is EventType.PLAN_AGREEMENT
     assert event.payload["instalments"] == len(comparison.options[0].schedule)
+    pdf = desk.agreement_pdf(event.payload["document_sha256"])
+    assert pdf == agreed.document.pdf
+    assert desk.account(item.account_id).account.status == "plan"
 
 
 def test_contacts_are_validated_before_the_patch(desk):
@@ -144,11 +172,26 @@ def test_contacts_are_validated_before_the_patch(desk):
 
     item = _open_account(desk)
     view = desk.account(item.account_id)
+    first = view.customer.phones[0]
+    before = _outbox_types(desk)
     with pytest.raises(ValidationError) as caught:
-        desk.update_contacts(view, [ContactEdit("phone", "p1", "call me maybe")])
+        desk.update_contacts(view, [ContactEdit("phone", first.id, "call me maybe")])
     assert "phone:0" in caught.value.errors
-    desk.update_contacts(view, [ContactEdit("phone", "p1", "+86 138 0000 0000")])
-    assert desk.store.customers[view.customer.id].phones[0].number == "+86 138 0000 0000"
+    assert _outbox_types(desk) == before  # nothing written
+    desk.update_contacts(
+        view,
+        [
+            ContactEdit("phone", first.id, "+86 138 0000 0000", str(first.type)),
+            ContactEdit("phone", "p-new", "+86 139 1111 2222", "work", consent=False),
+        ],
+    )
+    customer = desk.store.load_customer(view.customer.id)
+    assert [(p.id, p.number) for p in customer.phones][:1] == [(first.id, "+86 138 0000 0000")]
+    added = next(p for p in customer.phones if p.id == "p-new")
+    assert (added.number, str(added.type), added.consent) == ("+86 139 1111 2222", "work", False)
+    assert _outbox_types(desk) == [*before, "contact.patch"]
+    [patch] = desk.store.pending_outbox(limit=1000)[-1:]
+    assert patch.base_version == view.customer.version
 
 
 @pytest.mark.parametrize("jurisdiction", ["cn-nifa", "us-regf", "uk-conc", "nowhere"])
