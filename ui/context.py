@@ -1,8 +1,8 @@
 """The application context handed to every window and view (no module-level globals).
 
 It owns the settings, the local store, the desk service, the op runner and the sync
-bridge. ``open_store`` and ``SyncBridge`` are the two seams to colleagues' code: the
-SQLite store and the sync engine; each falls back visibly while those are absent.
+bridge. ``open_store`` opens the SQLite store (``workstation.store``, always installed);
+``SyncBridge`` is the seam to the sync engine, which is only there once signed in.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import importlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ui import settings as settings_mod
 from ui.ops import OpRunner, OpState
@@ -19,24 +19,23 @@ from ui.settings import Settings
 from workstation.desk import DeskService
 from workstation.domain import Role
 
+if TYPE_CHECKING:
+    from workstation.store import Store
+
 log = logging.getLogger(__name__)
 
 
-def open_store() -> tuple[Any, str]:
-    """The local replica: the SQLite store when installed, else an in-memory one.
+def open_store() -> tuple[Store, str]:
+    """The local replica at the profile's store path (unencrypted; the signed-in path opens
+    it through ``workstation.auth.LocalProfile`` with its key).
 
     Returns the store and a short description of where data lives and whether it is
     encrypted (shown in Settings).
     """
-    try:
-        store_mod = importlib.import_module("workstation.store")
-        store_cls = store_mod.Store
-    except (ImportError, AttributeError):
-        from workstation.desk.memory import MemoryStore
+    from workstation.store import Store
 
-        return MemoryStore(), "memory"
-    store = store_cls.open()
-    return store, "sqlite-encrypted" if getattr(store, "encrypted", False) else "sqlite"
+    store = Store.open()
+    return store, "sqlite-encrypted" if store.encrypted else "sqlite"
 
 
 @dataclass
@@ -55,7 +54,7 @@ class SyncUnavailableError(RuntimeError):
 class SyncBridge:
     """What the window knows about sync; calls ``workstation.sync`` when it exists."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._engine: Any = None
         self._online = False
@@ -79,19 +78,13 @@ class SyncBridge:
         self._online = online
 
     def _pending(self) -> int:
-        for name in ("pending_outbox_count", "outbox_pending_count"):
-            method = getattr(self.store, name, None)
-            if callable(method):
-                return int(method())
-        outbox = getattr(self.store, "outbox", None)
-        return len(outbox) if isinstance(outbox, list) else 0
+        return self.store.pending_outbox_count()
 
     def needs_attention(self) -> list[dict[str, str]]:
         """What sync could not settle, as (what, why, what the agent can do) rows."""
         from ui.i18n import tr
 
-        source = getattr(self.store, "needs_attention", None)
-        raw = source() if callable(source) else (source or [])
+        raw = self.store.needs_attention()
         actions = {
             "rejected": tr("Check the record and enter it again if it is still right"),
             "conflict": tr("Compare both values; your team lead decides which one stays"),
@@ -99,13 +92,13 @@ class SyncBridge:
         }
         items = []
         for entry in raw:
-            kind = str(getattr(entry, "kind", "") or "")
-            account = str(getattr(entry, "account_id", "") or "")
+            kind = entry.kind or ""
+            account = entry.account_id or ""
             what = kind + (f" · …{account[-8:]}" if account else "")
             items.append(
                 {
                     "what": what,
-                    "why": str(getattr(entry, "reason", "") or ""),
+                    "why": entry.reason or "",
                     "action": actions.get(kind, tr("Ask your team lead")),
                 }
             )
@@ -113,15 +106,15 @@ class SyncBridge:
 
     def status(self) -> SyncStatus:
         """Read on the db worker: counts from the store, online state from the engine."""
+        from workstation.store import LAST_SYNC_AT
+
         engine = self._engine
         last = None
-        get_state = getattr(self.store, "get_state", None)
-        if callable(get_state):
-            raw = get_state("last_sync_at")
-            if isinstance(raw, datetime):
-                last = raw
-            elif isinstance(raw, str) and raw:
-                last = datetime.fromisoformat(raw)
+        raw = self.store.get_state(LAST_SYNC_AT)
+        if isinstance(raw, datetime):
+            last = raw
+        elif isinstance(raw, str) and raw:
+            last = datetime.fromisoformat(raw)
         return SyncStatus(
             available=self.available,
             online=self._online if engine is not None else False,
@@ -160,13 +153,13 @@ class SyncBridge:
 @dataclass
 class AppContext:
     settings: Settings
-    store: Any
+    store: Store
     desk: DeskService
     runner: OpRunner
     sync: SyncBridge
     role: Role = Role.AGENT
     user: str = "agent1"
-    storage: str = "memory"
+    storage: str = "sqlite"
     extras: dict[str, Any] = field(default_factory=dict)
 
     def save_settings(self) -> None:
@@ -181,7 +174,11 @@ class AppContext:
 
 
 def build_context(
-    *, settings: Settings | None = None, store: Any = None, role: Role = Role.AGENT, user: str = ""
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    role: Role = Role.AGENT,
+    user: str = "",
 ) -> AppContext:
     """Assemble the context (needs a QApplication for the runner)."""
     settings = settings or settings_mod.load()

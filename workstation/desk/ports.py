@@ -1,6 +1,6 @@
-"""What the desk needs from the store, as a Protocol, so the desk is testable without SQLite.
+"""What the desk needs from the store, as a Protocol (its tests run on the real SQLite store).
 
-The real ``workstation.store.Store`` satisfies this structurally; the desk reads queue rows
+``workstation.store.Store`` satisfies this structurally; the desk reads queue rows
 and account details by attribute, tolerating fields a store version does not have yet.
 """
 
