@@ -120,6 +120,8 @@ OTHER_TESTS = {
     ("GET", "/api/v1/sync/changes"): "test_sync_scope_is_the_callers",
     ("POST", "/api/v1/sync/push"): "test_sync_scope_is_the_callers",
     ("POST", "/api/v1/devices/heartbeat"): "test_unauthenticated_is_401_everywhere",
+    # any signed-in device may read the retention; nothing in it is scoped
+    ("GET", "/api/v1/sync/info"): "test_unauthenticated_is_401_everywhere",
     ("GET", "/api/v1/scorecard"): "test_unauthenticated_is_401_everywhere (same for all)",
     ("PUT", "/api/v1/blobs/{sha256}"): "test_unauthenticated_is_401_everywhere",
     # Messaging webhooks authenticate the gateway (shared token) or the customer (signed
