@@ -22,6 +22,7 @@ from workstation.compliance import (
     require_override,
 )
 from workstation.compliance import engine as engine_module
+from workstation.demo.generator import generate_portfolio
 from workstation.domain.dispositions import Disposition, DispositionCatalogue, default_catalogue
 from workstation.domain.enums import (
     AccountStatus,
@@ -771,6 +772,26 @@ def test_pack_for_by_id_or_jurisdiction_and_unknown_jurisdiction() -> None:
     assert decision.next_allowed_at is None
 
 
+def test_deciding_a_whole_book_matches_one_decision_at_a_time() -> None:
+    # decide_many is the queue's path; its lanes, shapes and inline read must change nothing
+    policy = default_policy()
+    portfolio = generate_portfolio(400, seed=11, as_of=datetime(2026, 5, 6, tzinfo=UTC))
+    customers = {c.id: c for c in portfolio.customers}
+    histories: dict[str, list[Event]] = {a.id: [] for a in portfolio.accounts}
+    for e in portfolio.events:
+        histories[e.account_id].append(e)
+    book = [(customers[a.customer_id], a, histories[a.id]) for a in portfolio.accounts]
+    book.append((make_customer("FR", tz="Europe/Paris"), make_account(), []))  # no pack
+    for at in (datetime(2026, 5, 6, 6, 30, tzinfo=UTC), datetime(2026, 5, 5, 15, tzinfo=UTC)):
+        for channel in (Channel.PHONE, Channel.SMS, Channel.VISIT):
+            expected = [policy.decide(c, a, channel, at, h) for c, a, h in book]
+            assert policy.decide_many(book, channel, at) == expected
+            assert expected[-1].codes == ("unknown_jurisdiction",)
+    assert {d.allowed for d in expected} == {True, False}  # both kinds were compared
+    with pytest.raises(ValueError, match="aware"):
+        policy.decide_many(book, Channel.PHONE, datetime(2026, 5, 6, 10))
+
+
 def test_decide_needs_an_aware_instant_and_a_real_timezone() -> None:
     with pytest.raises(ValueError, match="aware"):
         run(make_customer("US"), datetime(2026, 5, 6, 10))
@@ -946,3 +967,19 @@ def test_small_caches_still_give_the_same_answers(monkeypatch: pytest.MonkeyPatc
         local(NEW_YORK, 2026, 3, 20, 8, 0),
         local(NEW_YORK, 2026, 3, 19, 8, 0),
     ]
+    # holds that end on different days are worded apart, whatever the cache keeps
+    spaced = make_customer("UK", flags={CustomerFlag.BREATHING_SPACE})
+    ends = [
+        policy.decide(
+            spaced,
+            make_account(),
+            Channel.PHONE,
+            at,
+            [event(EventType.FLAG_CHANGE, at - timedelta(days=days), flag="breathing_space")],
+        ).next_allowed_at
+        for days in (1, 2, 1)
+    ]
+    assert ends[0] == ends[2] != ends[1]
+    assert ends[0] is not None
+    assert ends[1] is not None
+    assert ends[0] - ends[1] == timedelta(days=1)

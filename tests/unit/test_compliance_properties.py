@@ -189,3 +189,15 @@ def test_voiding_every_attempt_is_like_never_having_made_them(s: dict[str, Any])
     with_voids = {**s, "history": [*attempts, *others, *voids]}
     without = {**s, "history": others}
     assert _decide(with_voids, s["at"]) == _decide(without, s["at"])
+
+
+@given(st.lists(situations(), min_size=1, max_size=6))
+def test_deciding_a_book_at_once_agrees_with_deciding_each_account(
+    book: list[dict[str, Any]],
+) -> None:
+    # the queue's decide_many shares plans, clocks and decision shapes across a book
+    policy = default_policy()
+    at, channel = book[0]["at"], book[0]["channel"]
+    rows = [(s["customer"], s["account"], s["history"]) for s in book]
+    expected = [policy.decide(c, a, channel, at, h) for c, a, h in rows]
+    assert policy.decide_many(rows, channel, at) == expected

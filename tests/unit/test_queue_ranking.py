@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -215,6 +216,23 @@ def test_a_compliance_decision_is_accepted_as_a_verdict() -> None:
     assert contact == Contact(False, NOW, "8th call in 7 days", "7 天内第 8 次")
     (row,) = rank([account("a")], NOW, lambda item: decision)
     assert row.reasons[0].text_en == "blocked until today 09:00 (8th call in 7 days)"
+
+
+def test_verdicts_in_input_order_rank_like_a_mapping_and_are_worded_when_read() -> None:
+    reason = SimpleNamespace(code="CALL_CAP", text_en="8th call in 7 days", text_zh="7 天内第 8 次")
+    blocked = SimpleNamespace(allowed=False, reasons=(reason,), next_allowed_at=NOW)
+    allowed = SimpleNamespace(allowed=True, reasons=(), next_allowed_at=NOW)
+    inputs = [account("a", balance_minor=900_000), account("b"), account("c")]
+    aligned = rank(inputs, NOW, [blocked, allowed, None])  # None: no verdict, contactable
+    mapped = rank(inputs, NOW, {"a": contact_from_decision(blocked)})
+    assert aligned.account_ids() == mapped.account_ids() == ["b", "c", "a"]
+    assert [r.reasons for r in aligned] == [r.reasons for r in mapped]
+    assert aligned[2].contact == Contact(False, NOW, "8th call in 7 days", "7 天内第 8 次")
+    assert aligned[2].reasons[0].text_zh == mapped[2].reasons[0].text_zh
+    # a generator of inputs is fine; a count that does not match is refused, not guessed
+    assert len(rank(iter(inputs), NOW, [None, None, None])) == 3
+    with pytest.raises(ValueError, match="2 verdicts for 3 accounts"):
+        rank(inputs, NOW, [None, None])
 
 
 def test_rows_are_built_once_and_reused() -> None:

@@ -63,7 +63,6 @@ of the customer's Phone/Email/Address record used):
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import math
 import random
@@ -74,6 +73,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from workstation.domain.bulk import gc_paused
 from workstation.domain.enums import (
     AccountStatus,
     CustomerFlag,
@@ -856,13 +856,8 @@ def generate_portfolio_with_truth(
     as_of = as_of.astimezone(UTC)
     # A million small objects make the cyclic GC rescan the growing heap again and again
     # (generation is superlinear with it on); nothing here creates reference cycles.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _generate(accounts, seed, as_of, history_days, with_history)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _generate(

@@ -26,9 +26,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, Union, overload
 
+from workstation.domain.bulk import gc_paused
 from workstation.domain.enums import AccountStatus, Bucket, RiskTier
 from workstation.domain.money import MINOR_DIGITS
 from workstation.queue import wording
@@ -102,7 +104,10 @@ ALLOWED = Contact(True)
 
 ContactValue = Union[Contact, tuple[bool, datetime | None, str], tuple[Any, ...]]  # noqa: UP007
 Contactability = Union[  # noqa: UP007
-    Mapping[str, ContactValue], Callable[[QueueInput], ContactValue], None
+    Mapping[str, ContactValue],
+    Sequence[ContactValue | None],
+    Callable[[QueueInput], ContactValue],
+    None,
 ]
 
 
@@ -253,8 +258,10 @@ class RankedQueue(Sequence[RankedRow]):
             yield self[index]
 
     def _build(self, index: int) -> RankedRow:
-        (_, _, _, account_id, item, priority, tier, treatment, category, contact, probability,
+        (_, _, _, account_id, item, priority, tier, treatment, category, verdict, probability,
          bucket, promise_due, callback_due) = self._entries[index]  # fmt: skip
+        # a compliance Decision is worded into a Contact only for the rows someone reads
+        contact = verdict if isinstance(verdict, Contact) else _as_contact(verdict)
         return RankedRow(
             account_id,
             priority,
@@ -315,10 +322,12 @@ def rank(
     """Rank accounts for the queue at ``now`` (aware; UTC recommended).
 
     ``contactability`` maps account id → verdict (a ``Contact``, a compliance ``Decision``,
-    or ``(allowed, next_allowed_at, text)``), or is a callable taking the ``QueueInput``;
-    ``None`` means everything is contactable. Closed accounts are not asked about. An
-    account missing from a mapping counts as contactable: the engine is asked again,
-    authoritatively, before the agent dials.
+    or ``(allowed, next_allowed_at, text)``), or is a sequence of verdicts (or None) in the
+    order of ``inputs`` (what ``ContactPolicy.decide_many`` returns: no look-up, and a
+    decision is worded only when its row is read), or is a callable taking the
+    ``QueueInput``; ``None`` means everything is contactable. Closed accounts are not
+    asked about. An account missing from a mapping counts as contactable: the engine is
+    asked again, authoritatively, before the agent dials.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
@@ -327,8 +336,18 @@ def rank(
     context = _Context(scorecard, policy, now)
     mapping: Mapping[str, ContactValue] | None = None
     supplier: Callable[[QueueInput], ContactValue] | None = None
+    pairs: Iterable[tuple[QueueInput, ContactValue | None]] = zip(inputs, repeat(None))
     if isinstance(contactability, Mapping):
         mapping = contactability
+    elif isinstance(contactability, Sequence):
+        if not isinstance(inputs, Sequence):
+            inputs = list(inputs)
+        if len(contactability) != len(inputs):
+            raise ValueError(
+                f"{len(contactability)} verdicts for {len(inputs)} accounts: a sequence of "
+                "verdicts must follow the inputs one to one"
+            )
+        pairs = zip(inputs, contactability, strict=True)
     elif contactability is not None:
         supplier = contactability
     now_ts = now.timestamp()
@@ -352,95 +371,99 @@ def rank(
 
     entries: list[tuple[Any, ...]] = []
     append = entries.append
-    for item in inputs:
-        currency = item.currency
-        divisor = divisor_by_currency.get(currency)
-        if divisor is None:
-            divisor = float(10 ** MINOR_DIGITS.get(currency, 2))
-            divisor_by_currency[currency] = divisor
-        # propensity: full features, else the stored score, else what the row shows
-        features = item.features
-        if features is not None:
-            probability = probability_of(features)
-        elif item.score is not None:
-            probability = item.score
-        else:
-            probability = probability_of(
-                row_features(
-                    item.balance_minor / divisor,
-                    item.past_due_minor / divisor,
-                    item.days_past_due,
-                    item.flags,
+    contact: Any  # a Contact, or a compliance Decision worded when its row is read
+    with gc_paused():  # 100,000 entry tuples, no cycles
+        for item, given in pairs:
+            currency = item.currency
+            divisor = divisor_by_currency.get(currency)
+            if divisor is None:
+                divisor = float(10 ** MINOR_DIGITS.get(currency, 2))
+                divisor_by_currency[currency] = divisor
+            # propensity: full features, else the stored score, else what the row shows
+            features = item.features
+            if features is not None:
+                probability = probability_of(features)
+            elif item.score is not None:
+                probability = item.score
+            else:
+                probability = probability_of(
+                    row_features(
+                        item.balance_minor / divisor,
+                        item.past_due_minor / divisor,
+                        item.days_past_due,
+                        item.flags,
+                    )
                 )
-            )
-        dpd = item.days_past_due
-        bucket, urgency, bands = steps[0 if dpd < 0 else dpd if dpd < last_step else last_step]
-        # the first band reached gives tier and treatment; the last band's minimum is 0
-        for minimum, tier, treatment in bands:  # noqa: B007 - used after the break
-            if probability >= minimum:
-                break
-        if item.flags:
-            for flag, special in overrides:
-                if flag in item.flags:
-                    treatment = special
+            dpd = item.days_past_due
+            bucket, urgency, bands = steps[0 if dpd < 0 else dpd if dpd < last_step else last_step]
+            # the first band reached gives tier and treatment; the last band's minimum is 0
+            for minimum, tier, treatment in bands:  # noqa: B007 - used after the break
+                if probability >= minimum:
                     break
+            if item.flags:
+                for flag, special in overrides:
+                    if flag in item.flags:
+                        treatment = special
+                        break
 
-        callback_at = item.callback_at
-        callback_due = callback_at is not None and callback_at.timestamp() <= now_ts
-        promise_on = item.promise_due_on
-        promise_due = False
-        if promise_on is not None:
-            today = today_by_zone.get(item.timezone)
-            if today is None:
-                today = now.astimezone(wording.zone(item.timezone)).date()
-                today_by_zone[item.timezone] = today
-            promise_due = promise_on <= today
+            callback_at = item.callback_at
+            callback_due = callback_at is not None and callback_at.timestamp() <= now_ts
+            promise_on = item.promise_due_on
+            promise_due = False
+            if promise_on is not None:
+                today = today_by_zone.get(item.timezone)
+                if today is None:
+                    today = now.astimezone(wording.zone(item.timezone)).date()
+                    today_by_zone[item.timezone] = today
+                promise_due = promise_on <= today
 
-        clock = 0.0
-        if item.status in closed:
-            contact = allowed_default
-            category = Category.CLOSED
-            band = closed_band
-            priority = 0.0
-        else:
-            past_due = item.past_due_minor
-            rest = item.balance_minor - past_due
-            priority = (past_due + share * rest if rest > 0 else past_due) / divisor
-            priority *= probability * urgency
-            if priority < 0:
+            clock = 0.0
+            if item.status in closed:
+                contact = allowed_default
+                category = Category.CLOSED
+                band = closed_band
                 priority = 0.0
-            if mapping is not None:
-                found = mapping.get(item.account_id)
+            else:
+                past_due = item.past_due_minor
+                rest = item.balance_minor - past_due
+                priority = (past_due + share * rest if rest > 0 else past_due) / divisor
+                priority *= probability * urgency
+                if priority < 0:
+                    priority = 0.0
+                found = (
+                    mapping.get(item.account_id)
+                    if mapping is not None
+                    else supplier(item)
+                    if supplier is not None
+                    else given
+                )
+                # a Contact or a Decision is used as it is (both say allowed / next_allowed_at)
                 contact = (
                     allowed_default
                     if found is None
                     else found
-                    if isinstance(found, Contact)
+                    if isinstance(found, Contact) or hasattr(found, "next_allowed_at")
                     else _as_contact(found)
                 )
-            elif supplier is not None:
-                contact = _as_contact(supplier(item))
-            else:
-                contact = allowed_default
-            if not contact.allowed:
-                category, band = Category.BLOCKED, blocked_band
-                next_at = contact.next_allowed_at
-                clock = next_at.timestamp() if next_at is not None else _FAR_FUTURE
-            elif callback_due:
-                category, band = Category.CALLBACK, callback_band
-                clock = callback_at.timestamp()  # type: ignore[union-attr]
-            elif promise_due:
-                category, band = Category.PROMISE_DUE, promise_band
-            elif callback_at is not None or promise_on is not None:
-                category, band = Category.WAITING, waiting_band
-            else:
-                category, band = Category.DUE_NOW, due_band
-        append(
-            (band, clock, -priority, item.account_id, item, priority, tier, treatment,
-             category, contact, probability, bucket, promise_due, callback_due)
-        )  # fmt: skip
+                if not contact.allowed:
+                    category, band = Category.BLOCKED, blocked_band
+                    next_at = contact.next_allowed_at
+                    clock = next_at.timestamp() if next_at is not None else _FAR_FUTURE
+                elif callback_due:
+                    category, band = Category.CALLBACK, callback_band
+                    clock = callback_at.timestamp()  # type: ignore[union-attr]
+                elif promise_due:
+                    category, band = Category.PROMISE_DUE, promise_band
+                elif callback_at is not None or promise_on is not None:
+                    category, band = Category.WAITING, waiting_band
+                else:
+                    category, band = Category.DUE_NOW, due_band
+            append(
+                (band, clock, -priority, item.account_id, item, priority, tier, treatment,
+                 category, contact, probability, bucket, promise_due, callback_due)
+            )  # fmt: skip
 
-    entries.sort(key=_SORT_KEY)
+        entries.sort(key=_SORT_KEY)
     return RankedQueue(entries, list(range(1, len(entries) + 1)), context)
 
 

@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -114,17 +115,17 @@ class Scorecard:
         self._by_name = {f.name: f for f in self.features}
         # The hot path folds standardisation into one weight and one offset, so scoring is
         # ``offset + Σ w·x`` with a neutral default (the mean) for a missing feature.
-        self._weights = tuple((f.name, f.coefficient / f.scale, f.mean) for f in self.features)
+        self._names = tuple(f.name for f in self.features)
+        self._slopes = tuple(f.coefficient / f.scale for f in self.features)
+        self._means = tuple(f.mean for f in self.features)
         self._offset = intercept - sum(f.coefficient * f.mean / f.scale for f in self.features)
 
     # scoring --------------------------------------------------------------------------------
     def log_odds(self, features: Mapping[str, float]) -> float:
-        # the ranking hot path (100,000 calls): locals and one multiply-add per feature
-        total = self._offset
-        get = features.get
-        for name, weight, mean in self._weights:
-            total += weight * get(name, mean)
-        return total
+        # the ranking hot path (100,000 calls): the multiply-adds run in C (map/sum)
+        return sum(
+            map(mul, self._slopes, map(features.get, self._names, self._means)), self._offset
+        )
 
     def probability(self, features: Mapping[str, float]) -> float:
         """The probability alone: the ranking hot path."""
