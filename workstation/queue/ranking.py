@@ -229,7 +229,9 @@ class RankedQueue(Sequence[RankedRow]):
 
     __slots__ = ("_cache", "_context", "_entries", "_ranks")
 
-    def __init__(self, entries: list[tuple[Any, ...]], ranks: list[int], context: _Context) -> None:
+    def __init__(
+        self, entries: list[tuple[Any, ...]], ranks: Sequence[int], context: _Context
+    ) -> None:
         self._entries = entries
         self._ranks = ranks
         self._context = context
@@ -464,7 +466,7 @@ def rank(
             )  # fmt: skip
 
         entries.sort(key=_SORT_KEY)
-    return RankedQueue(entries, list(range(1, len(entries) + 1)), context)
+    return RankedQueue(entries, range(1, len(entries) + 1), context)
 
 
 def in_tab(row: RankedRow, tab: Tab) -> bool:

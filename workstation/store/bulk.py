@@ -28,6 +28,7 @@ from sqlalchemy import Connection
 from workstation.domain.enums import EventType
 from workstation.domain.model import Account, Customer, Event
 from workstation.domain.money import MINOR_DIGITS, Money, minor_digits
+from workstation.store.engine import bulk_cache
 from workstation.store.types import from_storage, to_storage
 
 # The tables a bulk load fills, in foreign-key order.
@@ -427,12 +428,13 @@ def prepare(
 
 def write(connection: Connection, rows: Prepared) -> None:
     """Insert prepared rows on ``connection``, inside the caller's write transaction."""
-    recreate = drop_secondary_indexes(connection) if is_empty(connection) else []
-    insert(connection, CUSTOMER_SQL, rows.customers)
-    insert(connection, PHONE_SQL, rows.phones)
-    insert(connection, EMAIL_SQL, rows.emails)
-    insert(connection, ADDRESS_SQL, rows.addresses)
-    insert(connection, ACCOUNT_SQL, rows.accounts)
-    insert(connection, EVENT_SQL, rows.events)
-    for statement in recreate:
-        connection.exec_driver_sql(statement)
+    with bulk_cache(connection):
+        recreate = drop_secondary_indexes(connection) if is_empty(connection) else []
+        insert(connection, CUSTOMER_SQL, rows.customers)
+        insert(connection, PHONE_SQL, rows.phones)
+        insert(connection, EMAIL_SQL, rows.emails)
+        insert(connection, ADDRESS_SQL, rows.addresses)
+        insert(connection, ACCOUNT_SQL, rows.accounts)
+        insert(connection, EVENT_SQL, rows.events)
+        for statement in recreate:
+            connection.exec_driver_sql(statement)

@@ -28,7 +28,7 @@ import re
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -134,6 +134,15 @@ class UnknownRecordError(StoreError, KeyError):
 
 
 # --- domain <-> row -------------------------------------------------------------------------
+
+
+def _people(customers: Iterable[Any], one: Callable[[Any, Any], Any]) -> dict[str, tuple[Any, ...]]:
+    """Queue customers by id: (id, name, name_alt, timezone, jurisdiction, language, flags)."""
+    return {
+        row[0]: (row[0], row[1], row[2], one(row[3], row[3]), one(row[4], row[4]),
+                 one(row[5], row[5]), row[6])
+        for row in customers
+    }  # fmt: skip
 
 
 def _flags_text(flags: Iterable[str]) -> str:
@@ -559,6 +568,10 @@ class Store:
 
     def _queue_rows(self, since: str, include_closed: bool, wanted: str | None) -> list[QueueRow]:
         closed = "" if include_closed else _QUEUE_OPEN_ONLY
+        # SQLite hands back a new str per row and column; the low-cardinality columns
+        # (currencies, statuses, zones, owners) share one object per value instead of
+        # keeping 900,000 copies for 100,000 accounts (tens of MB of RSS)
+        one: Callable[[Any, Any], Any] = {}.setdefault
         with self._engine.connect() as connection:
             raw = connection.connection.driver_connection
             assert raw is not None
@@ -568,22 +581,33 @@ class Store:
             raw.execute("BEGIN")
             try:
                 if wanted is None:
-                    accounts = raw.execute(_QUEUE_ACCOUNTS_SQL.format(closed=closed)).fetchall()
-                    customers = raw.execute(_QUEUE_CUSTOMERS_SQL).fetchall()
+                    customers = raw.execute(_QUEUE_CUSTOMERS_SQL)
+                    people = _people(customers, one)
                     recent = raw.execute(_QUEUE_RECENT_ATTEMPTS_SQL, (since,)).fetchall()
+                    unacked = raw.execute(_QUEUE_OUTBOX_SQL).fetchall()
+                    accounts = raw.execute(_QUEUE_ACCOUNTS_SQL.format(closed=closed))
                 else:
+                    customers = raw.execute(_QUEUE_CUSTOMERS_SQL + _QUEUE_ONLY_CUSTOMERS, (wanted,))
+                    people = _people(customers, one)
+                    recent = raw.execute(_QUEUE_ATTEMPTS_OF_SQL, (since, wanted)).fetchall()
+                    unacked = raw.execute(_QUEUE_OUTBOX_SQL).fetchall()
                     accounts = raw.execute(
                         _QUEUE_ACCOUNTS_SQL.format(closed=closed) + _QUEUE_ONLY, (wanted,)
-                    ).fetchall()
-                    customers = raw.execute(
-                        _QUEUE_CUSTOMERS_SQL + _QUEUE_ONLY_CUSTOMERS, (wanted,)
-                    ).fetchall()
-                    recent = raw.execute(_QUEUE_ATTEMPTS_OF_SQL, (since, wanted)).fetchall()
-                unacked = raw.execute(_QUEUE_OUTBOX_SQL).fetchall()
+                    )
+                # the accounts are read as they are turned into rows, never all at once
+                return self._build_queue_rows(accounts, people, recent, unacked, one)
             finally:
                 raw.execute("COMMIT")
-            connection.rollback()
-        people = {row[0]: row for row in customers}
+                connection.rollback()
+
+    def _build_queue_rows(
+        self,
+        accounts: Iterable[Any],
+        people: dict[str, tuple[Any, ...]],
+        recent: list[Any],
+        unacked: list[Any],
+        one: Callable[[Any, Any], Any],
+    ) -> list[QueueRow]:
         attempts_7d = Counter(account_id for (account_id,) in recent)
         outbox = Counter(account_id for (account_id,) in unacked)
         flags = self._flags.get
@@ -607,21 +631,21 @@ class Store:
                         customer_id,
                         person[1],
                         person[2],
-                        product,
+                        one(product, product),
                         balance,
                         past_due,
-                        currency,
+                        one(currency, currency),
                         dpd,
                         buckets[dpd] if 0 <= dpd < _BUCKET_SPAN else Bucket.for_days(dpd).value,
-                        status,
-                        tier,
+                        one(status, status),
+                        one(tier, tier),
                         None if score is None else float(score),
                         person[3],
                         person[4],
                         person[5],
                         flags(person[6]),
-                        owner,
-                        team,
+                        one(owner, owner),
+                        one(team, team),
                         None if promise_due is None else day(promise_due),
                         promise_amount,
                         None
