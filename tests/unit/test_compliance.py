@@ -792,6 +792,23 @@ def test_deciding_a_whole_book_matches_one_decision_at_a_time() -> None:
         policy.decide_many(book, Channel.PHONE, datetime(2026, 5, 6, 10))
 
 
+def test_the_baseline_is_the_decision_of_a_customer_with_nothing_but_calling_hours() -> None:
+    policy = default_policy()
+    seen = []
+    # 07:59 and noon on the day New York springs forward
+    for at in (local(NEW_YORK, 2026, 3, 8, 7, 59), local(NEW_YORK, 2026, 3, 8, 12, 0)):
+        full = policy.decide(make_customer("US"), make_account(), Channel.PHONE, at, [])
+        baseline = policy.baseline("US", "America/New_York", Channel.PHONE, at)
+        assert baseline._replace(address=full.address) == full
+        seen.append(baseline.allowed)
+    assert seen == [False, True]
+    unknown = policy.baseline("FR", "Europe/Paris", Channel.PHONE, at)
+    assert unknown.codes == ("unknown_jurisdiction",)
+    assert unknown.next_allowed_at is None
+    with pytest.raises(ValueError, match="aware"):
+        policy.baseline("US", "America/New_York", Channel.PHONE, datetime(2026, 5, 6, 10))
+
+
 def test_decide_needs_an_aware_instant_and_a_real_timezone() -> None:
     with pytest.raises(ValueError, match="aware"):
         run(make_customer("US"), datetime(2026, 5, 6, 10))

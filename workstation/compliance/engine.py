@@ -609,6 +609,21 @@ class ContactPolicy:
                 return quick
         return _Evaluation(plan, clock, customer, account, history).run(address)
 
+    def baseline(
+        self, jurisdiction: str, timezone: str, channel: Channel, at: datetime
+    ) -> Decision:
+        """The decision for a customer of ``jurisdiction`` in ``timezone`` whom nothing but
+        calling hours can block (no hold, no history, a usable address): the cheapest verdict
+        a screen can show for many accounts before asking ``decide`` for the one in hand.
+        """
+        if at.tzinfo is None:
+            raise ValueError("baseline() needs an aware datetime (UTC), got a naive one")
+        found = self._find(jurisdiction)
+        if found is None:
+            return _no_pack(jurisdiction, channel, at)
+        plan = self._plan(found, channel, self._catalogue or default_catalogue())
+        return _compose(plan, self._clock(timezone, at), [], None, False)
+
     def decide_many(
         self,
         book: Iterable[tuple[Customer, Account, Sequence[Event]]],
@@ -891,10 +906,14 @@ def _compose(
 
 
 def _unknown_jurisdiction(customer: Customer, channel: Channel, at: datetime) -> Decision:
+    return _no_pack(customer.jurisdiction, channel, at)
+
+
+def _no_pack(jurisdiction: str, channel: Channel, at: datetime) -> Decision:
     reason = Reason(
         UNKNOWN_JURISDICTION,
-        f"No rule pack for jurisdiction {customer.jurisdiction!r} — contact blocked",
-        f"未找到适用于司法辖区“{customer.jurisdiction}”的规则包 — 禁止联系",
+        f"No rule pack for jurisdiction {jurisdiction!r} — contact blocked",
+        f"未找到适用于司法辖区“{jurisdiction}”的规则包 — 禁止联系",
     )
     return Decision(False, (reason,), None, channel, at)
 

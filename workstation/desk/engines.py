@@ -2,20 +2,18 @@
 
 ``decide`` asks ``workstation.compliance`` for the authoritative verdict of one channel (the
 account view and every save). ``rank`` ranks the whole queue with ``workstation.queue``;
-for 100,000 rows it cannot run the full engine per row, so it passes a cheap pre-check
-built from the same rule packs (calling hours in the customer's local time and the holds
-that customer flags trigger) — the engine is asked again, authoritatively, before the agent
-dials, as ``queue.rank`` documents.
+the store's queue rows carry no contact history, so it passes the engine's history-free
+pre-check (``ContactPolicy.baseline``: calling hours in the customer's local time, plus the
+holds the customer's flags trigger) — the engine is asked again, authoritatively, with the
+history when the account is opened and before every save, as ``queue.rank`` documents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from workstation import compliance, queue
 from workstation.desk.types import Text, Verdict
@@ -72,28 +70,18 @@ def override_payload(verdict_decision: compliance.Decision, reason: str) -> dict
 # -- queue ranking ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _PackRules:
-    hours: tuple[int, int] | None  # minutes after local midnight, [start, end)
-    hold_flags: frozenset[str]
-
-
 @cache
-def _packs() -> dict[str, _PackRules]:
+def _hold_flags() -> dict[str, frozenset[str]]:
+    """Per jurisdiction key (pack id or listed code, casefolded): flags that hold phone calls."""
     policy = compliance.default_policy()
-    rules: dict[str, _PackRules] = {}
+    flags: dict[str, frozenset[str]] = {}
     for pack in policy.packs.values():
-        entry = _PackRules(
-            hours=pack.hours.get(Channel.PHONE),
-            hold_flags=frozenset(
-                h.flag.value
-                for h in pack.holds
-                if h.flag is not None and Channel.PHONE in h.channels
-            ),
+        held = frozenset(
+            h.flag.value for h in pack.holds if h.flag is not None and Channel.PHONE in h.channels
         )
         for key in (pack.id, *pack.jurisdictions):
-            rules[key.casefold()] = entry
-    return rules
+            flags[key.casefold()] = held
+    return flags
 
 
 _CLOSED_HOLD = Text("On hold — do not contact", "暂停联系")
@@ -102,41 +90,27 @@ _CLOSED_HOLD = Text("On hold — do not contact", "暂停联系")
 def quick_contactability(
     jurisdiction_of: dict[str, str], now: datetime
 ) -> Callable[[queue.QueueInput], queue.Contact]:
-    """A per-row pre-check from the packs: local calling hours and flag holds (phone)."""
-    packs = _packs()
-    local_cache: dict[tuple[str, str], queue.Contact] = {}
+    """A per-row pre-check for phone calls: the engine's calling-hours verdict for the
+    customer's pack and local time (``ContactPolicy.baseline``), and the holds the
+    customer's flags trigger. Attempt caps and quiet periods need the history, so they
+    are the engine's full ``decide`` when the account is opened."""
+    policy = compliance.default_policy()
+    held_by = _hold_flags()
+    verdicts: dict[tuple[str, str], queue.Contact] = {}
 
     def check(item: queue.QueueInput) -> queue.Contact:
-        rules = packs.get(jurisdiction_of.get(item.account_id, "").casefold())
-        if rules is None:
-            return queue.Contact(False, None, "Unknown jurisdiction", "未知司法辖区")
-        if item.flags & rules.hold_flags:
+        jurisdiction = jurisdiction_of.get(item.account_id, "")
+        held = held_by.get(jurisdiction.strip().casefold())
+        if held is not None and item.flags & held:
             return queue.Contact(False, None, _CLOSED_HOLD.en, _CLOSED_HOLD.zh)
-        if rules.hours is None:
-            return queue.ALLOWED
-        key = (item.timezone, jurisdiction_of.get(item.account_id, ""))
-        cached = local_cache.get(key)
-        if cached is None:
-            zone = ZoneInfo(item.timezone)
-            local = now.astimezone(zone)
-            minutes = local.hour * 60 + local.minute
-            start, end = rules.hours
-            if start <= minutes < end:
-                cached = queue.ALLOWED
-            else:
-                opens = local.replace(hour=start // 60, minute=start % 60, second=0, microsecond=0)
-                if minutes >= end:
-                    opens += timedelta(days=1)
-                cached = queue.Contact(
-                    False,
-                    opens.astimezone(UTC),
-                    f"Outside calling hours ({start // 60:02d}:{start % 60:02d}–"
-                    f"{end // 60:02d}:{end % 60:02d} customer time)",
-                    f"不在可联系时段（客户当地时间 {start // 60:02d}:{start % 60:02d}–"
-                    f"{end // 60:02d}:{end % 60:02d}）",
-                )
-            local_cache[key] = cached
-        return cached
+        key = (jurisdiction, item.timezone)
+        contact = verdicts.get(key)
+        if contact is None:
+            baseline = policy.baseline(jurisdiction, item.timezone, Channel.PHONE, now)
+            contact = verdicts[key] = (
+                queue.ALLOWED if baseline.allowed else queue.contact_from_decision(baseline)
+            )
+        return contact
 
     return check
 
