@@ -2,14 +2,16 @@
 
 Two writers on PostgreSQL commit in the reverse order of their start while a reader polls
 ``/sync/changes`` over loopback. The reader must end up with both events, and the late
-committer must get the higher version even though it started first.
+committer must get the higher version even though it started first. Writers take their
+versions either with ``allocate`` (late or early in the transaction) or at commit
+(``versions`` + ``versioning.commit``, the push path).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,8 +19,15 @@ from sqlalchemy import select
 
 from tests.server.conftest import Backend, fresh_database, start_backend
 from workstation.domain.model import new_id
-from workstation.server.models import AccountRow, EventRow
-from workstation.server.versioning import allocate, committed_version
+from workstation.server.models import (
+    AccountRow,
+    AuditEntry,
+    ContactRow,
+    CustomerRow,
+    EventRow,
+    IdempotencyRecord,
+)
+from workstation.server.versioning import allocate, commit, committed_version, versions
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,7 @@ def _write_event(  # noqa: PLR0917
     account: AccountRow,
     ready: threading.Event,
     go: threading.Event,
-    allocate_first: bool,
+    mode: str,
     out: dict[str, int],
 ) -> None:
     """Open a transaction, write an event, wait for ``go``, then take a version and commit."""
@@ -49,12 +58,18 @@ def _write_event(  # noqa: PLR0917
         )  # fmt: skip
         session.add(event)
         session.flush()  # the row is written (uncommitted) before the other writer starts
-        if allocate_first:
+        if mode == "early-version":
             event.server_version = allocate(session, 1)
+        elif mode == "at-commit":
+            plan = versions(session)
+            plan.assign(event, "server_version", plan.reserve(session))
         ready.set()
         go.wait(10)
-        if not allocate_first:
+        if mode == "late-version":
             event.server_version = allocate(session, 1)
+        elif mode == "at-commit":
+            commit(session)
+        out[threading.current_thread().name] = event.server_version
         out[event.id] = event.server_version
 
 
@@ -82,15 +97,15 @@ def _poll(
 
 
 @pytest.mark.pg
-@pytest.mark.parametrize("allocate_first", [False, True], ids=["late-version", "early-version"])
-def test_reader_never_skips_a_late_commit(pg_backend: Backend, allocate_first: bool) -> None:
+@pytest.mark.parametrize("mode", ["late-version", "early-version", "at-commit"])
+def test_reader_never_skips_a_late_commit(pg_backend: Backend, mode: str) -> None:
     backend = pg_backend
     owner = backend.users["li.na"]
     with backend.sessions() as session:
         account = session.scalars(
             select(AccountRow).where(AccountRow.owner_id == owner.user_id).limit(1)
         ).one()
-    versions: dict[str, int] = {}
+    taken: dict[str, int] = {}
     seen: set[str] = set()
     stop = threading.Event()
     reader_result: list[int] = []
@@ -103,17 +118,20 @@ def test_reader_never_skips_a_late_commit(pg_backend: Backend, allocate_first: b
     first_ready, first_go = threading.Event(), threading.Event()
     second_ready, second_go = threading.Event(), threading.Event()
     first = threading.Thread(
+        name="first",
         target=_write_event,
-        args=(backend, account, first_ready, first_go, allocate_first, versions),
+        args=(backend, account, first_ready, first_go, mode, taken),
     )
     second = threading.Thread(
+        name="second",
         target=_write_event,
-        args=(backend, account, second_ready, second_go, allocate_first, versions),
+        args=(backend, account, second_ready, second_go, mode, taken),
     )
     first.start()
     assert first_ready.wait(10)  # writer 1 has started and written its row
     second.start()
     # with an early version, writer 2 is blocked on the counter lock until writer 1 commits
+    allocate_first = mode == "early-version"
     assert second_ready.wait(0.5 if allocate_first else 10) or allocate_first
     second_go.set()  # writer 2, which started later, tries to commit first
     time.sleep(0.3)
@@ -123,12 +141,13 @@ def test_reader_never_skips_a_late_commit(pg_backend: Backend, allocate_first: b
     stop.set()
     reader.join(30)
     assert not reader.is_alive()
-    assert len(versions) == 2
-    assert set(versions) <= seen, "the reader skipped a change committed late"
-    if not allocate_first:
-        # started first, committed last → the higher version: versions follow commits
-        first_id = min(versions, key=lambda k: versions[k])
-        assert versions[first_id] < max(versions.values())
+    started_first, started_second = taken.pop("first"), taken.pop("second")
+    assert len(taken) == 2
+    assert set(taken) <= seen, "the reader skipped a change committed late"
+    if allocate_first:  # writer 2 waited for writer 1's commit at the counter
+        assert started_first < started_second
+    else:  # started first, committed last → the higher version: versions follow commits
+        assert started_first > started_second
     with backend.sessions() as session:
         assert reader_result[0] <= committed_version(session)
 
@@ -151,3 +170,59 @@ def test_versions_are_unique_and_increasing_under_concurrency(backend: Backend) 
     for t in threads:
         t.join()
     assert len(got) == len(set(got)) == 180
+
+
+def test_answers_records_and_rows_carry_the_same_versions(backend: Backend) -> None:
+    """Versions taken at commit (PostgreSQL) reach the answer, the stored result, the audit
+    entry and the rows alike, with no placeholder left anywhere (SQLite: taken at once)."""
+    agent = backend.login("li.na")
+    snap = agent.snapshot()
+    account = next(a for a in snap["accounts"] if a["status"] in ("open", "promise"))
+    customer = next(c for c in snap["customers"] if c["phones"])
+    phone = customer["phones"][0]
+    now = datetime.now(UTC)
+    promise = agent.mutation("event.create", {
+        "id": new_id(), "type": "promise", "account_id": account["id"],
+        "occurred_at": now.isoformat(),
+        "payload": {"amount": "10.00", "currency": account["currency"],
+                    "due_date": (now + timedelta(days=5)).date().isoformat()}})  # fmt: skip
+    patch = agent.mutation("contact.patch", {"customer_id": customer["id"], "kind": "phone",
+                                             "id": phone["id"],
+                                             "fields": {"number": "+86 138 5555 0101"}},
+                           base_version=phone["version"])  # fmt: skip
+    results = agent.push(promise, patch).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    cancel = agent.mutation("promise.cancel", {"promise_event_id": promise["payload"]["id"]})
+    cancelled = agent.push(cancel).json()["results"][0]
+    assert cancelled["status"] == "applied"
+    event_version = results[0]["result"]["server_version"]
+    patch_version = results[1]["result"]["version"]
+    assert isinstance(event_version, int)
+    assert isinstance(patch_version, int)
+    assert event_version < patch_version < cancelled["result"]["account_version"]
+    with backend.sessions() as session:
+        event = session.get(EventRow, promise["payload"]["id"])
+        assert event is not None
+        assert event.server_version == event_version
+        row = session.get(AccountRow, account["id"])
+        assert row is not None
+        assert row.version == cancelled["result"]["account_version"]
+        stored_customer = session.get(CustomerRow, customer["id"])
+        assert stored_customer is not None
+        assert stored_customer.version == patch_version
+        assert stored_customer.field_versions[f"phone:{phone['id']}.number"] == patch_version
+        contact = session.get(ContactRow, phone["id"])
+        assert contact is not None
+        assert contact.version == patch_version
+        for answer in (*results, cancelled):
+            record = session.get(IdempotencyRecord, (agent.client_id, answer["mutation_id"]))
+            assert record is not None
+            assert record.result == answer
+            detail = session.scalars(
+                select(AuditEntry.detail).where(AuditEntry.entity_id == answer["mutation_id"])
+            ).one()
+            assert detail["result"] == answer["result"]
+    # a duplicate answers from the stored record: the same numbers
+    again = agent.push(promise).json()["results"][0]
+    assert again["status"] == "duplicate"
+    assert again["result"]["server_version"] == event_version

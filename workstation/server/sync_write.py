@@ -67,7 +67,7 @@ from workstation.server.validation import (
     validate_contact_patch,
     validate_event,
 )
-from workstation.server.versioning import allocate, commit
+from workstation.server.versioning import allocate, commit, versions
 
 KNOWN_TYPES = ("event.create", "contact.patch", "promise.cancel", "plan.cancel")
 ASSIGNMENT_TYPES = ("account.assign", "account.reassign", "account.update_owner", "assignment")
@@ -247,17 +247,17 @@ def apply_one(state: AppState, principal: Principal, m: Mutation) -> dict[str, A
                     outcome = _dispatch(state, session, principal, m)
                     now = utcnow()
                     answer = outcome.as_dict(m.mutation_id)
-                    session.add(
-                        IdempotencyRecord(
-                            client_id=client_id,
-                            mutation_id=m.mutation_id,
-                            request_hash=m.request_hash,
-                            client_seq=m.client_seq,
-                            status=outcome.status,
-                            result=answer,
-                            at=now,
-                        )
+                    record = IdempotencyRecord(
+                        client_id=client_id,
+                        mutation_id=m.mutation_id,
+                        request_hash=m.request_hash,
+                        client_seq=m.client_seq,
+                        status=outcome.status,
+                        result=answer,
+                        at=now,
                     )
+                    session.add(record)
+                    versions(session).json(record, "result")  # may name versions not yet taken
                     audit(
                         session,
                         principal,
@@ -272,8 +272,8 @@ def apply_one(state: AppState, principal: Principal, m: Mutation) -> dict[str, A
                         },
                         at=now,
                     )
-                commit(session)
-            return answer
+                taken = commit(session)
+            return taken.resolve(answer) if taken is not None else answer
         except IntegrityError:
             session.rollback()
             with state.sessions() as again:
@@ -505,21 +505,25 @@ def _event_create(state: AppState, session: Session, principal: Principal, m: Mu
         from workstation.server.messaging.delivery import enqueue
 
         enqueue(session, event, now)
-    versions_needed = 1 + int(account_changed) + int(customer is not None)
-    first = allocate(session, versions_needed)
-    event.server_version = first
+    if kind in (EventType.PAYMENT, EventType.VOID):
+        # the promises are decided on the payments stored so far, this one included; its
+        # version is assigned below (the flush needs a value: a placeholder nobody reads)
+        event.server_version = 0
+        session.flush()
+        if evaluate_account_promises(
+            session, account, now, state.settings.promise_grace_days, version=account.version
+        ):
+            account_changed = True  # a decided promise reaches the devices with the account
+    plan = versions(session)
+    first = plan.reserve(session, 1 + int(account_changed) + int(customer is not None))
+    plan.assign(event, "server_version", first)
     nxt = first + 1
     if account_changed:
-        account.version = nxt
+        plan.assign(account, "version", nxt)
         nxt += 1
     if customer is not None:
-        customer.version = nxt
-    if kind in (EventType.PAYMENT, EventType.VOID):
-        session.flush()
-        evaluate_account_promises(
-            session, account, now, state.settings.promise_grace_days, version=account.version
-        )
-    result: dict[str, Any] = {"event_id": event_id, "server_version": first}
+        plan.assign(customer, "version", nxt)
+    result: dict[str, Any] = {"event_id": event_id, "server_version": plan.wire(first)}
     if review is not None:
         result["review_item_id"] = review.id
     return Outcome("applied", result=result, warnings=warnings)
@@ -602,23 +606,28 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
             )
             continue
         applied[name] = value
-    version = allocate(session, 1)
+    plan = versions(session)
+    version = plan.reserve(session)
+    new_version: int | str = customer.version
     if applied or created:
         for name, value in applied.items():
             current[name] = value
-            field_versions[f"{prefix}.{name}"] = version
+            field_versions[f"{prefix}.{name}"] = plan.wire(version)
         if contact is None:
             for name, value in applied.items():
                 setattr(customer, name, value)
         else:
             contact.data = current
-            contact.version = version
+            plan.assign(contact, "version", version)
             if created:
                 session.add(contact)
         customer.field_versions = field_versions
-        customer.version = version
+        plan.json(customer, "field_versions")
+        plan.assign(customer, "version", version)
+        new_version = plan.wire(version)
     elif conflicts:  # nothing applied: still send the server's values back to this device
-        customer.version = version
+        plan.assign(customer, "version", version)
+        new_version = plan.wire(version)
     review_id = None
     for conflict in conflicts:
         conflict_id = new_id()
@@ -672,7 +681,7 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
         )
     result = {
         "customer_id": customer.id,
-        "version": customer.version,
+        "version": new_version,
         "applied_fields": sorted(applied),
         "conflicts": [
             {k: c[k] for k in ("field", "server_value", "client_value")} for c in conflicts
@@ -772,39 +781,43 @@ def _promise_cancel(session: Session, principal: Principal, m: Mutation) -> Outc
     )
     if still_open is None and account.status == AccountStatus.PROMISE.value:
         account.status = AccountStatus.OPEN.value
-    account.version = allocate(session, 1)
+    plan = versions(session)
+    version = plan.reserve(session)
+    plan.assign(account, "version", version)
     return Outcome(
         "applied",
         result={
             "promise_event_id": promise.event_id,
             "status": "cancelled",
-            "account_version": account.version,
+            "account_version": plan.wire(version),
         },
     )
 
 
 def _plan_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome:
-    plan = session.get(PlanRow, m.payload["plan_event_id"], with_for_update=True)
-    account = session.get(AccountRow, plan.account_id, with_for_update=True) if plan else None
-    if plan is None or account is None or not in_scope(principal, account):
+    row = session.get(PlanRow, m.payload["plan_event_id"], with_for_update=True)
+    account = session.get(AccountRow, row.account_id, with_for_update=True) if row else None
+    if row is None or account is None or not in_scope(principal, account):
         return rejected("plan_not_found", "no such plan in your portfolio")
     if AccountStatus(account.status).is_closed:
         return rejected("account_closed", f"the account is {account.status}")
-    if plan.status != "active":
-        return rejected("plan_not_active", f"the plan is already {plan.status}")
-    plan.status = "cancelled"
-    plan.changed_at = utcnow()
+    if row.status != "active":
+        return rejected("plan_not_active", f"the plan is already {row.status}")
+    row.status = "cancelled"
+    row.changed_at = utcnow()
     reason = m.payload.get("reason")
-    plan.reason = str(reason)[:200] if reason else "cancelled by agent"
+    row.reason = str(reason)[:200] if reason else "cancelled by agent"
     if account.status == AccountStatus.PLAN.value:
         account.status = AccountStatus.OPEN.value
-    account.version = allocate(session, 1)
+    plan = versions(session)
+    version = plan.reserve(session)
+    plan.assign(account, "version", version)
     return Outcome(
         "applied",
         result={
-            "plan_event_id": plan.event_id,
+            "plan_event_id": row.event_id,
             "status": "cancelled",
-            "account_version": account.version,
+            "account_version": plan.wire(version),
         },
     )
 

@@ -1,7 +1,7 @@
 """The commit-order cursor: one global version counter, bumped inside each writing transaction.
 
-``allocate(session, n)`` runs ``UPDATE version_counter SET value = value + n … RETURNING``.
-On PostgreSQL the UPDATE takes the counter row's lock and holds it until the transaction
+``UPDATE version_counter SET value = value + n … RETURNING`` reserves ``n`` versions. On
+PostgreSQL the UPDATE takes the counter row's lock and holds it until the transaction
 commits, so a second writer waits at its own UPDATE until the first one has committed:
 versions are handed out in commit order, and every version at or below the *committed*
 counter value belongs to a transaction that has already committed (or rolled back). A
@@ -10,19 +10,55 @@ returns rows above it; nothing committed later can appear below a cursor it alre
 out. On SQLite every write transaction is ``BEGIN IMMEDIATE``, which serialises writers
 the same way.
 
-Writers should allocate as late as possible in their transaction (just before commit) so
-the lock is held only briefly.
+Every writer queues behind that lock, so it must be held as briefly as possible. Two ways
+to take versions:
+
+``allocate(session, n)``
+    Bumps the counter at once and returns concrete numbers; the lock is held from here to
+    the commit, with every round trip and every wait for this Python thread in between.
+    Fine for rare writers (a lead's reassignment, the promise sweep, training).
+
+``versions(session)`` (the hot path: pushed mutations)
+    Hands out *references* (``reserve``) and records which columns get which version
+    (``assign``; ``json`` for JSON values that mention one through ``wire``). On PostgreSQL
+    nothing is bumped until ``commit``, which sends, in ONE psycopg pipeline: the flush
+    (rows carry placeholder versions), the counter bump, one ``UPDATE … SET col =
+    <bumped value - n + k>`` per assigned column, the audit INSERT and COMMIT. The server
+    runs them back to back, so the lock is held for the few statements and the commit
+    only, never across a round trip or the GIL. On SQLite ``reserve`` allocates at once
+    (the database write lock is held for the whole transaction anyway) and everything is
+    concrete from the start.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Table,
+    Text,
+    cast,
+    event,
+    func,
+    inspect,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import ColumnElement
 
 from workstation.server.models import VersionCounter
 
 _BUMP = text("UPDATE version_counter SET value = value + :n WHERE id = 1 RETURNING value")
+_BUMP_RAW = b"UPDATE version_counter SET value = value + %s WHERE id = 1 RETURNING value"
 
 
 def allocate(session: Session, count: int = 1) -> int:
@@ -43,32 +79,214 @@ def committed_version(session: Session) -> int:
     return int(value or 0)
 
 
-def commit(session: Session) -> None:
-    """Commit, sending the final flush (INSERTs and audit entries) in ONE pipeline first.
+# --- versions taken at commit -----------------------------------------------------------------
 
-    A writer holds the counter row's lock from ``allocate`` until its commit; every round
-    trip in between is time the lock is held waiting for this Python thread to be scheduled
-    again (on a busy two-core machine, easily tens of milliseconds, and every other writer
-    queues behind it). In psycopg pipeline mode the flush's INSERTs go out together and the
-    server runs them back to back; then COMMIT. UPDATEs need their row counts back (the ORM's
-    stale-data check), so a session with changed rows flushes those first. The connection
-    stays checked out by the session throughout. On SQLite a plain commit.
+
+@dataclass(frozen=True, slots=True)
+class VersionRef:
+    """The ``offset``-th (1-based) version this transaction takes; a number once known."""
+
+    offset: int
+
+    def __add__(self, other: int) -> VersionRef:
+        return VersionRef(self.offset + other)
+
+
+@dataclass
+class Versions:
+    """The versions of one writing transaction (see the module docstring)."""
+
+    deferred: bool
+    count: int = 0
+    base: int | None = None  # version = base + offset, once known
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))
+    _columns: list[tuple[Any, str, VersionRef]] = field(default_factory=list)
+    _json: list[tuple[Any, str]] = field(default_factory=list)
+
+    def reserve(self, session: Session, count: int = 1) -> VersionRef:
+        """``count`` consecutive versions; the reference of the first."""
+        if count < 1:
+            raise ValueError("count must be positive")
+        first = VersionRef(self.count + 1)
+        if not self.deferred:
+            number = allocate(session, count)
+            if self.base is None:
+                self.base = number - first.offset
+            # one writer at a time (BEGIN IMMEDIATE): a transaction's allocations are contiguous
+            assert number == self.base + first.offset
+        self.count += count
+        return first
+
+    def value(self, ref: VersionRef) -> int:
+        if self.base is None:
+            raise RuntimeError("the version is known only after commit")
+        return self.base + ref.offset
+
+    def assign(self, row: Any, attribute: str, ref: VersionRef) -> None:
+        """``row.attribute`` gets the version ``ref`` (now, or when the transaction commits)."""
+        if not self.deferred:
+            setattr(row, attribute, self.value(ref))
+            return
+        if getattr(row, attribute) is None:
+            setattr(row, attribute, 0)  # placeholder for the INSERT; never seen by a reader
+        self._columns.append((row, attribute, ref))
+
+    def wire(self, ref: VersionRef) -> int | str:
+        """The version for a JSON value: a number, or a token replaced at commit."""
+        if self.base is not None:
+            return self.value(ref)
+        return self._token(ref.offset)
+
+    def json(self, row: Any, attribute: str) -> None:
+        """``row.attribute`` is a JSON value that may hold ``wire`` tokens: fill them at commit."""
+        if self.deferred:
+            self._json.append((row, attribute))
+
+    def resolve(self, value: Any) -> Any:
+        """``value`` (dicts/lists) with every token replaced by its version (after commit)."""
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, str) and value.startswith(f"@v{self.nonce}:"):
+            return self.value(VersionRef(int(value.rsplit(":", 1)[1].rstrip("@"))))
+        return value
+
+    # -- commit-time SQL (PostgreSQL) --
+
+    def _token(self, offset: int) -> str:
+        return f"@v{self.nonce}:{offset}@"
+
+    def _expr(self, offset: int) -> ColumnElement[int]:
+        """This transaction's version ``offset``, read after its own bump."""
+        bumped = select(VersionCounter.value).where(VersionCounter.id == 1).scalar_subquery()
+        return bumped - self.count + offset
+
+    def _filled(self, json_text: ColumnElement[str]) -> ColumnElement[Any]:
+        """``json_text`` with each token (a JSON string, quotes included) → its number."""
+        filled = json_text
+        for offset in range(1, self.count + 1):
+            quoted = json.dumps(self._token(offset))
+            filled = func.replace(filled, quoted, cast(self._expr(offset), Text))
+        return cast(filled, JSON)
+
+    def _statements(self) -> list[Any]:
+        out: list[Any] = []
+        for row, attribute, ref in self._columns:
+            out.append(_update_row(row).values({attribute: self._expr(ref.offset)}))
+        for row, attribute in self._json:
+            table = inspect(row).mapper.local_table
+            column = table.c[attribute]
+            out.append(_update_row(row).values({attribute: self._filled(cast(column, Text))}))
+        return out
+
+    def _fill_audit(self, pending: list[dict[str, Any]]) -> None:
+        marker = f"@v{self.nonce}:"
+        for entry in pending:
+            encoded = json.dumps(entry["detail"])
+            if marker in encoded:
+                entry["detail"] = self._filled(literal(encoded, Text))
+
+    def _settle(self) -> None:
+        """After commit: the rows in the session show their real versions."""
+        for row, attribute, ref in self._columns:
+            set_committed_value(row, attribute, self.value(ref))
+        for row, attribute in self._json:
+            set_committed_value(row, attribute, self.resolve(getattr(row, attribute)))
+
+
+def _update_row(row: Any) -> Any:
+    mapper = inspect(row).mapper
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    keys = mapper.primary_key_from_instance(row)
+    condition = [column == key for column, key in zip(mapper.primary_key, keys, strict=True)]
+    return update(table).where(*condition)
+
+
+def versions(session: Session) -> Versions:
+    """The versions of the session's current transaction (taken at commit on PostgreSQL)."""
+    found: Versions | None = session.info.get("versions")
+    if found is None:
+        deferred = session.get_bind().dialect.name == "postgresql"
+        found = session.info["versions"] = Versions(deferred=deferred)
+    return found
+
+
+def commit(session: Session) -> Versions | None:
+    """Commit, taking the deferred versions and sending the final statements in ONE pipeline.
+
+    Returns the transaction's ``Versions`` (every reference now has its number), if it had
+    any. In psycopg pipeline mode the flush's INSERTs, the counter bump, the version
+    UPDATEs, the audit INSERT and COMMIT go out together and PostgreSQL runs them back to
+    back: the counter row is locked from the bump to the COMMIT, a few statements apart.
+    ORM UPDATEs need their row counts back (the stale-data check), so a session with changed
+    rows flushes those first, before the bump. On SQLite a plain commit.
     """
     from workstation.server.deps import write_audit
 
+    plan: Versions | None = session.info.pop("versions", None)
+    pending = plan if plan is not None and plan.deferred and plan.count > 0 else None
     connection = session.connection()
     raw = getattr(connection.connection, "driver_connection", None)
-    if raw is None or not hasattr(raw, "pipeline"):
+    pipelined = raw is not None and hasattr(raw, "pipeline")
+    if pending is None and not pipelined:  # SQLite
         session.commit()
-        return
-    import psycopg
-
+        return plan
     if session.dirty or session.deleted:
         session.flush()
-    try:
-        with raw.pipeline():
-            session.flush()
-            write_audit(session)
-    except psycopg.IntegrityError as exc:  # surfaced at the pipeline's sync: same as unpipelined
-        raise IntegrityError("pipelined flush", None, exc) from exc
-    session.commit()
+    if pending is not None and not pipelined:  # PostgreSQL through another driver
+        session.flush()
+        allocate(session, pending.count)
+        _final(session, connection, pending)
+        pending.base = committed_version(session) - pending.count
+        session.commit()
+        pending._settle()
+        return plan
+    import psycopg
+
+    assert raw is not None
+    with raw.cursor() as bump:
+        try:
+            with raw.pipeline():
+                session.flush()
+                if pending is not None:
+                    bump.execute(_BUMP_RAW, (pending.count,))  # the counter lock is taken here
+                    _final(session, connection, pending)
+                write_audit(session)
+                # COMMIT goes out in the pipeline too, and its sync waits for all of it. The
+                # driver's commit, not the session's: the session would hand the connection
+                # back to the pool while it is still in pipeline mode. ``session.commit()``
+                # below then finds the transaction finished and only closes its books.
+                raw.commit()
+        except psycopg.IntegrityError as exc:  # surfaced at the sync: same as unpipelined
+            raise IntegrityError("pipelined flush", None, exc) from exc
+        session.commit()
+        if pending is not None:
+            row = bump.fetchone()
+            assert row is not None
+            pending.base = int(row[0]) - pending.count
+            pending._settle()
+    return plan
+
+
+@event.listens_for(Session, "before_commit")
+def _versions_taken(session: Session) -> None:
+    """A plain ``session.commit()`` would store the placeholders: refuse it."""
+    plan: Versions | None = session.info.get("versions")
+    if plan is not None and plan.deferred and plan.count:
+        raise RuntimeError("a transaction with deferred versions commits via versioning.commit")
+
+
+@event.listens_for(Session, "after_rollback")
+def _versions_dropped(session: Session) -> None:
+    session.info.pop("versions", None)
+
+
+def _final(session: Session, connection: Any, plan: Versions) -> None:
+    """The version UPDATEs, and the audit entries' tokens as SQL; after the bump."""
+    for statement in plan._statements():
+        connection.execute(statement)
+    pending: list[dict[str, Any]] | None = session.info.get("audit_pending")
+    if pending:
+        plan._fill_audit(pending)
