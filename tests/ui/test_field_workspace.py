@@ -51,6 +51,25 @@ def test_opens_renders_and_models_pass_modeltester(workspace, qtmodeltester, qtb
     assert workspace.header.name.text().startswith(f"{workspace.current.position}.")
 
 
+def test_banner_counts_the_retention_a_sync_stored(workspace, field_ctx, qtbot):
+    from datetime import UTC, datetime, timedelta
+
+    from workstation.field.banner import RETENTION_STATE_KEY
+    from workstation.store import LAST_SYNC_AT
+
+    last = datetime.now(UTC) - timedelta(days=31)
+    field_ctx.store.set_state(LAST_SYNC_AT, last.isoformat())
+    with qtbot.waitSignal(workspace.banner_updated, timeout=10_000) as default:
+        workspace.refresh_banner()
+    assert default.args[0].level == "info"  # 31 days is fine under the 90-day default
+    field_ctx.store.set_state(RETENTION_STATE_KEY, 30)  # as the sync engine stores it
+    with qtbot.waitSignal(workspace.banner_updated, timeout=10_000) as short:
+        workspace.refresh_banner()
+    assert short.args[0].level == "danger"
+    assert workspace.banner.level == "danger"
+    assert "(30 days)" in workspace.banner.label.text()
+
+
 def test_keyboard_visit_marks_missing_evidence_then_saves(workspace, qtbot):
     stop = workspace.current
     form = workspace.form

@@ -172,6 +172,55 @@ def test_banner_says_days_offline_waiting_and_warns_past_retention():
     assert describe(NOW, 0, 0, NOW, online=True).level == "ok"
 
 
+def test_banner_counts_the_retention_the_server_announced():
+    short = timedelta(days=30)
+    soon = describe(NOW - timedelta(days=26), 1, 0, NOW, short)
+    assert soon.level == "warning"
+    assert "sync within 4 days" in soon.text.en
+    assert "the server keeps changes 30 days" in soon.text.en
+    assert "请在4天内同步" in soon.text.zh
+    assert "服务器保留变更30天" in soon.text.zh
+    assert describe(NOW - timedelta(days=26), 1, 0, NOW).level == "info"  # 90-day default
+    one = describe(NOW - timedelta(days=28, hours=12), 1, 0, NOW, short)
+    assert "sync within 1 day or" in one.text.en
+    today = describe(NOW - timedelta(days=29, hours=20), 1, 0, NOW, short)
+    assert "sync today" in today.text.en
+    assert "请今天同步" in today.text.zh
+    late = describe(NOW - timedelta(days=30, hours=1), 1, 0, NOW, short)
+    assert late.level == "danger"
+    assert "(30 days)" in late.text.en
+    assert "（30天）" in late.text.zh
+    # a short retention warns at half of it, not straight after every sync
+    tiny = timedelta(days=4)
+    assert describe(NOW - timedelta(hours=1), 0, 0, NOW, tiny).level == "info"
+    assert describe(NOW - timedelta(days=2, hours=1), 0, 0, NOW, tiny).level == "warning"
+    one_day = describe(NOW - timedelta(days=5), 0, 0, NOW, timedelta(days=1))
+    assert "(1 day)" in one_day.text.en
+
+
+def test_offline_facts_read_the_retention_a_sync_stored(tmp_path: Path):
+    from workstation.field.banner import RETENTION_STATE_KEY, offline_facts
+    from workstation.store import LAST_SYNC_AT, Store
+
+    store = Store.open(tmp_path / "banner.db")
+    try:
+        store.set_state(LAST_SYNC_AT, (NOW - timedelta(days=40)).isoformat())
+        default = offline_facts(store, NOW)
+        assert default.retention == DEFAULT_RETENTION
+        assert default.level == "info"
+        store.set_state(RETENTION_STATE_KEY, 30)  # what the sync engine stores
+        facts = offline_facts(store, NOW)
+        assert facts.retention == timedelta(days=30)
+        assert facts.level == "danger"
+        assert "(30 days)" in facts.text.en
+        assert "（30天）" in facts.text.zh
+        for junk in (0, -5, "lots", True, [30]):
+            store.set_state(RETENTION_STATE_KEY, junk)
+            assert offline_facts(store, NOW).retention == DEFAULT_RETENTION, junk
+    finally:
+        store.close()
+
+
 # --- a day on a real store ------------------------------------------------------------------
 
 

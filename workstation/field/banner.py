@@ -13,10 +13,12 @@ from workstation.desk.types import Text
 from workstation.store import LAST_SYNC_AT
 
 # The backend's default (``workstation.server.settings.Settings.change_retention``); a
-# server that announces its own value is believed (state key below).
+# server that announces its own value (``GET /sync/info``) is believed: the sync engine
+# stores it under the state key below (``workstation.sync.info.RETENTION_KEY``, the same
+# string — this module cannot import the sync package, which imports the field package).
 DEFAULT_RETENTION = timedelta(days=90)
 RETENTION_STATE_KEY = "server.change_retention_days"
-WARN_BEFORE = timedelta(days=7)
+WARN_BEFORE = timedelta(days=7)  # shortened to half the retention for a short one
 
 
 class BannerStore(Protocol):
@@ -48,11 +50,19 @@ def _parse(value: Any) -> datetime | None:
 
 
 def _retention(store: BannerStore) -> timedelta:
+    """The server's announced retention; the default when none (or nonsense) is stored."""
     days = store.get_state(RETENTION_STATE_KEY)
+    if days is None or isinstance(days, bool):
+        return DEFAULT_RETENTION
     try:
-        return timedelta(days=int(days)) if days is not None else DEFAULT_RETENTION
+        value = int(days)
     except (TypeError, ValueError):
         return DEFAULT_RETENTION
+    return timedelta(days=value) if value >= 1 else DEFAULT_RETENTION
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
 
 
 def offline_facts(store: BannerStore, now: datetime, *, online: bool = False) -> OfflineFacts:
@@ -97,21 +107,38 @@ def describe(
         pieces_en.append(f"{documents} document{'s' if documents != 1 else ''} to upload")
         pieces_zh.append(f"{documents}份文件待上传")
     level = "ok" if online and not waiting else "info"
+    # a week's warning, but never more than half the retention (a 5-day server would
+    # otherwise warn right after every sync)
+    warn_before = min(WARN_BEFORE, retention / 2)
     if age is not None and age >= retention:
         level = "danger"
         pieces_en.append(
-            f"longer than the server keeps changes ({retention.days} days): the next sync "
+            f"longer than the server keeps changes ({_days(retention.days)}): the next sync "
             "downloads everything again after sending your work — use good coverage"
         )
         pieces_zh.append(
             f"已超过服务器保留变更的期限（{retention.days}天）：下次同步会先上传您的记录，"
             "再重新下载全部数据——请在信号良好处同步"
         )
-    elif age is not None and age >= retention - WARN_BEFORE:
+    elif age is not None and age >= retention - warn_before:
         level = "warning"
-        left = (retention - age).days
-        pieces_en.append(f"sync within {left} days or a full download will be needed")
-        pieces_zh.append(f"请在{left}天内同步，否则需要重新下载全部数据")
+        left = (retention - age).days  # whole days left, rounded down
+        if left >= 1:
+            pieces_en.append(
+                f"sync within {_days(left)} or a full download will be needed "
+                f"(the server keeps changes {_days(retention.days)})"
+            )
+            pieces_zh.append(
+                f"请在{left}天内同步，否则需要重新下载全部数据（服务器保留变更{retention.days}天）"
+            )
+        else:
+            pieces_en.append(
+                f"sync today or a full download will be needed "
+                f"(the server keeps changes {_days(retention.days)})"
+            )
+            pieces_zh.append(
+                f"请今天同步，否则需要重新下载全部数据（服务器保留变更{retention.days}天）"
+            )
     elif last is None and waiting:
         level = "warning"
     return OfflineFacts(
