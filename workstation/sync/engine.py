@@ -25,7 +25,10 @@ Order of one ``sync``:
    pushed, so download the snapshot again and reconcile; no local change is discarded;
 6. the outbox backlog (pending count, oldest) rides on every call after the push as
    ``X-Outbox-Pending``/``X-Outbox-Oldest`` headers — the lead's team overview shows it,
-   without a separate heartbeat round trip.
+   without a separate heartbeat round trip;
+7. the server's change retention (``GET /sync/info``), at most daily and after a first sync
+   or resync, stored for the field banner (``workstation.sync.info``); an older server
+   without it, or a failed answer, keeps the last known value and never fails the sync.
 
 Progress and cancel go through a ``SyncProgress`` passed in; ``cancel()`` takes effect
 between pages and batches (every applied page stays applied with its cursor).
@@ -54,7 +57,7 @@ from workstation.store import (
     Store,
     Tombstone,
 )
-from workstation.sync import blobs, storeops
+from workstation.sync import blobs, info, storeops
 from workstation.sync.errors import (
     CancelledError,
     DeviceRevokedError,
@@ -205,6 +208,8 @@ class SyncReport:
     cursor: int | None = None
     warnings: list[str] = field(default_factory=list)
     clock_skew_s: int | None = None
+    # announced by the server in this sync (None: not asked this time, or no usable answer)
+    change_retention_days: int | None = None
     finished_at: datetime | None = None
 
 
@@ -267,6 +272,7 @@ class SyncEngine:
                 self._snapshot(progress, report, resync=True)
                 self._pull(progress, report)
             self._refetch(progress, report)
+            self._server_info(report)
             report.finished_at = self.clock()
             self.store.set_state(LAST_SYNC_AT, report.finished_at.isoformat())
             storeops.write_status(
@@ -295,6 +301,17 @@ class SyncEngine:
             message=f"{exc} — this device's local data and saved sign-in have been erased",
         )
         exc.args = (f"{exc.args[0]}. This device's local data and saved sign-in have been erased.",)
+
+    # --- server info -------------------------------------------------------------------------
+
+    def _server_info(self, report: SyncReport) -> None:
+        """Refresh the server's change retention when due (see ``workstation.sync.info``).
+
+        Asked last, so the value a laptop carries offline is the one known when it left.
+        """
+        now = self.clock()
+        if report.first_sync or report.resynced or info.due(self.store, now):
+            report.change_retention_days = info.refresh(self.store, self.api, now)
 
     # --- clock -------------------------------------------------------------------------------
 
