@@ -245,7 +245,3 @@ def test_a_revoked_device_is_not_hidden_by_the_info_call() -> None:
         info.refresh(state, Revoked(), datetime.now(UTC))  # type: ignore[arg-type]
     assert info.refresh(state, Missing(), datetime.now(UTC)) is None  # type: ignore[arg-type]
     assert state.values[info.RETENTION_KEY] == 60
-
-
-def test_the_banner_reads_the_key_the_engine_writes() -> None:
-    assert info.RETENTION_KEY == RETENTION_STATE_KEY

@@ -10,14 +10,13 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from workstation.desk.types import Text
-from workstation.store import LAST_SYNC_AT
+from workstation.store import CHANGE_RETENTION_DAYS, LAST_SYNC_AT
 
 # The backend's default (``workstation.server.settings.Settings.change_retention``); a
 # server that announces its own value (``GET /sync/info``) is believed: the sync engine
-# stores it under the state key below (``workstation.sync.info.RETENTION_KEY``, the same
-# string — this module cannot import the sync package, which imports the field package).
+# stores it under the store's ``CHANGE_RETENTION_DAYS`` state key.
 DEFAULT_RETENTION = timedelta(days=90)
-RETENTION_STATE_KEY = "server.change_retention_days"
+RETENTION_STATE_KEY = CHANGE_RETENTION_DAYS
 WARN_BEFORE = timedelta(days=7)  # shortened to half the retention for a short one
 
 

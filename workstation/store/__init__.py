@@ -20,6 +20,7 @@ from workstation.store.records import (
     Tombstone,
 )
 from workstation.store.store import (
+    CHANGE_RETENTION_DAYS,
     CURSOR,
     DEVICE_ID,
     LAST_SYNC_AT,
@@ -34,6 +35,7 @@ from workstation.store.store import (
 )
 
 __all__ = [
+    "CHANGE_RETENTION_DAYS",
     "CURSOR",
     "DEVICE_ID",
     "LAST_SYNC_AT",

@@ -102,6 +102,9 @@ DEVICE_ID = "device_id"
 SERVER_URL = "server_url"
 USER = "user"
 LAST_SYNC_AT = "last_sync_at"
+# days of change history the server keeps (GET /sync/info): written by the sync engine,
+# read by the field banner
+CHANGE_RETENTION_DAYS = "server.change_retention_days"
 SCHEMA_EPOCH = "schema_epoch"
 
 _UNACKED = (OutboxState.PENDING.value, OutboxState.SENT.value)

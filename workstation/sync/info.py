@@ -25,16 +25,14 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from workstation.store import Store
+from workstation.store import CHANGE_RETENTION_DAYS, Store
 from workstation.sync.errors import DeviceRevokedError, ServerError, SyncError
 from workstation.sync.session import ApiSession
 
 log = logging.getLogger(__name__)
 
 PATH = "/api/v1/sync/info"
-# read by workstation.field.banner (RETENTION_STATE_KEY there; a test keeps the two equal —
-# the field package imports the sync engine, so the banner cannot import this module)
-RETENTION_KEY = "server.change_retention_days"
+RETENTION_KEY = CHANGE_RETENTION_DAYS  # read by workstation.field.banner
 CHECKED_KEY = "server.sync_info_checked_at"  # when the server last answered (device time)
 REFRESH_AFTER = timedelta(days=1)
 MAX_RETENTION_DAYS = 36_500  # anything above is not a retention but a broken answer
