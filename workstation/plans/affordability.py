@@ -57,16 +57,16 @@ def assess_affordability(
     share_percent: Decimal = DEFAULT_SHARE_PERCENT,
 ) -> Affordability:
     currency = monthly_income.currency
-    validation.non_negative_amount(monthly_income, what="monthly income", field="monthly_income")
-    validation.same_currency(
-        essential_expenses, currency, what="essential expenses", field="essential_expenses"
-    )
     validation.non_negative_amount(
-        essential_expenses, what="essential expenses", field="essential_expenses"
+        monthly_income, what="monthly income", what_zh="月收入", field="monthly_income"
     )
+    expenses = {"what": "essential expenses", "what_zh": "必要支出", "field": "essential_expenses"}
+    validation.same_currency(essential_expenses, currency, **expenses)
+    validation.non_negative_amount(essential_expenses, **expenses)
     validation.percent(
         share_percent,
         what="share of disposable income",
+        what_zh="可支配收入中用于还款的比例",
         field="share_percent",
         allow_zero=False,
         allow_hundred=True,

@@ -124,19 +124,30 @@ def compare_options(
 ) -> Comparison:
     """Summarise each option in the order given; all must share one currency."""
     if not options:
-        raise PlanError("There is nothing to compare: give at least one option.", field="options")
+        raise PlanError(
+            "There is nothing to compare: give at least one option.",
+            zh="没有可比较的方案：请至少提供一个方案。",
+            field="options",
+        )
     currency = options[0].currency
     for option in options:
         if option.currency != currency:
             raise PlanError(
                 f"All options must be in one currency (found {currency} and {option.currency}).",
+                zh=f"所有方案必须使用同一币种（发现 {currency} 和 {option.currency}）。",
                 field="options",
             )
     if affordability is not None:
         validation.same_currency(
-            affordability.monthly_income, currency, what="affordability", field="affordability"
+            affordability.monthly_income,
+            currency,
+            what="affordability",
+            what_zh="还款能力评估",
+            field="affordability",
         )
-    validation.annual_rate(discount_rate, what="discount rate", field="discount_rate")
+    validation.annual_rate(
+        discount_rate, what="discount rate", what_zh="年贴现率", field="discount_rate"
+    )
     as_of = validation.as_of(valuation_date)
     rows = tuple(_summarise(option, discount_rate, as_of, affordability) for option in options)
     return Comparison(currency, as_of, discount_rate, affordability, rows)

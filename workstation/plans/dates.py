@@ -34,20 +34,22 @@ def nth_due_date(first_due: date, frequency: Frequency, index: int) -> date:
         months = first_due.month - 1 + index
         year = first_due.year + months // 12
         if year > MAXYEAR:
-            raise PlanError(
-                f"The plan would run past the year {MAXYEAR}; check the first due date.",
-                field="first_due",
-            )
+            raise _past_the_calendar()
         month = months % 12 + 1
         day = min(first_due.day, calendar.monthrange(year, month)[1])
         return date(year, month, day)
     try:
         return first_due + timedelta(days=_STEP_DAYS[frequency] * index)
     except OverflowError:
-        raise PlanError(
-            f"The plan would run past the year {MAXYEAR}; check the first due date.",
-            field="first_due",
-        ) from None
+        raise _past_the_calendar() from None
+
+
+def _past_the_calendar() -> PlanError:
+    return PlanError(
+        f"The plan would run past the year {MAXYEAR}; check the first due date.",
+        zh=f"还款计划将延续到公元{MAXYEAR}年之后；请检查首期还款日。",
+        field="first_due",
+    )
 
 
 def due_dates(first_due: date, frequency: Frequency, count: int, *, start: int = 0) -> list[date]:

@@ -103,12 +103,18 @@ def build_deferral(
     baseline = build_schedule(terms, today=today)
     instalments_after = terms.count if count_after is None else count_after
     if periods < 1:
-        raise PlanError(f"A deferral pauses at least one period (got {periods}).", field="periods")
+        raise PlanError(
+            f"A deferral pauses at least one period (got {periods}).",
+            zh=f"延期还款至少要暂停一期（输入为{periods}）。",
+            field="periods",
+        )
     validation.instalment_count(instalments_after, field="count_after")
     if periods + instalments_after > MAX_INSTALMENTS:
         raise PlanError(
             f"The pause ({periods}) and the instalments after it ({instalments_after}) "
             f"together exceed {MAX_INSTALMENTS} periods.",
+            zh=f"暂停期数（{periods}）与之后的分期期数（{instalments_after}）"
+            f"合计超过{MAX_INSTALMENTS}期。",
             field="periods",
         )
 
@@ -125,9 +131,11 @@ def build_deferral(
                 balance += interest
                 if balance > ceiling:
                     # Runaway compounding (a huge rate over a long pause) is a data slip.
+                    limit = Money(MAX_AMOUNT, currency).format()
                     raise PlanError(
                         "Capitalising the interest over this pause would grow the balance "
-                        f"beyond {Money(MAX_AMOUNT, currency).format()}; shorten the pause.",
+                        f"beyond {limit}; shorten the pause.",
+                        zh=f"延期期间的利息计入本金后，余额将超过 {limit}；请缩短延期。",
                         field="periods",
                     )
 

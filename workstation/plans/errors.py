@@ -1,8 +1,9 @@
 """The one error type the plan calculators raise, and the input limits they enforce.
 
 Every refusal is a ``PlanError`` whose message a collector can read out to a customer or act
-on at the desk; ``field`` names the input at fault so a form can highlight it. A calculator
-either returns a complete result or raises: nothing half-computed ever leaves this package.
+on at the desk, in English and in Simplified Chinese (both are first-class at the desk);
+``field`` names the input at fault so a form can highlight it. A calculator either returns a
+complete result or raises: nothing half-computed ever leaves this package.
 """
 
 from __future__ import annotations
@@ -18,12 +19,24 @@ MAX_SETTLEMENT_PARTS = 6
 
 
 class PlanError(ValueError):
-    """Input a repayment-plan calculator cannot accept, with a message a collector can read."""
+    """Input a repayment-plan calculator cannot accept, with a message a collector can read.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    ``str(exc)`` and ``message`` are English (the CLI prints them); ``message_zh`` is the same
+    sentence in Chinese, with the same amounts and dates. Every calculator refusal carries
+    one; only the operator-facing errors of the CLI and the policy file leave it ``None``.
+    """
+
+    def __init__(self, message: str, *, zh: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
+        self.message_zh = zh
         self.field = field
 
     @property
     def message(self) -> str:
         return str(self.args[0])
+
+    def text(self, language: str) -> str:
+        """The message in ``language`` ("en", "zh", "zh-CN" …), English when none is written."""
+        if language.startswith("zh") and self.message_zh:
+            return self.message_zh
+        return self.message

@@ -123,21 +123,22 @@ class Schedule:
 
 def validate_terms(terms: InstalmentTerms, today: date) -> None:
     """Reject terms no schedule can be built from; shared with the deferral calculator."""
-    validation.positive_amount(terms.principal, what="principal", field="principal")
+    validation.positive_amount(terms.principal, what="principal", what_zh="本金", field="principal")
     validation.annual_rate(terms.annual_rate, field="annual_rate")
     validation.instalment_count(terms.count)
-    validation.not_in_past(terms.first_due, today, what="first due date", field="first_due")
+    validation.not_in_past(
+        terms.first_due, today, what="first due date", what_zh="首期还款日", field="first_due"
+    )
     if terms.down_payment is not None:
-        validation.same_currency(
-            terms.down_payment, terms.currency, what="down payment", field="down_payment"
-        )
-        validation.non_negative_amount(
-            terms.down_payment, what="down payment", field="down_payment"
-        )
+        down = {"what": "down payment", "what_zh": "首付", "field": "down_payment"}
+        validation.same_currency(terms.down_payment, terms.currency, **down)
+        validation.non_negative_amount(terms.down_payment, **down)
         if terms.down_payment >= terms.principal:
+            payment, principal = terms.down_payment.format(), terms.principal.format()
             raise PlanError(
-                f"The down payment {terms.down_payment.format()} must be less than the "
-                f"principal {terms.principal.format()}; a payment in full needs no plan.",
+                f"The down payment {payment} must be less than the principal {principal}; "
+                "a payment in full needs no plan.",
+                zh=f"首付 {payment} 必须少于本金 {principal}；一次性全额还款无需还款计划。",
                 field="down_payment",
             )
 
@@ -178,7 +179,12 @@ def amortise(
         growth = (1 + rate) ** count
         regular = exact.round_half_up(owed * rate * growth / (growth - 1))
     if regular <= 0:
-        raise _too_small(principal, count, "each instalment would round to nothing")
+        raise _too_small(
+            principal,
+            count,
+            "each instalment would round to nothing",
+            "每期金额都会变为零",
+        )
 
     rows: list[Instalment] = []
     balance = owed
@@ -196,7 +202,10 @@ def amortise(
             # Rounding the regular amount up, period after period, would pay the debt off
             # early and leave the last instalments empty or negative.
             raise _too_small(
-                principal, count, "rounding would pay it off before the last instalment"
+                principal,
+                count,
+                "rounding would pay it off before the last instalment",
+                "欠款会在最后一期之前就被还清",
             )
         balance -= principal_part
         total_interest += interest
@@ -222,9 +231,11 @@ def amortise(
     )
 
 
-def _too_small(principal: Money, count: int, reason: str) -> PlanError:
+def _too_small(principal: Money, count: int, reason: str, reason_zh: str) -> PlanError:
     return PlanError(
         f"{principal.format()} cannot be spread over {count} instalments: {reason} once "
         "amounts are rounded to the currency's smallest unit. Choose fewer instalments.",
+        zh=f"{principal.format()} 无法分成{count}期：按币种最小单位取整后，{reason_zh}。"
+        "请减少期数。",
         field="count",
     )

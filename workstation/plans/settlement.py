@@ -40,10 +40,12 @@ class SettlementPart:
 
 @dataclass(frozen=True, slots=True)
 class PolicyIssue:
-    """One reason an offer falls outside policy: a stable code and a sentence."""
+    """One reason an offer falls outside policy: a stable code and a sentence in English and
+    Chinese (the desk shows it to the collector; the JSON carries the English one)."""
 
     code: str  # below_minimum | too_many_parts | last_part_too_late
     message: str
+    message_zh: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +134,22 @@ def build_settlement(
     ``amount`` (the agreed total)."""
     as_of = validation.as_of(today)
     currency = balance.currency
-    validation.positive_amount(balance, what="balance", field="balance")
+    validation.positive_amount(balance, what="balance", what_zh="未还余额", field="balance")
     if (discount_percent is None) == (amount is None):
         raise PlanError(
             "Give either a discount in percent or a settlement amount, not both or neither.",
+            zh="折扣百分比与和解金额须填写其中一项（不能都填，也不能都不填）。",
             field="discount_percent",
         )
     if amount is not None:
-        validation.same_currency(amount, currency, what="settlement amount", field="amount")
-        validation.positive_amount(amount, what="settlement amount", field="amount")
+        agreed = {"what": "settlement amount", "what_zh": "和解金额", "field": "amount"}
+        validation.same_currency(amount, currency, **agreed)
+        validation.positive_amount(amount, **agreed)
         if amount > balance:
             raise PlanError(
                 f"The settlement amount {amount.format()} is more than the balance "
                 f"{balance.format()}.",
+                zh=f"和解金额 {amount.format()} 超过了未还余额 {balance.format()}。",
                 field="amount",
             )
         total = amount
@@ -153,6 +158,7 @@ def build_settlement(
         validation.percent(
             discount_percent,
             what="discount",
+            what_zh="折扣",
             field="discount_percent",
             allow_zero=True,
             allow_hundred=False,
@@ -161,6 +167,7 @@ def build_settlement(
         if not total.is_positive():
             raise PlanError(
                 f"A {discount_percent} % discount leaves nothing to pay on {balance.format()}.",
+                zh=f"{balance.format()} 按{discount_percent}%折扣减免后，已无应付金额。",
                 field="discount_percent",
             )
 
@@ -169,14 +176,20 @@ def build_settlement(
         raise PlanError(
             f"A settlement is one lump sum or 2 to {MAX_SETTLEMENT_PARTS} parts "
             f"(got {count} due dates).",
+            zh=f"协商结清须一次性付清，或分2至{MAX_SETTLEMENT_PARTS}笔支付"
+            f"（输入了{count}个还款日）。",
             field="due_dates",
         )
-    validation.not_in_past(due_dates[0], as_of, what="first due date", field="due_dates")
+    validation.not_in_past(
+        due_dates[0], as_of, what="first due date", what_zh="首个还款日", field="due_dates"
+    )
     for earlier, later in pairwise(due_dates):
         if later <= earlier:
             raise PlanError(
                 f"Settlement due dates must be in order, each after the one before "
                 f"({later.isoformat()} follows {earlier.isoformat()}).",
+                zh=f"和解还款日必须按先后顺序排列，每个都晚于前一个"
+                f"（{later.isoformat()} 排在 {earlier.isoformat()} 之后）。",
                 field="due_dates",
             )
 
@@ -185,6 +198,7 @@ def build_settlement(
     if regular <= 0 or last <= 0:
         raise PlanError(
             f"{total.format()} is too small to split into {count} parts; choose fewer parts.",
+            zh=f"{total.format()} 金额太小，无法分成{count}笔支付；请减少笔数。",
             field="due_dates",
         )
     parts = tuple(
@@ -220,6 +234,8 @@ def check_policy(
                 "below_minimum",
                 f"{total.format()} is below the {minimum_percent} % minimum for bucket "
                 f"{bucket.value} ({minimum.format()}).",
+                f"{total.format()} 低于{_bucket_zh(bucket)}账户的最低和解比例"
+                f"{minimum_percent}%（{minimum.format()}）。",
             )
         )
     if len(parts) > policy.max_parts:
@@ -227,6 +243,7 @@ def check_policy(
             PolicyIssue(
                 "too_many_parts",
                 f"{len(parts)} parts exceed the policy's maximum of {policy.max_parts}.",
+                f"分{len(parts)}笔支付，超过了政策允许的最多{policy.max_parts}笔。",
             )
         )
     days = (parts[-1].due_date - today).days
@@ -236,6 +253,16 @@ def check_policy(
                 "last_part_too_late",
                 f"The last part is due {days} days from today; the policy allows "
                 f"{policy.max_days_to_last_part}.",
+                f"最后一笔在{days}天后到期；政策最多允许{policy.max_days_to_last_part}天。",
             )
         )
     return PolicyCheck(minimum_percent, minimum, tuple(issues))
+
+
+def _bucket_zh(bucket: Bucket) -> str:
+    """The bucket as days past due in words (the same numbers as the English bucket code)."""
+    if bucket is Bucket.CURRENT:
+        return "未逾期"
+    if bucket is Bucket.DPD_180_PLUS:
+        return "逾期180天以上"
+    return f"逾期{bucket.value}天"
