@@ -110,21 +110,15 @@ _AFFORDABILITY_FIELDS = {
     "monthly_income": "monthly_income",
     "essential_expenses": "monthly_expenses",
 }
-_ZH_FIELD = {
-    "instalments": "分期期数",
-    "deferral_months": "延期月数",
-    "deferral_instalments": "延期后分期期数",
-    "settlement_percent": "和解比例",
-    "monthly_income": "月收入",
-    "monthly_expenses": "必要支出",
-    "balance": "欠款余额",
-}
 
 
 def _plan_error(exc: PlanError, names: dict[str, str], default: str) -> tuple[str, Text]:
-    field = names.get(exc.field or "", default)
-    zh = f"{_ZH_FIELD.get(field, '输入')}无效：{exc.message}"
-    return field, Text(exc.message, zh)
+    """The dialog field to mark and the calculator's own sentence in both languages."""
+    return names.get(exc.field or "", default), _text(exc)
+
+
+def _text(exc: PlanError) -> Text:
+    return Text(exc.message, exc.text("zh"))
 
 
 def _lines_of(plan: PlanChoice) -> tuple[ScheduleLine, ...]:
@@ -194,7 +188,7 @@ def _settlement_option(
     warnings = tuple(
         Text(
             f"Outside settlement policy: {issue.message} A team lead must approve it.",
-            f"超出和解政策：{issue.message} 需组长批准。",
+            f"超出和解政策：{issue.message_zh}需组长批准。",
         )
         for issue in plan.policy.issues
     )
@@ -288,7 +282,7 @@ def compare(request: PlanRequest) -> PlanComparison:
             affordability=affordability,
         )
     except PlanError as exc:  # pragma: no cover - the three share one currency by construction
-        raise ValidationError({"balance": Text(exc.message, exc.message)}) from exc
+        raise ValidationError({"balance": _text(exc)}) from exc
     by_kind = {row.kind.value: row for row in comparison.options}
     options = (
         _instalments_option(instalments, by_kind["instalments"], request.instalments),
