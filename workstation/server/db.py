@@ -9,10 +9,12 @@ version counter row lock (``versioning``) serialises the writers that matter.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.paths import server_data_dir
@@ -50,9 +52,46 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(
-        url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, pool_recycle=1800
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=20,
+        pool_recycle=1800,
+        # last in, first out: a busy server keeps reusing its warm connections, and the
+        # ones beyond what the load needs stay idle (and get pinged before their next use)
+        pool_use_lifo=True,
     )
+    _ping_after_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has been idle for a while.
+
+    ``pool_pre_ping`` costs a round trip on EVERY checkout, and a request checks out a
+    connection several times. A connection used seconds ago is almost surely alive; one
+    that sat idle (a restart of PostgreSQL, a dropped socket) is pinged, and a dead one is
+    swapped for a fresh connection (the pool retries on ``DisconnectionError``). A
+    connection that dies while in use fails that request, and PostgreSQL's disconnect
+    error makes the pool drop every connection older than it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)  # one ``SELECT 1`` outside a transaction
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection is gone") from exc
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -24,21 +24,35 @@ def utcnow() -> datetime:
 
 @dataclass
 class AppState:
+    """What every request needs: settings, the engine and two kinds of session.
+
+    ``sessions``: ordinary transactions. ``statements``: on PostgreSQL each statement
+    commits on its own (autocommit), which saves the BEGIN and the COMMIT/ROLLBACK round
+    trips a transaction costs; for reads that need no snapshot across statements (at READ
+    COMMITTED every statement takes its own anyway) and for single-statement writes. Use it
+    as ``with state.statements.begin() as session:`` so that on SQLite, where it is an
+    ordinary transaction, writes are committed too.
+    """
+
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     token_secret: str
+    statements: sessionmaker[Session]
 
     @classmethod
     def open(cls, settings: Settings, engine: Engine) -> AppState:
         from workstation.server.db import make_sessionmaker
 
         sessions = make_sessionmaker(engine)
+        statements = sessions
+        if engine.dialect.name == "postgresql":
+            statements = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
         with sessions() as session:
             secret = session.get(ServerState, "token_secret")
             if secret is None:
                 raise RuntimeError("database not initialised: run `workstation-server init-db`")
-            return cls(settings, engine, sessions, secret.value)
+            return cls(settings, engine, sessions, secret.value, statements)
 
     def state_value(self, session: Session, key: str, default: str = "") -> str:
         row = session.get(ServerState, key)
@@ -127,7 +141,7 @@ def get_principal(
         )
     pending = _report_int(x_outbox_pending)
     oldest = _report_time(x_outbox_oldest)
-    with state.sessions() as session:
+    with state.statements.begin() as session:  # one SELECT; on PostgreSQL no BEGIN/ROLLBACK
         row = session.execute(
             select(Device, User)
             .join(User, User.id == Device.user_id)
@@ -158,8 +172,8 @@ def get_principal(
         if x_app_version and x_app_version[:50] != device.app_version:
             values["app_version"] = x_app_version[:50]
         principal = Principal(user.id, user.username, Role(user.role), user.team_id, device.id)
-    if values:  # after the read transaction ended: SQLite allows one writer at a time
-        with state.sessions.begin() as write:
+    if values:  # after the read ended (SQLite: one writer at a time); one statement
+        with state.statements.begin() as write:
             write.execute(update(Device).where(Device.id == principal.device_id).values(**values))
     return principal
 

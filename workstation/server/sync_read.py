@@ -26,7 +26,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, union, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from workstation.domain.enums import Role
@@ -69,8 +82,8 @@ def epoch_of(state: AppState, session: Session) -> int:
     return int(state.state_value(session, "schema_epoch", "1"))
 
 
-def sync_state(session: Session) -> tuple[int, int, int]:
-    """(schema epoch, retained_from, committed version) in ONE round trip."""
+def sync_state(session: Session) -> tuple[int, int, int, int | None]:
+    """(schema epoch, retained_from, committed version, latest scorecard id) in ONE round trip."""
 
     def setting(key: str) -> Any:
         return select(ServerState.value).where(ServerState.key == key).scalar_subquery()
@@ -80,9 +93,11 @@ def sync_state(session: Session) -> tuple[int, int, int]:
             setting("schema_epoch"),
             setting("retained_from"),
             select(VersionCounter.value).where(VersionCounter.id == 1).scalar_subquery(),
+            select(func.max(ScorecardRow.id)).scalar_subquery(),
         )
     ).one()
-    return int(row[0] or 1), int(row[1] or 0), int(row[2] or 0)
+    scorecard = int(row[3]) if row[3] is not None else None
+    return int(row[0] or 1), int(row[1] or 0), int(row[2] or 0), scorecard
 
 
 def scorecard_latest(session: Session) -> ScorecardRow | None:
@@ -344,8 +359,15 @@ def _phase_ids(  # noqa: PLR0917
 def changes(
     state: AppState, principal: Principal, cursor: int, limit: int, epoch: int | None
 ) -> dict[str, Any]:
-    with state.sessions.begin() as session:
-        server_epoch, retained_from, high = sync_state(session)
+    """One page of changes; a handful of round trips (statements, no transaction: see below).
+
+    Each statement runs on its own (autocommit on PostgreSQL): ``high`` is read first and
+    every row is filtered to ``version <= high``, and every version up to the committed
+    ``high`` belongs to a finished transaction, so later statements seeing later commits
+    changes nothing (READ COMMITTED already gave each statement its own snapshot).
+    """
+    with state.statements.begin() as session:
+        server_epoch, retained_from, high, scorecard_id = sync_state(session)
         if epoch is not None and epoch != server_epoch:
             raise ApiError(
                 410, "resync_required", "the server's schema epoch changed; download again"
@@ -360,25 +382,42 @@ def changes(
             )
         if cursor > high:
             raise ApiError(410, "resync_required", "this cursor is ahead of the server")
-        window = and_(AccountRow.version > cursor, AccountRow.version <= high)
-        scope = scope_filter(principal)
-        items: list[tuple[int, str, str]] = []
-        truncated = False
+        items, truncated = _changed(session, principal, cursor, high, limit)
+        next_cursor = items[-1][0] if truncated and items else high
+        return _assemble(
+            state, session, principal, items, next_cursor, truncated, server_epoch, scorecard_id
+        )
 
-        def take(stmt: Any, kind: str) -> None:
-            nonlocal truncated
-            rows = list(session.execute(stmt.limit(limit)))
-            if len(rows) >= limit:
-                truncated = True
-            items.extend((int(v), kind, str(i)) for v, i in rows)
 
-        take(
+def _changed(
+    session: Session, principal: Principal, cursor: int, high: int, limit: int
+) -> tuple[list[tuple[int, str, str]], bool]:
+    """(version, kind, id) of every change in ``(cursor, high]``, oldest first, at most
+    ``limit``, and whether there are more. One UNION ALL: each kind takes its first
+    ``limit`` by version (index range scans), so a kind that fills its limit means more."""
+    window = and_(AccountRow.version > cursor, AccountRow.version <= high)
+    scope = scope_filter(principal)
+    if principal.is_collector:
+        arrive = Assignment.to_user_id == principal.user_id
+        leave = Removal.user_id == principal.user_id
+    elif principal.role == Role.LEAD and principal.team_id:
+        arrive = and_(
+            Assignment.to_team_id == principal.team_id,
+            func.coalesce(Assignment.from_team_id, "") != principal.team_id,
+        )
+        leave = Removal.team_id == principal.team_id
+    else:
+        arrive = false()
+        leave = false()
+    kinds: list[tuple[str, Any]] = [
+        (
+            "account",
             select(AccountRow.version, AccountRow.id)
             .where(scope, window)
             .order_by(AccountRow.version),
-            "account",
-        )
-        take(
+        ),
+        (
+            "customer",
             select(CustomerRow.version, CustomerRow.id)
             .where(
                 CustomerRow.version > cursor,
@@ -386,51 +425,49 @@ def changes(
                 CustomerRow.id.in_(select(AccountRow.customer_id).where(scope)),
             )
             .order_by(CustomerRow.version),
-            "customer",
-        )
-        take(
+        ),
+        (
+            "event",
             select(EventRow.server_version, EventRow.id)
             .join(AccountRow, AccountRow.id == EventRow.account_id)
             .where(scope, EventRow.server_version > cursor, EventRow.server_version <= high)
             .order_by(EventRow.server_version),
-            "event",
-        )
-        if principal.is_collector:
-            arrive = Assignment.to_user_id == principal.user_id
-            leave = Removal.user_id == principal.user_id
-        elif principal.role == Role.LEAD and principal.team_id:
-            arrive = and_(
-                Assignment.to_team_id == principal.team_id,
-                func.coalesce(Assignment.from_team_id, "") != principal.team_id,
-            )
-            leave = Removal.team_id == principal.team_id
-        else:
-            arrive = false()
-            leave = false()
-        take(
+        ),
+        (
+            "arrival",
             select(Assignment.version, Assignment.account_id)
             .where(arrive, Assignment.version > cursor, Assignment.version <= high)
             .order_by(Assignment.version),
-            "arrival",
-        )
-        take(
+        ),
+        (
+            "removal",
             select(Removal.version, Removal.entity_id)
             .where(leave, Removal.version > cursor, Removal.version <= high)
             .order_by(Removal.version),
-            "removal",
-        )
-        take(
-            select(ScorecardRow.version, ScorecardRow.id)
+        ),
+        (
+            "scorecard",
+            select(ScorecardRow.version, cast(ScorecardRow.id, String))
             .where(ScorecardRow.version > cursor, ScorecardRow.version <= high)
             .order_by(ScorecardRow.version),
-            "scorecard",
-        )
-        items.sort()
-        if len(items) > limit:
-            truncated = True
-            items = items[:limit]
-        next_cursor = items[-1][0] if truncated and items else high
-        return _assemble(state, session, principal, items, next_cursor, truncated, server_epoch)
+        ),
+    ]
+    parts = []
+    for kind, stmt in kinds:
+        part = stmt.limit(limit).subquery()
+        version, ident = part.c
+        parts.append(select(version, ident, literal(kind, String)))
+    items: list[tuple[int, str, str]] = []
+    per_kind: dict[str, int] = {}
+    for version, ident, kind in session.execute(union_all(*parts)):
+        items.append((int(version), str(kind), str(ident)))
+        per_kind[kind] = per_kind.get(kind, 0) + 1
+    truncated = any(count >= limit for count in per_kind.values())
+    items.sort()
+    if len(items) > limit:
+        truncated = True
+        items = items[:limit]
+    return items, truncated
 
 
 def _assemble(  # noqa: PLR0917
@@ -441,6 +478,7 @@ def _assemble(  # noqa: PLR0917
     next_cursor: int,
     has_more: bool,
     epoch: int,
+    scorecard_id: int | None,
 ) -> dict[str, Any]:
     account_ids: list[str] = []
     customer_ids: list[str] = []
@@ -524,7 +562,7 @@ def _assemble(  # noqa: PLR0917
         ]
     customers = load_customers(session, customer_ids)
     accounts = load_accounts(session, account_ids)
-    scorecard = scorecard_latest(session)
+    scorecard = scorecard_latest(session) if scorecard_changed else None
     if customers:
         audit(
             session,
@@ -544,7 +582,7 @@ def _assemble(  # noqa: PLR0917
         "accounts": accounts,
         "events": events,
         "removals": removals,
-        "scorecard_version": scorecard.id if scorecard else None,
-        "scorecard": scorecard_dict(scorecard) if scorecard_changed else None,
+        "scorecard_version": scorecard.id if scorecard else scorecard_id,
+        "scorecard": scorecard_dict(scorecard),
         "server_time": utcnow().isoformat(),
     }

@@ -88,9 +88,9 @@ def post_push(
     precheck(mutations)
     body_hash = canonical_hash([[m.mutation_id, m.request_hash] for m in mutations])
     check_batch_key(state, principal.device_id, idempotency_key, body_hash)
-    check_stored_hashes(state, principal.device_id, mutations)
-    results = push(state, principal, mutations)
-    with state.sessions() as session:
+    stored = check_stored_hashes(state, principal.device_id, mutations)
+    results = push(state, principal, mutations, stored)
+    with state.statements.begin() as session:
         hint = committed_version(session)
     return JSONResponse(
         {"results": results, "cursor_hint": hint, "server_time": utcnow().isoformat()}
