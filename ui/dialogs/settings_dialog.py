@@ -54,7 +54,6 @@ class SettingsDialog(QDialog):
         encryption = {
             "sqlite": tr("SQLite file, not encrypted"),
             "sqlite-encrypted": tr("SQLite file, encrypted (SQLCipher)"),
-            "memory": tr("In memory only — nothing is kept after exit"),
         }.get(ctx.storage, ctx.storage)
         self.location = QLabel(str(paths.store_path()), self)
         self.location.setWordWrap(True)

@@ -6,14 +6,23 @@ and account details by attribute, tolerating fields a store version does not hav
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
+
+from sqlalchemy import Connection
 
 from workstation.domain import Event
 
 
 class StorePort(Protocol):
-    def queue_rows(self) -> Sequence[Any]: ...
+    def queue_rows(self, *, account_ids: Iterable[str] | None = None) -> Sequence[Any]: ...
+
+    def get_state(self, key: str, default: Any = None) -> Any: ...
+
+    def set_state(self, key: str, value: Any) -> None: ...
+
+    def read(self) -> AbstractContextManager[Connection]: ...
 
     def load_account(self, account_id: str) -> Any: ...
 

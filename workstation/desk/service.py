@@ -209,9 +209,6 @@ class DeskService:
 
     def _save_first_page(self, snapshot: QueueSnapshot, now: datetime) -> None:
         """Remember the first page of each tab (ids in rank order) for the next cold start."""
-        set_state = getattr(self.store, "set_state", None)
-        if not callable(set_state):
-            return
         ids = snapshot.account_ids
         due = QueueCategory.DUE_BANDS
         masks = (
@@ -230,7 +227,7 @@ class DeskService:
                     taken += 1
         order = sorted(chosen)
         try:
-            set_state(
+            self.store.set_state(
                 FIRST_PAGE_KEY,
                 {
                     "ranked_at": now.isoformat(),
@@ -250,12 +247,10 @@ class DeskService:
         """
         now = now or self.clock()
         saved = None
-        get_state = getattr(self.store, "get_state", None)
-        if callable(get_state):
-            try:
-                saved = get_state(FIRST_PAGE_KEY)
-            except Exception:
-                log.warning("could not read the queue's saved first page", exc_info=True)
+        try:
+            saved = self.store.get_state(FIRST_PAGE_KEY)
+        except Exception:  # a cache: a cheap SQL order serves instead
+            log.warning("could not read the queue's saved first page", exc_info=True)
         ids: list[str]
         ranks: list[int]
         ranked_at: datetime | None = None
@@ -269,7 +264,7 @@ class DeskService:
         else:
             ids = self._cheap_order()
             ranks = []
-        rows = self.store.queue_rows(account_ids=ids) if ids else []  # type: ignore[call-arg]
+        rows = self.store.queue_rows(account_ids=ids) if ids else []
         by_id = {row.account_id: row for row in rows}
         present = [i for i in ids if i in by_id]
         rank_of = dict(zip(ids, ranks, strict=False))
@@ -296,13 +291,10 @@ class DeskService:
 
     def _cheap_order(self) -> list[str]:
         """First start: up to FIRST_PAGE account ids in a cheap SQL order."""
-        read = getattr(self.store, "read", None)
-        if not callable(read):
-            return []
         from sqlalchemy import text
 
         try:
-            with read() as connection:
+            with self.store.read() as connection:
                 found = connection.execute(text(_CHEAP_FIRST_PAGE_SQL), {"n": FIRST_PAGE})
                 return [str(row[0]) for row in found]
         except Exception:
