@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from sqlalchemy import Engine, Table, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ClauseElement
 
 from workstation.domain.enums import Role
 from workstation.server.errors import ApiError
@@ -203,9 +204,9 @@ def audit(  # noqa: PLR0917 - the audit call reads best positionally
 ) -> None:
     """Note an audit entry; it is written with the transaction, in one INSERT per commit.
 
-    Entries are buffered on the session and inserted just before it commits (``_write_audit``)
-    with a plain multi-row INSERT — no per-entry round trip, no RETURNING, so a commit can be
-    sent to PostgreSQL in one pipeline (see ``versioning.commit``).
+    Entries are buffered on the session and inserted just before it commits (``write_audit``)
+    as one executemany — no RETURNING, so a commit can be sent to PostgreSQL in one pipeline
+    (see ``versioning.commit``).
     """
     pending: list[dict[str, Any]] = session.info.setdefault("audit_pending", [])
     pending.append(
@@ -224,10 +225,19 @@ def audit(  # noqa: PLR0917 - the audit call reads best positionally
 @event.listens_for(Session, "before_commit")
 def write_audit(session: Session) -> None:
     pending: list[dict[str, Any]] | None = session.info.pop("audit_pending", None)
-    if pending:
-        table = AuditEntry.__table__
-        assert isinstance(table, Table)
-        session.connection().execute(insert(table).values(pending))
+    if not pending:
+        return
+    table = AuditEntry.__table__
+    assert isinstance(table, Table)
+    # inline: no RETURNING of the new ids (nothing to wait for inside a pipeline)
+    statement = insert(table).inline()
+    connection = session.connection()
+    if not any(isinstance(entry["detail"], ClauseElement) for entry in pending):
+        # executemany of one cached statement (a multi-row VALUES is compiled every time)
+        connection.execute(statement, pending)
+        return
+    for entry in pending:  # a detail computed in SQL (versions taken at commit)
+        connection.execute(statement.values(entry))
 
 
 @event.listens_for(Session, "after_rollback")
