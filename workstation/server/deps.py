@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from sqlalchemy import Engine, Table, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.sql.elements import ClauseElement
 
 from workstation.domain.enums import Role
 from workstation.server.errors import ApiError
@@ -229,15 +228,9 @@ def write_audit(session: Session) -> None:
         return
     table = AuditEntry.__table__
     assert isinstance(table, Table)
+    # executemany of one cached statement (a multi-row VALUES is compiled every time);
     # inline: no RETURNING of the new ids (nothing to wait for inside a pipeline)
-    statement = insert(table).inline()
-    connection = session.connection()
-    if not any(isinstance(entry["detail"], ClauseElement) for entry in pending):
-        # executemany of one cached statement (a multi-row VALUES is compiled every time)
-        connection.execute(statement, pending)
-        return
-    for entry in pending:  # a detail computed in SQL (versions taken at commit)
-        connection.execute(statement.values(entry))
+    session.connection().execute(insert(table).inline(), pending)
 
 
 @event.listens_for(Session, "after_rollback")

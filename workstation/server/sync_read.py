@@ -19,6 +19,7 @@ Kinds of change, merged in version order:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -27,13 +28,16 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Integer,
     String,
     and_,
+    bindparam,
     cast,
     false,
     func,
-    literal,
+    literal_column,
     or_,
     select,
     union,
@@ -395,25 +399,53 @@ def _changed(
     """(version, kind, id) of every change in ``(cursor, high]``, oldest first, at most
     ``limit``, and whether there are more. One UNION ALL: each kind takes its first
     ``limit`` by version (index range scans), so a kind that fills its limit means more."""
-    window = and_(AccountRow.version > cursor, AccountRow.version <= high)
-    scope = scope_filter(principal)
     if principal.is_collector:
-        arrive = Assignment.to_user_id == principal.user_id
-        leave = Removal.user_id == principal.user_id
+        statement, who = _changes_statement("collector"), principal.user_id
     elif principal.role == Role.LEAD and principal.team_id:
-        arrive = and_(
-            Assignment.to_team_id == principal.team_id,
-            func.coalesce(Assignment.from_team_id, "") != principal.team_id,
-        )
-        leave = Removal.team_id == principal.team_id
+        statement, who = _changes_statement("lead"), principal.team_id
     else:
-        arrive = false()
-        leave = false()
+        statement, who = _changes_statement("none"), ""
+    params = {"who": who, "cursor": cursor, "high": high, "limit": limit}
+    items: list[tuple[int, str, str]] = []
+    per_kind: dict[str, int] = {}
+    for version, ident, kind in session.execute(statement, params):
+        items.append((int(version), str(kind), str(ident)))
+        per_kind[kind] = per_kind.get(kind, 0) + 1
+    truncated = any(count >= limit for count in per_kind.values())
+    items.sort()
+    if len(items) > limit:
+        truncated = True
+        items = items[:limit]
+    return items, truncated
+
+
+@functools.cache
+def _changes_statement(scope_kind: str) -> Any:
+    """The changes query for one kind of scope, built once with bound parameters ``who``
+    (user or team id), ``cursor``, ``high`` and ``limit``: reusing the statement object
+    spares building it and computing its cache key on every pull."""
+    who = bindparam("who", type_=String)
+    cursor = bindparam("cursor", type_=BigInteger)
+    high = bindparam("high", type_=BigInteger)
+    limit = bindparam("limit", type_=Integer)
+    scope: ColumnElement[bool]
+    if scope_kind == "collector":
+        scope = AccountRow.owner_id == who
+        arrive: ColumnElement[bool] = Assignment.to_user_id == who
+        leave: ColumnElement[bool] = Removal.user_id == who
+    elif scope_kind == "lead":
+        scope = AccountRow.team_id == who
+        arrive = and_(
+            Assignment.to_team_id == who, func.coalesce(Assignment.from_team_id, "") != who
+        )
+        leave = Removal.team_id == who
+    else:
+        scope = arrive = leave = false()
     kinds: list[tuple[str, Any]] = [
         (
             "account",
             select(AccountRow.version, AccountRow.id)
-            .where(scope, window)
+            .where(scope, AccountRow.version > cursor, AccountRow.version <= high)
             .order_by(AccountRow.version),
         ),
         (
@@ -456,18 +488,8 @@ def _changed(
     for kind, stmt in kinds:
         part = stmt.limit(limit).subquery()
         version, ident = part.c
-        parts.append(select(version, ident, literal(kind, String)))
-    items: list[tuple[int, str, str]] = []
-    per_kind: dict[str, int] = {}
-    for version, ident, kind in session.execute(union_all(*parts)):
-        items.append((int(version), str(kind), str(ident)))
-        per_kind[kind] = per_kind.get(kind, 0) + 1
-    truncated = any(count >= limit for count in per_kind.values())
-    items.sort()
-    if len(items) > limit:
-        truncated = True
-        items = items[:limit]
-    return items, truncated
+        parts.append(select(version, ident, literal_column(f"'{kind}'", String)))
+    return union_all(*parts)
 
 
 def _assemble(  # noqa: PLR0917

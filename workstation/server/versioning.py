@@ -32,6 +32,7 @@ to take versions:
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -39,13 +40,15 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Table,
     Text,
+    bindparam,
     cast,
     event,
     func,
+    insert,
     inspect,
-    literal,
     select,
     text,
     update,
@@ -157,35 +160,35 @@ class Versions:
     def _token(self, offset: int) -> str:
         return f"@v{self.nonce}:{offset}@"
 
-    def _expr(self, offset: int) -> ColumnElement[int]:
-        """This transaction's version ``offset``, read after its own bump."""
-        bumped = select(VersionCounter.value).where(VersionCounter.id == 1).scalar_subquery()
-        return bumped - self.count + offset
+    def _run_final(self, session: Session, connection: Any) -> None:
+        """After the bump: the version UPDATEs, and the audit entries that name versions.
 
-    def _filled(self, json_text: ColumnElement[str]) -> ColumnElement[Any]:
-        """``json_text`` with each token (a JSON string, quotes included) → its number."""
-        filled = json_text
-        for offset in range(1, self.count + 1):
-            quoted = json.dumps(self._token(offset))
-            filled = func.replace(filled, quoted, cast(self._expr(offset), Text))
-        return cast(filled, JSON)
-
-    def _statements(self) -> list[Any]:
-        out: list[Any] = []
+        The statements are built once per table/column/count (``_stamp``, ``_fill``,
+        ``_audit_insert``) with bound parameters, so a commit neither builds SQL nor
+        computes cache keys. ``n`` = versions taken; ``k`` = the offset of one of them."""
+        tokens = {f"tok_{k}": json.dumps(self._token(k)) for k in range(1, self.count + 1)}
         for row, attribute, ref in self._columns:
-            out.append(_update_row(row).values({attribute: self._expr(ref.offset)}))
+            keys = _primary_key(row)
+            statement = _stamp(inspect(row).mapper.local_table, attribute, len(keys))
+            connection.execute(statement, {**keys, "n": self.count, "k": ref.offset})
         for row, attribute in self._json:
-            table = inspect(row).mapper.local_table
-            column = table.c[attribute]
-            out.append(_update_row(row).values({attribute: self._filled(cast(column, Text))}))
-        return out
-
-    def _fill_audit(self, pending: list[dict[str, Any]]) -> None:
+            keys = _primary_key(row)
+            statement = _fill(inspect(row).mapper.local_table, attribute, len(keys), self.count)
+            connection.execute(statement, {**keys, **tokens, "n": self.count})
+        pending: list[dict[str, Any]] | None = session.info.get("audit_pending")
+        if not pending:
+            return
         marker = f"@v{self.nonce}:"
+        plain = []
         for entry in pending:
             encoded = json.dumps(entry["detail"])
-            if marker in encoded:
-                entry["detail"] = self._filled(literal(encoded, Text))
+            if marker not in encoded:
+                plain.append(entry)
+                continue
+            values = {k: v for k, v in entry.items() if k != "detail"}
+            values.update(tokens, n=self.count, detail_text=encoded)
+            connection.execute(_audit_insert(self.count), values)
+        session.info["audit_pending"] = plain  # the rest: ``write_audit`` as usual
 
     def _settle(self) -> None:
         """After commit: the rows in the session show their real versions."""
@@ -195,13 +198,60 @@ class Versions:
             set_committed_value(row, attribute, self.resolve(getattr(row, attribute)))
 
 
-def _update_row(row: Any) -> Any:
-    mapper = inspect(row).mapper
-    table = mapper.local_table
+def _primary_key(row: Any) -> dict[str, Any]:
+    keys = inspect(row).mapper.primary_key_from_instance(row)
+    return {f"pk_{i}": key for i, key in enumerate(keys)}
+
+
+@functools.cache
+def _bumped() -> ColumnElement[int]:
+    """The counter as this transaction left it (its own bump is visible to it)."""
+    return select(VersionCounter.value).where(VersionCounter.id == 1).scalar_subquery()
+
+
+def _version(offset: ColumnElement[int] | int) -> ColumnElement[int]:
+    """Version ``offset`` of the ``n`` this transaction took: ``counter - n + offset``."""
+    return _bumped() - bindparam("n", type_=BigInteger) + offset
+
+
+def _where_primary_key(table: Any, key_count: int) -> list[ColumnElement[bool]]:
+    columns = list(table.primary_key.columns)
+    assert len(columns) == key_count
+    return [column == bindparam(f"pk_{i}") for i, column in enumerate(columns)]
+
+
+@functools.cache
+def _stamp(table: Any, attribute: str, key_count: int) -> Any:
+    """``UPDATE table SET attribute = <version k> WHERE <primary key>``."""
+    version = _version(bindparam("k", type_=BigInteger))
+    return update(table).where(*_where_primary_key(table, key_count)).values({attribute: version})
+
+
+def _filled(json_text: ColumnElement[str], count: int) -> ColumnElement[Any]:
+    """``json_text`` with each token ``tok_k`` (a JSON string, quotes included) → version k."""
+    filled = json_text
+    for offset in range(1, count + 1):
+        token = bindparam(f"tok_{offset}", type_=Text)
+        filled = func.replace(filled, token, cast(_version(offset), Text))
+    return cast(filled, JSON)
+
+
+@functools.cache
+def _fill(table: Any, attribute: str, key_count: int, count: int) -> Any:
+    """``UPDATE table SET attribute = <attribute with its tokens filled> WHERE <primary key>``."""
+    filled = _filled(cast(table.c[attribute], Text), count)
+    return update(table).where(*_where_primary_key(table, key_count)).values({attribute: filled})
+
+
+@functools.cache
+def _audit_insert(count: int) -> Any:
+    """An audit entry whose detail (``detail_text``) names versions taken at commit."""
+    from workstation.server.models import AuditEntry
+
+    table = AuditEntry.__table__
     assert isinstance(table, Table)
-    keys = mapper.primary_key_from_instance(row)
-    condition = [column == key for column, key in zip(mapper.primary_key, keys, strict=True)]
-    return update(table).where(*condition)
+    detail = _filled(bindparam("detail_text", type_=Text), count)
+    return insert(table).inline().values(detail=detail)
 
 
 def versions(session: Session) -> Versions:
@@ -284,9 +334,5 @@ def _versions_dropped(session: Session) -> None:
 
 
 def _final(session: Session, connection: Any, plan: Versions) -> None:
-    """The version UPDATEs, and the audit entries' tokens as SQL; after the bump."""
-    for statement in plan._statements():
-        connection.execute(statement)
-    pending: list[dict[str, Any]] | None = session.info.get("audit_pending")
-    if pending:
-        plan._fill_audit(pending)
+    """The statements that need the bumped counter; they run right after the bump."""
+    plan._run_final(session, connection)
