@@ -88,3 +88,10 @@ def test_sums_are_exact(minors: list[int]) -> None:
     for minor in minors:
         total = total + Money.from_minor(minor, "CNY")
     assert total.minor == sum(minors)
+
+
+def test_from_minor_is_exact_and_refuses_fractions() -> None:
+    assert Money.from_minor(123456, "CNY") == Money.of("1234.56", "CNY")
+    assert str(Money.from_minor(-5, "USD").amount) == "-0.05"
+    with pytest.raises(MoneyError, match="whole number"):
+        Money.from_minor(1.5, "USD")  # type: ignore[arg-type]

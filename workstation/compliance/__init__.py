@@ -6,6 +6,7 @@ is read and ``packs`` for the pack format.
 """
 
 from workstation.compliance.engine import (
+    LASTING_EVENT_TYPES,
     ContactPolicy,
     Decision,
     Reason,
@@ -21,6 +22,7 @@ from workstation.compliance.overrides import (
 from workstation.compliance.packs import Hold, Limit, RulePack, RulePackError, load_pack, load_packs
 
 __all__ = [
+    "LASTING_EVENT_TYPES",
     "ContactPolicy",
     "Decision",
     "Hold",

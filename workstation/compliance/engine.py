@@ -301,6 +301,9 @@ _HELD_STATUSES = frozenset(
     }
 )
 _NOTHING: frozenset[str] = frozenset()
+#: event types ``decide`` reads at any age (contact attempts count only inside the windows,
+#: see ``ContactPolicy.horizon_days``): what a caller must pass in ``history``
+LASTING_EVENT_TYPES: frozenset[EventType] = _SPECIAL
 
 
 _NO_EVENTS: list[Event] = []  # shared and never appended to
@@ -608,6 +611,16 @@ class ContactPolicy:
             if quick is not None:
                 return quick
         return _Evaluation(plan, clock, customer, account, history).run(address)
+
+    def horizon_days(self, channel: Channel) -> int:
+        """Local days of contact attempts any pack counts on ``channel`` (the longest window):
+        older attempts never change a decision, so a caller may leave them out of ``history``.
+        """
+        catalogue = self._catalogue or default_catalogue()
+        return max(
+            (self._plan(pack, channel, catalogue).horizon_days for pack in self.packs.values()),
+            default=0,
+        )
 
     def baseline(
         self, jurisdiction: str, timezone: str, channel: Channel, at: datetime

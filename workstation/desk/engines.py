@@ -10,8 +10,8 @@ history when the account is opened and before every save, as ``queue.rank`` docu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -138,8 +138,42 @@ def _queue_input(row: Any) -> queue.QueueInput:
     )
 
 
-def rank(rows: Sequence[Any], now: datetime) -> Sequence[queue.RankedRow]:
-    """Rank store rows with ``workstation.queue`` (the pre-check above as contactability)."""
+Book = Iterable[Sequence[tuple[Customer, Account, Sequence[Event]]]]  # chunks
+
+
+def history_window(now: datetime) -> datetime:
+    """The earliest contact attempt the engine can count at ``now`` (one day of margin on
+    the longest window, which counts local days)."""
+    return now - timedelta(days=compliance.default_policy().horizon_days(Channel.PHONE) + 1)
+
+
+def book_verdicts(book: Book, now: datetime) -> dict[str, compliance.Decision]:
+    """The engine's phone decisions, by account, for accounts whose history can matter
+    (decided chunk by chunk; only the decisions are kept)."""
+    policy = compliance.default_policy()
+    verdicts: dict[str, compliance.Decision] = {}
+    for chunk in book:
+        decisions = policy.decide_many(chunk, Channel.PHONE, now)
+        verdicts.update(
+            (account.id, decision)
+            for (_, account, _), decision in zip(chunk, decisions, strict=True)
+        )
+    return verdicts
+
+
+def rank(rows: Sequence[Any], now: datetime, book: Book | None = None) -> Sequence[queue.RankedRow]:
+    """Rank store rows with ``workstation.queue``.
+
+    ``book`` holds (customer, account, history) for the accounts whose history or flags
+    can make the engine say more than calling hours (``Store.contact_books``): they get
+    the engine's full decision (caps, quiet periods, holds, disputes, complaints). Every
+    other row gets the history-free pre-check, which for them is the same verdict.
+    """
     inputs = [_queue_input(row) for row in rows]
     jurisdiction_of = {row.account_id: str(getattr(row, "jurisdiction", "")) for row in rows}
-    return queue.rank(inputs, now, quick_contactability(jurisdiction_of, now))
+    precheck = quick_contactability(jurisdiction_of, now)
+    decided = book_verdicts(book, now) if book is not None else {}
+    if not decided:
+        return queue.rank(inputs, now, precheck)
+    verdicts: list[Any] = [decided.get(item.account_id) or precheck(item) for item in inputs]
+    return queue.rank(inputs, now, verdicts)

@@ -6,17 +6,31 @@ and account details by attribute, tolerating fields a store version does not hav
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from workstation.domain import Event
+from workstation.domain import Account, Customer, Event
 
 
 class StorePort(Protocol):
     def queue_rows(self, *, account_ids: Iterable[str] | None = None) -> Sequence[Any]: ...
+
+    def contact_books(
+        self,
+        *,
+        since: datetime,
+        lasting: Iterable[str],
+        flagged: bool = True,
+        customer_ids: Iterable[str] | None = None,
+    ) -> Iterator[list[tuple[Customer, Account, list[Event]]]]: ...
+
+    def contact_history(
+        self, customer_id: str, *, since: datetime, lasting: Iterable[str]
+    ) -> Sequence[Event]: ...
 
     def get_state(self, key: str, default: Any = None) -> Any: ...
 

@@ -193,7 +193,7 @@ class DeskService:
         now = now or self.clock()
         rows = self.store.queue_rows()
         by_id = {row.account_id: row for row in rows}
-        ranked_rows = engines.rank(rows, now)
+        ranked_rows = engines.rank(rows, now, self._contact_book(now))
         ordered = [by_id[account_id] for account_id in _account_ids(ranked_rows)]
         categories = [c.value for c in _categories(ranked_rows)]
 
@@ -206,6 +206,17 @@ class DeskService:
         self._index = snapshot.position  # the same map: one copy, not two (RSS)
         self._save_first_page(snapshot, now)
         return snapshot
+
+    def _contact_book(
+        self, now: datetime, customer_ids: Iterable[str] | None = None
+    ) -> engines.Book:
+        """(customer, account, history) for the accounts whose history or flags can make the
+        rules block them: they are ranked on the engine's full decision."""
+        return self.store.contact_books(
+            since=engines.history_window(now),
+            lasting=compliance.LASTING_EVENT_TYPES,
+            customer_ids=customer_ids,
+        )
 
     def _save_first_page(self, snapshot: QueueSnapshot, now: datetime) -> None:
         """Remember the first page of each tab (ids in rank order) for the next cold start."""
@@ -269,7 +280,8 @@ class DeskService:
         present = [i for i in ids if i in by_id]
         rank_of = dict(zip(ids, ranks, strict=False))
         ordered = [by_id[i] for i in present]
-        ranked = {r.account_id: r for r in engines.rank(ordered, now)}
+        book = self._contact_book(now, {row.customer_id for row in ordered})
+        ranked = {r.account_id: r for r in engines.rank(ordered, now, book)}
         if not rank_of:  # no saved order: the ranker's order of these rows
             present.sort(key=lambda i: ranked[i].rank)
             ordered = [by_id[i] for i in present]
@@ -347,7 +359,12 @@ class DeskService:
         self, view: AccountView, channel: Channel, address: str, now: datetime
     ) -> Verdict:
         return engines.decide(
-            view.customer, view.account, channel, now, view.events, address=address or None
+            view.customer,
+            view.account,
+            channel,
+            now,
+            view.contact_history,
+            address=address or None,
         )
 
     def account(self, account_id: str, now: datetime | None = None) -> AccountView:
@@ -358,6 +375,14 @@ class DeskService:
         events = tuple(detail.events)
         customer: Customer = detail.customer
         account: Account = detail.account
+        # customer-wide caps count the attempts on the customer's other accounts too
+        history = tuple(
+            self.store.contact_history(
+                customer.id,
+                since=engines.history_window(now),
+                lasting=compliance.LASTING_EVENT_TYPES,
+            )
+        )
         position = self._index.get(account_id)
         item = None if position is None or self._snapshot is None else self._snapshot[position]
         score_reasons = item.reasons if item is not None else ()
@@ -366,11 +391,12 @@ class DeskService:
             account=account,
             events=events,
             other_accounts=tuple(detail.other_accounts),
-            verdicts=self.verdicts(customer, account, events, now),
+            verdicts=self.verdicts(customer, account, history, now),
             score_reasons=score_reasons,
             call_guide=call_guide(customer.jurisdiction),
             item=item,
             loaded_at=now,
+            contact_history=history,
         )
 
     def next_account_id(self, current: str | None, order: Sequence[str]) -> str | None:
@@ -463,7 +489,7 @@ class DeskService:
                 view.account,
                 form.channel,
                 now,
-                view.events,
+                view.contact_history,
                 address=form.address_used or None,
             )
             try:

@@ -124,6 +124,9 @@ class AccountView:
     call_guide: CallGuide
     item: QueueItem | None
     loaded_at: datetime
+    # what the contact rules read: attempts in the counting windows and lasting events
+    # (complaints, disputes, flag changes, voids) of ALL the customer's accounts
+    contact_history: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,13 @@ def minor_digits(currency: str) -> int:
 
 
 def quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-minor_digits(currency))
+    found = _QUANTA.get(currency)
+    if found is None:
+        found = _QUANTA[currency] = Decimal(1).scaleb(-minor_digits(currency))
+    return found
+
+
+_QUANTA: dict[str, Decimal] = {}
 
 
 def round_money(value: Decimal, currency: str) -> Decimal:
@@ -92,7 +98,14 @@ class Money:
 
     @classmethod
     def from_minor(cls, minor: int, currency: str) -> Money:
-        return cls(Decimal(minor).scaleb(-minor_digits(currency)), currency)
+        # the store's hot path (five amounts an account): an integer scaled by the currency's
+        # digits is already exact to the minor unit, so the rounding in __init__ is skipped
+        if not isinstance(minor, int):
+            raise MoneyError(f"minor units must be a whole number, got {minor!r}")
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", Decimal(minor).scaleb(-minor_digits(currency)))
+        object.__setattr__(money, "currency", currency)
+        return money
 
     # views ------------------------------------------------------------------------------
     @property

@@ -12,7 +12,7 @@ under the collector after each visit; ``todays_visits(replan=True)`` plans it af
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -70,6 +70,10 @@ class FieldStore(Protocol):
     def set_state(self, key: str, value: Any) -> None: ...
 
     def pending_outbox_count(self) -> int: ...
+
+    def contact_history(
+        self, customer_id: str, *, since: datetime, lasting: Iterable[str]
+    ) -> Sequence[Event]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,13 +278,29 @@ class FieldService:
             raise DeskError(Text(f"Account {account_id} is not on this device", "本机没有该账户"))
         return self._stop(detail, now, 0)
 
+    def _contact_history(self, customer: Customer, now: datetime) -> list[Event]:
+        """What the rules read: the customer's lasting events and recent attempts, all accounts
+        (a complaint about another of the customer's accounts holds visits too)."""
+        return list(
+            self.store.contact_history(
+                customer.id,
+                since=engines.history_window(now),
+                lasting=compliance.LASTING_EVENT_TYPES,
+            )
+        )
+
     def _stop(self, detail: Any, now: datetime, rank: int) -> VisitStop:
         customer: Customer = detail.customer
         account: Account = detail.account
         events: Sequence[Event] = detail.events
         address = _best_address(customer)
         verdict = engines.decide(
-            customer, account, Channel.VISIT, now, events, address=address.id if address else None
+            customer,
+            account,
+            Channel.VISIT,
+            now,
+            self._contact_history(customer, now),
+            address=address.id if address else None,
         )
         try:
             pack = compliance.default_policy().pack_for(customer)
@@ -362,7 +382,7 @@ class FieldService:
             account,
             Channel.VISIT,
             now,
-            detail.events,
+            self._contact_history(customer, now),
             address=form.address_id or None,
         )
         override: dict[str, Any] | None
