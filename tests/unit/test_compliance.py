@@ -802,6 +802,9 @@ def test_the_baseline_is_the_decision_of_a_customer_with_nothing_but_calling_hou
         assert baseline._replace(address=full.address) == full
         seen.append(baseline.allowed)
     assert seen == [False, True]
+    # the longest counting window: Reg F's and the UK's 7 days for calls; none for letters
+    assert policy.horizon_days(Channel.PHONE) == 7
+    assert policy.horizon_days(Channel.LETTER) == 0
     unknown = policy.baseline("FR", "Europe/Paris", Channel.PHONE, at)
     assert unknown.codes == ("unknown_jurisdiction",)
     assert unknown.next_allowed_at is None
