@@ -912,38 +912,30 @@ class Store:
         limits the book to those customers (a first page).
         """
         kinds = sorted({str(kind) for kind in lasting})
+        recent = select(EventRow.customer_id).where(
+            EventRow.deleted.is_(False),
+            EventRow.type.in_(kinds)
+            | (
+                (EventRow.type == EventType.CONTACT_ATTEMPT.value) & (EventRow.occurred_at >= since)
+            ),
+        )
+        held = select(AccountRow.customer_id).where(
+            AccountRow.deleted.is_(False),
+            AccountRow.status.in_([AccountStatus.HOLD.value, AccountStatus.DISPUTE.value]),
+        )
+        marked = select(CustomerRow.id).where(
+            CustomerRow.deleted.is_(False), CustomerRow.flags != ""
+        )
+        if customer_ids is not None:  # a first page: look at those customers only
+            only = sorted(set(customer_ids))
+            recent = recent.where(EventRow.customer_id.in_(only))
+            held = held.where(AccountRow.customer_id.in_(only))
+            marked = marked.where(CustomerRow.id.in_(only))
         with self.read() as connection:
-            wanted: set[str] = {
-                row[0]
-                for row in connection.execute(
-                    select(EventRow.customer_id)
-                    .where(
-                        EventRow.deleted.is_(False),
-                        (EventRow.type.in_(kinds))
-                        | (
-                            (EventRow.type == EventType.CONTACT_ATTEMPT.value)
-                            & (EventRow.occurred_at >= since)
-                        ),
-                    )
-                    .distinct()
-                )
-            }
-            held = select(AccountRow.customer_id).where(
-                AccountRow.deleted.is_(False),
-                AccountRow.status.in_([AccountStatus.HOLD.value, AccountStatus.DISPUTE.value]),
-            )
+            wanted: set[str] = {row[0] for row in connection.execute(recent.distinct())}
             wanted.update(row[0] for row in connection.execute(held))
             if flagged:
-                wanted.update(
-                    row[0]
-                    for row in connection.execute(
-                        select(CustomerRow.id).where(
-                            CustomerRow.deleted.is_(False), CustomerRow.flags != ""
-                        )
-                    )
-                )
-            if customer_ids is not None:
-                wanted.intersection_update(customer_ids)
+                wanted.update(row[0] for row in connection.execute(marked))
             ids = sorted(wanted)
             for start in range(0, len(ids), _BOOK_CHUNK):
                 yield self._books(connection, ids[start : start + _BOOK_CHUNK], since, kinds)
