@@ -1,0 +1,269 @@
+"""Each account's propensity score, reason codes and risk tier, computed on the server.
+
+The server holds every account's full history, so it is the place to score: for each open
+account ``extract_features(customer, account, history, as_of)`` (the same features the
+desk's ranker and ``train-scorecard`` use, over the rows converted by ``domain_rows``),
+the CURRENT scorecard (the newest ``ScorecardRow``; the shipped default when there is
+none) gives the probability and the top reason codes, and the treatment policy turns
+probability and bucket into a tier A–D. Score, reasons and tier are stored on
+``AccountRow`` and reach devices like any other account change: the row gets a new global
+version, so the next ``/sync/changes`` pull of whoever holds the account returns it.
+
+**Only material changes are written.** Devices pull every account whose version moves, so
+a rescore that rewrote every row daily would make every device download its whole
+portfolio. An account is written only when its tier changes, its reason codes change
+(codes and order: the first is the one shown) or its score moves by 0.01 or more from the
+stored one; a score drifting by less stays as it is.
+
+**Batches.** Accounts are read ``batch_size`` at a time (by id), with their customers and
+events; nothing holds more than one batch. Each batch is scored outside any transaction
+and written in its own short transaction: ``allocate`` takes as many versions as rows
+changed (the counter lock is held only for those UPDATEs and the commit), and each UPDATE
+is guarded by the version read, so an account that a device changed in between is left
+alone (the next rescore picks it up) instead of overwriting the device's write. A version
+taken for a skipped row is simply a gap in the cursor sequence, which readers tolerate.
+
+Run by ``seed`` (the demo portfolio starts scored), at the end of ``train-scorecard`` (a
+new model rescores everything), daily by the scheduled maintenance
+(``retention.run_maintenance``: days past due and recency move every day) and by operators
+with ``workstation-server rescore``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from workstation.domain.enums import AccountStatus, Bucket
+from workstation.domain.model import Event
+from workstation.server.domain_rows import account_of, customer_of, event_of
+from workstation.server.models import AccountRow, CustomerRow, EventRow, ScorecardRow
+from workstation.server.versioning import allocate
+
+if TYPE_CHECKING:
+    from workstation.queue.scorecard import Scorecard
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 1000
+# a stored score this close to the new one is left alone (devices are not told)
+SCORE_TOLERANCE = 0.01
+REASONS_KEPT = 3
+CLOSED = tuple(s.value for s in AccountStatus if s.is_closed)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One account's new values, as stored: score text, tier letter, reason codes."""
+
+    account_id: str
+    seen_version: int
+    score: str
+    risk_tier: str
+    reason_codes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreReport:
+    scored: int  # open accounts scored
+    changed: int  # written with a new version
+    skipped: int  # changed materially, but the account moved meanwhile (left for next time)
+    scorecard_version: str
+    seconds: float
+
+
+def current_scorecard(session: Session) -> Scorecard:
+    """The newest stored scorecard, else the one shipped with the core."""
+    from workstation.queue.scorecard import default_scorecard, parse_scorecard
+
+    latest = session.scalar(select(ScorecardRow).order_by(ScorecardRow.id.desc()).limit(1))
+    return parse_scorecard(latest.model, "database") if latest else default_scorecard()
+
+
+def score_text(probability: float) -> str:
+    """The stored form (``AccountRow.score`` is text; devices read it as a Decimal)."""
+    return f"{probability:.4f}"
+
+
+def _stored_score(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def is_material(row: AccountRow, new: Scored) -> bool:
+    """Would devices need to hear about this? (tier, reasons, or score ≥ 0.01 off)."""
+    if row.risk_tier != new.risk_tier or list(row.reason_codes or ()) != new.reason_codes:
+        return True
+    old = _stored_score(row.score)
+    return old is None or abs(old - float(new.score)) >= SCORE_TOLERANCE - 1e-9
+
+
+def _batches(
+    sessions: sessionmaker[Session], account_ids: Sequence[str] | None, size: int
+) -> Iterator[tuple[list[AccountRow], dict[str, CustomerRow], dict[str, list[Event]]]]:
+    """Open accounts ``size`` at a time (by id), with their customers and events."""
+    pending = sorted(set(account_ids)) if account_ids is not None else None
+    last = ""
+    while True:
+        with sessions() as session:
+            stmt = select(AccountRow).where(AccountRow.status.not_in(CLOSED))
+            if pending is not None:
+                chunk, pending = pending[:size], pending[size:]
+                if not chunk:
+                    return
+                stmt = stmt.where(AccountRow.id.in_(chunk))
+            else:
+                stmt = stmt.where(AccountRow.id > last).order_by(AccountRow.id).limit(size)
+            accounts = list(session.scalars(stmt))
+            if not accounts:
+                if pending:
+                    continue  # this chunk was all closed; more to come
+                return
+            last = accounts[-1].id
+            ids = [a.id for a in accounts]
+            customer_ids = sorted({a.customer_id for a in accounts})
+            customers = {
+                c.id: c
+                for c in session.scalars(
+                    select(CustomerRow).where(CustomerRow.id.in_(customer_ids))
+                )
+            }
+            events: dict[str, list[Event]] = defaultdict(list)
+            for row in session.scalars(
+                select(EventRow).where(EventRow.account_id.in_(ids)).order_by(EventRow.occurred_at)
+            ):
+                events[row.account_id].append(event_of(row))
+            session.expunge_all()
+        yield accounts, customers, events
+        if pending is None and len(accounts) < size:
+            return
+
+
+def _score_batch(
+    accounts: list[AccountRow],
+    customers: dict[str, CustomerRow],
+    events: dict[str, list[Event]],
+    scorecard: Scorecard,
+    as_of: datetime,
+) -> list[tuple[AccountRow, Scored]]:
+    from workstation.domain.dispositions import default_catalogue
+    from workstation.queue.features import extract_features
+    from workstation.queue.treatments import default_policy
+
+    policy = default_policy()
+    catalogue = default_catalogue()
+    out = []
+    converted: dict[str, Any] = {}
+    for row in accounts:
+        customer = converted.get(row.customer_id)
+        if customer is None:
+            customer = converted[row.customer_id] = customer_of(customers[row.customer_id])
+        account = account_of(row)
+        features = extract_features(
+            customer, account, events.get(row.id, ()), as_of, catalogue=catalogue
+        )
+        result = scorecard.score(features, top=REASONS_KEPT)
+        tier = policy.tier(result.probability, Bucket.for_days(row.days_past_due))
+        out.append(
+            (
+                row,
+                Scored(
+                    row.id,
+                    row.version,
+                    score_text(result.probability),
+                    tier.value,
+                    [r.code for r in result.reasons],
+                ),
+            )
+        )
+    return out
+
+
+def _update_statement() -> Any:
+    table = AccountRow.__table__
+    assert isinstance(table, Table)
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_seen"))
+        .values(
+            score=bindparam("b_score"),
+            risk_tier=bindparam("b_tier"),
+            reason_codes=bindparam("b_reasons", type_=table.c.reason_codes.type),
+            version=bindparam("b_version"),
+        )
+    )
+
+
+def _write(sessions: sessionmaker[Session], changes: list[Scored]) -> int:
+    """Store ``changes`` in one short transaction; return how many rows were written."""
+    if not changes:
+        return 0
+    statement = _update_statement()
+    with sessions.begin() as session:
+        first = allocate(session, len(changes))
+        params = [
+            {
+                "b_id": s.account_id,
+                "b_seen": s.seen_version,
+                "b_score": s.score,
+                "b_tier": s.risk_tier,
+                "b_reasons": s.reason_codes,
+                "b_version": first + i,
+            }
+            for i, s in enumerate(changes)
+        ]
+        written = 0
+        for start in range(0, len(params), 500):
+            result = session.connection().execute(statement, params[start : start + 500])
+            written += int(getattr(result, "rowcount", 0) or 0)
+    return written
+
+
+def rescore(
+    sessions: sessionmaker[Session],
+    *,
+    as_of: datetime | None = None,
+    account_ids: Sequence[str] | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> RescoreReport:
+    """Score open accounts (all, or ``account_ids``) as of ``as_of`` (default now) with the
+    current scorecard; store the ones that changed materially, each with a new version."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be positive")
+    started = time.perf_counter()
+    moment = (as_of or datetime.now(UTC)).astimezone(UTC)
+    with sessions() as session:
+        scorecard = current_scorecard(session)
+    scored = changed = material = 0
+    for accounts, customers, events in _batches(sessions, account_ids, batch_size):
+        results = _score_batch(accounts, customers, events, scorecard, moment)
+        scored += len(results)
+        changes = [new for row, new in results if is_material(row, new)]
+        material += len(changes)
+        changed += _write(sessions, changes)
+    report = RescoreReport(
+        scored=scored,
+        changed=changed,
+        skipped=material - changed,
+        scorecard_version=scorecard.version,
+        seconds=time.perf_counter() - started,
+    )
+    log.info(
+        "rescore: %d accounts scored, %d changed (%d moved meanwhile) with scorecard %s in %.1f s",
+        report.scored,
+        report.changed,
+        report.skipped,
+        report.scorecard_version,
+        report.seconds,
+    )
+    return report
