@@ -1,4 +1,4 @@
-"""``workstation-server``: serve, init-db, seed, create-user, train-scorecard, prune."""
+"""``workstation-server``: serve, init-db, seed, create-user, train-scorecard, rescore, prune."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from workstation.server.db import default_db_url, make_engine, make_sessionmaker, upgrade
+
+if TYPE_CHECKING:
+    from workstation.server.scoring import RescoreReport
 
 
 def _db(args: argparse.Namespace) -> str:
@@ -93,6 +97,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
         f"seeded {report.accounts} accounts, {report.customers} customers, {report.events} events "
         f"in {took:.1f} s into {_safe(url)}"
     )
+    if report.scoring is not None:
+        print(_rescored(report.scoring))
     print(f"users (password {args.password!r}):")
     for user in report.users:
         print(f"  {user.username:<24} {user.role:<6} {user.team or ''}")
@@ -161,6 +167,33 @@ def cmd_train_scorecard(args: argparse.Namespace) -> int:
         f"scorecard version {report.version}: trained on {report.trained_on} accounts, "
         f"AUC on {report.held_out} held-out accounts = {report.auc:.3f}"
     )
+    if report.rescore is not None:
+        print(_rescored(report.rescore))
+    return 0
+
+
+def _rescored(report: RescoreReport) -> str:
+    moved = f" ({report.skipped} changed meanwhile, left for next time)" if report.skipped else ""
+    return (
+        f"scored {report.scored} open accounts with scorecard {report.scorecard_version}: "
+        f"{report.changed} changed{moved} in {report.seconds:.1f} s"
+    )
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from workstation.server.scoring import rescore
+
+    if args.batch_size < 1:
+        print("--batch-size must be at least 1", file=sys.stderr)
+        return 2
+    url = _db(args)
+    upgrade(url)
+    engine = make_engine(url, pool_size=2)
+    try:
+        report = rescore(make_sessionmaker(engine), batch_size=args.batch_size)
+    finally:
+        engine.dispose()
+    print(_rescored(report))
     return 0
 
 
@@ -249,6 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--holdout", type=float, default=0.3, help="share of accounts held out")
     train.add_argument("--seed", type=int, default=1)
     train.set_defaults(func=cmd_train_scorecard)
+
+    rescore = with_db(
+        sub.add_parser(
+            "rescore",
+            help="recompute every open account's score, reasons and risk tier "
+            "(only material changes reach devices)",
+        )
+    )
+    rescore.add_argument("--batch-size", type=int, default=1000, help="accounts per batch")
+    rescore.set_defaults(func=cmd_rescore)
 
     prune = with_db(sub.add_parser("prune", help="drop old tombstones (change-history retention)"))
     prune.add_argument("--keep-days", type=int, default=90, help="keep this many days of history")

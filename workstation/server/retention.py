@@ -9,7 +9,9 @@ tombstone's version, and a device presenting an older cursor gets ``410 resync_r
 ``retained_from`` only ever grows. Run by ``workstation-server prune --keep-days N``, and by
 ``serve`` through ``MaintenanceLoop``: at start and then every ``interval`` (24 h by default,
 ``serve --prune-every-hours``), together with the bucket-history catch-up
-(``bucket_history.reconcile``).
+(``bucket_history.reconcile``) and, once that has committed, the daily rescore of every
+open account (``scoring.rescore``: days past due and recency move every day; only material
+changes get a new version, so devices are not flooded).
 
 **Only one process prunes at a time, and only once per interval.** ``run_maintenance`` runs in
 one transaction that first takes a guard — on PostgreSQL a transaction-level advisory lock
@@ -17,7 +19,10 @@ one transaction that first takes a guard — on PostgreSQL a transaction-level a
 waiting), on SQLite the database's single writer lock (every write transaction starts with
 ``BEGIN IMMEDIATE``) — and then reads ``maintenance.last_run_at``: if another process ran
 less than an interval ago, it does nothing. So several ``serve`` workers or machines on one
-PostgreSQL prune once a day between them, and a restart does not reset the clock.
+PostgreSQL prune once a day between them, and a restart does not reset the clock. The
+rescore runs in the process that won that round, after its transaction (it writes in short
+transactions of its own, one batch at a time, so pushes are never held up for the whole
+portfolio); the others skipped the round, so it too runs once per interval.
 
 **Announcing the retention** (``announced_retention``, served at ``GET /api/v1/sync/info``):
 the smaller of this process's ``change_retention`` and the last prune's ``keep`` (a manual
@@ -39,6 +44,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.server.models import Removal, ServerState
+from workstation.server.scoring import RescoreReport, rescore
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -115,6 +121,7 @@ def announced_retention(session: Session, configured: timedelta) -> dict[str, in
 class MaintenanceReport:
     prune: PruneReport
     history_rows: int
+    rescore: RescoreReport | None = None  # None: not asked for, or it failed (logged)
 
 
 def _take_guard(session: Session) -> bool:
@@ -129,10 +136,16 @@ def _take_guard(session: Session) -> bool:
 
 
 def run_maintenance(
-    sessions: sessionmaker[Session], keep: timedelta, now: datetime, interval: timedelta
+    sessions: sessionmaker[Session],
+    keep: timedelta,
+    now: datetime,
+    interval: timedelta,
+    *,
+    rescore_accounts: bool = True,
 ) -> MaintenanceReport | None:
     """Prune and catch up the bucket history, unless another process holds the guard or
-    ran less than ``interval`` ago (then ``None``). One transaction."""
+    ran less than ``interval`` ago (then ``None``). One transaction; then, if it ran, the
+    rescore of every open account as of ``now`` (its own short transactions)."""
     from workstation.server.bucket_history import reconcile
 
     with sessions.begin() as session:
@@ -154,7 +167,13 @@ def run_maintenance(
         report.retained_from,
         history_rows,
     )
-    return MaintenanceReport(report, history_rows)
+    rescored = None
+    if rescore_accounts:
+        try:
+            rescored = rescore(sessions, as_of=now)
+        except Exception:  # the prune is committed; the next round rescores again
+            log.exception("scheduled rescore failed")
+    return MaintenanceReport(report, history_rows, rescored)
 
 
 class MaintenanceLoop:

@@ -3,7 +3,9 @@
 Teams follow the generator's desks (Shanghai, New York, London, then ``team-4``…); each has a
 lead, ``agents`` desk agents and one field collector, and takes the accounts of its
 jurisdiction (round-robin inside the team). Rows go in with bulk INSERTs and one block of
-versions, so thousands of accounts with their history seed in seconds.
+versions, so thousands of accounts with their history seed in seconds. The new accounts
+are then scored (``scoring.rescore``: propensity, reason codes, risk tier) so the lead's
+queue explorer and the devices see tiers from the start.
 
 Every seeded user gets the same demo password; to keep seeding fast the argon2 hash is
 computed once and shared (the salt is therefore shared too — fine for a demo, and real
@@ -36,6 +38,7 @@ from workstation.server.models import (
     Team,
     User,
 )
+from workstation.server.scoring import RescoreReport, rescore
 from workstation.server.security import hash_password
 from workstation.server.versioning import allocate
 
@@ -57,6 +60,7 @@ class SeedReport:
     accounts: int
     events: int
     teams: list[str]
+    scoring: RescoreReport | None = None  # the seeded accounts' first scores and tiers
 
 
 def _demo_names() -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -387,12 +391,19 @@ def seed(
             session.execute(insert(BucketHistory), history[start : start + 5000])
         if session.scalar(select(ScorecardRow.id).limit(1)) is None:
             _store_default_scorecard(session, now)
+    # the generator leaves score, reasons and tier to the scorecard: score the new accounts
+    # from the rows just stored, as every later rescore will (so a rescore right after
+    # changes nothing), as of the portfolio's own "today"
+    scoring = rescore(
+        sessions, as_of=portfolio.as_of, account_ids=[a.id for a in portfolio.accounts]
+    )
     return SeedReport(
         users=created,
         customers=len(customer_rows),
         accounts=len(account_rows),
         events=len(event_rows),
         teams=list(team_ids),
+        scoring=scoring,
     )
 
 

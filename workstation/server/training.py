@@ -5,7 +5,9 @@ history before the cut is visible), label = any payment in the ``horizon`` days 
 cut. Accounts are split deterministically by a hash of their id into training and held-out
 sets; the AUC reported is on the held-out set. The new scorecard is stored with the next
 version number and a new global change version, so every device receives it on its next
-pull.
+pull. Every open account is then rescored with it (``scoring.rescore``), so tiers, scores
+and reason codes follow the new model; only accounts that changed materially get a new
+version.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from workstation.domain.enums import EventType
 from workstation.domain.model import Event
 from workstation.server.domain_rows import account_of, customer_of, event_of
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ScorecardRow
+from workstation.server.scoring import RescoreReport, rescore
 from workstation.server.versioning import allocate
 
 
@@ -33,6 +36,7 @@ class TrainingReport:
     held_out: int
     auc: float
     cut: datetime
+    rescore: RescoreReport | None = None
 
 
 def _held_out(account_id: str, share: float, seed: int) -> bool:
@@ -47,6 +51,7 @@ def train_scorecard(
     seed: int = 1,
     horizon_days: int = 30,
     l2: float = 1.0,
+    rescore_accounts: bool = True,
 ) -> TrainingReport:
     from workstation.queue.fit import auc, fit_scorecard
     from workstation.queue.scorecard import default_scorecard, parse_scorecard
@@ -101,4 +106,7 @@ def train_scorecard(
                 version=allocate(session, 1),
             )
         )
-    return TrainingReport(next_version, len(train), len(test), score, cut)
+    # a new model: every account's score, reasons and tier follow it (the new scorecard is
+    # committed, so ``rescore`` reads it as the current one)
+    rescored = rescore(sessions) if rescore_accounts else None
+    return TrainingReport(next_version, len(train), len(test), score, cut, rescored)
