@@ -173,19 +173,11 @@ def _score_batch(
             customer, account, events.get(row.id, ()), as_of, catalogue=catalogue
         )
         result = scorecard.score(features, top=REASONS_KEPT)
-        tier = policy.tier(result.probability, Bucket.for_days(row.days_past_due))
-        out.append(
-            (
-                row,
-                Scored(
-                    row.id,
-                    row.version,
-                    score_text(result.probability),
-                    tier.value,
-                    [r.code for r in result.reasons],
-                ),
-            )
-        )
+        # the tier of the score as stored, so anyone re-deriving it from the row agrees
+        text = score_text(result.probability)
+        tier = policy.tier(float(text), Bucket.for_days(row.days_past_due))
+        codes = [r.code for r in result.reasons]
+        out.append((row, Scored(row.id, row.version, text, tier.value, codes)))
     return out
 
 
