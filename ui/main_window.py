@@ -298,9 +298,9 @@ class MainWindow(QMainWindow):
         def done(items: QueueSnapshot) -> None:
             if self.queue is None:
                 return
-            # the row the agent picked last, which may not have loaded yet (its load waits
-            # behind this ranking on the db worker): re-selecting the shown account instead
-            # would undo a Ctrl+N or click made while the queue was being ranked
+            # the row the agent picked last, which may not have loaded yet (the selection
+            # waits out a short debounce): re-selecting the shown account instead would undo
+            # a Ctrl+N or click made while the queue was being ranked
             current = self.queue.current_account_id() or (
                 self.view.account.id if self.view else None
             )
@@ -315,14 +315,17 @@ class MainWindow(QMainWindow):
                 self.queue.table.selectRow(0)
 
         self._full_queue_pending = False
-        self.ctx.runner.db(op, on_done=done, key="queue", label="load queue")
+        # on the pool, not the single db worker: ranking a large queue with every account's
+        # contact rules takes seconds, and account loads must not wait behind it (the store
+        # gives each thread its own connection; WAL lets readers run beside the writer)
+        self.ctx.runner.work(op, on_done=done, key="queue", label="load queue")
 
     def show_first_page(self) -> None:
         """Cold start: show a cheap first page (the last ranking's order, read by id) at once,
         select its top account, then rank the whole queue in the background and swap it in.
 
-        The full ranking waits for the first account to load (both run on the single db
-        worker), or a moment if nothing gets selected.
+        The full ranking starts once the first account has loaded (so the two do not compete
+        for the interpreter at start), or after a moment if nothing gets selected.
         """
         desk = self.ctx.desk
         first_page = getattr(desk, "first_page", None)

@@ -179,8 +179,9 @@ class DeskService:
         self.user = user
         self.catalogue = catalogue or default_catalogue()
         self.clock = clock
+        # the last ranked queue (the account view's reasons); replaced in one assignment, so
+        # a ranking on another worker thread never pairs one queue with another's positions
         self._snapshot: QueueSnapshot | None = None
-        self._index: dict[str, int] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -203,7 +204,6 @@ class DeskService:
         snapshot = QueueSnapshot(ordered, categories, build, now=now, keep_rows=False)
         del ordered, by_id, rows
         self._snapshot = snapshot
-        self._index = snapshot.position  # the same map: one copy, not two (RSS)
         self._save_first_page(snapshot, now)
         return snapshot
 
@@ -298,7 +298,6 @@ class DeskService:
         snapshot.ranked_at = ranked_at
         if self._snapshot is None:  # the account view's reasons, until the full queue lands
             self._snapshot = snapshot
-            self._index = dict(snapshot.position)
         return snapshot
 
     def _cheap_order(self) -> list[str]:
@@ -383,8 +382,9 @@ class DeskService:
                 lasting=compliance.LASTING_EVENT_TYPES,
             )
         )
-        position = self._index.get(account_id)
-        item = None if position is None or self._snapshot is None else self._snapshot[position]
+        snapshot = self._snapshot
+        position = None if snapshot is None else snapshot.position.get(account_id)
+        item = None if snapshot is None or position is None else snapshot[position]
         score_reasons = item.reasons if item is not None else ()
         return AccountView(
             customer=customer,
