@@ -334,13 +334,14 @@ def _phase_ids(  # noqa: PLR0917
 ) -> list[str]:
     scope = snapshot_scope(principal, high)
     if phase == "customers":
+        # the customers of the accounts in scope, straight from the accounts: as
+        # ``customers.id IN (…)``, the plan PostgreSQL settles on once the statement is
+        # prepared walked the customers' primary key from ``after`` (~20 ms, not 1 ms)
         stmt = (
-            select(CustomerRow.id)
-            .where(
-                CustomerRow.id.in_(select(AccountRow.customer_id).where(scope)),
-                CustomerRow.id > after,
-            )
-            .order_by(CustomerRow.id)
+            select(AccountRow.customer_id)
+            .where(scope, AccountRow.customer_id > after)
+            .group_by(AccountRow.customer_id)
+            .order_by(AccountRow.customer_id)
             .limit(limit)
         )
     elif phase == "accounts":
