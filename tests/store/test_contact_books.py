@@ -91,7 +91,11 @@ def test_book_objects_are_the_ones_load_account_reads(
         detail = store.load_account(account.id)
         assert detail is not None
         assert customer == detail.customer
-        assert account == detail.account
+        assert (account.id, account.customer_id, account.status) == (
+            detail.account.id,
+            detail.account.customer_id,
+            detail.account.status,
+        )
         mine = {e.id: e for e in history if e.account_id == account.id}
         kinds = {EventType.CONTACT_ATTEMPT, *LASTING_EVENT_TYPES}
         assert mine == {e.id: e for e in detail.events if e.type in kinds}

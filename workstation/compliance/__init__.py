@@ -7,6 +7,7 @@ is read and ``packs`` for the pack format.
 
 from workstation.compliance.engine import (
     LASTING_EVENT_TYPES,
+    AccountFacts,
     ContactPolicy,
     Decision,
     Reason,
@@ -23,6 +24,7 @@ from workstation.compliance.packs import Hold, Limit, RulePack, RulePackError, l
 
 __all__ = [
     "LASTING_EVENT_TYPES",
+    "AccountFacts",
     "ContactPolicy",
     "Decision",
     "Hold",

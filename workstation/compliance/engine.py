@@ -45,7 +45,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation.compliance import texts
@@ -67,7 +67,7 @@ from workstation.domain.enums import (
     DisputeStatus,
     EventType,
 )
-from workstation.domain.model import Account, Address, Customer, Email, Event, Phone
+from workstation.domain.model import Address, Customer, Email, Event, Phone
 from workstation.resources import resource_dir
 
 _CACHE_LIMIT = 512
@@ -108,6 +108,17 @@ class Reason:
 
     def text(self, language: str) -> str:
         return self.text_zh if language.startswith("zh") else self.text_en
+
+
+class AccountFacts(Protocol):
+    """What the engine reads of an account: a ``workstation.domain.Account`` has it, and so
+    does the store's lightweight ``AccountRef`` (a queue refresh decides 100,000 accounts)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def status(self) -> AccountStatus: ...
 
 
 class Decision(NamedTuple):
@@ -573,7 +584,7 @@ class ContactPolicy:
     def decide(
         self,
         customer: Customer,
-        account: Account,
+        account: AccountFacts,
         channel: Channel,
         at: datetime,
         history: Sequence[Event],
@@ -639,7 +650,7 @@ class ContactPolicy:
 
     def decide_many(
         self,
-        book: Iterable[tuple[Customer, Account, Sequence[Event]]],
+        book: Iterable[tuple[Customer, AccountFacts, Sequence[Event]]],
         channel: Channel,
         at: datetime,
     ) -> list[Decision]:
@@ -747,7 +758,11 @@ class _Lane:
 
 
 def _quick(
-    plan: _Plan, clock: _Clock, customer: Customer, account: Account, events: Sequence[Event]
+    plan: _Plan,
+    clock: _Clock,
+    customer: Customer,
+    account: AccountFacts,
+    events: Sequence[Event],
 ) -> Decision | None:
     """The queue's common case in one pass, or None when the full ``_Evaluation`` is needed.
 
@@ -961,7 +976,7 @@ class _Evaluation:
         plan: _Plan,
         clock: _Clock,
         customer: Customer,
-        account: Account,
+        account: AccountFacts,
         events: Sequence[Event],
     ) -> None:
         self.plan = plan
@@ -1307,7 +1322,7 @@ def pack_for(customer: Customer) -> RulePack:
 
 def decide(
     customer: Customer,
-    account: Account,
+    account: AccountFacts,
     channel: Channel,
     at: datetime,
     history: Sequence[Event],

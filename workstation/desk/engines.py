@@ -138,7 +138,7 @@ def _queue_input(row: Any) -> queue.QueueInput:
     )
 
 
-Book = Iterable[Sequence[tuple[Customer, Account, Sequence[Event]]]]  # chunks
+Book = Iterable[Sequence[tuple[Customer, compliance.AccountFacts, Sequence[Event]]]]  # chunks
 
 
 def history_window(now: datetime) -> datetime:

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from workstation.domain import Account, Customer, Event
+from workstation.compliance import AccountFacts
+from workstation.domain import Customer, Event
 
 
 class StorePort(Protocol):
@@ -26,7 +27,7 @@ class StorePort(Protocol):
         lasting: Iterable[str],
         flagged: bool = True,
         customer_ids: Iterable[str] | None = None,
-    ) -> Iterator[list[tuple[Customer, Account, list[Event]]]]: ...
+    ) -> Iterator[Sequence[tuple[Customer, AccountFacts, Sequence[Event]]]]: ...
 
     def contact_history(
         self, customer_id: str, *, since: datetime, lasting: Iterable[str]

@@ -9,6 +9,7 @@ from workstation.store.engine import StoreError, StoreLockedError
 from workstation.store.migrate import MigrationError, StoreTooNewError
 from workstation.store.records import (
     AccountDetail,
+    AccountRef,
     ApplyResult,
     AttentionItem,
     BlobInfo,
@@ -45,6 +46,7 @@ __all__ = [
     "SNAPSHOT_VERSION",
     "USER",
     "AccountDetail",
+    "AccountRef",
     "ApplyResult",
     "AttentionItem",
     "BlobInfo",

@@ -7,7 +7,16 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from workstation.domain.enums import AccountStatus
 from workstation.domain.model import Account, Customer, Event
+
+
+class AccountRef(NamedTuple):
+    """An account as the contact rules see it (``Store.contact_books``): no money, no dates."""
+
+    id: str
+    customer_id: str
+    status: AccountStatus
 
 
 class QueueRow(NamedTuple):

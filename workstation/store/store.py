@@ -83,6 +83,7 @@ from workstation.store.models import (
 )
 from workstation.store.records import (
     AccountDetail,
+    AccountRef,
     ApplyResult,
     AttentionItem,
     BlobInfo,
@@ -358,10 +359,7 @@ WHERE customer_id IN {_IDS} AND deleted = 0
   AND (type IN (SELECT value FROM json_each(?))
        OR (type = 'contact_attempt' AND occurred_at >= ?))"""
 _BOOK_ACCOUNTS_SQL = f"""
-SELECT id, customer_id, product, currency, principal_minor, balance_minor, past_due_minor,
-       days_past_due, status, owner, team, risk_tier, score, reason_codes, placed_minor,
-       opened_on, placed_on, annual_rate, version
-FROM accounts
+SELECT id, customer_id, status FROM accounts
 WHERE customer_id IN {_IDS} AND deleted = 0
   AND status NOT IN (SELECT value FROM json_each(?))
 ORDER BY id"""
@@ -372,7 +370,6 @@ _LANGUAGES = {member.value: member for member in Language}
 _FLAGS = {member.value: member for member in CustomerFlag}
 _EVENT_TYPES = {member.value: member for member in EventType}
 _STATUSES = {member.value: member for member in AccountStatus}
-_TIERS = {member.value: member for member in RiskTier}
 
 
 def _day(text: str | None) -> date | None:
@@ -472,42 +469,17 @@ def _histories(
     return histories
 
 
-def _book_accounts(connection: Connection, customer_ids: list[str]) -> list[Account]:
-    """The customers' open accounts, by id."""
+def _book_accounts(connection: Connection, customer_ids: list[str]) -> list[AccountRef]:
+    """The customers' open accounts as the contact rules see them, by id."""
     raw = connection.connection.driver_connection
     assert raw is not None
-    status_of, tier_of = _STATUSES, _TIERS
-    money = Money.from_minor
-    accounts: list[Account] = []
-    for (aid, customer_id, product, currency, principal, balance, past_due, dpd, status,
-         owner, team, tier, score, reasons, placed, opened_on, placed_on, rate,
-         version) in raw.execute(
-        _BOOK_ACCOUNTS_SQL, (bulk.json_text(customer_ids), bulk.json_text(list(_CLOSED)))
-    ):  # fmt: skip
-        accounts.append(
-            Account(
-                id=aid,
-                customer_id=customer_id,
-                product=product,
-                currency=currency,
-                principal=money(principal, currency),
-                balance=money(balance, currency),
-                past_due=money(past_due, currency),
-                days_past_due=dpd,
-                status=status_of[status],
-                owner=owner,
-                team=team,
-                risk_tier=tier_of[tier] if tier else None,
-                score=None if score is None else Decimal(str(score)),
-                reason_codes=tuple(json.loads(reasons) if reasons else ()),
-                placed_amount=None if placed is None else money(placed, currency),
-                opened_on=_day(opened_on),
-                placed_on=_day(placed_on),
-                annual_rate=Decimal(str(rate)) if rate is not None else Decimal(0),
-                version=version,
-            )
+    status_of = _STATUSES
+    return [
+        AccountRef(account_id, customer_id, status_of[status])
+        for account_id, customer_id, status in raw.execute(
+            _BOOK_ACCOUNTS_SQL, (bulk.json_text(customer_ids), bulk.json_text(list(_CLOSED)))
         )
-    return accounts
+    ]
 
 
 def _outbox_from(row: OutboxRow) -> OutboxEntry:
@@ -897,7 +869,7 @@ class Store:
         lasting: Iterable[str],
         flagged: bool = True,
         customer_ids: Iterable[str] | None = None,
-    ) -> Iterator[list[tuple[Customer, Account, list[Event]]]]:
+    ) -> Iterator[list[tuple[Customer, AccountRef, list[Event]]]]:
         """What the contact-rule engine reads, for the open accounts whose history can matter,
         in chunks of a few hundred customers (a caller decides a chunk and lets it go, so
         100,000 accounts never sit in memory as domain objects at once; the chunks come from
@@ -951,7 +923,7 @@ class Store:
 
     def _books(
         self, connection: Connection, customer_ids: list[str], since: datetime, kinds: list[str]
-    ) -> list[tuple[Customer, Account, list[Event]]]:
+    ) -> list[tuple[Customer, AccountRef, list[Event]]]:
         customers = _load_customers(connection, customer_ids)
         histories = _histories(connection, list(customers), since, kinds)
         return [
