@@ -60,7 +60,7 @@ from workstation.server.models import (
     ServerState,
     VersionCounter,
 )
-from workstation.server.serialize import event_dict, load_accounts, load_customers
+from workstation.server.serialize import load_accounts, load_customers, load_events
 from workstation.server.versioning import committed_version
 
 PHASES = ("customers", "accounts", "events")
@@ -283,12 +283,7 @@ def snapshot_page(
             elif phase == "accounts":
                 out["accounts"] = load_accounts(session, ids)
             else:
-                out["events"] = [
-                    event_dict(e)
-                    for e in session.scalars(
-                        select(EventRow).where(EventRow.id.in_(ids)).order_by(EventRow.id)
-                    )
-                ]
+                out["events"] = load_events(session, EventRow.id.in_(ids), order_by=EventRow.id)
             room -= len(ids)
             if ids:
                 after = ids[-1]
@@ -539,19 +534,18 @@ def _assemble(  # noqa: PLR0917
     events: list[dict[str, Any]] = []
     seen_events: set[str] = set()
     if arrived:
-        for row in session.scalars(
-            select(EventRow)
-            .where(EventRow.account_id.in_(list(arrived)))
-            .order_by(EventRow.server_version)
+        by_version = EventRow.server_version
+        for event in load_events(
+            session, EventRow.account_id.in_(list(arrived)), order_by=by_version
         ):
-            events.append(event_dict(row))
-            seen_events.add(row.id)
+            events.append(event)
+            seen_events.add(event["id"])
     if event_ids:
-        for row in session.scalars(
-            select(EventRow).where(EventRow.id.in_(event_ids)).order_by(EventRow.server_version)
+        for event in load_events(
+            session, EventRow.id.in_(event_ids), order_by=EventRow.server_version
         ):
-            if row.id not in seen_events:
-                events.append(event_dict(row))
+            if event["id"] not in seen_events:
+                events.append(event)
     events.sort(key=lambda e: e["server_version"])
     # removals: only if the account is not (back) in scope now
     removals: list[dict[str, Any]] = []
