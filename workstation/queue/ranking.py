@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from itertools import repeat
-from operator import itemgetter
 from typing import Any, Union, overload
 
 from workstation.domain.bulk import gc_paused
@@ -260,8 +259,8 @@ class RankedQueue(Sequence[RankedRow]):
             yield self[index]
 
     def _build(self, index: int) -> RankedRow:
-        (_, _, _, account_id, item, priority, tier, treatment, category, verdict, probability,
-         bucket, promise_due, callback_due) = self._entries[index]  # fmt: skip
+        (_, _, _, account_id, _, item, priority, tier, treatment, category, verdict,
+         probability, bucket, promise_due, callback_due) = self._entries[index]  # fmt: skip
         # a compliance Decision is worded into a Contact only for the rows someone reads
         contact = verdict if isinstance(verdict, Contact) else _as_contact(verdict)
         return RankedRow(
@@ -287,7 +286,7 @@ class RankedQueue(Sequence[RankedRow]):
         return [entry[3] for entry in self._entries]
 
     def categories(self) -> list[Category]:
-        return [entry[8] for entry in self._entries]
+        return [entry[9] for entry in self._entries]
 
     def tab(self, tab: Tab) -> RankedQueue:
         """The rows on one tab, in queue order; ``rank`` stays the row's place in "All"."""
@@ -301,16 +300,15 @@ class RankedQueue(Sequence[RankedRow]):
 
 def _entry_in_tab(entry: tuple[Any, ...], tab: Tab) -> bool:
     if tab is Tab.DUE_NOW:
-        return entry[8] in _DUE_NOW_BANDS
+        return entry[9] in _DUE_NOW_BANDS
     if tab is Tab.CALLBACKS:
-        return entry[4].callback_at is not None
+        return entry[5].callback_at is not None
     if tab is Tab.PROMISES_DUE:
-        return bool(entry[12])
+        return bool(entry[13])
     return True
 
 
 _DUE_NOW_BANDS = frozenset({Category.CALLBACK, Category.PROMISE_DUE, Category.DUE_NOW})
-_SORT_KEY = itemgetter(0, 1, 2, 3)
 
 
 def rank(
@@ -375,7 +373,7 @@ def rank(
     append = entries.append
     contact: Any  # a Contact, or a compliance Decision worded when its row is read
     with gc_paused():  # 100,000 entry tuples, no cycles
-        for item, given in pairs:
+        for seq, (item, given) in enumerate(pairs):
             currency = item.currency
             divisor = divisor_by_currency.get(currency)
             if divisor is None:
@@ -460,12 +458,14 @@ def rank(
                     category, band = Category.WAITING, waiting_band
                 else:
                     category, band = Category.DUE_NOW, due_band
+            # the first five fields are the order (``sort_key`` plus the input's position as
+            # the last tie-break), so the tuples sort as they are, without a key per row
             append(
-                (band, clock, -priority, item.account_id, item, priority, tier, treatment,
-                 category, contact, probability, bucket, promise_due, callback_due)
+                (band, clock, -priority, item.account_id, seq, item, priority, tier,
+                 treatment, category, contact, probability, bucket, promise_due, callback_due)
             )  # fmt: skip
 
-        entries.sort(key=_SORT_KEY)
+        entries.sort()
     return RankedQueue(entries, range(1, len(entries) + 1), context)
 
 
