@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.server.conftest import PASSWORD, Backend, fresh_database, start_backend
+from tests.server.conftest import PASSWORD, Backend, running_backend
 from workstation.field import FieldService, VisitInput
 from workstation.field.uploads import sync_field_device, upload_documents
 from workstation.server.models import Blob, EventRow, PromiseRow
@@ -25,13 +25,8 @@ EVIDENCE = {"id_shown": True, "recording_on": True, "second_collector": True}
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        started = start_backend(url, "sqlite", accounts=120)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+    with running_backend("sqlite", tmp_path_factory, accounts=120) as started:
+        yield started
 
 
 def _dead_port() -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.server.conftest import PASSWORD, Backend, fresh_database, start_backend
+from tests.server.conftest import PASSWORD, Backend, running_backend
 from workstation.domain import Event, EventType, new_id, utcnow
 from workstation.lead import AccountFilter, LeadClient
 from workstation.server.models import EventRow, ReviewItem
@@ -24,13 +24,8 @@ FAST = HttpSettings(connect_timeout=2.0, read_timeout=20.0, retries=1, backoff_f
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        started = start_backend(url, "sqlite", accounts=160)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+    with running_backend("sqlite", tmp_path_factory, accounts=160) as started:
+        yield started
 
 
 class Laptop:

@@ -8,7 +8,7 @@ test runs of several engineers on one database never see each other's rows.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,14 +175,32 @@ def start_backend(
     return backend
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def backend(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def running_backend(
+    kind: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    accounts: int = 120,
+    settings: Callable[[str], Settings] | None = None,
 ) -> Iterator[Backend]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        started = start_backend(url, request.param)
+    """A fresh ``kind`` database, seeded and served on loopback; stopped and disposed after.
+
+    ``settings`` makes the server's settings from the database URL (default: the tests').
+    """
+    with fresh_database(kind, tmp_path_factory) as url:
+        started = start_backend(
+            url, kind, accounts=accounts, settings=settings(url) if settings else None
+        )
         try:
             yield started
         finally:
             started.server.stop()
             started.sessions.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
+    with running_backend(request.param, tmp_path_factory) as started:
+        yield started

@@ -8,7 +8,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from tests.server.conftest import Backend, fresh_database, start_backend
+from tests.server.conftest import Backend, running_backend
 from workstation.server.models import AuditEntry, RefreshToken
 from workstation.server.security import token_hash
 from workstation.server.settings import Settings
@@ -130,13 +130,11 @@ def test_device_of_another_user_is_refused(backend: Backend) -> None:
 
 @pytest.fixture(scope="module")
 def strict_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        settings = Settings(db_url=url, login_max_failures_user=3, login_max_failures_address=6)
-        backend = start_backend(url, "sqlite", accounts=10, settings=settings)
-        try:
-            yield backend
-        finally:
-            backend.server.stop()
+    def settings(url: str) -> Settings:
+        return Settings(db_url=url, login_max_failures_user=3, login_max_failures_address=6)
+
+    with running_backend("sqlite", tmp_path_factory, accounts=10, settings=settings) as backend:
+        yield backend
 
 
 def test_failed_sign_ins_are_throttled_per_user_and_per_address(strict_backend: Backend) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.server.conftest import Backend, fresh_database, start_backend
+from tests.server.conftest import Backend, running_backend
 from workstation.domain.model import new_id
 from workstation.server.models import (
     AccountRow,
@@ -32,13 +32,8 @@ from workstation.server.versioning import allocate, commit, committed_version, v
 
 @pytest.fixture(scope="module")
 def pg_backend(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with fresh_database("pg", tmp_path_factory) as url:
-        backend = start_backend(url, "pg", accounts=30)
-        try:
-            yield backend
-        finally:
-            backend.server.stop()
-            backend.sessions.kw["bind"].dispose()
+    with running_backend("pg", tmp_path_factory, accounts=30) as backend:
+        yield backend
 
 
 def _write_event(  # noqa: PLR0917

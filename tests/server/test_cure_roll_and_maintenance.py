@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.server.conftest import BACKENDS, Backend, fresh_database, start_backend
+from tests.server.conftest import BACKENDS, Backend, fresh_database, running_backend
 from workstation.domain.model import new_id
 from workstation.kpi import KpiCounts, compute, roll_rates_by_bucket
 from workstation.server.bucket_history import reconcile
@@ -59,13 +59,8 @@ def db(
 def own_backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Backend]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        started = start_backend(url, request.param, accounts=60)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+    with running_backend(request.param, tmp_path_factory, accounts=60) as started:
+        yield started
 
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

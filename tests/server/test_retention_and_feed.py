@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.server.conftest import BACKENDS, Backend, fresh_database, start_backend
+from tests.server.conftest import BACKENDS, Backend, running_backend
 from workstation.domain.model import new_id, utcnow
 from workstation.server.cli import main as cli_main
 from workstation.server.models import Removal, ServerState
@@ -20,13 +20,8 @@ def own_backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Backend]:
     """A backend of its own: these tests move ``retained_from``, which others must not see."""
-    with fresh_database(request.param, tmp_path_factory) as url:
-        started = start_backend(url, request.param, accounts=60)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+    with running_backend(request.param, tmp_path_factory, accounts=60) as started:
+        yield started
 
 
 def _reassign(backend: Backend, lead: str, ids: list[str], to_user_id: str) -> None:

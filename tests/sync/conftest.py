@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.conftest import PASSWORD, Backend, fresh_database, start_backend
+from tests.server.conftest import PASSWORD, Backend, running_backend
 from workstation.domain.model import Event, new_id, utcnow
 from workstation.store import Store
 from workstation.sync.engine import SyncEngine, SyncProgress, SyncReport
@@ -61,13 +61,8 @@ class Device:
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        started = start_backend(url, "sqlite", accounts=120)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+    with running_backend("sqlite", tmp_path_factory, accounts=120) as started:
+        yield started
 
 
 DeviceFactory = Callable[..., Device]

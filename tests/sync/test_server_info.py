@@ -16,7 +16,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from tests.server.conftest import Backend, fresh_database, start_backend
+from tests.server.conftest import Backend, running_backend
 from tests.sync.conftest import Device, DeviceFactory
 from tests.sync.faults import FaultProxy, Rule, session_with
 from workstation.field.banner import DEFAULT_RETENTION, RETENTION_STATE_KEY, offline_facts
@@ -33,18 +33,16 @@ INFO = "/api/v1/sync/info"
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     """The real backend, keeping (and announcing) 30 days of change history."""
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        settings = Settings(
+
+    def settings(url: str) -> Settings:
+        return Settings(
             db_url=url,
             login_max_failures_address=10_000,
             change_retention=timedelta(days=RETENTION_DAYS),
         )
-        started = start_backend(url, "sqlite", accounts=40, settings=settings)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+
+    with running_backend("sqlite", tmp_path_factory, accounts=40, settings=settings) as started:
+        yield started
 
 
 class Transport(HTTPAdapter):

@@ -11,19 +11,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.server.conftest import PASSWORD, Backend, fresh_database, start_backend
+from tests.server.conftest import PASSWORD, Backend, running_backend
 from workstation.domain import Role
 
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        started = start_backend(url, "sqlite", accounts=120)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+    with running_backend("sqlite", tmp_path_factory, accounts=120) as started:
+        yield started
 
 
 @pytest.fixture

@@ -10,20 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.conftest import PASSWORD, Backend, fresh_database, start_backend
+from tests.server.conftest import PASSWORD, Backend, running_backend
 from workstation.lead import AccountFilter, KpiReport, LeadClient, to_csv, write_csv
 from workstation.sync import ApiSession, ServerError
 
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        started = start_backend(url, "sqlite", accounts=120)
-        try:
-            yield started
-        finally:
-            started.server.stop()
-            started.sessions.kw["bind"].dispose()
+    with running_backend("sqlite", tmp_path_factory, accounts=120) as started:
+        yield started
 
 
 @pytest.fixture
