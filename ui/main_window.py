@@ -311,8 +311,10 @@ class MainWindow(QMainWindow):
                 self.ctx.runner.work(lambda _s: warm(), label="prepare sorting")
             if current and self.queue.select_account(current, emit=False):
                 return
-            if select_first and self.queue.model.rowCount():
-                self.queue.table.selectRow(0)
+            if select_first:
+                self._show_some_work()
+                if self.queue.model.rowCount():
+                    self.queue.table.selectRow(0)
 
         self._full_queue_pending = False
         # on the pool, not the single db worker: ranking a large queue with every account's
@@ -337,6 +339,7 @@ class MainWindow(QMainWindow):
             if self.queue is None or not self._full_queue_pending:
                 return  # the full queue was asked for (or landed) meanwhile: stale
             self.queue.model.set_items(items)
+            self._show_some_work()
             if self.queue.model.rowCount():
                 self.queue.table.selectRow(0)
                 self.queue.flush_selection()  # no keyboard burst to wait out at start
@@ -355,6 +358,15 @@ class MainWindow(QMainWindow):
             key="queue",
             label="load first page",
         )
+
+    def _show_some_work(self) -> None:
+        """At start, an empty "Due now" (nobody may be called at this hour, say) switches to
+        "All", where the blocked rows wait with the time they open: the agent sees their
+        work, not an empty table."""
+        if self.queue is None or self.queue.model.rowCount():
+            return
+        if self.queue.model.tab == "due" and self.queue.model.tab_count("all"):
+            self.queue.select_tab("all")
 
     def _start_full_queue(self, *_args: object) -> None:
         if self._full_queue_pending:

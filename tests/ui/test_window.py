@@ -163,3 +163,19 @@ def test_icon_only_buttons_have_accessible_names(window):
         checked += 1
         assert button.accessibleName(), button.toolTip()
     assert checked >= 1  # the click-to-call button at least
+
+
+def test_when_nobody_may_be_called_now_the_queue_opens_on_all(window):
+    # e.g. 22:30 in Shanghai for a Chinese book: every row is blocked, "Due now" is empty
+    from dataclasses import replace
+
+    from workstation.desk.snapshot import QueueSnapshot
+
+    model = window.queue.model
+    items = [replace(model.item_at(i), category="blocked") for i in range(model.rowCount())]
+    window.queue.select_tab("due")
+    model.set_items(QueueSnapshot.of_items(items, now=datetime.now(UTC)))
+    assert model.rowCount() == 0
+    window._show_some_work()
+    assert model.tab == "all"
+    assert model.rowCount() == len(items)
