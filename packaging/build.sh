@@ -23,8 +23,8 @@ if [ -z "${REUSE_VENV:-}" ] || [ ! -x "$VENV/bin/pyinstaller" ]; then
   # workstation.auth.profile keeps the signed-in store encrypted with it, but pyproject
   # does not list it yet (sqlcipher3-binary ships its own libsqlcipher; wheels exist for
   # Linux x86-64/aarch64 only -- see README, "Building the desktop app").
-  "$VENV/bin/pip" install -q -e ".[build]"
-  "$VENV/bin/pip" install -q sqlcipher3-binary || echo "sqlcipher3-binary unavailable: the build will not open encrypted stores" >&2
+  "$VENV/bin/pip" install -q -c requirements.lock -e ".[build]"
+  "$VENV/bin/pip" install -q -c requirements.lock sqlcipher3-binary || echo "sqlcipher3-binary unavailable: the build will not open encrypted stores" >&2
 fi
 for server_only in fastapi uvicorn psycopg argon2 PyQt5 PyQt6 PySide2 keyrings; do
   if "$VENV/bin/python" -c "import $server_only" 2>/dev/null; then
