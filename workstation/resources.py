@@ -10,9 +10,14 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from workstation.errors import WorkstationError
+from workstation.text import Text
 
-class ResourceNotFoundError(FileNotFoundError):
+
+class ResourceNotFoundError(WorkstationError, FileNotFoundError):
     """A resource the application ships is missing from this installation."""
+
+    summary = Text("A file this installation needs is missing", "本安装缺少所需的文件")
 
 
 @cache

@@ -11,12 +11,16 @@ from typing import Any
 
 from workstation.compliance.engine import Decision
 from workstation.domain.model import Event
+from workstation.errors import WorkstationError
+from workstation.text import Text
 
 OVERRIDE_KEYS = ("override_reason", "override_codes", "decided_at", "rule_pack")
 
 
-class OverrideRequiredError(ValueError):
+class OverrideRequiredError(WorkstationError, ValueError):
     """A blocked contact was logged without a reason for overriding the rules."""
+
+    summary = Text("This contact needs an override reason", "此次联系必须填写越权原因")
 
 
 def require_override(decision: Decision, override_reason: str | None) -> dict[str, Any]:
@@ -33,7 +37,8 @@ def require_override(decision: Decision, override_reason: str | None) -> dict[st
     if not reason:
         raise OverrideRequiredError(
             f"This contact is not allowed ({', '.join(codes)}): "
-            "logging it needs an override reason / 此次联系不被允许，记录时必须填写越权原因"
+            "logging it needs an override reason",
+            zh=f"此次联系不被允许（{'、'.join(codes)}），记录时必须填写越权原因",
         )
     return {
         "override_reason": reason,

@@ -45,6 +45,27 @@ Format (``schema = 1``)::
     duration_days = 60                  # optional, flag holds only: from the flag's start
     channels = ["phone", ...]
     label_en = "..."; label_zh = "..."
+
+    [calendar]                          # optional: the customer's business days
+    weekend = ["sat", "sun"]            # default: Saturday and Sunday
+    holidays = [2027-01-01, ...]        # TOML dates; business-day deadlines skip them
+
+    [complaints]                        # optional; deadlines from the day of receipt
+    acknowledge = { days = 3, count = "business" }   # optional; count: calendar|business
+    summary = { days = 3, count = "business" }       # optional: a summary resolution by then
+    final = { days = 56, count = "calendar" }        # the final response
+    root_cause_required = true          # default true
+    extensions = [{ days = 15, approval = false }]   # in order; each once; default none
+
+    [disputes]                          # optional
+    validation_notice = true            # a validation notice is sent before collection resumes
+    resume_after = { days = 30, count = "calendar" } # wait after the notice (needs the notice)
+
+    [reviews]                           # optional: when the lead's reviews are due
+    vulnerability = { days = 5, count = "business" } # from the day the customer is recorded
+
+The workflows (``workstation.workflows``) read ``calendar``, ``complaints``, ``disputes``
+and ``reviews``; the engine reads the rest.
 """
 
 from __future__ import annotations
@@ -53,10 +74,13 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from workstation.domain.enums import Channel, CustomerFlag, Direction
+from workstation.errors import WorkstationError
+from workstation.text import Text, is_chinese
 
 SCHEMA = 1
 LIMIT_KINDS = ("cap", "quiet")
@@ -64,6 +88,8 @@ COUNTS = ("attempt", "conversation", "connected", "unanswered")
 SCOPES = ("debt", "customer", "number")
 HOLD_EVENTS = ("complaint", "dispute")
 CONTACT_PERSON_RULES = ("never", "location_only", "when_unreachable")
+DAY_COUNTS = ("calendar", "business")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # isoweekday - 1
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -81,12 +107,19 @@ _TOP_KEYS = frozenset(
         "third_party",
         "limit",
         "hold",
+        "calendar",
+        "complaints",
+        "disputes",
+        "reviews",
+        "portal",
     }
 )
 
 
-class RulePackError(ValueError):
+class RulePackError(WorkstationError, ValueError):
     """A rule pack is malformed or missing; the message names the file and the key."""
+
+    summary = Text("A contact rule file is not valid", "联系规则文件无效")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +155,52 @@ class ThirdPartyRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    """A number of days counted as calendar days or as the customer's business days."""
+
+    days: int
+    count: str = "calendar"  # one of DAY_COUNTS
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """One extension of a complaint's final deadline; ``approval``: it needs an approver."""
+
+    days: int
+    approval: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessCalendar:
+    weekend: frozenset[int] = frozenset({6, 7})  # isoweekday numbers
+    holidays: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintRules:
+    final: Period
+    acknowledge: Period | None = None
+    summary: Period | None = None
+    extensions: tuple[Extension, ...] = ()
+    root_cause_required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeRules:
+    validation_notice: bool = False
+    resume_after: Period | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PortalRules:
+    """``[portal]``: the customer's self-service page (workstation/server/portal)."""
+
+    link_days: int = 14  # how long a link in a message opens the portal
+    survey: bool = False  # send a short survey link after a conversation
+    survey_after_hours: int = 2  # how long after the conversation it goes out
+
+
+@dataclass(frozen=True, slots=True)
 class RulePack:
     id: str
     jurisdictions: tuple[str, ...]
@@ -138,13 +217,18 @@ class RulePack:
     limits: tuple[Limit, ...]
     holds: tuple[Hold, ...]
     source: Path | None = None
+    calendar: BusinessCalendar = BusinessCalendar()
+    complaints: ComplaintRules | None = None
+    disputes: DisputeRules | None = None
+    vulnerability_review: Period | None = None  # [reviews] vulnerability
+    portal: PortalRules = PortalRules()
 
     def name(self, language: str) -> str:
-        return self.name_zh if language.startswith("zh") else self.name_en
+        return self.name_zh if is_chinese(language) else self.name_en
 
     def opt_out_text(self, language: str) -> str:
         """The opt-out wording a message in ``language`` must carry (see ``requires_opt_out``)."""
-        return self.opt_out_text_zh if language.startswith("zh") else self.opt_out_text_en
+        return self.opt_out_text_zh if is_chinese(language) else self.opt_out_text_en
 
     def requires_opt_out(self, channel: Channel) -> bool:
         """True when every message on ``channel`` must carry the opt-out wording."""
@@ -314,22 +398,78 @@ def _hold(path: Path, index: int, raw: Any) -> Hold:
     )
 
 
-def parse_pack(data: Any, path: Path) -> RulePack:
-    """Validate parsed TOML ``data`` (from ``path``, for messages) into a ``RulePack``."""
-    top = _Reader(path, "", data, _TOP_KEYS)
-    if top.table.get("schema") != SCHEMA:
-        raise top.error("schema", f"must be {SCHEMA}, got {top.table.get('schema')!r}")
-    pack_id = top.text("id")
-    if pack_id != path.stem:
-        raise top.error("id", f"must match the file name {path.stem!r}, got {pack_id!r}")
-    jurisdictions = top.strings("jurisdictions")
-    if not jurisdictions or not all(j.strip() for j in jurisdictions):
-        raise top.error("jurisdictions", "must list at least one non-empty code")
+def _period(reader: _Reader, key: str) -> Period:
+    where = f"{reader.where}.{key}" if reader.where else key
+    table = _Reader(reader.path, where, reader.table[key], frozenset({"days", "count"}))
+    return Period(table.integer("days", 1, 3660), table.choice("count", DAY_COUNTS, "calendar"))
 
-    hours = _hours(
-        _Reader(path, "hours", data.get("hours", {}), frozenset(c.value for c in Channel))
+
+def _optional_period(reader: _Reader, key: str) -> Period | None:
+    return _period(reader, key) if key in reader.table else None
+
+
+def _calendar(path: Path, raw: Any) -> BusinessCalendar:
+    reader = _Reader(path, "calendar", raw, frozenset({"weekend", "holidays"}))
+    weekend = reader.strings("weekend", ["sat", "sun"])
+    if not set(weekend) <= set(WEEKDAYS):
+        raise reader.error("weekend", f"days must be among {', '.join(WEEKDAYS)}, got {weekend}")
+    if set(weekend) == set(WEEKDAYS):
+        raise reader.error("weekend", "must leave at least one business day in the week")
+    holidays = reader.table.get("holidays", [])
+    # a TOML date literal (2027-01-01) is a date; a datetime is a date too, but not a day
+    if not isinstance(holidays, list) or not all(type(day) is date for day in holidays):
+        raise reader.error("holidays", "must be a list of dates (2027-01-01, unquoted)")
+    return BusinessCalendar(
+        frozenset(WEEKDAYS.index(day) + 1 for day in weekend), frozenset(holidays)
     )
 
+
+def _complaints(path: Path, raw: Any) -> ComplaintRules:
+    known = frozenset({"acknowledge", "summary", "final", "root_cause_required", "extensions"})
+    reader = _Reader(path, "complaints", raw, known)
+    if "final" not in reader.table:
+        raise reader.error("final", "is required (the final response's deadline)")
+    raw_extensions = reader.table.get("extensions", [])
+    if not isinstance(raw_extensions, list):
+        raise reader.error("extensions", "must be an array of tables")
+    extensions = []
+    for index, item in enumerate(raw_extensions, start=1):
+        entry = _Reader(
+            path, f"complaints.extensions[{index}]", item, frozenset({"days", "approval"})
+        )
+        approval = entry.boolean("approval") if "approval" in entry.table else False
+        extensions.append(Extension(entry.integer("days", 1, 3660), approval))
+    return ComplaintRules(
+        final=_period(reader, "final"),
+        acknowledge=_optional_period(reader, "acknowledge"),
+        summary=_optional_period(reader, "summary"),
+        extensions=tuple(extensions),
+        root_cause_required=(
+            reader.boolean("root_cause_required") if "root_cause_required" in reader.table else True
+        ),
+    )
+
+
+def _disputes(path: Path, raw: Any) -> DisputeRules:
+    reader = _Reader(path, "disputes", raw, frozenset({"validation_notice", "resume_after"}))
+    notice = reader.boolean("validation_notice") if "validation_notice" in reader.table else False
+    resume = _optional_period(reader, "resume_after")
+    if resume is not None and not notice:
+        raise reader.error("resume_after", "only applies with validation_notice = true")
+    return DisputeRules(notice, resume)
+
+
+def _portal(path: Path, raw: Any) -> PortalRules:
+    reader = _Reader(path, "portal", raw, frozenset({"link_days", "survey", "survey_after_hours"}))
+    return PortalRules(
+        link_days=reader.integer("link_days", 1, 90, 14),
+        survey=reader.boolean("survey") if "survey" in reader.table else False,
+        survey_after_hours=reader.integer("survey_after_hours", 0, 168, 2),
+    )
+
+
+def _electronic(path: Path, data: Any) -> tuple[bool, str, str, frozenset[Channel]]:
+    """The ``[electronic]`` table: is opt-out wording required, its texts, on which channels."""
     electronic = _Reader(
         path,
         "electronic",
@@ -346,8 +486,11 @@ def parse_pack(data: Any, path: Path) -> RulePack:
     opt_out_channels = electronic.channels("channels", [])
     if opt_out_required and not opt_out_channels:
         raise electronic.error("channels", "must name the channels that need opt-out wording")
+    return opt_out_required, opt_out_en, opt_out_zh, opt_out_channels
 
-    consent = _Reader(path, "consent", data.get("consent", {}), frozenset({"required"}))
+
+def _third_party(path: Path, data: Any) -> ThirdPartyRule:
+    """The ``[third_party]`` table: when the customer's contact person may be called."""
     third = _Reader(
         path,
         "third_party",
@@ -356,16 +499,37 @@ def parse_pack(data: Any, path: Path) -> RulePack:
     )
     contact_person = third.choice("contact_person", CONTACT_PERSON_RULES, "never")
     if contact_person == "when_unreachable":
-        third_party = ThirdPartyRule(
+        return ThirdPartyRule(
             contact_person,
             third.integer("unreachable_after_attempts", 1, 100),
             third.integer("unreachable_window_days", 1, 366),
         )
-    else:
-        for key in ("unreachable_after_attempts", "unreachable_window_days"):
-            if key in third.table:
-                raise third.error(key, "only applies to contact_person = 'when_unreachable'")
-        third_party = ThirdPartyRule(contact_person)
+    for key in ("unreachable_after_attempts", "unreachable_window_days"):
+        if key in third.table:
+            raise third.error(key, "only applies to contact_person = 'when_unreachable'")
+    return ThirdPartyRule(contact_person)
+
+
+def parse_pack(data: Any, path: Path) -> RulePack:
+    """Validate parsed TOML ``data`` (from ``path``, for messages) into a ``RulePack``."""
+    top = _Reader(path, "", data, _TOP_KEYS)
+    if top.table.get("schema") != SCHEMA:
+        raise top.error("schema", f"must be {SCHEMA}, got {top.table.get('schema')!r}")
+    pack_id = top.text("id")
+    if pack_id != path.stem:
+        raise top.error("id", f"must match the file name {path.stem!r}, got {pack_id!r}")
+    jurisdictions = top.strings("jurisdictions")
+    if not jurisdictions or not all(j.strip() for j in jurisdictions):
+        raise top.error("jurisdictions", "must list at least one non-empty code")
+
+    hours = _hours(
+        _Reader(path, "hours", data.get("hours", {}), frozenset(c.value for c in Channel))
+    )
+
+    opt_out_required, opt_out_en, opt_out_zh, opt_out_channels = _electronic(path, data)
+
+    consent = _Reader(path, "consent", data.get("consent", {}), frozenset({"required"}))
+    third_party = _third_party(path, data)
 
     raw_limits = data.get("limit", [])
     if not isinstance(raw_limits, list):
@@ -397,6 +561,14 @@ def parse_pack(data: Any, path: Path) -> RulePack:
         limits=limits,
         holds=holds,
         source=path,
+        calendar=_calendar(path, data["calendar"]) if "calendar" in data else BusinessCalendar(),
+        complaints=_complaints(path, data["complaints"]) if "complaints" in data else None,
+        disputes=_disputes(path, data["disputes"]) if "disputes" in data else None,
+        vulnerability_review=_optional_period(
+            _Reader(path, "reviews", data.get("reviews", {}), frozenset({"vulnerability"})),
+            "vulnerability",
+        ),
+        portal=_portal(path, data["portal"]) if "portal" in data else PortalRules(),
     )
 
 

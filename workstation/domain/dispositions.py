@@ -13,7 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from workstation.errors import WorkstationError
 from workstation.resources import resource_path
+from workstation.text import Text, is_chinese
 
 GROUPS = ("no_contact", "third_party", "right_party", "special")
 REQUIREMENTS = frozenset(
@@ -36,6 +38,7 @@ EFFECTS = frozenset(
         "complaint",
         "hardship",
         "vulnerable",
+        "vulnerability_review",
         "bankrupt",
         "deceased",
         "cease_communication",
@@ -58,8 +61,10 @@ _KNOWN_KEYS = frozenset(
 )
 
 
-class CatalogueError(ValueError):
+class CatalogueError(WorkstationError, ValueError):
     """The disposition file is malformed; the message names the file and the entry."""
+
+    summary = Text("The outcome codes file is not valid", "通话结果代码文件无效")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,7 @@ class Disposition:
     hotkey: int | None = None
 
     def label(self, language: str) -> str:
-        return self.label_zh if language.startswith("zh") else self.label_en
+        return self.label_zh if is_chinese(language) else self.label_en
 
 
 class DispositionCatalogue:

@@ -25,6 +25,7 @@ from workstation.domain.enums import (
     Language,
     PhoneType,
     RiskTier,
+    Segment,
 )
 from workstation.domain.money import Money
 
@@ -61,6 +62,7 @@ class Phone:
     consent: bool = True
     opted_out: bool = False
     last_verified: date | None = None
+    invalid: bool = False  # wrong number or disconnected: not dialled until re-verified
 
 
 @dataclass(slots=True)
@@ -136,6 +138,16 @@ class Account:
     placed_on: date | None = None
     annual_rate: Decimal = Decimal(0)
     version: int = 0
+    account_ref: str | None = None  # the bank's account number (placement files)
+    # ability and willingness to pay (``workstation.segments``): basis points 0…10,000,
+    # the 2×2 segment they put the account in, each score's top reason codes, and the
+    # models' versions; server-computed, None until the account was first assessed
+    ability: int | None = None
+    willingness: int | None = None
+    segment: Segment | None = None
+    ability_reasons: tuple[str, ...] = ()
+    willingness_reasons: tuple[str, ...] = ()
+    segment_model: str | None = None
 
     @property
     def bucket(self) -> Bucket:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from workstation.errors import WorkstationError
+from workstation.text import Text
+
 MINOR_DIGITS: dict[str, int] = {
     "CNY": 2,
     "USD": 2,
@@ -28,8 +31,10 @@ CURRENCY_SYMBOLS: dict[str, str] = {
 }
 
 
-class MoneyError(ValueError):
+class MoneyError(WorkstationError, ValueError):
     """An amount or currency that money code cannot accept."""
+
+    summary = Text("That amount is not valid", "金额无效")
 
 
 def minor_digits(currency: str) -> int:
