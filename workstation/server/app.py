@@ -14,6 +14,7 @@ import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,26 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from workstation.errors import WorkstationError
+from workstation.server.approvals.router import router as approvals_router
+from workstation.server.complaints.router import router as complaints_router
 from workstation.server.db import make_engine
 from workstation.server.deps import AppState, utcnow
+from workstation.server.disputes.router import router as disputes_router
 from workstation.server.errors import ApiError
+from workstation.server.headers import SecurityHeaders
+from workstation.server.holds.router import router as holds_router
+from workstation.server.observe.metrics import Registry, RequestObserver
+from workstation.server.observe.metrics import router as metrics_router
+from workstation.server.privacy import models as _privacy_tables  # noqa: F401 - in the metadata
+from workstation.server.refusals import REFUSALS_AUDITED, audit_refusal
 from workstation.server.settings import Settings
+from workstation.server.strategy.router import router as strategies_router
+from workstation.server.workflows.corrections import router as corrections_router
+from workstation.text import Text
 
 log = logging.getLogger(__name__)
 API_VERSION = "1"
@@ -86,8 +101,8 @@ class BodyLimit:
             await _too_large(send, limit)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(WorkstationError):
+    summary = Text("The request is too large", "请求内容过大")
 
 
 async def _too_large(send: Send, limit: int) -> None:
@@ -162,12 +177,17 @@ def create_app(
         version="1.0",
         description="The central backend the workstations sync with. See README in the package.",
         lifespan=lifespan,
+        # the interactive docs only where an operator asked for them (WORKSTATION_SERVER_API_DOCS)
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
     app.state.ws = state
     app.state.messaging = messaging
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        if exc.status in REFUSALS_AUDITED:
+            await run_in_threadpool(audit_refusal, state, request, exc)
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -221,7 +241,7 @@ def create_app(
             status_code=500,
         )
 
-    from workstation.server.routers import admin, auth, records, sync, team
+    from workstation.server.routers import admin, auth, payments, records, sync, team
 
     @app.get("/api/v1/health", response_model=HealthOut, tags=["health"])
     def health() -> Any:
@@ -236,20 +256,62 @@ def create_app(
                 "server_time": utcnow().isoformat(),
             }
 
-    for module in (auth, sync, records, team, admin):
+    for module in (auth, sync, records, team, admin, payments):
         app.include_router(module.router)
+    app.include_router(metrics_router)
+    from workstation.server.quality import certification
+    from workstation.server.quality import router as quality
+
+    app.include_router(quality.router)
+    app.include_router(certification.router)
     app.include_router(messaging.router)
+    app.include_router(complaints_router)
+    app.include_router(holds_router)
+    app.include_router(disputes_router)
+    app.include_router(corrections_router)
+    app.include_router(approvals_router)
+    app.include_router(strategies_router)
+    from workstation.server.portal import install as install_portal
+
+    install_portal(app, state, messaging)  # the customer's self-service pages (issue 16)
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
         blob_limit=settings.max_blob_bytes,
     )
+    app.add_middleware(SecurityHeaders)  # on every answer, a 413 included
+    # outermost: the request id is set before anything logs, and every answer is counted
+    app.state.metrics = Registry()
+    app.add_middleware(RequestObserver, registry=app.state.metrics)
     return app
 
 
 def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory`` (multi-worker): settings from ``WORKSTATION_SERVER_*``."""
-    return create_app(Settings.from_env())
+    """The server as ``serve`` and ``uvicorn --factory`` (multi-worker) run it: settings from
+    ``WORKSTATION_SERVER_*``, with the scheduled maintenance (``maintenance.MaintenanceLoop``).
+
+    ``WORKSTATION_SERVER_PRUNE_INTERVAL_HOURS`` (default 24; 0 turns maintenance off) and
+    ``WORKSTATION_SERVER_KEEP_DAYS`` (default: ``Settings.change_retention``).
+    """
+    from workstation.server.maintenance import (
+        KEEP_DAYS_ENV,
+        PRUNE_INTERVAL_ENV,
+        MaintenanceLoop,
+        with_maintenance,
+    )
+
+    overrides: dict[str, Any] = {}
+    if os.environ.get(KEEP_DAYS_ENV):
+        overrides["change_retention"] = timedelta(days=int(os.environ[KEEP_DAYS_ENV]))
+    settings = Settings.from_env(**overrides)
+    app = create_app(settings)
+    hours = float(os.environ.get(PRUNE_INTERVAL_ENV) or 24)
+    if hours <= 0:
+        return app
+    loop = MaintenanceLoop(
+        app.state.ws.sessions, settings.change_retention, timedelta(hours=hours), daily=True
+    )
+    return with_maintenance(app, loop)
 
 
 def _no_delay_on_inherited_listeners() -> None:

@@ -139,6 +139,23 @@ def reconcile(session: Session, day: date) -> int:
     return written
 
 
+def record_states(session: Session, accounts: Iterable[dict[str, Any]], day: date) -> None:
+    """Upsert the ``day`` row of each account (dicts with ``id``, ``days_past_due``,
+    ``balance_minor``, ``status``, ``owner_id``, ``team_id``): for bulk writes that bypass
+    the ORM listener (payment and placement files), in bulk."""
+    from workstation.server.lifecycle.bulk import upsert_rows
+
+    rows = [_row_of(_Values(a), day) for a in accounts]
+    upsert_rows(session, BucketHistory, rows, ("account_id", "day"))
+
+
+class _Values:
+    """Attribute access over a dict (``_row_of`` reads rows and ORM objects alike)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
 def seed_rows(
     accounts: Iterable[dict[str, Any]], today: date, history_days: int, cured: set[str]
 ) -> Iterator[dict[str, Any]]:

@@ -1,4 +1,6 @@
-"""``workstation-server``: serve, init-db, seed, create-user, train-scorecard, rescore, prune."""
+"""``workstation-server``: serve, init-db, seed, create-user, train-scorecard, rescore, prune,
+daily, retention, export-customer, legal-hold, import (payments, placements), recall,
+team-rule, qa-sample."""
 
 from __future__ import annotations
 
@@ -9,15 +11,16 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from workstation.server.db import default_db_url, make_engine, make_sessionmaker, upgrade
+from workstation.domain.enums import Role
+from workstation.server.db import make_engine, make_sessionmaker, upgrade
+from workstation.server.settings import cli_db_url
 
 if TYPE_CHECKING:
     from workstation.server.scoring import RescoreReport
 
 
 def _db(args: argparse.Namespace) -> str:
-    url: str = args.db or os.environ.get("WORKSTATION_SERVER_DB") or default_db_url()
-    return url
+    return cli_db_url(args.db)
 
 
 def _safe(url: str) -> str:
@@ -37,14 +40,26 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+    import logging.config
+
     import uvicorn
 
+    from workstation.server.observe.logs import logging_config
+
+    log_config = logging_config(args.log_level, json_lines=args.log_format == "json")
+    # the access log is ours (route templates, never raw paths with their tokens)
+    log_config["loggers"]["workstation.access"] = {
+        "level": "INFO" if args.access_log else "WARNING"
+    }
+    logging.config.dictConfig(log_config)  # from the first line on, as the server will log
+    log = logging.getLogger("workstation.server")
     url = _db(args)
-    print(f"applying migrations to {_safe(url)} …", flush=True)
+    log.info("applying migrations to %s", _safe(url))
     head = upgrade(url)
-    print(f"schema at revision {head}; serving on {args.host}:{args.port}", flush=True)
+    log.info("schema at revision %s; serving on %s:%s", head, args.host, args.port)
     os.environ["WORKSTATION_SERVER_DB"] = url
-    from workstation.server.retention import KEEP_DAYS_ENV, PRUNE_INTERVAL_ENV
+    from workstation.server.maintenance import KEEP_DAYS_ENV, PRUNE_INTERVAL_ENV
 
     if args.keep_days is not None:
         if args.keep_days < 1:
@@ -58,16 +73,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("--certfile and --keyfile go together", file=sys.stderr)
             return 2
         ssl = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile}
+    from workstation.server.connections import HEADER_TIMEOUT_ENV, uvicorn_options
+
+    if args.header_timeout is not None:  # the environment carries it to every worker
+        os.environ[HEADER_TIMEOUT_ENV] = str(args.header_timeout)
     uvicorn.run(
-        "workstation.server.retention:app_from_env",  # the app plus scheduled pruning
+        "workstation.server.app:app_from_env",  # the app plus scheduled maintenance
         factory=True,
+        log_config=log_config,
+        **uvicorn_options(),  # slow request heads are timed out
         host=args.host,
         port=args.port,
         workers=args.workers,
         log_level=args.log_level,
         proxy_headers=args.proxy_headers,
         forwarded_allow_ips=args.forwarded_allow_ips,
-        access_log=args.access_log,
+        access_log=False,
         **ssl,
     )
     return 0
@@ -108,7 +129,6 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_create_user(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from workstation.domain.enums import Role
     from workstation.domain.model import new_id, utcnow
     from workstation.server.models import Team, User
     from workstation.server.security import hash_password
@@ -172,6 +192,30 @@ def cmd_train_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_models(args: argparse.Namespace) -> int:
+    from workstation.server.segmentation.training import TrainingError, train_models
+
+    url = _db(args)
+    upgrade(url)
+    engine = make_engine(url, pool_size=2)
+    try:
+        report = train_models(make_sessionmaker(engine), horizon_days=args.horizon_days)
+    except TrainingError as exc:
+        print(f"train-models: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(
+        f"trained on outcomes after {report.training_cut:%Y-%m-%d}, judged on outcomes after "
+        f"{report.validation_cut:%Y-%m-%d} ({args.horizon_days}-day horizon)"
+    )
+    for line in report.lines:
+        print(line)
+    if report.rescore is not None:
+        print(_rescored(report.rescore))
+    return 0
+
+
 def _rescored(report: RescoreReport) -> str:
     moved = f" ({report.skipped} changed meanwhile, left for next time)" if report.skipped else ""
     return (
@@ -221,6 +265,49 @@ def cmd_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_daily(args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, date, datetime, timedelta
+
+    from workstation.server.lifecycle.daily import DailyError, run_daily
+
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"--as-of must be a date YYYY-MM-DD, not {args.as_of!r}", file=sys.stderr)
+            return 2
+    else:
+        as_of = datetime.now(UTC).date() - timedelta(days=1)
+    url = _db(args)
+    upgrade(url)
+    engine = make_engine(url, pool_size=2)
+    try:
+        report = run_daily(make_sessionmaker(engine), as_of)
+    except DailyError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    elif report.already:
+        print(f"{as_of} was already processed: nothing to do")
+    else:
+        for day in report.processed:
+            done = ", ".join(f"{k} {v}" for k, v in sorted(day.counts.items())) or "no changes"
+            print(f"{day.day}: {done} ({day.versions} versions, {day.seconds:.1f} s)")
+        if report.retention is not None:
+            kept = report.retention
+            print(
+                f"retention: {len(kept.anonymised)} customers anonymised, "
+                f"{len(kept.held)} under a legal hold, {kept.documents_removed} documents removed"
+            )
+        if report.busy:
+            print("another process is running the daily run; it will process the rest")
+    return 3 if report.busy else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workstation-server", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -242,6 +329,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--log-format",
+        choices=["json", "text"],
+        default="json",
+        help="one JSON object a line (default), or plain text",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=None,
+        help="seconds a connection may take to send a request's line and headers "
+        "(default 10, or WORKSTATION_SERVER_HEADER_TIMEOUT)",
+    )
     serve.add_argument("--access-log", action="store_true")
     serve.add_argument(
         "--prune-every-hours",
@@ -271,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     user = with_db(sub.add_parser("create-user", help="add a user"))
     user.add_argument("username")
-    user.add_argument("--role", choices=["agent", "field", "lead", "admin"], required=True)
+    user.add_argument("--role", choices=[r.value for r in Role], required=True)
     user.add_argument("--team", help="team name (created if missing)")
     user.add_argument("--display-name", default="")
     user.add_argument("--password", help="(prefer --password-stdin or the prompt)")
@@ -282,6 +382,18 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--holdout", type=float, default=0.3, help="share of accounts held out")
     train.add_argument("--seed", type=int, default=1)
     train.set_defaults(func=cmd_train_scorecard)
+
+    models = with_db(
+        sub.add_parser(
+            "train-models",
+            help="train the ability and willingness models; promote those not worse than "
+            "the ones in use, and rescore",
+        )
+    )
+    models.add_argument(
+        "--horizon-days", type=int, default=30, help="outcome window after each cut (days)"
+    )
+    models.set_defaults(func=cmd_train_models)
 
     rescore = with_db(
         sub.add_parser(
@@ -296,6 +408,32 @@ def build_parser() -> argparse.ArgumentParser:
     prune = with_db(sub.add_parser("prune", help="drop old tombstones (change-history retention)"))
     prune.add_argument("--keep-days", type=int, default=90, help="keep this many days of history")
     prune.set_defaults(func=cmd_prune)
+    daily = with_db(
+        sub.add_parser(
+            "daily",
+            help="let time pass: age accounts, decide promises and plan instalments, end "
+            "holds, produce paid-in-full letters (each missing day in order, once)",
+        )
+    )
+    daily.add_argument(
+        "--as-of", help="process up to this day, YYYY-MM-DD (default: yesterday, UTC)"
+    )
+    daily.add_argument("--json", action="store_true", help="print the report as JSON")
+    daily.set_defaults(func=cmd_daily)
+
+    from workstation.server.privacy.cli import add_commands as privacy_commands
+
+    privacy_commands(sub, with_db)  # retention, export-customer, legal-hold
+
+    from workstation.server.lifecycle import cli as lifecycle_cli
+
+    lifecycle_cli.register(sub, with_db, _db)
+    from workstation.server.quality.cli import add_parser as add_quality
+
+    add_quality(sub, with_db, _db)
+    from workstation.server.strategy.cli import register as add_simulate
+
+    add_simulate(sub)
     return parser
 
 

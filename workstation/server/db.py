@@ -2,7 +2,9 @@
 
 SQLite (the embedded default) runs in WAL mode with every transaction started as
 ``BEGIN IMMEDIATE``: one writer at a time, readers never block, and no transaction can
-upgrade from read to write half-way and deadlock. PostgreSQL runs at READ COMMITTED; the
+upgrade from read to write half-way and deadlock; a transaction marked ``read_only`` (pages
+that only read) begins as a plain reader with ``query_only`` on, so it never waits for the
+writer and cannot write. PostgreSQL runs at READ COMMITTED; the
 version counter row lock (``versioning``) serialises the writers that matter.
 """
 
@@ -17,15 +19,23 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workstation.paths import server_data_dir
+from workstation.server.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def default_db_url() -> str:
-    return f"sqlite:///{server_data_dir() / 'server.db'}"
+# a session's connection option: this transaction only reads (``read_only``)
+READ_ONLY = "workstation_read_only"
+
+
+def read_only(session: Session) -> None:
+    """Make ``session``'s transaction, not yet begun, a reader: on SQLite a plain ``BEGIN``
+    (not ``BEGIN IMMEDIATE``: a page that only reads never queues for the one writer) with
+    ``query_only`` on, so a write in it fails instead of deadlocking; on PostgreSQL nothing
+    changes (READ COMMITTED readers never wait)."""
+    session.connection(execution_options={READ_ONLY: True})
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -49,6 +59,15 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
+            if conn.get_execution_options().get(READ_ONLY):
+                # a reader: a snapshot that never waits for the writer, and query_only makes
+                # any write in it fail at once (rather than upgrade to a writer half-way)
+                conn.exec_driver_sql("PRAGMA query_only=ON")
+                conn.info[READ_ONLY] = True
+                conn.exec_driver_sql("BEGIN")
+                return
+            if conn.info.pop(READ_ONLY, False):
+                conn.exec_driver_sql("PRAGMA query_only=OFF")
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
@@ -141,10 +160,12 @@ def _ensure_state(engine: Engine) -> None:
     from workstation.server.models import ServerState, VersionCounter
 
     defaults = {
-        "token_secret": secrets.token_hex(32),
         "schema_epoch": "1",
         "retained_from": "0",
     }
+    if Settings.from_env().outside_token_secret() is None:
+        # no secret configured outside the database: keep one in it (the embedded default)
+        defaults["token_secret"] = secrets.token_hex(32)
     factory = make_sessionmaker(engine)
     for key, value in defaults.items():
         try:

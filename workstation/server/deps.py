@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from workstation.domain.enums import Role
 from workstation.server.errors import ApiError
 from workstation.server.models import AuditEntry, Device, ServerState, User
+from workstation.server.quota import PushRate
 from workstation.server.security import read_access_token
 from workstation.server.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -39,6 +43,7 @@ class AppState:
     sessions: sessionmaker[Session]
     token_secret: str
     statements: sessionmaker[Session]
+    push_rate: PushRate  # per-user push quota (``quota``), kept in this process
 
     @classmethod
     def open(cls, settings: Settings, engine: Engine) -> AppState:
@@ -48,11 +53,21 @@ class AppState:
         statements = sessions
         if engine.dialect.name == "postgresql":
             statements = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        outside = settings.outside_token_secret()
         with sessions() as session:
-            secret = session.get(ServerState, "token_secret")
-            if secret is None:
+            if session.get(ServerState, "schema_epoch") is None:
                 raise RuntimeError("database not initialised: run `workstation-server init-db`")
-            return cls(settings, engine, sessions, secret.value, statements)
+            secret = outside
+            if secret is None:
+                held = session.get(ServerState, "token_secret")
+                if held is None:
+                    raise RuntimeError(
+                        "the database holds no token secret: "
+                        "set WORKSTATION_SERVER_TOKEN_SECRET_FILE"
+                    )
+                secret = held.value
+        push_rate = PushRate(settings.push_per_minute, settings.push_burst)
+        return cls(settings, engine, sessions, secret, statements, push_rate)
 
     def state_value(self, session: Session, key: str, default: str = "") -> str:
         row = session.get(ServerState, key)
@@ -172,6 +187,7 @@ def get_principal(
         if x_app_version and x_app_version[:50] != device.app_version:
             values["app_version"] = x_app_version[:50]
         principal = Principal(user.id, user.username, Role(user.role), user.team_id, device.id)
+        request.state.principal = principal  # whom a refusal is audited against (refusals)
     if values:  # after the read ended (SQLite: one writer at a time); one statement
         with state.statements.begin() as write:
             write.execute(update(Device).where(Device.id == principal.device_id).values(**values))
@@ -219,6 +235,27 @@ def audit(  # noqa: PLR0917 - the audit call reads best positionally
             "detail": detail or {},
         }
     )
+
+
+def audit_apart(  # noqa: PLR0917 - reads like ``audit``
+    state: AppState,
+    principal: Principal | None,
+    action: str,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Write one audit entry in a transaction of its own.
+
+    For what is refused: the request's own transaction rolls back with the refusal (and
+    would take an ``audit`` with it). A failure to audit is logged, never raised, so it
+    cannot turn a 404 into a 500.
+    """
+    try:
+        with state.sessions.begin() as session:
+            audit(session, principal, action, entity, entity_id, detail)
+    except Exception:
+        log.exception("could not write the audit entry %s", action)
 
 
 @event.listens_for(Session, "before_commit")

@@ -38,6 +38,7 @@ def customer_of(row: CustomerRow, contacts: Sequence[ContactRow] = ()) -> Custom
                     else PhoneType.MOBILE,
                     consent=data.get("consent") is not False,
                     opted_out=bool(data.get("opted_out")),
+                    invalid=bool(data.get("invalid")),
                 )
             )
         elif contact.kind == "email":

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from workstation.server.db import default_db_url, upgrade
-from workstation.server.settings import Settings
+from workstation.server.db import upgrade
+from workstation.server.settings import Settings, default_db_url
 
 
 @dataclass
@@ -53,11 +53,15 @@ def start_embedded(
     settings: Settings | None = None,
     promise_interval: float = 300.0,
     log_level: str = "warning",
+    certfile: str | None = None,
+    keyfile: str | None = None,
 ) -> EmbeddedServer:
-    """Migrate the database, then serve it on ``host:port`` in a daemon thread."""
+    """Migrate the database, then serve it on ``host:port`` in a daemon thread (over TLS
+    when ``certfile`` and ``keyfile`` are given)."""
     import uvicorn
 
     from workstation.server.app import create_app
+    from workstation.server.connections import CONFIG_ATTRIBUTE, uvicorn_options
 
     url = db_url or (settings.db_url if settings else default_db_url())
     upgrade(url)
@@ -67,7 +71,19 @@ def start_embedded(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = int(sock.getsockname()[1])
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on")
+    # nobody's proxy: X-Forwarded-For from a loopback client must not choose the address
+    # the sign-in throttle counts (uvicorn trusts it from 127.0.0.1 by default)
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=False,
+        lifespan="on",
+        proxy_headers=False,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        **uvicorn_options(),
+    )
+    setattr(config, CONFIG_ATTRIBUTE, settings.header_timeout)
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="embedded-backend"
@@ -79,5 +95,11 @@ def start_embedded(
             raise RuntimeError("the embedded backend did not start")
         time.sleep(0.01)
     return EmbeddedServer(
-        f"http://{host}:{bound_port}", host, bound_port, url, server, thread, app.state.ws.engine
+        f"{'https' if certfile else 'http'}://{host}:{bound_port}",
+        host,
+        bound_port,
+        url,
+        server,
+        thread,
+        app.state.ws.engine,
     )

@@ -6,8 +6,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from workstation.errors import WorkstationError
+from workstation.text import Text
 
-class ApiError(Exception):
+
+class ApiError(WorkstationError):
+    summary = Text("The server refused the request", "服务器拒绝了请求")
+
     def __init__(
         self,
         status: int,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from workstation.domain.enums import AccountStatus, EventType, PromiseStatus, Role, VisitOutcome
+from workstation.domain.enums import AccountStatus, EventType, PromiseStatus, VisitOutcome
 from workstation.domain.model import new_id
 from workstation.kpi import (
     KpiCounts,
@@ -29,6 +29,14 @@ from workstation.kpi import (
 from workstation.server.bucket_history import BUCKET_ORDER, bucket_rank, state_as_of
 from workstation.server.deps import Principal, audit, utcnow
 from workstation.server.errors import ApiError
+from workstation.server.kpi_rollup import event_counts
+from workstation.server.lifecycle.money_kpis import (
+    exact_sum,
+    joined,
+    money_by_owner,
+    not_voided,
+    reported_by_recorder,
+)
 from workstation.server.models import (
     AccountRow,
     Assignment,
@@ -39,19 +47,8 @@ from workstation.server.models import (
     User,
 )
 from workstation.server.serialize import wire_money
+from workstation.server.teams import COLLECTOR_ROLES, team_members
 from workstation.server.versioning import allocate
-
-COLLECTOR_ROLES = (Role.AGENT.value, Role.FIELD.value)
-
-
-def team_members(session: Session, team_id: str) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.team_id == team_id, User.role.in_(COLLECTOR_ROLES))
-            .order_by(User.username)
-        )
-    )
 
 
 def _member(session: Session, principal: Principal, user_id: str) -> User:
@@ -74,26 +71,31 @@ def overview(session: Session, principal: Principal, online_window: timedelta) -
     members = team_members(session, principal.team_id)
     ids = [m.id for m in members]
     queues: dict[str, dict[str, Any]] = defaultdict(lambda: {"accounts": 0, "balances": {}})
-    for owner, currency, count, balance in session.execute(
+    for owner, currency, count, high, low in session.execute(
         select(
             AccountRow.owner_id,
             AccountRow.currency,
             func.count(),
-            func.sum(AccountRow.balance_minor),
+            *exact_sum(AccountRow.balance_minor),
         )
         .where(AccountRow.owner_id.in_(ids), AccountRow.team_id == principal.team_id)
         .group_by(AccountRow.owner_id, AccountRow.currency)
     ):
         entry = queues[owner or ""]
         entry["accounts"] += int(count)
-        entry["balances"][currency] = wire_money(int(balance or 0), currency)
+        entry["balances"][currency] = wire_money(joined(high, low), currency)
     devices: dict[str, list[Device]] = defaultdict(list)
     for device in session.scalars(
         select(Device).where(Device.user_id.in_(ids), Device.revoked_at.is_(None))
     ):
         devices[device.user_id].append(device)
-    today = datetime.combine(utcnow().date(), time(0), UTC)
+    day = utcnow().date()
+    today = datetime.combine(day, time(0), UTC)
     activity = _activity(session, ids, today, today + timedelta(days=1))
+    for owner, money in money_by_owner(session, ids, day, day).items():
+        activity[owner]["collected"] = _wire_map(money["collected"])
+    for recorder, reported in reported_by_recorder(session, ids, day, day).items():
+        activity[recorder]["reported"] = _wire_map(reported)
     now = utcnow()
     agents = []
     for member in members:
@@ -135,7 +137,19 @@ def overview(session: Session, principal: Principal, online_window: timedelta) -
 
 
 def _empty_activity() -> dict[str, Any]:
-    return {"attempts": 0, "right_party_contacts": 0, "promises": 0, "collected": {}}
+    # collected: confirmed money today on the accounts the agent holds; reported: what the
+    # agent reported today that no bank payment has confirmed yet (never in "collected")
+    return {
+        "attempts": 0,
+        "right_party_contacts": 0,
+        "promises": 0,
+        "collected": {},
+        "reported": {},
+    }
+
+
+def _wire_map(amounts: dict[str, int]) -> dict[str, str | None]:
+    return {c: wire_money(v, c) for c, v in sorted(amounts.items())}
 
 
 def _activity(
@@ -149,17 +163,6 @@ def _activity(
             right_party_contacts=row.right_party_contacts,
             promises=row.promises,
         )
-    for recorder, currency, total in session.execute(
-        select(EventRow.recorded_by_id, EventRow.currency, func.sum(EventRow.amount_minor))
-        .where(
-            EventRow.recorded_by_id.in_(user_ids),
-            EventRow.type == EventType.PAYMENT.value,
-            EventRow.occurred_at >= start,
-            EventRow.occurred_at < end,
-        )
-        .group_by(EventRow.recorded_by_id, EventRow.currency)
-    ):
-        out[recorder or ""]["collected"][currency] = wire_money(int(total or 0), currency)
     return out
 
 
@@ -283,16 +286,30 @@ def _team_accounts(session: Session, principal: Principal, ids: list[str]) -> li
 
 
 def reassign(
-    session: Session, principal: Principal, account_ids: list[str], to_user_id: str, dry_run: bool
+    session: Session,
+    principal: Principal,
+    account_ids: list[str],
+    to_user_id: str,
+    dry_run: bool,
+    *,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     target = _member(session, principal, to_user_id)
     rows = _team_accounts(session, principal, account_ids)
     moves = [Move(a.id, a.owner_id, target.id, a.balance_minor, a.currency) for a in rows]
-    return _finish(session, principal, moves, dry_run, "lead.reassign", {"to": target.id})
+    return _finish(
+        session, principal, moves, dry_run, "lead.reassign", {"to": target.id}, reason=reason
+    )
 
 
 def move_queue(
-    session: Session, principal: Principal, from_user_id: str, to_user_id: str, dry_run: bool
+    session: Session,
+    principal: Principal,
+    from_user_id: str,
+    to_user_id: str,
+    dry_run: bool,
+    *,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     source = _member(session, principal, from_user_id)
     target = _member(session, principal, to_user_id)
@@ -303,12 +320,24 @@ def move_queue(
     )
     moves = [Move(a.id, a.owner_id, target.id, a.balance_minor, a.currency) for a in rows]
     return _finish(
-        session, principal, moves, dry_run, "lead.move_queue", {"from": source.id, "to": target.id}
+        session,
+        principal,
+        moves,
+        dry_run,
+        "lead.move_queue",
+        {"from": source.id, "to": target.id},
+        reason=reason,
     )
 
 
 def rebalance(
-    session: Session, principal: Principal, user_ids: list[str], by: str, dry_run: bool
+    session: Session,
+    principal: Principal,
+    user_ids: list[str],
+    by: str,
+    dry_run: bool,
+    *,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """Even out the chosen agents' queues by account count or by balance.
 
@@ -378,7 +407,13 @@ def rebalance(
                 )
             )
     return _finish(
-        session, principal, moves, dry_run, "lead.rebalance", {"agents": member_ids, "by": by}
+        session,
+        principal,
+        moves,
+        dry_run,
+        "lead.rebalance",
+        {"agents": member_ids, "by": by},
+        reason=reason,
     )
 
 
@@ -389,13 +424,33 @@ def _finish(  # noqa: PLR0917
     dry_run: bool,
     action: str,
     detail: dict[str, Any],
+    *,
+    reason: str | None = None,
 ) -> dict[str, Any]:
+    """The answer (and, unless a dry run, the moves). A move to an agent not certified for
+    the account's jurisdiction is listed in ``uncertified`` and needs a ``reason``, which
+    the audit keeps (``server.quality.certification``)."""
+    from workstation.server.quality.certification import uncertified_moves
+
+    real = [(m.account_id, m.to_user_id) for m in moves if m.from_user_id != m.to_user_id]
+    uncertified = uncertified_moves(session, real, utcnow().date())
     out: dict[str, Any] = {
         "dry_run": dry_run,
         "moves": _moves_out(session, moves),
         "summary": _summary(moves),
         "batch_id": None,
+        "uncertified": uncertified,
     }
+    if uncertified and not dry_run:
+        why = (reason or "").strip()
+        if not why:
+            raise ApiError(
+                409,
+                "certification_reason_required",
+                f"{len(uncertified)} account(s) would go to an agent not certified for their "
+                "jurisdiction: give a reason to move them anyway",
+            )
+        detail = {**detail, "uncertified": uncertified, "reason": why}
     if not dry_run:
         out["batch_id"] = _apply_moves(session, principal, moves, action, detail)
     return out
@@ -427,7 +482,7 @@ def _event_counts(
                 case((EventRow.type == EventType.SATISFACTION.value, EventRow.score), else_=0)
             ),
         )
-        .where(who, EventRow.occurred_at >= start, EventRow.occurred_at < end)
+        .where(who, EventRow.occurred_at >= start, EventRow.occurred_at < end, not_voided())
         .group_by(EventRow.recorded_by_id)
     )
     out: dict[str, KpiCounts] = {}
@@ -448,12 +503,8 @@ def kpi_counts(
     """Counts per agent for ``[start_day, end_day]`` (inclusive, UTC days)."""
     start = datetime.combine(start_day, time(0), UTC)
     end = datetime.combine(end_day + timedelta(days=1), time(0), UTC)
-    counts = {uid: KpiCounts() for uid in user_ids}
-    for uid, row in _event_counts(
-        session, EventRow.recorded_by_id.in_(user_ids), start, end
-    ).items():
-        if uid in counts:
-            counts[uid].add(row)
+    # the events' counts from the daily rollups (equal to ``_event_counts``' scan)
+    counts = event_counts(session, user_ids, start_day, end_day)
     # promises falling due in the period and decided, by recorder
     for uid, due, kept in session.execute(
         select(
@@ -473,12 +524,12 @@ def kpi_counts(
             counts[uid].promises_due += int(due or 0)
             counts[uid].promises_kept += int(kept or 0)
     # portfolio KPIs on the accounts each agent holds now
-    for holder, currency, n, placed in session.execute(
+    for holder, currency, n, high, low in session.execute(
         select(
             AccountRow.owner_id,
             AccountRow.currency,
             func.count(),
-            func.sum(AccountRow.placed_minor),
+            *exact_sum(AccountRow.placed_minor),
         )
         .where(AccountRow.owner_id.in_(user_ids))
         .group_by(AccountRow.owner_id, AccountRow.currency)
@@ -486,31 +537,29 @@ def kpi_counts(
         if holder in counts:
             entry = counts[holder]
             entry.accounts += int(n)
-            entry.placed[currency] = entry.placed.get(currency, 0) + int(placed or 0)
-    for owner, kind, event_currency, n, total in session.execute(
-        select(
-            AccountRow.owner_id,
-            EventRow.type,
-            EventRow.currency,
-            func.count(),
-            func.sum(EventRow.amount_minor),
-        )
+            entry.placed[currency] = entry.placed.get(currency, 0) + joined(high, low)
+    for owner, n in session.execute(
+        select(AccountRow.owner_id, func.count())
+        .select_from(EventRow)
         .join(AccountRow, AccountRow.id == EventRow.account_id)
         .where(
             AccountRow.owner_id.in_(user_ids),
-            EventRow.type.in_([EventType.PAYMENT.value, EventType.COMPLAINT.value]),
+            EventRow.type == EventType.COMPLAINT.value,
+            # a complaint counts once, at intake: its workflow's steps name it
+            EventRow.payload["complaint_id"].as_string().is_(None),
             EventRow.occurred_at >= start,
             EventRow.occurred_at < end,
+            not_voided(),
         )
-        .group_by(AccountRow.owner_id, EventRow.type, EventRow.currency)
+        .group_by(AccountRow.owner_id)
     ):
-        if owner is None or owner not in counts:
-            continue
-        if kind == EventType.COMPLAINT.value:
+        if owner in counts:
             counts[owner].complaints += int(n)
-        elif event_currency:
-            got = counts[owner].collected
-            got[event_currency] = got.get(event_currency, 0) + int(total or 0)
+    # confirmed money is recovery; reported money only stands beside it
+    for owner, money in money_by_owner(session, user_ids, start_day, end_day).items():
+        if owner in counts:
+            counts[owner].collected.update(money["collected"])
+            counts[owner].reported.update(money["reported"])
     _delinquency_counts(session, counts, start_day, end_day)
     return counts
 
@@ -583,6 +632,9 @@ def _kpi_out(counts: KpiCounts) -> dict[str, Any]:
             "accounts": counts.accounts,
             "satisfaction_count": counts.satisfaction_count,
             "collected": {c: wire_money(v, c) for c, v in sorted(counts.collected.items())},
+            "reported_unconfirmed": {
+                c: wire_money(v, c) for c, v in sorted(counts.reported.items())
+            },
             "placed": {c: wire_money(v, c) for c, v in sorted(counts.placed.items())},
             "delinquent_at_start": counts.delinquent_at_start,
             "cured": counts.cured,

@@ -30,7 +30,7 @@ from sqlalchemy import (
     inspect,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -156,12 +156,16 @@ class LoginAttempt(Base):
 class CustomerRow(Base):
     __tablename__ = "customers"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # the bank's customer number (placement files); several accounts, one customer
+    customer_ref: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     name_alt: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     timezone: Mapped[str] = mapped_column(String(64), nullable=False)
     jurisdiction: Mapped[str] = mapped_column(String(32), nullable=False)
     language: Mapped[str] = mapped_column(String(8), nullable=False)
     national_id_masked: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    # the date of birth: the portal's other proof of who it is (server only, never synced)
+    birth_date: Mapped[date | None] = mapped_column(Date)
     flags: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     contact_person: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     income_currency: Mapped[str | None] = mapped_column(String(3))
@@ -170,6 +174,7 @@ class CustomerRow(Base):
     # "phone:<id>.number" -> version the field was last written at (field-level conflicts)
     field_versions: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    __table_args__ = (Index("ux_customers_customer_ref", "customer_ref", unique=True),)
 
 
 class ContactRow(Base):
@@ -184,9 +189,23 @@ class ContactRow(Base):
     version: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
+# index name suffix → the columns after team_id (queue_explorer.SORT_COLUMNS; migration 0015)
+QUEUE_EXPLORER_ORDERS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "balance": ("balance_minor", "id"),
+    "past_due": ("past_due_minor", "id"),
+    "dpd": ("days_past_due", "id"),
+    "score": ("score", "id"),
+    "tier": ("risk_tier", "id"),
+    "placed": ("placed_on", "id"),
+}
+
+
 class AccountRow(Base):
     __tablename__ = "accounts"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # the bank's account number: the business key of placement, payment and recall files
+    account_ref: Mapped[str | None] = mapped_column(String(64))
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True, nullable=False)
     product: Mapped[str] = mapped_column(String(50), nullable=False)
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
@@ -204,10 +223,30 @@ class AccountRow(Base):
     opened_on: Mapped[date | None] = mapped_column(Date)
     placed_on: Mapped[date | None] = mapped_column(Date)
     annual_rate: Mapped[str] = mapped_column(String(20), nullable=False, default="0")
+    # overpayments kept for the customer (``lifecycle.allocation``), never lost
+    credit_minor: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, default=0, server_default="0"
+    )
+    # why the account has its status, when the server set it (paid, settled, recalled …)
+    status_reason: Mapped[str | None] = mapped_column(String(200))
+    # ability and willingness to pay (``server.segmentation``): basis points 0…10,000, the
+    # 2×2 segment, each score's top reason codes, the models' versions; null until assessed
+    ability: Mapped[int | None] = mapped_column(Integer)
+    willingness: Mapped[int | None] = mapped_column(Integer)
+    segment: Mapped[str | None] = mapped_column(String(20))
+    ability_reasons: Mapped[list[Any] | None] = mapped_column(JSON)
+    willingness_reasons: Mapped[list[Any] | None] = mapped_column(JSON)
+    segment_model: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(BigInteger, nullable=False)
     __table_args__ = (
+        Index("ux_accounts_account_ref", "account_ref", unique=True),
         Index("ix_accounts_owner_version", "owner_id", "version"),
         Index("ix_accounts_team_version", "team_id", "version"),
+        # the lead's queue explorer: one (team, sort key, id) index per order (keyset pages)
+        *(
+            Index(f"ix_accounts_team_{name}", "team_id", *columns)
+            for name, columns in QUEUE_EXPLORER_ORDERS.items()
+        ),
     )
 
 
@@ -251,6 +290,40 @@ class PromiseRow(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     decided_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class PaymentRow(Base):
+    """The server's books of each payment event, reported or confirmed.
+
+    Confirmed payments (bank file, payment API) carry the bank's ``payment_ref`` — unique, so
+    a file or a request seen twice adds nothing — and where the money went. Reported
+    payments (an agent heard of one) move nothing; ``status`` follows them: ``unconfirmed``
+    until a confirmed payment matches (``confirmed``, ``matched_event_id`` names it), goes to
+    review (``unmatched``), is above the balance when reported (``over_balance``, reviewed,
+    never counted) or is voided. KPIs sum this table, never raw event payloads.
+    """
+
+    __tablename__ = "payments"
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    payment_ref: Mapped[str | None] = mapped_column(String(100))
+    amount_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    paid_on: Mapped[date] = mapped_column(Date, nullable=False)
+    method: Mapped[str | None] = mapped_column(String(32))
+    recorded_by_id: Mapped[str | None] = mapped_column(String(36))
+    received_at: Mapped[datetime]
+    to_past_due_minor: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    to_balance_minor: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    credit_minor: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    matched_event_id: Mapped[str | None] = mapped_column(String(36))
+    __table_args__ = (
+        Index("ux_payments_payment_ref", "payment_ref", unique=True),
+        Index("ix_payments_account_paid", "account_id", "paid_on"),
+        Index("ix_payments_source_status", "source", "status", "paid_on"),
+    )
 
 
 class PlanRow(Base):
@@ -388,6 +461,38 @@ class ScorecardRow(Base):
     __table_args__ = (UniqueConstraint("version"),)
 
 
+class SegmentModelRow(Base):
+    """A trained ability or willingness model (``server.segmentation``), promoted or not.
+
+    ``model`` is the exported document (``workstation.segments.model``); ``metrics`` holds
+    the held-out AUC, Brier score and reliability table it was judged by, and the current
+    model's figures on the same samples. The newest promoted row of a kind is the one used.
+    """
+
+    __tablename__ = "segment_models"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    model: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    promoted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    trained_at: Mapped[datetime]
+    __table_args__ = (Index("ix_segment_models_kind_promoted", "kind", "promoted", "id"),)
+
+
+class KpiEventDay(Base):
+    """The KPIs' event counts of one UTC day by one recorder (``kpi_rollup``; '' for none)."""
+
+    __tablename__ = "kpi_event_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False)
+    right_party_contacts: Mapped[int] = mapped_column(Integer, nullable=False)
+    promises: Mapped[int] = mapped_column(Integer, nullable=False)
+    satisfaction_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    satisfaction_sum: Mapped[int] = mapped_column(Integer, nullable=False)
+    __table_args__ = (Index("ix_kpi_event_days_user_day", "user_id", "day"),)
+
+
 # --- delinquency history (cure and roll rates) ----------------------------------------------
 
 
@@ -421,11 +526,18 @@ def _bucket_of(days_past_due: int) -> str:
     return Bucket.for_days(days_past_due).value
 
 
+HISTORY_DAY = "bucket_history_day"  # Session.info key: the day a job's changes belong to
+
+
 def _record_history(connection: Any, row: AccountRow) -> None:
-    """Upsert today's (UTC) history row of ``row`` in the flush's own transaction."""
+    """Upsert the history row of ``row`` for today (UTC) — or for the day the session works
+    on (``session.info[HISTORY_DAY]``: the daily run's as-of day) — in the flush's own
+    transaction."""
+    session = object_session(row)
+    day = session.info.get(HISTORY_DAY) if session is not None else None
     values = {
         "account_id": row.id,
-        "day": datetime.now(UTC).date(),
+        "day": day or datetime.now(UTC).date(),
         "bucket": _bucket_of(row.days_past_due),
         "days_past_due": row.days_past_due,
         "balance_minor": row.balance_minor,

@@ -7,8 +7,8 @@ tombstone's version, and a device presenting an older cursor gets ``410 resync_r
 (push the outbox, then download a snapshot again) instead of silently missing the removal.
 
 ``retained_from`` only ever grows. Run by ``workstation-server prune --keep-days N``, and by
-``serve`` through ``MaintenanceLoop``: at start and then every ``interval`` (24 h by default,
-``serve --prune-every-hours``), together with the bucket-history catch-up
+``serve`` through ``maintenance.MaintenanceLoop``: at start and then every ``interval`` (24 h
+by default, ``serve --prune-every-hours``), together with the bucket-history catch-up
 (``bucket_history.reconcile``) and, once that has committed, the daily rescore of every
 open account (``scoring.rescore``: days past due and recency move every day; only material
 changes get a new version, so devices are not flooded).
@@ -32,13 +32,9 @@ the smaller of this process's ``change_retention`` and the last prune's ``keep``
 from __future__ import annotations
 
 import logging
-import os
-import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -47,12 +43,16 @@ from workstation.server.models import Removal, ServerState
 from workstation.server.scoring import RescoreReport, rescore
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    pass
 
 log = logging.getLogger(__name__)
 
 # pg_try_advisory_xact_lock key: "WSPRUNE" in ASCII, any constant unique to this job will do
 ADVISORY_LOCK_KEY = 0x5753_5052_554E_45
+# the lock a job takes is its key combined with the schema's name: an advisory lock is the
+# whole database's, and two deployments (or test runs) in two schemas of one database must
+# not stop each other's jobs
+SCHEMA_LOCK = "(CAST(:key AS bigint) # CAST(hashtext(current_schema()) AS bigint))"
 LAST_RUN_KEY = "maintenance.last_run_at"
 RETENTION_KEY = "change_retention_days"
 DEFAULT_INTERVAL = timedelta(hours=24)
@@ -124,13 +124,12 @@ class MaintenanceReport:
     rescore: RescoreReport | None = None  # None: not asked for, or it failed (logged)
 
 
-def _take_guard(session: Session) -> bool:
-    """True when this transaction may run the job (see the module docstring)."""
+def take_guard(session: Session, key: int = ADVISORY_LOCK_KEY) -> bool:
+    """True when this transaction may run the job whose advisory-lock key is ``key`` (see the
+    module docstring; the daily run has a key of its own)."""
     if session.get_bind().dialect.name == "postgresql":
         return bool(
-            session.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
-            )
+            session.scalar(text(f"SELECT pg_try_advisory_xact_lock({SCHEMA_LOCK})"), {"key": key})
         )
     return True  # SQLite: BEGIN IMMEDIATE already made this the only writer
 
@@ -149,7 +148,7 @@ def run_maintenance(
     from workstation.server.bucket_history import reconcile
 
     with sessions.begin() as session:
-        if not _take_guard(session):
+        if not take_guard(session):
             return None
         last = session.get(ServerState, LAST_RUN_KEY, with_for_update=True)
         if last is not None:
@@ -174,100 +173,3 @@ def run_maintenance(
         except Exception:  # the prune is committed; the next round rescores again
             log.exception("scheduled rescore failed")
     return MaintenanceReport(report, history_rows, rescored)
-
-
-class MaintenanceLoop:
-    """A daemon thread: ``run_maintenance`` at start, then whenever an interval has passed.
-
-    It looks every ``check_every`` (at most an hour) whether a run is due, so the cadence
-    holds across restarts and between processes (the last run is in the database).
-    """
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        keep: timedelta,
-        interval: timedelta = DEFAULT_INTERVAL,
-        *,
-        clock: Callable[[], datetime] | None = None,
-        check_every: timedelta | None = None,
-    ) -> None:
-        self.sessions = sessions
-        self.keep = keep
-        self.interval = interval
-        self.clock = clock or (lambda: datetime.now(UTC))
-        self.check_every = check_every or min(interval, timedelta(hours=1))
-        self.runs = 0  # rounds that actually pruned, in this process
-        self.ticks = 0  # rounds tried (finished, whether they pruned or not)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def tick(self) -> MaintenanceReport | None:
-        try:
-            report = run_maintenance(self.sessions, self.keep, self.clock(), self.interval)
-        finally:
-            self.ticks += 1
-        if report is not None:
-            self.runs += 1
-        return report
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                self.tick()
-            except Exception:  # keep the loop alive; the next round retries
-                log.exception("scheduled pruning failed")
-            if self._stop.wait(self.check_every.total_seconds()):
-                return
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="maintenance")
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-
-PRUNE_INTERVAL_ENV = "WORKSTATION_SERVER_PRUNE_INTERVAL_HOURS"
-KEEP_DAYS_ENV = "WORKSTATION_SERVER_KEEP_DAYS"
-
-
-def with_maintenance(app: FastAPI, loop: MaintenanceLoop) -> FastAPI:
-    """Run ``loop`` for the lifetime of ``app`` (around the app's own lifespan)."""
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: Any) -> AsyncIterator[Any]:
-        loop.start()
-        try:
-            async with inner(a) as value:
-                yield value
-        finally:
-            loop.stop()
-
-    app.router.lifespan_context = lifespan
-    return app
-
-
-def app_from_env() -> FastAPI:
-    """``serve``'s factory: the app of ``app.app_from_env`` plus scheduled pruning.
-
-    ``WORKSTATION_SERVER_PRUNE_INTERVAL_HOURS`` (default 24; 0 turns it off) and
-    ``WORKSTATION_SERVER_KEEP_DAYS`` (default: ``Settings.change_retention``).
-    """
-    from workstation.server.app import create_app
-    from workstation.server.settings import Settings
-
-    overrides: dict[str, Any] = {}
-    if os.environ.get(KEEP_DAYS_ENV):
-        overrides["change_retention"] = timedelta(days=int(os.environ[KEEP_DAYS_ENV]))
-    settings = Settings.from_env(**overrides)
-    app = create_app(settings)
-    hours = float(os.environ.get(PRUNE_INTERVAL_ENV) or 24)
-    if hours <= 0:
-        return app
-    state = app.state.ws
-    loop = MaintenanceLoop(state.sessions, settings.change_retention, timedelta(hours=hours))
-    return with_maintenance(app, loop)

@@ -34,8 +34,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -43,13 +43,16 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.enums import AccountStatus, Bucket
-from workstation.domain.model import Event
+from workstation.domain.model import Account, Customer, Event
 from workstation.server.domain_rows import account_of, customer_of, event_of
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ScorecardRow
 from workstation.server.versioning import allocate
 
 if TYPE_CHECKING:
     from workstation.queue.scorecard import Scorecard
+    from workstation.segments.model import SegmentModel
+
+    Models = tuple[SegmentModel, SegmentModel]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,13 @@ class Scored:
     score: str
     risk_tier: str
     reason_codes: list[str]
+    # ability and willingness (``workstation.segments``), stored beside the propensity
+    ability: int | None = None
+    willingness: int | None = None
+    segment: str | None = None
+    ability_reasons: list[str] | None = None
+    willingness_reasons: list[str] | None = None
+    segment_model: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +110,27 @@ def _stored_score(text: str | None) -> float | None:
         return None
 
 
+# ability or willingness this close (basis points) to the stored one is left alone
+SEGMENT_TOLERANCE = 100
+
+
 def is_material(row: AccountRow, new: Scored) -> bool:
-    """Would devices need to hear about this? (tier, reasons, or score ≥ 0.01 off)."""
+    """Would devices need to hear about this? (tier, reasons, segment, or a score moved:
+    the propensity by 0.01 or more, ability or willingness by 100 basis points or more)."""
     if row.risk_tier != new.risk_tier or list(row.reason_codes or ()) != new.reason_codes:
         return True
+    if (
+        row.segment != new.segment
+        or row.segment_model != new.segment_model
+        or list(row.ability_reasons or ()) != (new.ability_reasons or [])
+        or list(row.willingness_reasons or ()) != (new.willingness_reasons or [])
+    ):
+        return True
+    for old_bp, new_bp in ((row.ability, new.ability), (row.willingness, new.willingness)):
+        if (old_bp is None) != (new_bp is None) or (
+            old_bp is not None and new_bp is not None and abs(old_bp - new_bp) >= SEGMENT_TOLERANCE
+        ):
+            return True
     old = _stored_score(row.score)
     return old is None or abs(old - float(new.score)) >= SCORE_TOLERANCE - 1e-9
 
@@ -155,30 +182,88 @@ def _score_batch(
     events: dict[str, list[Event]],
     scorecard: Scorecard,
     as_of: datetime,
+    *,
+    models: Models | None = None,
 ) -> list[tuple[AccountRow, Scored]]:
-    from workstation.domain.dispositions import default_catalogue
-    from workstation.queue.features import extract_features
-    from workstation.queue.treatments import default_policy
-
-    policy = default_policy()
-    catalogue = default_catalogue()
-    out = []
     converted: dict[str, Any] = {}
+    domain = []
     for row in accounts:
         customer = converted.get(row.customer_id)
         if customer is None:
             customer = converted[row.customer_id] = customer_of(customers[row.customer_id])
-        account = account_of(row)
+        domain.append(account_of(row))
+    scored = score_objects(domain, converted, events, scorecard, as_of, models=models)
+    return [
+        (row, replace(new, seen_version=row.version))
+        for row, new in zip(accounts, scored, strict=True)
+    ]
+
+
+def score_objects(
+    accounts: Sequence[Account],
+    customers: Mapping[str, Customer],
+    events: Mapping[str, Sequence[Event]],
+    scorecard: Scorecard,
+    as_of: datetime,
+    *,
+    models: Models | None = None,
+) -> list[Scored]:
+    """Score domain accounts (with their customers and histories, oldest event first); the
+    one computation behind ``rescore`` and the seed's scoring of what it generates."""
+    from workstation.domain.dispositions import default_catalogue
+    from workstation.queue.features import extract_features
+    from workstation.queue.treatments import default_policy
+    from workstation.segments.model import assess, default_models
+
+    ability, willingness = models or default_models()
+
+    policy = default_policy()
+    catalogue = default_catalogue()
+    out = []
+    for account in accounts:
         features = extract_features(
-            customer, account, events.get(row.id, ()), as_of, catalogue=catalogue
+            customers[account.customer_id],
+            account,
+            events.get(account.id, ()),
+            as_of,
+            catalogue=catalogue,
         )
         result = scorecard.score(features, top=REASONS_KEPT)
         # the tier of the score as stored, so anyone re-deriving it from the row agrees
         text = score_text(result.probability)
-        tier = policy.tier(float(text), Bucket.for_days(row.days_past_due))
+        tier = policy.tier(float(text), Bucket.for_days(account.days_past_due))
         codes = [r.code for r in result.reasons]
-        out.append((row, Scored(row.id, row.version, text, tier.value, codes)))
+        seg = assess(ability, willingness, features)
+        out.append(
+            Scored(
+                account.id,
+                account.version,
+                text,
+                tier.value,
+                codes,
+                seg.ability,
+                seg.willingness,
+                seg.segment.value,
+                list(seg.ability_reasons),
+                list(seg.willingness_reasons),
+                seg.model_version,
+            )
+        )
     return out
+
+
+def score_new(
+    accounts: Sequence[Any],
+    customers: dict[str, Any],
+    scorecard: Scorecard,
+    as_of: datetime,
+    models: Models | None = None,
+) -> list[Scored]:
+    """Score accounts not stored yet (a placement file's new accounts, no history), so
+    they go in with their tier, score and reasons in the same INSERT. Rows are anything with
+    the columns as attributes (ORM rows, or lighter objects for a bulk INSERT)."""
+    batch = _score_batch(list(accounts), customers, {}, scorecard, as_of, models=models)
+    return [new for _, new in batch]
 
 
 def _update_statement() -> Any:
@@ -191,6 +276,12 @@ def _update_statement() -> Any:
             score=bindparam("b_score"),
             risk_tier=bindparam("b_tier"),
             reason_codes=bindparam("b_reasons", type_=table.c.reason_codes.type),
+            ability=bindparam("b_ability"),
+            willingness=bindparam("b_willingness"),
+            segment=bindparam("b_segment"),
+            ability_reasons=bindparam("b_a_reasons", type_=table.c.ability_reasons.type),
+            willingness_reasons=bindparam("b_w_reasons", type_=table.c.willingness_reasons.type),
+            segment_model=bindparam("b_segment_model"),
             version=bindparam("b_version"),
         )
     )
@@ -210,6 +301,12 @@ def _write(sessions: sessionmaker[Session], changes: list[Scored]) -> int:
                 "b_score": s.score,
                 "b_tier": s.risk_tier,
                 "b_reasons": s.reason_codes,
+                "b_ability": s.ability,
+                "b_willingness": s.willingness,
+                "b_segment": s.segment,
+                "b_a_reasons": s.ability_reasons,
+                "b_w_reasons": s.willingness_reasons,
+                "b_segment_model": s.segment_model,
                 "b_version": first + i,
             }
             for i, s in enumerate(changes)
@@ -234,11 +331,14 @@ def rescore(
         raise ValueError("batch_size must be positive")
     started = time.perf_counter()
     moment = (as_of or datetime.now(UTC)).astimezone(UTC)
+    from workstation.server.segmentation import current_models
+
     with sessions() as session:
         scorecard = current_scorecard(session)
+        models = current_models(session)
     scored = changed = material = 0
     for accounts, customers, events in _batches(sessions, account_ids, batch_size):
-        results = _score_batch(accounts, customers, events, scorecard, moment)
+        results = _score_batch(accounts, customers, events, scorecard, moment, models=models)
         scored += len(results)
         changes = [new for row, new in results if is_material(row, new)]
         material += len(changes)

@@ -10,9 +10,11 @@ their SHA-256 is stored.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,23 +22,62 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()
-# Seeded demo users (shared, published password) get a cheap argon2id so demos and tests
-# sign in quickly; verification reads the parameters from each stored hash.
-_demo_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
-# verifying against this when the user does not exist keeps timing uniform
-_DUMMY_HASH = _hasher.hash("no such user")
+PASSWORD_HASH_ENV = "WORKSTATION_SERVER_PASSWORD_HASH"
+# argon2id cost profiles. "standard" is argon2-cffi's default (RFC 9106's low-memory choice,
+# ~0.1 s); "fast" is for tests and throwaway demo servers, where hundreds of sign-ins and
+# seeded users would otherwise cost minutes. One profile is active per process, and the
+# stand-in hash an unknown user name is checked against uses it too, so an unknown user
+# takes as long as a known one (user names cannot be told apart by timing).
+_PROFILES: dict[str, dict[str, int]] = {
+    "standard": {},
+    "fast": {"time_cost": 1, "memory_cost": 8192, "parallelism": 1},
+}
 
 
-def hash_password(password: str, *, demo: bool = False) -> str:
-    return str((_demo_hasher if demo else _hasher).hash(password))
+@functools.cache
+def _hashers(profile: str) -> tuple[PasswordHasher, str]:
+    if profile not in _PROFILES:
+        raise ValueError(
+            f"{PASSWORD_HASH_ENV} must be one of {', '.join(_PROFILES)}, not {profile!r}"
+        )
+    cost = _PROFILES[profile]
+    hasher = (
+        PasswordHasher(
+            time_cost=cost["time_cost"],
+            memory_cost=cost["memory_cost"],
+            parallelism=cost["parallelism"],
+        )
+        if cost
+        else PasswordHasher()
+    )
+    return hasher, hasher.hash(secrets.token_urlsafe(16))
+
+
+def _active() -> tuple[PasswordHasher, str]:
+    return _hashers(os.environ.get(PASSWORD_HASH_ENV, "") or "standard")
+
+
+def hash_password(password: str) -> str:
+    """A fresh argon2id hash (its own random salt) with the active profile's cost."""
+    return str(_active()[0].hash(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check ``password``; with no hash (unknown user) check a stand-in and say no."""
+    hasher, stand_in = _active()
     try:
-        return bool(_hasher.verify(password_hash or _DUMMY_HASH, password)) and bool(password_hash)
+        return bool(hasher.verify(password_hash or stand_in, password)) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with another cost than the active profile's (rehash it
+    at the next successful sign-in, so every user's check costs the same)."""
+    try:
+        return bool(_active()[0].check_needs_rehash(password_hash))
+    except InvalidHashError:
+        return True
 
 
 def new_refresh_token() -> str:

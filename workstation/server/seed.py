@@ -7,25 +7,29 @@ versions, so thousands of accounts with their history seed in seconds. The new a
 are then scored (``scoring.rescore``: propensity, reason codes, risk tier) so the lead's
 queue explorer and the devices see tiers from the start.
 
-Every seeded user gets the same demo password; to keep seeding fast the argon2 hash is
-computed once and shared (the salt is therefore shared too — fine for a demo, and real
-users are made with ``create-user`` which hashes each password on its own).
+Every seeded user gets the same demo password, hashed for each user on its own (own salt,
+the process's argon2 cost profile: ``security.PASSWORD_HASH_ENV``), like any other user.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.enums import EventType, Role
 from workstation.domain.model import Customer, Event, new_id
 from workstation.domain.money import Money, MoneyError
 from workstation.server.bucket_history import seed_rows
+from workstation.server.bulk_load import copy_rows, indexes_deferred
+from workstation.server.complaints.seed import seed_complaints
 from workstation.server.models import (
     AccountRow,
     BucketHistory,
@@ -38,9 +42,18 @@ from workstation.server.models import (
     Team,
     User,
 )
-from workstation.server.scoring import RescoreReport, rescore
+from workstation.server.scoring import (
+    CLOSED,
+    RescoreReport,
+    Scored,
+    current_scorecard,
+    score_objects,
+)
 from workstation.server.security import hash_password
+from workstation.server.segmentation import current_models
 from workstation.server.versioning import allocate
+
+log = logging.getLogger(__name__)
 
 DESKS = (("sh-desk", "cn-nifa"), ("ny-desk", "us-regf"), ("ldn-desk", "uk-conc"))
 
@@ -80,7 +93,9 @@ def _plan_users(teams: int, agents: int) -> list[tuple[str, str, str, str, str |
     """(username, display, role, team name, jurisdiction) for every user to create."""
     demo = _demo_names()
     plan: list[tuple[str, str, str, str, str | None]] = [
-        ("admin", "Administrator", Role.ADMIN.value, "", None)
+        ("admin", "Administrator", Role.ADMIN.value, "", None),
+        # the demo bank's payment processor: posts confirmed payments (POST /api/v1/payments)
+        ("bank.feed", "Bank payment feed", Role.INTEGRATION.value, "", None),
     ]
     for index in range(teams):
         if index < len(DESKS):
@@ -105,6 +120,26 @@ def _plan_users(teams: int, agents: int) -> list[tuple[str, str, str, str, str |
         for username, display in pick("field", 1, "field"):
             plan.append((username, display, Role.FIELD.value, team, jurisdiction))
     return plan
+
+
+def demo_account_ref(jurisdiction: str, index: int) -> str:
+    """The demo bank's account number: country, then a running number (``CN-000000001``)."""
+    return f"{jurisdiction.split('-', maxsplit=1)[0].upper()}-{index + 1:09d}"
+
+
+def demo_birth_date(customer_id: str) -> date:
+    """A plausible date of birth for a demo customer (born 1956-2005, so 21 to 70 years old
+    in 2026), fixed by the customer's id: the generator's random stream is left as it is."""
+    offset = int.from_bytes(hashlib.sha256(customer_id.encode()).digest()[:4], "big")
+    return _FIRST_BIRTH + timedelta(days=offset % _BIRTH_SPAN_DAYS)
+
+
+_FIRST_BIRTH = date(1956, 1, 1)
+_BIRTH_SPAN_DAYS = (date(2005, 12, 31) - _FIRST_BIRTH).days + 1
+
+
+def demo_customer_ref(index: int) -> str:
+    return f"CU-{index + 1:09d}"
 
 
 def _contact_rows(customer: Customer, version: int) -> list[dict[str, Any]]:
@@ -190,6 +225,15 @@ def _event_columns(event: Event, currency: str) -> dict[str, Any]:
     }
 
 
+# accounts generated (and held in memory) at a time: a million at once would hold ~7 GB of
+# domain objects; each chunk is its own deterministic world (seed, chunk number)
+CHUNK = 50_000
+
+
+def _chunk_seed(seed: int, index: int) -> int:
+    return seed if index == 0 else seed * 1_000_003 + index
+
+
 def seed(
     sessions: sessionmaker[Session],
     *,
@@ -202,15 +246,22 @@ def seed(
     history_days: int = 120,
     as_of: datetime | None = None,
 ) -> SeedReport:
+    """Teams, users and ``accounts`` generated accounts with their history, scored.
+
+    The portfolio is generated ``CHUNK`` accounts at a time (a book of up to ``CHUNK``
+    accounts is one world, as ``generate_portfolio(accounts, seed=seed)``), each chunk
+    written with COPY on PostgreSQL (``bulk_load``; the tables' indexes are built after the
+    load when they start empty) and scored from the generated objects before it is written,
+    with the same features and scorecard as ``scoring.rescore`` (so a rescore right after
+    changes nothing)."""
     from workstation.demo.generator import generate_portfolio
 
     if teams < 1 or agents < 1:
         raise ValueError("need at least one team and one agent per team")
-    portfolio = generate_portfolio(
-        accounts, seed=seed, as_of=as_of, history_days=history_days, with_history=with_history
-    )
+    if as_of is None:
+        as_of = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     now = datetime.now(UTC)
-    shared_hash = hash_password(password, demo=True)
+    started = time.perf_counter()
     with sessions.begin() as session:
         existing_teams = dict(session.execute(select(Team.name, Team.id)).all())
         existing_users = dict(session.execute(select(User.username, User.id)).all())
@@ -235,7 +286,10 @@ def seed(
                         display_name=display,
                         role=role,
                         team_id=team_ids.get(team),
-                        password_hash=shared_hash,
+                        # each user's own salt: one shared hash told every seeded
+                        # user's password by cracking one, and its cheap cost set them
+                        # apart from unknown names by timing
+                        password_hash=hash_password(password),
                         active=True,
                         created_at=now,
                     )
@@ -244,55 +298,122 @@ def seed(
             if role in (Role.AGENT.value, Role.FIELD.value) and jurisdiction:
                 holders[jurisdiction].append((user_id, username, team_ids[team]))
         session.flush()
-        everyone = [h for hs in holders.values() for h in hs]
+        if session.scalar(select(ScorecardRow.id).limit(1)) is None:
+            _store_default_scorecard(session, now)
+        writer = _Writer(session, holders, as_of, history_days)
+        with indexes_deferred(session, _LOADED):
+            for index, start in enumerate(range(0, accounts, CHUNK)):
+                began = time.perf_counter()
+                portfolio = generate_portfolio(
+                    min(CHUNK, accounts - start),
+                    seed=_chunk_seed(seed, index),
+                    as_of=as_of,
+                    history_days=history_days,
+                    with_history=with_history,
+                )
+                generated = time.perf_counter()
+                writer.write(portfolio)
+                log.info(
+                    "seed: %d of %d accounts written (%.0f s; this chunk generated in %.1f s, "
+                    "written in %.1f s)",
+                    writer.accounts,
+                    accounts,
+                    time.perf_counter() - started,
+                    generated - began,
+                    time.perf_counter() - generated,
+                )
+        # the generator's complaints, registered through the workflow (references, owners);
+        # after the indexes are back (the workflow looks events up by account)
+        began = time.perf_counter()
+        seed_complaints(session, writer.complaints)
+        log.info(
+            "seed: %d complaints registered in %.1f s",
+            len(writer.complaints),
+            time.perf_counter() - began,
+        )
+        _certify(session, plan, existing_users, created, writer.owner_of, writer.pack_of, now)
+    scoring = RescoreReport(
+        scored=writer.scored,
+        changed=writer.scored,
+        skipped=0,
+        scorecard_version=writer.scorecard_version,
+        seconds=writer.scoring_seconds,
+    )
+    return SeedReport(
+        users=created,
+        customers=writer.customers,
+        accounts=writer.accounts,
+        events=writer.events,
+        teams=list(team_ids),
+        scoring=scoring,
+    )
+
+
+# the tables a seed fills in bulk (their indexes are built after a first, big load)
+_LOADED = (CustomerRow, ContactRow, AccountRow, EventRow, PromiseRow, PlanRow, BucketHistory)
+
+
+class _Writer:
+    """Turns generated portfolios into rows and writes them, chunk by chunk."""
+
+    def __init__(
+        self,
+        session: Session,
+        holders: dict[str, list[tuple[str, str, str]]],
+        as_of: datetime,
+        history_days: int,
+    ) -> None:
+        self.session = session
+        self.holders = holders
+        self.everyone = [h for hs in holders.values() for h in hs]
+        self.as_of = as_of
+        self.history_days = history_days
+        self.counters: dict[str, int] = defaultdict(int)
+        # the bank's numbers (business keys of placement, payment and recall files): numbered
+        # on from what is there, so seeding twice never reuses one
+        self.customers = 0
+        self.accounts = 0
+        self.customers_before = session.scalar(select(func.count()).select_from(CustomerRow)) or 0
+        self.accounts_before = session.scalar(select(func.count()).select_from(AccountRow)) or 0
+        self.events = 0
+        self.scored = 0
+        self.scoring_seconds = 0.0
+        self.complaints: list[str] = []
+        self.owner_of: dict[str, tuple[str, str]] = {}
+        self.pack_of: dict[str, str] = {}  # account id → its customer's jurisdiction
+        self.scorecard = current_scorecard(session)
+        self.models = current_models(session)
+        self.scorecard_version = self.scorecard.version
+
+    def write(self, portfolio: Any) -> None:
+        session = self.session
         customers_by_id = {c.id: c for c in portfolio.customers}
         n_rows = len(portfolio.customers) + len(portfolio.accounts) + len(portfolio.events)
         version = allocate(session, max(n_rows, 1))
-        customer_rows = []
+        customer_rows: list[dict[str, Any]] = []
         contact_rows: list[dict[str, Any]] = []
         for customer in portfolio.customers:
-            income = customer.monthly_income
-            expenses = customer.monthly_expenses
-            customer_rows.append(
-                {
-                    "id": customer.id,
-                    "name": customer.name,
-                    "name_alt": customer.name_alt,
-                    "timezone": customer.timezone,
-                    "jurisdiction": customer.jurisdiction,
-                    "language": customer.language.value,
-                    "national_id_masked": customer.national_id_masked,
-                    "flags": sorted(f.value for f in customer.flags),
-                    "contact_person": {
-                        "name": customer.contact_person.name,
-                        "phone": customer.contact_person.phone,
-                        "relationship": customer.contact_person.relationship,
-                    }
-                    if customer.contact_person
-                    else None,
-                    "income_currency": income.currency if income else None,
-                    "monthly_income_minor": income.minor if income else None,
-                    "monthly_expenses_minor": expenses.minor if expenses else None,
-                    "field_versions": {},
-                    "version": version,
-                }
-            )
+            customer_rows.append(self._customer_row(customer, version, len(customer_rows)))
             contact_rows.extend(_contact_rows(customer, version))
             version += 1
-        account_rows = []
-        owner_of: dict[str, tuple[str, str]] = {}
-        counters: dict[str, int] = defaultdict(int)
+        scores = self._score(portfolio)
+        account_rows: list[dict[str, Any]] = []
         currency_of: dict[str, str] = {}
         for account in portfolio.accounts:
             jurisdiction = customers_by_id[account.customer_id].jurisdiction
-            pool = holders.get(jurisdiction) or everyone
-            user_id, username, team_id = pool[counters[jurisdiction] % len(pool)]
-            counters[jurisdiction] += 1
-            owner_of[account.id] = (user_id, username)
+            pool = self.holders.get(jurisdiction) or self.everyone
+            user_id, username, team_id = pool[self.counters[jurisdiction] % len(pool)]
+            self.counters[jurisdiction] += 1
+            self.owner_of[account.id] = (user_id, username)
+            self.pack_of[account.id] = jurisdiction
             currency_of[account.id] = account.currency
+            scored = scores.get(account.id)
             account_rows.append(
                 {
                     "id": account.id,
+                    "account_ref": demo_account_ref(
+                        jurisdiction, self.accounts_before + self.accounts + len(account_rows)
+                    ),
                     "customer_id": account.customer_id,
                     "product": account.product,
                     "currency": account.currency,
@@ -304,21 +425,28 @@ def seed(
                     "status": account.status.value,
                     "owner_id": user_id,
                     "team_id": team_id,
-                    "risk_tier": account.risk_tier.value if account.risk_tier else None,
-                    "score": str(account.score) if account.score is not None else None,
-                    "reason_codes": list(account.reason_codes),
+                    "risk_tier": scored.risk_tier if scored else None,
+                    "score": scored.score if scored else None,
+                    "reason_codes": scored.reason_codes if scored else [],
+                    "ability": scored.ability if scored else None,
+                    "willingness": scored.willingness if scored else None,
+                    "segment": scored.segment if scored else None,
+                    "ability_reasons": scored.ability_reasons if scored else None,
+                    "willingness_reasons": scored.willingness_reasons if scored else None,
+                    "segment_model": scored.segment_model if scored else None,
                     "opened_on": account.opened_on,
                     "placed_on": account.placed_on,
                     "annual_rate": str(account.annual_rate),
+                    "credit_minor": 0,
                     "version": version,
                 }
             )
             version += 1
-        event_rows = []
-        promise_rows = []
-        plan_rows = []
+        event_rows: list[dict[str, Any]] = []
+        promise_rows: list[dict[str, Any]] = []
+        plan_rows: list[dict[str, Any]] = []
         for event in portfolio.events:
-            owner_id, owner_name = owner_of[event.account_id]
+            owner_id, owner_name = self.owner_of[event.account_id]
             cols = _event_columns(event, currency_of[event.account_id])
             event_rows.append(
                 {
@@ -338,6 +466,8 @@ def seed(
                 }
             )
             version += 1
+            if event.type == EventType.COMPLAINT:
+                self.complaints.append(event.id)
             if event.type == EventType.PROMISE and cols["amount_minor"] is not None:
                 due = event.date_field("due_date")
                 if due is not None:
@@ -367,44 +497,108 @@ def seed(
                         "reason": None,
                     }
                 )
-        for table, rows in (
-            (CustomerRow, customer_rows),
-            (ContactRow, contact_rows),
-            (AccountRow, account_rows),
-            (EventRow, event_rows),
-            (PromiseRow, promise_rows),
-            (PlanRow, plan_rows),
-        ):
-            for start in range(0, len(rows), 5000):
-                session.execute(insert(table), rows[start : start + 5000])
         # delinquency history (cure and roll rates): derived from today's state; an account
         # current today is one that cured during the history window
         history = list(
             seed_rows(
                 account_rows,
                 portfolio.as_of.date(),
-                history_days,
+                self.history_days,
                 cured={a.id for a in portfolio.accounts if a.days_past_due <= 0},
             )
         )
-        for start in range(0, len(history), 5000):
-            session.execute(insert(BucketHistory), history[start : start + 5000])
-        if session.scalar(select(ScorecardRow.id).limit(1)) is None:
-            _store_default_scorecard(session, now)
-    # the generator leaves score, reasons and tier to the scorecard: score the new accounts
-    # from the rows just stored, as every later rescore will (so a rescore right after
-    # changes nothing), as of the portfolio's own "today"
-    scoring = rescore(
-        sessions, as_of=portfolio.as_of, account_ids=[a.id for a in portfolio.accounts]
-    )
-    return SeedReport(
-        users=created,
-        customers=len(customer_rows),
-        accounts=len(account_rows),
-        events=len(event_rows),
-        teams=list(team_ids),
-        scoring=scoring,
-    )
+        for model, rows in (
+            (CustomerRow, customer_rows),
+            (ContactRow, contact_rows),
+            (AccountRow, account_rows),
+            (EventRow, event_rows),
+            (PromiseRow, promise_rows),
+            (PlanRow, plan_rows),
+            (BucketHistory, history),
+        ):
+            copy_rows(session, model, rows)
+        self.customers += len(customer_rows)
+        self.accounts += len(account_rows)
+        self.events += len(event_rows)
+
+    def _customer_row(self, customer: Customer, version: int, position: int) -> dict[str, Any]:
+        income = customer.monthly_income
+        expenses = customer.monthly_expenses
+        return {
+            "id": customer.id,
+            "customer_ref": demo_customer_ref(self.customers_before + self.customers + position),
+            "name": customer.name,
+            "name_alt": customer.name_alt,
+            "timezone": customer.timezone,
+            "jurisdiction": customer.jurisdiction,
+            "language": customer.language.value,
+            "national_id_masked": customer.national_id_masked,
+            "birth_date": demo_birth_date(customer.id),
+            "flags": sorted(f.value for f in customer.flags),
+            "contact_person": {
+                "name": customer.contact_person.name,
+                "phone": customer.contact_person.phone,
+                "relationship": customer.contact_person.relationship,
+            }
+            if customer.contact_person
+            else None,
+            "income_currency": income.currency if income else None,
+            "monthly_income_minor": income.minor if income else None,
+            "monthly_expenses_minor": expenses.minor if expenses else None,
+            "field_versions": {},
+            "version": version,
+        }
+
+    def _score(self, portfolio: Any) -> dict[str, Scored]:
+        """The open accounts' score, reasons and tier from the generated objects: the
+        features ``rescore`` computes from the stored rows (no second pass over them)."""
+        began = time.perf_counter()
+        history: dict[str, list[Event]] = defaultdict(list)
+        for event in portfolio.events:  # sorted by occurred_at, as rescore reads them
+            history[event.account_id].append(event)
+        customers = {c.id: c for c in portfolio.customers}
+        open_accounts = [a for a in portfolio.accounts if a.status.value not in CLOSED]
+        out = {
+            s.account_id: s
+            for s in score_objects(
+                open_accounts,
+                customers,
+                history,
+                self.scorecard,
+                portfolio.as_of,
+                models=self.models,
+            )
+        }
+        self.scored += len(out)
+        self.scoring_seconds += time.perf_counter() - began
+        return out
+
+
+def _certify(  # noqa: PLR0917 - the seed's own pieces
+    session: Session,
+    plan: list[tuple[str, str, str, str, str | None]],
+    existing: dict[str, str],
+    created: list[SeededUser],
+    owner_of: dict[str, tuple[str, str]],
+    jurisdiction_of: dict[str, str],
+    now: datetime,
+) -> None:
+    """The organisation's collectors are certified for the jurisdictions they work (their
+    desk's and their accounts'), but for the demo's new collector (SCENARIOS 14)."""
+    from workstation.server.quality.certification import NEW_COLLECTORS, certify_staff, pack_of
+
+    ids = {u.username: u.user_id for u in created}
+    packs: dict[str, set[str]] = defaultdict(set)
+    for username, _display, role, _team, jurisdiction in plan:
+        if role in (Role.AGENT.value, Role.FIELD.value) and username not in NEW_COLLECTORS:
+            pack = pack_of(jurisdiction or "")
+            if pack is not None and username not in existing:
+                packs[ids[username]].add(pack)
+    for account_id, (user_id, username) in owner_of.items():
+        pack = pack_of(jurisdiction_of.get(account_id, ""))
+        if pack is not None and username not in NEW_COLLECTORS and username not in existing:
+            packs[user_id].add(pack)
+    certify_staff(session, packs, now)
 
 
 def _store_default_scorecard(session: Session, now: datetime) -> None:

@@ -120,15 +120,17 @@ def scorecard_dict(row: ScorecardRow | None) -> dict[str, Any] | None:
     }
 
 
-def _mark_synced(session: Session, principal: Principal) -> None:
-    """Note the completed pull; at most every 15 s per device (no write on every poll)."""
+def _mark_synced(session: Session, principal: Principal, *, told_of_removal: bool = False) -> None:
+    """Note the completed pull; at most every 15 s per device (no write on every poll).
+
+    A page that tells the device an account left it is noted at once: from then on the
+    device knows, and a fact it records on that account later is no longer its to record
+    (``facts.check_former_owner``)."""
     now = utcnow()
+    due = or_(Device.last_sync_at.is_(None), Device.last_sync_at < now - timedelta(seconds=15))
     session.execute(
         update(Device)
-        .where(
-            Device.id == principal.device_id,
-            or_(Device.last_sync_at.is_(None), Device.last_sync_at < now - timedelta(seconds=15)),
-        )
+        .where(Device.id == principal.device_id, *(() if told_of_removal else (due,)))
         .values(last_sync_at=now, last_seen_at=now)
     )
 
@@ -589,8 +591,8 @@ def _assemble(  # noqa: PLR0917
             None,
             {"via": "changes", "ids": [c["id"] for c in customers]},
         )
-    if not has_more:
-        _mark_synced(session, principal)
+    if not has_more or removals:
+        _mark_synced(session, principal, told_of_removal=bool(removals))
     return {
         "epoch": epoch,
         "cursor": next_cursor,

@@ -6,12 +6,13 @@ as ``duplicate``; the same mutation id with a different body is refused (422) be
 anything is applied. Two processes racing on one mutation collide on the primary key of
 ``idempotency_records``; the loser rolls back and answers ``duplicate``.
 
-Record-type rules (DESIGN §5):
+Every mutation was read by the contract first (``validation.read_push``). Record-type
+rules (DESIGN §5):
 
 ``event.create``
-    Events are facts: accepted even when the account was reassigned away from the sender
-    since (then a review item goes to the new owner and the team lead). Promises and plans
-    on a closed account are rejected with a reason.
+    Events are facts, recorded with their effects (``facts``): accepted from a former owner
+    when they happened while the account was theirs (a review item goes to the new owner
+    and the team lead). Promises and plans on a closed account are rejected with a reason.
 ``contact.patch``
     Field-level with ``base_version``: a field the server changed after ``base_version``
     and to another value keeps the server value; the client's value is stored as a conflict
@@ -27,49 +28,45 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workstation.contract.codec import encode_value
+from workstation.contract.contacts import CUSTOMER_FIELDS, PATCHABLE, PATCHES, REQUIRED_ON_CREATE
+from workstation.contract.mutations import (
+    ContactPatch,
+    EventCreate,
+    MutationType,
+    PlanCancel,
+    PromiseCancel,
+)
 from workstation.domain.enums import (
     AccountStatus,
-    EventType,
-    PaymentSource,
     PromiseStatus,
-    Role,
 )
 from workstation.domain.model import new_id
+from workstation.server import facts
 from workstation.server.deps import AppState, Principal, audit, utcnow
 from workstation.server.errors import ApiError
 from workstation.server.models import (
     AccountRow,
-    Assignment,
     ConflictRow,
     ContactRow,
     CustomerRow,
-    EventRow,
     IdempotencyRecord,
     PlanRow,
     PromiseRow,
     PushBatch,
     ReviewItem,
 )
-from workstation.server.promises import evaluate_account_promises
 from workstation.server.sync_read import in_scope
-from workstation.server.validation import (
-    PATCHABLE,
-    REQUIRED_ON_CREATE,
-    PayloadError,
-    parse_instant,
-    validate_contact_patch,
-    validate_event,
-)
 from workstation.server.versioning import allocate, commit, versions
 
-KNOWN_TYPES = ("event.create", "contact.patch", "promise.cancel", "plan.cancel")
+KNOWN_TYPES = tuple(t.value for t in MutationType)
 ASSIGNMENT_TYPES = ("account.assign", "account.reassign", "account.update_owner", "assignment")
 
 
@@ -80,12 +77,16 @@ def canonical_hash(value: Any) -> str:
 
 @dataclass
 class Mutation:
+    """One pushed mutation: ``payload`` as sent (its hash is the idempotency check),
+    ``typed`` as the contract read it (``validation.read_push``)."""
+
     mutation_id: str
     client_seq: int
     type: str
     payload: dict[str, Any]
     base_version: int | None
     device_time: datetime | None
+    typed: Any = None
 
     @property
     def request_hash(self) -> str:
@@ -123,7 +124,7 @@ def rejected(reason: str, message: str) -> Outcome:
 
 
 def precheck(mutations: list[Mutation]) -> None:
-    """Structural validation of every mutation; raise 422 naming the first bad one."""
+    """Batch-wide checks (the contract has read each mutation already); 422 on the first."""
     seen: dict[str, str] = {}
     for m in mutations:
         if m.mutation_id in seen and seen[m.mutation_id] != m.request_hash:
@@ -134,46 +135,14 @@ def precheck(mutations: list[Mutation]) -> None:
                 mutation_id=m.mutation_id,
             )
         seen[m.mutation_id] = m.request_hash
-        try:
-            if "\\u0000" in json.dumps(m.payload) or "\x00" in m.mutation_id + m.type:
-                raise PayloadError("text may not contain NUL characters")
-            if m.type == "event.create":
-                _validate_event_envelope(m.payload)
-            elif m.type == "contact.patch":
-                validate_contact_patch(m.payload)
-                if m.base_version is None:
-                    raise PayloadError("contact.patch needs a base_version")
-            elif m.type == "promise.cancel":
-                _need_str(m.payload, "promise_event_id")
-            elif m.type == "plan.cancel":
-                _need_str(m.payload, "plan_event_id")
-        except PayloadError as exc:
+        # the payload of a type this server does not know is still hashed and audited
+        if "\\u0000" in json.dumps(m.payload):
             raise ApiError(
                 422,
                 "invalid_mutation",
-                f"mutation {m.mutation_id} ({m.type}): {exc}",
+                f"mutation {m.mutation_id} ({m.type}): text may not contain NUL characters",
                 mutation_id=m.mutation_id,
-            ) from None
-
-
-def _need_str(payload: dict[str, Any], key: str) -> str:
-    value = payload.get(key)
-    if not isinstance(value, str) or not value or len(value) > 64:
-        raise PayloadError(f"'{key}' must be an id string")
-    return value
-
-
-def _validate_event_envelope(payload: dict[str, Any]) -> None:
-    _need_str(payload, "id")
-    _need_str(payload, "account_id")
-    parse_instant(payload.get("occurred_at"), "occurred_at")
-    inner = payload.get("payload", {})
-    if not isinstance(inner, dict):
-        raise PayloadError("'payload' must be an object")
-    kind = payload.get("type")
-    if not isinstance(kind, str):
-        raise PayloadError("'type' must be an event type")
-    validate_event(kind, inner)
+            )
 
 
 def check_batch_key(state: AppState, client_id: str, key: str, body_hash: str) -> None:
@@ -333,22 +302,6 @@ def _dispatch(state: AppState, session: Session, principal: Principal, m: Mutati
 # --- event.create --------------------------------------------------------------------------------
 
 
-def _may_write_account(session: Session, principal: Principal, account: AccountRow) -> bool:
-    """Current scope, or the account was once in the sender's scope (facts still count)."""
-    if in_scope(principal, account):
-        return True
-    if principal.is_collector:
-        cond = Assignment.from_user_id == principal.user_id
-    elif principal.role == Role.LEAD and principal.team_id:
-        cond = Assignment.from_team_id == principal.team_id
-    else:
-        return False
-    found = session.scalar(
-        select(Assignment.id).where(Assignment.account_id == account.id, cond).limit(1)
-    )
-    return found is not None
-
-
 def _skew(state: AppState, m: Mutation, now: datetime) -> tuple[int | None, list[str]]:
     if m.device_time is None:
         return None, []
@@ -364,192 +317,14 @@ def _skew(state: AppState, m: Mutation, now: datetime) -> tuple[int | None, list
 
 def _event_create(state: AppState, session: Session, principal: Principal, m: Mutation) -> Outcome:
     now = utcnow()
-    body = m.payload
-    event_id: str = body["id"]
-    kind = EventType(body["type"])
-    inner: dict[str, Any] = dict(body.get("payload") or {})
-    occurred_at = parse_instant(body["occurred_at"], "occurred_at")
-    account = session.get(AccountRow, body["account_id"], with_for_update=True)
-    if account is None or not _may_write_account(session, principal, account):
-        return rejected("account_not_found", "no such account in your portfolio")
-    existing = session.get(EventRow, event_id)
-    if existing is not None:
-        if (
-            existing.account_id == account.id
-            and existing.type == kind.value
-            and (existing.payload == inner)
-        ):
-            return Outcome(
-                "applied",
-                result={"event_id": existing.id, "server_version": existing.server_version},
-                warnings=["event_already_recorded"],
-            )
-        return rejected("event_id_conflict", "an event with this id but other content exists")
-    columns = validate_event(kind.value, inner)
-    closed = AccountStatus(account.status).is_closed
-    if kind in (EventType.PROMISE, EventType.PLAN_AGREEMENT) and closed:
-        return rejected(
-            "account_closed",
-            f"the account is {account.status}; a {kind.value.replace('_', ' ')} cannot be "
-            "recorded on a closed account",
-        )
-    if columns["currency"] is not None and columns["currency"] != account.currency:
-        return rejected(
-            "currency_mismatch",
-            f"the account is in {account.currency}, the {kind.value} is in {columns['currency']}",
-        )
-    if (
-        kind == EventType.PAYMENT
-        and inner.get("source") == PaymentSource.CONFIRMED.value
-        and principal.role != Role.ADMIN
-    ):
-        return rejected(
-            "confirmed_payment_server_only",
-            "only the bank feed confirms payments; record it as 'reported'",
-        )
-    target: EventRow | None = None
-    if kind == EventType.VOID:
-        target = session.get(EventRow, inner["target_event_id"])
-        if target is None or target.account_id != account.id:
-            return rejected("void_target_not_found", "the event to void is not on this account")
+    assert isinstance(m.typed, EventCreate)
     skew_s, warnings = _skew(state, m, now)
-    event = EventRow(
-        id=event_id,
-        type=kind.value,
-        account_id=account.id,
-        customer_id=account.customer_id,
-        occurred_at=occurred_at,
-        received_at=now,
-        recorded_by=principal.username,
-        recorded_by_id=principal.user_id,
-        device_id=principal.device_id,
-        payload=inner,
-        disposition=columns["disposition"],
-        amount_minor=columns["amount_minor"],
-        currency=columns["currency"],
-        score=columns["score"],
-        clock_skew_s=skew_s if warnings else None,
-    )
-    account_changed = False
-    customer: CustomerRow | None = None
-    status = AccountStatus(account.status)
-    if kind == EventType.PROMISE:
-        session.add(
-            PromiseRow(
-                event_id=event_id,
-                account_id=account.id,
-                recorded_by_id=principal.user_id,
-                amount_minor=columns["amount_minor"],
-                currency=columns["currency"],
-                made_at=occurred_at,
-                due_date=date.fromisoformat(inner["due_date"]),
-                status=PromiseStatus.OPEN.value,
-            )
+    try:
+        result = facts.record(
+            state, session, principal, m.typed, skew_s=skew_s, warnings=warnings, now=now
         )
-        if status == AccountStatus.OPEN:
-            account.status = AccountStatus.PROMISE.value
-        account_changed = True
-    elif kind == EventType.PLAN_AGREEMENT:
-        session.add(
-            PlanRow(event_id=event_id, account_id=account.id, status="active", changed_at=now)
-        )
-        if status in (AccountStatus.OPEN, AccountStatus.PROMISE):
-            account.status = AccountStatus.PLAN.value
-        account_changed = True
-    elif kind == EventType.DISPUTE and inner.get("status", "pending_validation") == (
-        "pending_validation"
-    ):
-        if not status.is_closed:
-            account.status = AccountStatus.DISPUTE.value
-            account_changed = True
-    elif kind == EventType.PAYMENT:
-        if inner.get("source") == PaymentSource.CONFIRMED.value:
-            account.balance_minor = max(0, account.balance_minor - columns["amount_minor"])
-            account.past_due_minor = max(0, account.past_due_minor - columns["amount_minor"])
-            if account.balance_minor == 0:
-                account.status = AccountStatus.PAID.value
-        account_changed = True  # promise states may change below
-    elif kind == EventType.FLAG_CHANGE:
-        customer = session.get(CustomerRow, account.customer_id, with_for_update=True)
-        assert customer is not None
-        flags = set(customer.flags)
-        if inner["value"]:
-            flags.add(inner["flag"])
-        else:
-            flags.discard(inner["flag"])
-        customer.flags = sorted(flags)
-    elif kind == EventType.VOID and target is not None and target.type == EventType.PROMISE.value:
-        promise = session.get(PromiseRow, target.id)
-        if promise is not None and promise.status == PromiseStatus.OPEN.value:
-            promise.status = PromiseStatus.CANCELLED.value
-            promise.decided_at = now
-            promise.reason = "voided"
-            account_changed = True
-    review: ReviewItem | None = None
-    if not in_scope(principal, account):
-        review = ReviewItem(
-            id=new_id(),
-            kind="fact_after_reassignment",
-            account_id=account.id,
-            customer_id=account.customer_id,
-            event_id=event_id,
-            team_id=account.team_id,
-            assignee_id=account.owner_id,
-            from_user_id=principal.user_id,
-            summary=f"{principal.username} recorded a {kind.value} on an account no longer theirs",
-            detail={"event_type": kind.value, "occurred_at": occurred_at.isoformat()},
-            created_at=now,
-        )
-    elif kind in (EventType.CONTACT_ATTEMPT, EventType.VISIT) and inner.get("override_reason"):
-        # A visit is a contact too: one logged against a block (or missing the evidence the
-        # pack asks for) reaches the lead like an overridden call.
-        review = ReviewItem(
-            id=new_id(),
-            kind="compliance_override",
-            account_id=account.id,
-            customer_id=account.customer_id,
-            event_id=event_id,
-            team_id=account.team_id,
-            assignee_id=None,
-            from_user_id=principal.user_id,
-            summary=f"{principal.username} overrode a compliance block: {inner['override_reason']}",
-            detail={
-                "event_type": kind.value,
-                "disposition": inner.get("disposition"),
-                "channel": inner.get("channel") or ("visit" if kind == EventType.VISIT else None),
-                "outcome": inner.get("outcome"),
-                "missing_evidence": inner.get("missing_evidence"),
-            },
-            created_at=now,
-        )
-    if review is not None:
-        session.add(review)
-    session.add(event)
-    if kind == EventType.MESSAGE:  # a queued outbound message becomes a delivery job
-        from workstation.server.messaging.delivery import enqueue
-
-        enqueue(session, event, now)
-    if kind in (EventType.PAYMENT, EventType.VOID):
-        # the promises are decided on the payments stored so far, this one included; its
-        # version is assigned below (the flush needs a value: a placeholder nobody reads)
-        event.server_version = 0
-        session.flush()
-        if evaluate_account_promises(
-            session, account, now, state.settings.promise_grace_days, version=account.version
-        ):
-            account_changed = True  # a decided promise reaches the devices with the account
-    plan = versions(session)
-    first = plan.reserve(session, 1 + int(account_changed) + int(customer is not None))
-    plan.assign(event, "server_version", first)
-    nxt = first + 1
-    if account_changed:
-        plan.assign(account, "version", nxt)
-        nxt += 1
-    if customer is not None:
-        plan.assign(customer, "version", nxt)
-    result: dict[str, Any] = {"event_id": event_id, "server_version": plan.wire(first)}
-    if review is not None:
-        result["review_item_id"] = review.id
+    except facts.Refusal as refusal:
+        return rejected(refusal.reason, refusal.message)
     return Outcome("applied", result=result, warnings=warnings)
 
 
@@ -565,25 +340,23 @@ def _customer_in_scope(session: Session, principal: Principal, customer_id: str)
 
 def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outcome:
     now = utcnow()
-    body = m.payload
+    patch = m.typed
+    assert isinstance(patch, ContactPatch)
     base = int(m.base_version or 0)
-    customer = session.get(CustomerRow, body["customer_id"], with_for_update=True)
+    customer = session.get(CustomerRow, patch.customer_id, with_for_update=True)
     if customer is None or not _customer_in_scope(session, principal, customer.id):
         return rejected("customer_not_found", "no such customer in your portfolio")
-    kind: str = body["kind"]
-    fields: dict[str, Any] = body["fields"]
+    kind: str = patch.kind
+    # the values as JSON stores them (a contact person as an object, a date as ISO text)
+    fields = {name: encode_value(PATCHES[kind], name, v) for name, v in patch.fields.items()}
     contact: ContactRow | None = None
     created = False
     if kind == "customer":
-        current = {
-            "name_alt": customer.name_alt,
-            "language": customer.language,
-            "timezone": customer.timezone,
-            "contact_person": customer.contact_person,
-        }
+        current = {name: getattr(customer, name) for name in CUSTOMER_FIELDS}
         prefix = "customer"
     else:
-        contact = session.get(ContactRow, body["id"])
+        assert patch.id is not None  # the contract requires it for a contact record
+        contact = session.get(ContactRow, patch.id)
         if contact is not None and (contact.customer_id != customer.id or contact.kind != kind):
             return rejected("contact_not_found", f"this {kind} does not belong to the customer")
         if contact is None:
@@ -600,7 +373,7 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
                 )
             )
             contact = ContactRow(
-                id=body["id"],
+                id=patch.id,
                 customer_id=customer.id,
                 kind=kind,
                 position=position,
@@ -784,7 +557,9 @@ def accept_client_value(session: Session, conflict: ConflictRow) -> dict[str, An
 
 
 def _promise_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome:
-    promise = session.get(PromiseRow, m.payload["promise_event_id"], with_for_update=True)
+    command = m.typed
+    assert isinstance(command, PromiseCancel)
+    promise = session.get(PromiseRow, command.promise_event_id, with_for_update=True)
     account = session.get(AccountRow, promise.account_id, with_for_update=True) if promise else None
     if promise is None or account is None or not in_scope(principal, account):
         return rejected("promise_not_found", "no such promise in your portfolio")
@@ -795,8 +570,7 @@ def _promise_cancel(session: Session, principal: Principal, m: Mutation) -> Outc
     now = utcnow()
     promise.status = PromiseStatus.CANCELLED.value
     promise.decided_at = now
-    reason = m.payload.get("reason")
-    promise.reason = str(reason)[:200] if reason else "cancelled by agent"
+    promise.reason = command.reason or "cancelled by agent"
     session.flush()
     still_open = session.scalar(
         select(PromiseRow.event_id)
@@ -819,7 +593,9 @@ def _promise_cancel(session: Session, principal: Principal, m: Mutation) -> Outc
 
 
 def _plan_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome:
-    row = session.get(PlanRow, m.payload["plan_event_id"], with_for_update=True)
+    command = m.typed
+    assert isinstance(command, PlanCancel)
+    row = session.get(PlanRow, command.plan_event_id, with_for_update=True)
     account = session.get(AccountRow, row.account_id, with_for_update=True) if row else None
     if row is None or account is None or not in_scope(principal, account):
         return rejected("plan_not_found", "no such plan in your portfolio")
@@ -829,8 +605,7 @@ def _plan_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome
         return rejected("plan_not_active", f"the plan is already {row.status}")
     row.status = "cancelled"
     row.changed_at = utcnow()
-    reason = m.payload.get("reason")
-    row.reason = str(reason)[:200] if reason else "cancelled by agent"
+    row.reason = command.reason or "cancelled by agent"
     if account.status == AccountStatus.PLAN.value:
         account.status = AccountStatus.OPEN.value
     plan = versions(session)
@@ -846,12 +621,4 @@ def _plan_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome
     )
 
 
-def device_time_of(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ApiError(422, "invalid_request", "device_time must carry a UTC offset")
-    return value.astimezone(UTC)
-
-
-__all__ = ["Mutation", "check_batch_key", "check_stored_hashes", "precheck", "push", "timedelta"]
+__all__ = ["Mutation", "check_batch_key", "check_stored_hashes", "precheck", "push"]

@@ -8,6 +8,7 @@ lifespan. The sync push calls ``delivery.enqueue`` for each pushed ``message`` e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -18,6 +19,7 @@ from workstation.server.messaging.delivery import DeliveryWorker, enqueue
 from workstation.server.messaging.models import MessageJob
 from workstation.server.messaging.tokens import UnsubscribeSigner
 from workstation.server.messaging.transports import (
+    DemoPhone,
     EmailSender,
     HttpSmsGateway,
     LogEmailSender,
@@ -50,17 +52,18 @@ class MessagingService:
         from workstation.server.messaging.router import router
 
         settings = settings or MessagingSettings.from_env()
+        phone = DemoPhone(Path(settings.demo_phone)) if settings.demo_phone else None
         if sms is None:
             sms = (
                 HttpSmsGateway(settings.http_gateway)
                 if settings.sms_gateway == "http" and settings.http_gateway is not None
-                else LogSmsGateway()
+                else LogSmsGateway(phone)
             )
         if email is None:
             email = (
                 SmtpSender(settings.smtp)
                 if settings.email_transport == "smtp" and settings.smtp is not None
-                else LogEmailSender()
+                else LogEmailSender(phone)
             )
         signer = UnsubscribeSigner(state.token_secret)
         worker = DeliveryWorker(state.sessions, settings, sms=sms, email=email, signer=signer)

@@ -12,7 +12,7 @@ that hold the token or password.
     WORKSTATION_SMS_GATEWAY           log (default) / http
     WORKSTATION_SMS_HTTP_CONFIG       path of the HTTP gateway's TOML (see HttpGatewayConfig)
     WORKSTATION_SMS_WEBHOOK_TOKEN     shared secret the gateway sends with inbound replies
-                                      and delivery reports (X-Webhook-Token or ?token=)
+                                      and delivery reports (X-Webhook-Token header only)
 """
 
 from __future__ import annotations
@@ -24,12 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workstation.errors import WorkstationError
+from workstation.text import Text
+
 DEFAULT_SENDER = "Collector Workstation <no-reply@localhost>"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
-class MessagingConfigError(ValueError):
+class MessagingConfigError(WorkstationError, ValueError):
     """A configuration value the messaging service cannot use (names the key)."""
+
+    summary = Text("The messaging settings are not valid", "消息发送配置无效")
 
 
 def _env(name: str, default: str = "") -> str:
@@ -157,6 +162,7 @@ class MessagingSettings:
     sms_gateway: str = "log"
     http_gateway: HttpGatewayConfig | None = None
     webhook_token: str = field(default="", repr=False)
+    demo_phone: str = ""  # the log transports' file for the demo user (never a log)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> MessagingSettings:
@@ -204,6 +210,7 @@ class MessagingSettings:
             "sms_gateway": gateway,
             "http_gateway": http,
             "webhook_token": os.environ.get("WORKSTATION_SMS_WEBHOOK_TOKEN", ""),
+            "demo_phone": _env("WORKSTATION_DEMO_PHONE"),
         }
         values.update(overrides)
         return cls(**values)

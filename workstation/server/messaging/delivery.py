@@ -37,8 +37,11 @@ from workstation.messages.compose import (
     append_wording,
     opt_out_wording,
 )
+from workstation.messages.fill import PORTAL_LINK_MARKER
+from workstation.messages.numbers import e164, same_number
 from workstation.messages.replies import is_opt_out
-from workstation.server.deps import utcnow
+from workstation.server.complaints.workflow import complaint_from_reply
+from workstation.server.deps import audit, utcnow
 from workstation.server.messaging.config import MessagingSettings
 from workstation.server.messaging.models import MessageJob
 from workstation.server.messaging.rows import load_for_decision
@@ -73,14 +76,6 @@ def address_key(channel: str, address: str) -> str:
     if channel == Channel.EMAIL.value:
         return address.strip().lower()
     return _NON_DIGITS.sub("", address)
-
-
-def _same_number(a: str, b: str) -> bool:
-    """Equal digits, or one is the other with a country code in front (8+ digits shared)."""
-    if not a or not b:
-        return False
-    short, long_ = sorted((a, b), key=len)
-    return short == long_ or (len(short) >= 8 and long_.endswith(short))
 
 
 # --- enqueue (inside the push transaction) -------------------------------------------------------
@@ -182,7 +177,19 @@ def opt_out(session: Session, contact_id: str, now: datetime, *, via: str) -> bo
         job.status, job.finished_at = FAILED, now
         job.reason = f"the customer opted out ({via}) before it was sent"
         append_status(session, job, FAILED, now, reason=job.reason)
-    if (contact.data or {}).get("opted_out"):
+    already = bool((contact.data or {}).get("opted_out"))
+    # an opt-out from outside (a webhook, a link) is a change to a customer's consent that
+    # no signed-in user made: the audit log is its only trace of who asked and how
+    audit(
+        session,
+        None,
+        "messaging.opt_out",
+        contact.kind,
+        contact.id,
+        {"via": via, "customer_id": contact.customer_id, "already": already},
+        at=now,
+    )
+    if already:
         return False
     customer = session.get(CustomerRow, contact.customer_id, with_for_update=True)
     assert customer is not None
@@ -203,27 +210,36 @@ class Reply:
     matched: bool
     opted_out: bool
     duplicate: bool = False
+    complaint_reference: str | None = None  # the reply was a complaint, registered
 
 
-def _phone_for(session: Session, number_key: str) -> tuple[str, str, str] | None:
-    """(phone id, customer id, account id) the number belongs to: the last job sent to it,
-    else any phone on file with the same number."""
-    if not number_key:
+def _phone_for(session: Session, sender: str) -> tuple[str, str, str] | None:
+    """(phone id, customer id, account id) the sender's number belongs to: the last job sent
+    to it, else any phone on file with the same number — equal in E.164 (``numbers``)."""
+    wanted = e164(sender)
+    if wanted is None:
         return None
-    for job in session.scalars(
-        select(MessageJob)
-        .where(
-            MessageJob.channel == Channel.SMS.value, MessageJob.to_key.like(f"%{number_key[-8:]}")
-        )
+    tail = wanted[-8:]  # a cheap pre-filter; equality decides
+    jobs = session.execute(
+        select(MessageJob, CustomerRow.jurisdiction)
+        .join(CustomerRow, CustomerRow.id == MessageJob.customer_id)
+        .where(MessageJob.channel == Channel.SMS.value, MessageJob.to_key.like(f"%{tail}"))
         .order_by(MessageJob.created_at.desc())
         .limit(20)
-    ):
-        if _same_number(job.to_key, number_key):
+    )
+    for job, jurisdiction in jobs:
+        if same_number(e164(job.to_address, jurisdiction), wanted):
             return job.address_id, job.customer_id, job.account_id
-    for contact in session.scalars(select(ContactRow).where(ContactRow.kind == "phone")):
-        if _same_number(
-            address_key("sms", str((contact.data or {}).get("number") or "")), number_key
-        ):
+    phones = session.execute(
+        select(ContactRow, CustomerRow.jurisdiction)
+        .join(CustomerRow, CustomerRow.id == ContactRow.customer_id)
+        .where(ContactRow.kind == "phone")
+    )
+    for contact, jurisdiction in phones:
+        number = str((contact.data or {}).get("number") or "")
+        if not address_key("sms", number).endswith(tail):
+            continue
+        if same_number(e164(number, jurisdiction), wanted):
             account_id = session.scalar(
                 select(AccountRow.id)
                 .where(AccountRow.customer_id == contact.customer_id)
@@ -235,28 +251,15 @@ def _phone_for(session: Session, number_key: str) -> tuple[str, str, str] | None
     return None
 
 
-def record_reply(
-    session: Session, sender: str, text: str, now: datetime, *, gateway_ref: str = ""
-) -> Reply:
-    """An inbound SMS: on the timeline of the account last messaged; "STOP"/"退订" opts out."""
-    event_id = str(uuid.uuid5(_REPLY_NAMESPACE, gateway_ref)) if gateway_ref else new_id()
-    if gateway_ref and session.get(EventRow, event_id) is not None:
-        return Reply(event_id, matched=True, opted_out=False, duplicate=True)
-    found = _phone_for(session, address_key("sms", sender))
-    if found is None:
-        log.info("an SMS reply from an unknown number was ignored")
-        return Reply(None, matched=False, opted_out=False)
-    phone_id, customer_id, account_id = found
-    wants_out = is_opt_out(text)
-    opted = opt_out(session, phone_id, now, via="SMS reply") if wants_out else False
-    payload: dict[str, Any] = {
-        "channel": Channel.SMS.value,
-        "direction": Direction.INBOUND.value,
-        "address_used": phone_id,
-        "status": "received",
-        "text": text[:1600],
-        "opt_out": wants_out,
-    }
+def add_inbound(  # noqa: PLR0917
+    session: Session,
+    event_id: str,
+    customer_id: str,
+    account_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    """A customer's reply (SMS or e-mail) as a message event on the account's timeline."""
     session.add(
         EventRow(
             id=event_id,
@@ -272,7 +275,35 @@ def record_reply(
             server_version=allocate(session, 1),
         )
     )
-    return Reply(event_id, matched=True, opted_out=opted or wants_out)
+
+
+def record_reply(
+    session: Session, sender: str, text: str, now: datetime, *, gateway_ref: str = ""
+) -> Reply:
+    """An inbound SMS: on the timeline of the account last messaged; "STOP"/"退订" opts out."""
+    event_id = str(uuid.uuid5(_REPLY_NAMESPACE, gateway_ref)) if gateway_ref else new_id()
+    if gateway_ref and session.get(EventRow, event_id) is not None:
+        return Reply(event_id, matched=True, opted_out=False, duplicate=True)
+    found = _phone_for(session, sender)
+    if found is None:
+        log.info("an SMS reply from an unknown number was ignored")
+        return Reply(None, matched=False, opted_out=False)
+    phone_id, customer_id, account_id = found
+    wants_out = is_opt_out(text)
+    opted = opt_out(session, phone_id, now, via="SMS reply") if wants_out else False
+    payload: dict[str, Any] = {
+        "channel": Channel.SMS.value,
+        "direction": Direction.INBOUND.value,
+        "address_used": phone_id,
+        "status": "received",
+        "text": text[:1600],
+        "opt_out": wants_out,
+    }
+    add_inbound(session, event_id, customer_id, account_id, payload, now)
+    reference = complaint_from_reply(session, account_id, text, Channel.SMS, now)
+    return Reply(
+        event_id, matched=True, opted_out=opted or wants_out, complaint_reference=reference
+    )
 
 
 def record_report(
@@ -335,6 +366,7 @@ class DeliveryWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self.portal_keys: Any = None  # set by the portal (server.portal.install)
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -462,6 +494,7 @@ class DeliveryWorker:
             if not to:
                 self._finish(session, job, now, "the address is no longer on file")
                 return None
+            self._portal_links(session, job, now)
             language = Language(job.language) if job.language in ("en", "zh") else Language.EN
             try:
                 pack = self.policy.pack_for(customer)
@@ -484,6 +517,23 @@ class DeliveryWorker:
                     job.message_id, to, job.subject, body.replace(UNSUBSCRIBE_MARKER, url), url
                 )
             return _Prepared(job.message_id, job.channel, outbound)
+
+    def _portal_links(self, session: Session, job: MessageJob, now: datetime) -> None:
+        """Put the customer's signed self-service link where the template asked for one
+        (``{portal_link}``: a new link row, valid for the pack's days) and the public URL
+        where a survey link was written (``{portal_base}``). The job keeps the text sent."""
+        base = self.settings.public_url.rstrip("/")
+        if "{portal_base}" in job.body:
+            job.body = job.body.replace("{portal_base}", base)
+        if PORTAL_LINK_MARKER in job.body and self.portal_keys is not None:
+            from workstation.server.portal.access import issue_link
+
+            account = session.get(AccountRow, job.account_id)
+            if account is not None:
+                token = issue_link(
+                    session, self.portal_keys, account, now, message_id=job.message_id
+                )
+                job.body = job.body.replace(PORTAL_LINK_MARKER, f"{base}/portal/l/{token}")
 
     def unsubscribe_url(self, job: MessageJob) -> str:
         token = self.signer.sign(job.address_id, job.message_id)

@@ -1,11 +1,14 @@
 """Messaging endpoints: the SMS gateway's webhooks and the e-mail unsubscribe link.
 
 ``POST /api/v1/messaging/sms/inbound`` and ``/sms/status`` are called by the gateway, not
-by a signed-in user: they carry the shared secret ``WORKSTATION_SMS_WEBHOOK_TOKEN`` in
-``X-Webhook-Token`` (or ``?token=``) and take JSON or a form, with field names from the
-gateway configuration. ``/unsubscribe?t=…`` is the link in every e-mail: GET shows a
-confirmation page (mail scanners follow links; they must not opt anyone out), POST opts
-out (the page's button, and RFC 8058 one-click from the mail client).
+by a signed-in user: they carry the shared secret ``WORKSTATION_SMS_WEBHOOK_TOKEN`` in the
+``X-Webhook-Token`` header only (a token in the URL would land in every access log and
+proxy log on the way) and take JSON or a form, with field names from the
+gateway configuration. ``/email/inbound`` is the mail provider's inbound webhook (same
+token; fields ``from``, ``subject``, ``text``, ``message_id``). ``/unsubscribe?t=…`` is
+the link in every e-mail: GET shows a confirmation page (mail scanners follow links; they
+must not opt anyone out), POST opts out (the page's button, and RFC 8058 one-click from the
+mail client).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class InboundOut(BaseModel):
     opted_out: bool
     event_id: str | None = None
     duplicate: bool = False
+    complaint_reference: str | None = None  # a reply naming a complaint was taken in as one
 
 
 class ReportOut(BaseModel):
@@ -51,16 +55,20 @@ def _service(request: Request) -> Any:
     return request.app.state.messaging
 
 
-def _check_token(service: Any, header: str | None, query: str | None) -> None:
+def _check_token(service: Any, request: Request, header: str | None) -> None:
     expected = service.settings.webhook_token
-    given = header or query or ""
-    if not given:
+    if "token" in request.query_params:
         raise ApiError(
-            401, "not_authenticated", "send the webhook token in X-Webhook-Token or ?token="
+            401,
+            "token_in_url",
+            "send the webhook token in the X-Webhook-Token header, never in the URL "
+            "(URLs are written to access logs)",
         )
+    if not header:
+        raise ApiError(401, "not_authenticated", "send the webhook token in X-Webhook-Token")
     if not expected:
         raise ApiError(403, "webhook_not_configured", "set WORKSTATION_SMS_WEBHOOK_TOKEN first")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
+    if not hmac.compare_digest(header.encode(), expected.encode()):
         raise ApiError(401, "invalid_token", "wrong webhook token")
 
 
@@ -93,12 +101,12 @@ def _text_field(data: dict[str, Any], path: str) -> str:
 @router.post("/sms/inbound", response_model=InboundOut, responses=_WEBHOOK_ERRORS)
 async def sms_inbound(
     request: Request,
-    x_webhook_token: Annotated[str | None, Header()] = None,
-    token: Annotated[str | None, Query(max_length=500)] = None,
+    x_webhook_token: Annotated[str | None, Header(max_length=500)] = None,
 ) -> Any:
-    """A reply from a customer: recorded on the timeline; "STOP" / "退订" opts out at once."""
+    """A reply from a customer: recorded on the timeline; "STOP" / "退订" opts out at once;
+    one naming a complaint ("投诉", "complaint") is registered as a complaint."""
     service = _service(request)
-    _check_token(service, x_webhook_token, token)
+    _check_token(service, request, x_webhook_token)
     data = await _fields(request)
     mapping = service.gateway_mapping()
     sender = _text_field(data, mapping.inbound_from)
@@ -113,18 +121,48 @@ async def sms_inbound(
         opted_out=reply.opted_out,
         event_id=reply.event_id,
         duplicate=reply.duplicate,
+        complaint_reference=reply.complaint_reference,
+    )
+
+
+@router.post("/email/inbound", response_model=InboundOut, responses=_WEBHOOK_ERRORS)
+async def email_inbound(
+    request: Request,
+    x_webhook_token: Annotated[str | None, Header(max_length=500)] = None,
+) -> Any:
+    """An e-mail reply from a customer (the mail provider's inbound webhook: ``from``,
+    ``subject``, ``text``, ``message_id``): recorded on the timeline; one naming a complaint
+    ("投诉", "complaint") is registered as a complaint (``messaging.inbound_email``)."""
+    from workstation.server.messaging.inbound_email import record_email_reply
+
+    service = _service(request)
+    _check_token(service, request, x_webhook_token)
+    data = await _fields(request)
+    sender = _text_field(data, "from")
+    if not sender:
+        raise ApiError(422, "invalid_request", "'from' (the sender) is required")
+    subject, text = _text_field(data, "subject"), _text_field(data, "text")
+    with service.sessions.begin() as session:
+        reply = record_email_reply(
+            session, sender, subject, text, utcnow(), message_id=_text_field(data, "message_id")
+        )
+    return InboundOut(
+        matched=reply.matched,
+        opted_out=reply.opted_out,
+        event_id=reply.event_id,
+        duplicate=reply.duplicate,
+        complaint_reference=reply.complaint_reference,
     )
 
 
 @router.post("/sms/status", response_model=ReportOut, responses=_WEBHOOK_ERRORS)
 async def sms_status(
     request: Request,
-    x_webhook_token: Annotated[str | None, Header()] = None,
-    token: Annotated[str | None, Query(max_length=500)] = None,
+    x_webhook_token: Annotated[str | None, Header(max_length=500)] = None,
 ) -> Any:
     """A delivery report: the message becomes delivered (or failed) on the timeline."""
     service = _service(request)
-    _check_token(service, x_webhook_token, token)
+    _check_token(service, request, x_webhook_token)
     data = await _fields(request)
     mapping = service.gateway_mapping()
     status = _text_field(data, mapping.report_status)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import smtplib
 import ssl
 import threading
@@ -23,16 +24,21 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Any, Protocol
 
 import requests
 
+from workstation.errors import WorkstationError
 from workstation.server.messaging.config import HttpGatewayConfig, SmtpConfig
+from workstation.text import Text
 
 log = logging.getLogger(__name__)
 
 
-class DeliveryError(Exception):
+class DeliveryError(WorkstationError):
+    summary = Text("The message could not be delivered", "消息未能送达")
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -87,36 +93,84 @@ class EmailSender(Protocol):
 # --- demo transports -----------------------------------------------------------------------------
 
 
+def masked(address: str) -> str:
+    """What a log may say of a phone number or an e-mail address: its last two characters."""
+    return "***" + address.strip()[-2:] if len(address.strip()) > 4 else "***"
+
+
+class DemoPhone:
+    """The demo's stand-in for the customers' phones and mailboxes: a file the demo user reads
+    (``WORKSTATION_DEMO_PHONE``; the desktop demo puts it beside its server's data). It holds
+    what a customer would read, one-time codes and links included, so it is never a log and
+    exists only when configured; the file is readable by its owner only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def receive(self, to: str, text: str) -> None:
+        line = f"{formatdate(localtime=True)}  to {to}\n{text}\n\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as out:
+                out.write(line)
+
+
 class LogSmsGateway:
-    """The demo gateway: logs the SMS and reports it delivered (kept in ``sent`` for tests)."""
+    """The demo gateway: reports the SMS delivered (kept in ``sent`` for tests) and logs that
+    it went, never its text or number (a one-time code, a link, a name or a balance is no
+    log's business); with a ``DemoPhone`` the text goes there for the demo user to read."""
 
     idempotent = True
 
-    def __init__(self) -> None:
+    def __init__(self, phone: DemoPhone | None = None) -> None:
         self.sent: list[OutboundSms] = []
+        self.phone = phone
         self._lock = threading.Lock()
 
     def send(self, message: OutboundSms) -> SendResult:
         with self._lock:
             self.sent.append(message)
-        log.info("SMS %s to %s: %s", message.message_id, message.to, message.text)
+        if self.phone is not None:
+            self.phone.receive(message.to, message.text)
+        log.info(
+            "SMS %s to %s sent by the log gateway (%d characters, not logged)%s",
+            message.message_id,
+            masked(message.to),
+            len(message.text),
+            _demo_note(self.phone),
+        )
         return SendResult(gateway_id=f"log-{message.message_id}", delivered=True)
 
 
 class LogEmailSender:
-    """The demo e-mail transport: logs the e-mail (kept in ``sent``)."""
+    """The demo e-mail transport: logs that the e-mail went (kept in ``sent``), never its
+    address or body; with a ``DemoPhone`` the e-mail goes there for the demo user to read."""
 
     idempotent = True
 
-    def __init__(self) -> None:
+    def __init__(self, inbox: DemoPhone | None = None) -> None:
         self.sent: list[OutboundEmail] = []
+        self.inbox = inbox
         self._lock = threading.Lock()
 
     def send(self, message: OutboundEmail) -> SendResult:
         with self._lock:
             self.sent.append(message)
-        log.info("e-mail %s to %s: %s", message.message_id, message.to, message.subject)
+        if self.inbox is not None:
+            self.inbox.receive(message.to, f"{message.subject}\n{message.body}")
+        log.info(
+            "e-mail %s to %s sent by the log transport (not logged)%s",
+            message.message_id,
+            masked(message.to),
+            _demo_note(self.inbox),
+        )
         return SendResult(gateway_id=f"log-{message.message_id}")
+
+
+def _demo_note(phone: DemoPhone | None) -> str:
+    return f"; the demo phone: {phone.path}" if phone is not None else ""
 
 
 # --- SMTP ----------------------------------------------------------------------------------------

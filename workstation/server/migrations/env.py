@@ -5,7 +5,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import workstation.server.messaging.models  # noqa: F401  (registers message_jobs on Base)
+import workstation.server.approvals.models  # registers the approvals room's table
+import workstation.server.complaints.models  # registers the complaints room's tables
+import workstation.server.disputes.models  # registers the disputes room's table
+import workstation.server.lifecycle.models  # registers the daily run's tables on Base
+import workstation.server.messaging.models
+import workstation.server.portal.models  # the customer's portal (links, sessions, payments)
+import workstation.server.quality.models  # QA samples, reviews, training results
+import workstation.server.strategy.models  # noqa: F401  (champions, experiments, actions)
 from workstation.server.models import Base
 
 config = context.config

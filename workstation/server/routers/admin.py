@@ -16,9 +16,15 @@ from workstation.server.deps import Principal, PrincipalDep, StateDep, audit, re
 from workstation.server.errors import ERROR_RESPONSES, ApiError, not_found
 from workstation.server.models import AuditEntry, Device, Team, User
 from workstation.server.promises import evaluate_due
-from workstation.server.routers.auth import UserOut, end_device_sessions, user_out
+from workstation.server.routers.auth import (
+    UserOut,
+    end_device_sessions,
+    end_user_sessions,
+    user_out,
+)
 from workstation.server.schemas import OkOut
 from workstation.server.security import hash_password
+from workstation.server.team_moves import release_outside_team
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=ERROR_RESPONSES)
 Ident = Annotated[str, Path(min_length=1, max_length=64)]
@@ -150,9 +156,11 @@ def patch_user(user_id: Ident, body: UserPatch, principal: PrincipalDep, state: 
         if user is None:
             raise not_found("user")
         changed: dict[str, Any] = {}
+        moved_team = False
         if body.team_id is not None:
             if session.get(Team, body.team_id) is None:
                 raise not_found("team")
+            moved_team = body.team_id != user.team_id
             user.team_id = body.team_id
             changed["team_id"] = body.team_id
         if body.display_name is not None:
@@ -164,6 +172,13 @@ def patch_user(user_id: Ident, body: UserPatch, principal: PrincipalDep, state: 
         if password_hash:
             user.password_hash = password_hash
             changed["password"] = "changed"
+        if moved_team and user.role in (Role.AGENT.value, Role.FIELD.value):
+            released = release_outside_team(session, principal, user, utcnow())
+            changed["released_accounts"] = len(released)
+        if password_hash or body.active is False:
+            # a stolen session must not outlive the reset, nor come back with a re-enable
+            end_user_sessions(session, user.id)
+            changed["sessions_ended"] = True
         audit(session, principal, "admin.update_user", "user", user.id, changed)
         return user_out(session, user)
 

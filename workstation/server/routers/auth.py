@@ -7,24 +7,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workstation.domain.model import new_id
+from workstation.server import throttle
 from workstation.server.deps import (
     AppState,
     Principal,
     PrincipalDep,
     StateDep,
     audit,
+    audit_apart,
     client_address,
     utcnow,
 )
 from workstation.server.errors import ERROR_RESPONSES, ApiError
-from workstation.server.models import Device, LoginAttempt, RefreshToken, Team, User
+from workstation.server.models import Device, RefreshToken, Team, User
 from workstation.server.security import (
     AccessClaims,
     hash_password,
+    needs_rehash,
     new_refresh_token,
     sign_access_token,
     token_hash,
@@ -84,37 +87,6 @@ def user_out(session: Session, user: User) -> UserOut:
     )
 
 
-def _throttle(session: Session, state: AppState, username: str, address: str) -> None:
-    settings = state.settings
-    now = utcnow()
-    since = now - settings.login_window
-    last_ok = session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.success.is_(True)
-        )
-    )
-    user_since = max(since, last_ok) if last_ok else since
-    checks = (
-        (LoginAttempt.username == username, user_since, settings.login_max_failures_user, "user"),
-        (LoginAttempt.address == address, since, settings.login_max_failures_address, "address"),
-    )
-    for condition, start, limit, what in checks:
-        count, oldest = session.execute(
-            select(func.count(), func.min(LoginAttempt.at)).where(
-                condition, LoginAttempt.success.is_(False), LoginAttempt.at > start
-            )
-        ).one()
-        if count >= limit:
-            retry = max(1, int((oldest + settings.login_window - now).total_seconds()) + 1)
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                f"too many failed sign-ins for this {what}; try again in {retry} s",
-                headers={"Retry-After": str(retry)},
-                retry_after=retry,
-            )
-
-
 def issue_tokens(session: Session, state: AppState, user: User, device: Device) -> TokensOut:
     now = utcnow()
     refresh = new_refresh_token()
@@ -159,29 +131,62 @@ def end_device_sessions(session: Session, device_id: str, *, revoke: bool = Fals
     session.execute(update(Device).where(Device.id == device_id).values(**values))
 
 
+def end_user_sessions(session: Session, user_id: str) -> None:
+    """End every session of every device of the user (password change, disable).
+
+    Refresh tokens are revoked and every device's session epoch moves on, so an access token
+    already handed out stops working at once, and re-enabling the user revives none of them.
+    """
+    now = utcnow()
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    session.execute(
+        update(Device)
+        .where(Device.user_id == user_id)
+        .values(session_epoch=Device.session_epoch + 1)
+    )
+
+
 @router.post("/login", response_model=TokensOut)
 def login(body: LoginIn, request: Request, state: StateDep) -> TokensOut:
-    """Sign in and register this device (``client_id``). Failed attempts are throttled."""
+    """Sign in and register this device (``client_id``). Failed attempts are throttled
+    (``throttle``: per user and address, per address; a known device only waits)."""
     address = client_address(request)
     username = body.username.strip().lower()
-    with state.sessions() as session:
-        _throttle(session, state, username, address)
-        found = session.execute(
-            select(User.id, User.password_hash, User.active).where(User.username == username)
-        ).one_or_none()
-        session.rollback()  # end the read transaction before the slow password check
-    ok = verify_password(found.password_hash if found else None, body.password)
-    ok = ok and found is not None and bool(found.active)
     now = utcnow()
-    with state.sessions.begin() as session:
-        session.add(LoginAttempt(username=username, address=address, at=now, success=ok))
-        if not ok:
+    try:
+        with state.sessions.begin() as session:
+            reservation = throttle.reserve(
+                session, state.settings, username, address, body.client_id, now
+            )
+    except ApiError as refused:
+        if refused.status == 429:
+            audit_apart(
+                state,
+                None,
+                "auth.login_throttled",
+                "user",
+                username,
+                {"address": address, "client_id": body.client_id, "reason": refused.message},
+            )
+        raise
+    # the slow password check runs outside any transaction; an unknown user is checked
+    # against a stand-in hash of the same cost, so both take as long
+    ok = verify_password(reservation.password_hash, body.password)
+    ok = ok and reservation.user_id is not None and reservation.active
+    if not ok or reservation.user_id is None:
+        with state.sessions.begin() as session:
             audit(session, None, "auth.login_failed", "user", username, {"address": address})
-    if not ok or found is None:
         raise ApiError(401, "invalid_credentials", "wrong user name or password")
     with state.sessions.begin() as session:
-        user = session.get(User, found.id)
+        throttle.settle_success(session, reservation.attempt_id)
+        user = session.get(User, reservation.user_id)
         assert user is not None
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(body.password)
         device = session.get(Device, body.client_id)
         if device is not None and device.revoked_at is not None:
             raise ApiError(
@@ -268,4 +273,11 @@ def me(principal: PrincipalDep, state: StateDep) -> UserOut:
         return user_out(session, user)
 
 
-__all__ = ["end_device_sessions", "hash_password", "router", "timedelta", "user_out"]
+__all__ = [
+    "end_device_sessions",
+    "end_user_sessions",
+    "hash_password",
+    "router",
+    "timedelta",
+    "user_out",
+]

@@ -15,7 +15,10 @@ from workstation.domain.enums import Role
 from workstation.server import lead, sync_write
 from workstation.server.deps import PrincipalDep, StateDep, audit, utcnow
 from workstation.server.errors import ERROR_RESPONSES, ApiError, not_found
+from workstation.server.headers import SAFE_MAGIC as _MAGIC
+from workstation.server.headers import document_headers, safe_content_type
 from workstation.server.models import AccountRow, Blob, ConflictRow, EventRow, ReviewItem
+from workstation.server.quota import check_blob_quota
 from workstation.server.schemas import AccountOut, CustomerOut, EventOut, OkOut, ScorecardOut
 from workstation.server.serialize import event_dict, load_accounts, load_customers
 from workstation.server.sync_read import in_scope, scope_filter, scorecard_dict, scorecard_latest
@@ -103,13 +106,21 @@ def _blob_visible(state: StateDep, principal: PrincipalDep, sha256: str) -> Blob
             return None
         if blob.uploaded_by == principal.user_id or principal.role == Role.ADMIN:
             return blob
+        # Only an event the uploader recorded vouches for the document: naming someone
+        # else's hash on an event of one's own must not open their document (issue 20).
+        # A ``document`` event is the server's own (no device may push one).
         referenced = session.scalar(
             select(EventRow.id)
             .join(AccountRow, AccountRow.id == EventRow.account_id)
             .where(
                 scope_filter(principal),
-                EventRow.type == "plan_agreement",
+                # the desk's agreements, and the documents the server produced (letters)
+                EventRow.type.in_(("plan_agreement", "document")),
                 EventRow.payload["document_sha256"].as_string() == sha256,
+                or_(
+                    EventRow.type == "document",
+                    EventRow.recorded_by_id == blob.uploaded_by,
+                ),
             )
             .limit(1)
         )
@@ -144,7 +155,9 @@ async def put_blob(
     data = b"".join(chunks)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ApiError(422, "hash_mismatch", "the body's SHA-256 does not match the URL")
-    content_type = request.headers.get("content-type", "application/octet-stream")[:100]
+    # stored as what the bytes are (an allowed document type they agree with), never as
+    # whatever the uploader declared
+    content_type = safe_content_type(request.headers.get("content-type", ""), data[:16])
     created = True
     from starlette.concurrency import run_in_threadpool
 
@@ -153,6 +166,7 @@ async def put_blob(
             with state.sessions.begin() as session:
                 if session.get(Blob, sha256) is not None:
                     return False
+                check_blob_quota(session, principal.user_id, size, state.settings.blob_quota_bytes)
                 session.add(
                     Blob(
                         sha256=sha256,
@@ -177,9 +191,14 @@ def head_blob(sha256: SHA, principal: PrincipalDep, state: StateDep) -> Response
     blob = _blob_visible(state, principal, sha256)
     if blob is None:
         raise not_found("document")
+    content_type = safe_content_type(blob.content_type, _MAGIC.get(blob.content_type, b""))
     return Response(
         status_code=200,
-        headers={"Content-Length": str(blob.size), "Content-Type": blob.content_type},
+        headers={
+            "Content-Length": str(blob.size),
+            "Content-Type": content_type,
+            **document_headers(sha256, content_type),
+        },
     )
 
 
@@ -196,7 +215,10 @@ def get_blob(sha256: SHA, principal: PrincipalDep, state: StateDep) -> Response:
     with state.sessions.begin() as session:
         content = session.scalar(select(Blob.content).where(Blob.sha256 == sha256))
         audit(session, principal, "read.blob", "blob", sha256)
-    return Response(content=content, media_type=blob.content_type)
+    content_type = safe_content_type(blob.content_type, (content or b"")[:16])
+    return Response(
+        content=content, media_type=content_type, headers=document_headers(sha256, content_type)
+    )
 
 
 # --- scorecard ----------------------------------------------------------------------------------
@@ -338,6 +360,8 @@ def accept_client_value(item_id: RecordId, principal: PrincipalDep, state: State
 
 class ReviewReassignIn(BaseModel):
     agent: Annotated[str, Field(min_length=1, max_length=64)]
+    # needed when the agent is not certified for the account's jurisdiction (audited)
+    reason: Annotated[str, Field(max_length=500)] | None = None
 
 
 @router.post("/review/{item_id}/reassign", response_model=ReviewItemOut, tags=["review"])
@@ -364,7 +388,9 @@ def reassign_from_review(
             account_ids = []
         if not account_ids:
             raise ApiError(409, "not_applicable", "this review item names no account to reassign")
-        result = lead.reassign(session, principal, account_ids, body.agent, False)
+        result = lead.reassign(
+            session, principal, account_ids, body.agent, False, reason=body.reason
+        )
         _resolve(
             item,
             principal,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import update
 
+from workstation.contract import json_schema
+from workstation.contract.mutations import Push
 from workstation.server.deps import PrincipalDep, StateDep, utcnow
 from workstation.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
 from workstation.server.models import Device
@@ -17,7 +19,6 @@ from workstation.server.schemas import (
     ChangesOut,
     HeartbeatIn,
     OkOut,
-    PushIn,
     PushOut,
     SnapshotOut,
 )
@@ -27,10 +28,10 @@ from workstation.server.sync_write import (
     canonical_hash,
     check_batch_key,
     check_stored_hashes,
-    device_time_of,
     precheck,
     push,
 )
+from workstation.server.validation import read_push
 from workstation.server.versioning import committed_version
 
 router = APIRouter(prefix="/api/v1", tags=["sync"], responses=ERROR_RESPONSES)
@@ -62,28 +63,43 @@ def get_changes(
     return JSONResponse(changes(state, principal, cursor, limit, epoch))
 
 
-@router.post("/sync/push", response_model=PushOut)
+@router.post(
+    "/sync/push",
+    response_model=PushOut,
+    # the body is read by the contract (workstation.contract.mutations.Push), so it is
+    # described by it too: one schema per mutation type and per event type
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": json_schema(Push)}},
+        }
+    },
+)
 def post_push(
-    body: PushIn,
+    body: Annotated[dict[str, Any], Body()],
     principal: PrincipalDep,
     state: StateDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Any:
     """Apply a batch of mutations in order; one answer per mutation."""
+    batch = read_push(body, utcnow())
     if not idempotency_key:
         raise ApiError(400, "idempotency_key_required", "send an Idempotency-Key header")
-    if body.client_id != principal.device_id:
+    if batch.client_id != principal.device_id:
         raise ApiError(403, "forbidden", "client_id does not match the device you signed in with")
+    state.push_rate.take(principal.user_id, len(batch.mutations))  # 429 past the user's rate
+    sent = body["mutations"]
     mutations = [
         Mutation(
             m.mutation_id,
             m.client_seq,
             m.type,
-            m.payload,
+            sent[i]["payload"],
             m.base_version,
-            device_time_of(m.device_time),
+            m.device_time,
+            typed=m.payload,
         )
-        for m in body.mutations
+        for i, m in enumerate(batch.mutations)
     ]
     precheck(mutations)
     body_hash = canonical_hash([[m.mutation_id, m.request_hash] for m in mutations])

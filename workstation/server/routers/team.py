@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import select
 
-from workstation.domain.enums import AccountStatus, Bucket, Role
-from workstation.server import lead
+from workstation.domain.enums import AccountStatus, Bucket, Role, Segment
+from workstation.server import lead, queue_explorer
 from workstation.server.deps import Principal, PrincipalDep, StateDep, require, utcnow
 from workstation.server.errors import ERROR_RESPONSES, ApiError
-from workstation.server.models import AccountRow
+from workstation.server.periods import report_period
+from workstation.server.queue_explorer import CursorError, Filters, Order, Sort
 from workstation.server.schemas import AccountOut
 from workstation.server.serialize import load_accounts
 
@@ -39,7 +39,10 @@ class AgentToday(BaseModel):
     attempts: int
     right_party_contacts: int
     promises: int
+    # confirmed money today on the agent's accounts (recovery counts only this)
     collected: dict[str, str]
+    # what the agent reported today that no bank payment has confirmed yet
+    reported: dict[str, str] = Field(default_factory=dict)
 
 
 class AgentOverview(BaseModel):
@@ -73,7 +76,10 @@ def overview(principal: PrincipalDep, state: StateDep) -> Any:
 
 class AccountsPage(BaseModel):
     accounts: list[AccountOut]
-    total: int
+    # matching accounts: counted on the first page (no cursor) only
+    total: int | None
+    # the position after this page's last row; None on the last page
+    next_cursor: str | None = None
 
 
 @router.get("/accounts", response_model=AccountsPage)
@@ -86,46 +92,45 @@ def team_accounts(
     bucket: Bucket | None = None,
     risk_tier: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
     jurisdiction: Annotated[str | None, Query(max_length=32)] = None,
-    offset: Annotated[int, Query(ge=0, le=10**7)] = 0,
+    segment: Segment | None = None,
+    sort: Sort = Sort.ID,
+    order: Order = Order.ASC,
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    count: bool = True,
 ) -> Any:
-    """Queue explorer over the whole team, filtered."""
+    """Queue explorer over the whole team, filtered and sorted, a page at a time: pass the
+    previous page's ``next_cursor`` as ``cursor`` for the next (keyset pagination:
+    ``queue_explorer``)."""
     _lead(principal)
-    from sqlalchemy import func
-
-    from workstation.server.models import CustomerRow
-
+    assert principal.team_id is not None
+    filters = Filters(
+        owner_id=owner_id,
+        status=status.value if status else None,
+        bucket=bucket,
+        risk_tier=risk_tier,
+        jurisdiction=jurisdiction,
+        segment=segment.value if segment else None,
+    )
     with state.sessions() as session:
-        stmt = select(AccountRow.id).where(AccountRow.team_id == principal.team_id)
-        if owner_id:
-            stmt = stmt.where(AccountRow.owner_id == owner_id)
-        if status:
-            stmt = stmt.where(AccountRow.status == status.value)
-        if risk_tier:
-            stmt = stmt.where(AccountRow.risk_tier == risk_tier)
-        if jurisdiction:
-            stmt = stmt.where(
-                AccountRow.customer_id.in_(
-                    select(CustomerRow.id).where(CustomerRow.jurisdiction == jurisdiction)
-                )
+        try:
+            found = queue_explorer.page(
+                session,
+                principal.team_id,
+                filters,
+                sort=sort,
+                order=order,
+                cursor=cursor,
+                limit=limit,
+                count=count,
             )
-        if bucket:
-            low, high = _bucket_range(bucket)
-            stmt = stmt.where(AccountRow.days_past_due >= low, AccountRow.days_past_due <= high)
-        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        ids = list(session.scalars(stmt.order_by(AccountRow.id).offset(offset).limit(limit)))
-        return {"accounts": load_accounts(session, ids), "total": int(total)}
-
-
-def _bucket_range(bucket: Bucket) -> tuple[int, int]:
-    return {
-        Bucket.CURRENT: (-(10**6), 0),
-        Bucket.DPD_1_29: (1, 29),
-        Bucket.DPD_30_59: (30, 59),
-        Bucket.DPD_60_89: (60, 89),
-        Bucket.DPD_90_179: (90, 179),
-        Bucket.DPD_180_PLUS: (180, 10**6),
-    }[bucket]
+        except CursorError as exc:
+            raise ApiError(422, "bad_cursor", str(exc)) from exc
+        return {
+            "accounts": load_accounts(session, found.ids),
+            "total": found.total,
+            "next_cursor": found.next_cursor,
+        }
 
 
 class MoveOut(BaseModel):
@@ -138,23 +143,37 @@ class MoveOut(BaseModel):
     currency: str
 
 
+class UncertifiedOut(BaseModel):
+    account_id: str
+    to_user_id: str
+    pack: str
+
+
 class ReassignOut(BaseModel):
     dry_run: bool
     moves: list[MoveOut]
     summary: dict[str, Any]
     batch_id: str | None
+    # moves to an agent not certified for the account's jurisdiction: need a reason
+    uncertified: list[UncertifiedOut] = Field(default_factory=list)
+
+
+# why accounts go to an agent not certified for their jurisdiction (audited)
+Reason = Annotated[str, Field(max_length=500)] | None
 
 
 class ReassignIn(BaseModel):
     account_ids: Annotated[list[Uid], Field(min_length=1, max_length=20000)]
     to_user_id: Uid
     dry_run: bool = False
+    reason: Reason = None
 
 
 class MoveQueueIn(BaseModel):
     from_user_id: Uid
     to_user_id: Uid
     dry_run: bool = False
+    reason: Reason = None
 
     @model_validator(mode="after")
     def _different(self) -> MoveQueueIn:
@@ -167,35 +186,54 @@ class RebalanceIn(BaseModel):
     user_ids: Annotated[list[Uid], Field(min_length=2, max_length=200)]
     by: Literal["count", "balance"] = "count"
     dry_run: bool = False
+    reason: Reason = None
 
 
-def _run(state: StateDep, principal: Principal, dry_run: bool, func: Any, *args: Any) -> Any:
+def _run(
+    state: StateDep, principal: Principal, dry_run: bool, reason: str | None, func: Any, *args: Any
+) -> Any:
     if dry_run:
         with state.sessions() as session:
-            return func(session, principal, *args, True)
+            return func(session, principal, *args, True, reason=reason)
     with state.sessions.begin() as session:
-        return func(session, principal, *args, False)
+        return func(session, principal, *args, False, reason=reason)
 
 
 @router.post("/reassign", response_model=ReassignOut)
 def reassign(body: ReassignIn, principal: PrincipalDep, state: StateDep) -> Any:
     """Give the listed accounts to one agent of the team (``dry_run``: only say what moves)."""
     _lead(principal)
-    return _run(state, principal, body.dry_run, lead.reassign, body.account_ids, body.to_user_id)
+    return _run(
+        state,
+        principal,
+        body.dry_run,
+        body.reason,
+        lead.reassign,
+        body.account_ids,
+        body.to_user_id,
+    )
 
 
 @router.post("/move-queue", response_model=ReassignOut)
 def move_queue(body: MoveQueueIn, principal: PrincipalDep, state: StateDep) -> Any:
     """Move every account of agent A to agent B."""
     _lead(principal)
-    return _run(state, principal, body.dry_run, lead.move_queue, body.from_user_id, body.to_user_id)
+    return _run(
+        state,
+        principal,
+        body.dry_run,
+        body.reason,
+        lead.move_queue,
+        body.from_user_id,
+        body.to_user_id,
+    )
 
 
 @router.post("/rebalance", response_model=ReassignOut)
 def rebalance(body: RebalanceIn, principal: PrincipalDep, state: StateDep) -> Any:
     """Even out the chosen agents' queues by count or by balance."""
     _lead(principal)
-    return _run(state, principal, body.dry_run, lead.rebalance, body.user_ids, body.by)
+    return _run(state, principal, body.dry_run, body.reason, lead.rebalance, body.user_ids, body.by)
 
 
 class KpiBlock(BaseModel):
@@ -235,11 +273,6 @@ def kpis(
 ) -> Any:
     """DESIGN §8 KPIs per agent and for the team over ``[from, to]`` (UTC days, inclusive)."""
     _lead(principal)
-    end = date_to or utcnow().date()
-    start = date_from or end - timedelta(days=6)
-    if start > end:
-        raise ApiError(422, "invalid_request", "'from' must not be after 'to'")
-    if (end - start).days > 400:
-        raise ApiError(422, "invalid_request", "a KPI period may span at most 400 days")
+    start, end = report_period(date_from, date_to, today=utcnow().date(), default_days=6)
     with state.sessions() as session:
         return lead.kpis(session, principal, start, end, weekly)

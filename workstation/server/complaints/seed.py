@@ -1,0 +1,66 @@
+"""The demo's complaints through the workflow: every complaint the generator wrote is
+registered (reference, owner, deadlines), and those it wrote as already resolved get their
+outcome and root cause (picked by a hash of the complaint's id, so a seed is repeatable), so
+the lead's Complaints tab and its KPIs open on a realistic book."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from workstation.domain.enums import ComplaintOutcome, EventType
+from workstation.server.complaints.models import ComplaintRow
+from workstation.server.complaints.workflow import register, write_step
+from workstation.server.models import AccountRow, CustomerRow, EventRow
+from workstation.server.workflows.events import SYSTEM, Sink
+from workstation.workflows.complaints import State, Step
+from workstation.workflows.deadlines import local_day
+from workstation.workflows.root_causes import root_causes
+
+_OUTCOMES = (ComplaintOutcome.NOT_UPHELD, ComplaintOutcome.PARTLY_UPHELD, ComplaintOutcome.UPHELD)
+
+
+def _pick(complaint_id: str, salt: str, n: int) -> int:
+    return hashlib.sha256(f"{salt}:{complaint_id}".encode()).digest()[0] % n
+
+
+def seed_complaints(session: Session, event_ids: Sequence[str]) -> int:
+    """Register the seeded complaint intakes ``event_ids``; how many were registered."""
+    count = 0
+    causes = [c.code for c in root_causes()]
+    for event_id in event_ids:
+        intake = session.get(EventRow, event_id)
+        if intake is None or intake.type != EventType.COMPLAINT.value:
+            continue
+        if intake.payload.get("complaint_id") or session.get(ComplaintRow, intake.id):
+            continue
+        account = session.get(AccountRow, intake.account_id)
+        customer = session.get(CustomerRow, intake.customer_id)
+        assert account is not None
+        assert customer is not None
+        sink = Sink(SYSTEM, intake.occurred_at + timedelta(seconds=1))
+        row = register(session, account, intake, sink)
+        count += 1
+        if row.status != State.RESOLVED.value:
+            continue
+        resolved_at = intake.occurred_at + timedelta(days=3 + _pick(row.id, "days", 12))
+        row.outcome = _OUTCOMES[_pick(row.id, "outcome", len(_OUTCOMES))].value
+        row.root_cause = causes[_pick(row.id, "cause", len(causes))]
+        row.resolved_at = resolved_at
+        row.resolved_on = local_day(resolved_at, customer.timezone)
+        write_step(
+            session,
+            account,
+            row,
+            Step.RESOLVE,
+            sink=Sink(SYSTEM, resolved_at),
+            fields={
+                "outcome": row.outcome,
+                "root_cause": row.root_cause,
+                "resolution": "Resolved before the complaints workflow (demo history).",
+            },
+        )
+    return count

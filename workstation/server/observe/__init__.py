@@ -1,0 +1,1 @@
+"""What an operator watches: metrics (``metrics``) and structured, secret-free logs (``logs``)."""
