@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 # Modules that add subcommands; each exposes register(subparsers) and sets ``func`` defaults.
 COMMAND_MODULES = (
-    "workstation.plans.cli",
+    "workstation.plan_cli",
     "workstation.sync.cli",
 )
 

@@ -30,15 +30,21 @@ from workstation.auth.unlock import (
     local_unlock_method,
     new_store_key,
 )
+from workstation.errors import WorkstationError
 from workstation.store import Store, StoreLockedError
+from workstation.text import Text
 
 
-class UnlockError(RuntimeError):
+class UnlockError(WorkstationError, RuntimeError):
     """The local data could not be unlocked; the message says why. Nothing was changed."""
+
+    summary = Text("The local data could not be unlocked", "无法解锁本机数据")
 
 
 class PassphraseRequiredError(UnlockError):
     """This computer has no keyring: the local data opens with the user's passphrase."""
+
+    summary = Text("Enter your passphrase to unlock the local data", "请输入口令以解锁本机数据")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +116,17 @@ class LocalProfile:
         fresh = info is None
         if info is None:
             if not create:
-                raise UnlockError("there is no local profile on this computer yet; sign in first")
+                raise UnlockError(
+                    "there is no local profile on this computer yet; sign in first",
+                    zh="本机尚无本地资料，请先登录",
+                )
             info = ProfileInfo(new_device_id(), local_unlock_method())
         store_file = paths.store_path()
         key = _store_key(info, store_file, passphrase, first=fresh or not store_file.exists())
         try:
             store = Store.open(store_file, key=key)
         except StoreLockedError as exc:
-            raise UnlockError(str(exc)) from exc
+            raise UnlockError(exc.text) from exc
         if fresh:
             save_info(info)
         return cls(info, store, key)
@@ -141,7 +150,9 @@ def _store_key(info: ProfileInfo, store_file: Path, passphrase: str | None, *, f
         if not keyring_usable():
             raise UnlockError(
                 "The local data is locked with a key kept in the system keyring, and no "
-                "keyring is available now. Unlock the keyring (log in to the desktop) and retry."
+                "keyring is available now. Unlock the keyring (log in to the desktop) and retry.",
+                zh="本机数据由系统密钥环中的密钥加密，但当前没有可用的密钥环。"
+                "请解锁密钥环（登录桌面）后重试。",
             )
         secret_store = SecretStore(info.device_id)
         try:
@@ -150,22 +161,24 @@ def _store_key(info: ProfileInfo, store_file: Path, passphrase: str | None, *, f
                 if not first:
                     raise UnlockError(
                         "The key of the local data is missing from the system keyring, so "
-                        "it cannot be opened. Nothing was changed."
+                        "it cannot be opened. Nothing was changed.",
+                        zh="系统密钥环中缺少本机数据的密钥，因此无法打开。未做任何更改。",
                     )
                 key = new_store_key()
                 secret_store.save_store_key(key)
         except KeyringUnavailableError as exc:
-            raise UnlockError(str(exc)) from exc
+            raise UnlockError(exc.text) from exc
         return key
     if passphrase is None:
         raise PassphraseRequiredError(
             "No system keyring is available on this computer: enter your passphrase to "
-            "unlock the local data (it is never stored)."
+            "unlock the local data (it is never stored).",
+            zh="本机没有可用的系统密钥环：请输入口令以解锁本机数据（口令不会被保存）。",
         )
     try:
         return derive_store_key(store_file, passphrase)
     except PassphraseError as exc:
-        raise UnlockError(str(exc)) from exc
+        raise UnlockError(exc.text) from exc
 
 
 def wipe_local_data(device_id: str | None) -> None:

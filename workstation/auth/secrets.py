@@ -13,12 +13,17 @@ from dataclasses import asdict, dataclass
 import keyring
 from keyring.errors import KeyringError, PasswordDeleteError
 
+from workstation.errors import WorkstationError
+from workstation.text import Text
+
 SERVICE = "CollectorWorkstation"
 _MAX_SECRET_BYTES = 1024
 
 
-class KeyringUnavailableError(RuntimeError):
+class KeyringUnavailableError(WorkstationError, RuntimeError):
     """No usable OS keyring; the message tells the user what that means for them."""
+
+    summary = Text("No system keyring is available", "没有可用的系统密钥环")
 
     def __init__(self, detail: str = "") -> None:
         message = (
@@ -26,7 +31,12 @@ class KeyringUnavailableError(RuntimeError):
             "remember your sign-in or keep the local data key. You will be asked to sign in "
             "each time and to unlock local data with a passphrase."
         )
-        super().__init__(message + (f" ({detail})" if detail else ""))
+        zh = (
+            "本机没有可用的系统密钥环，工作站无法记住您的登录状态，也无法保存本机数据的密钥。"
+            "每次都需要重新登录，并用口令解锁本机数据。"
+        )
+        suffix = f" ({detail})" if detail else ""
+        super().__init__(message + suffix, zh=zh + suffix)
 
 
 def keyring_usable() -> bool:

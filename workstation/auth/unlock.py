@@ -15,6 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from workstation.auth.secrets import SecretStore, keyring_usable
+from workstation.errors import WorkstationError
+from workstation.text import Text
 
 _SCRYPT_N = 2**15
 _SCRYPT_R = 8
@@ -28,8 +30,10 @@ class UnlockMethod(StrEnum):
     PASSPHRASE = "passphrase"
 
 
-class PassphraseError(ValueError):
+class PassphraseError(WorkstationError, ValueError):
     """The passphrase is too short, or is not the one this data was locked with."""
+
+    summary = Text("The passphrase was not accepted", "口令未被接受")
 
 
 def new_store_key() -> str:
@@ -71,7 +75,8 @@ def derive_store_key(store_path: Path, passphrase: str) -> str:
     if not unlock.exists():
         if len(passphrase) < MIN_PASSPHRASE_LENGTH:
             raise PassphraseError(
-                f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters."
+                f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters.",
+                zh=f"请设置至少{MIN_PASSPHRASE_LENGTH}个字符的口令。",
             )
         salt = secrets.token_bytes(16)
         key = _derive(passphrase, salt)
@@ -81,7 +86,10 @@ def derive_store_key(store_path: Path, passphrase: str) -> str:
     data = json.loads(unlock.read_text())
     key = _derive(passphrase, bytes.fromhex(data["salt"]))
     if not hmac.compare_digest(_verifier(key), data["verifier"]):
-        raise PassphraseError("That passphrase does not unlock the local data on this computer.")
+        raise PassphraseError(
+            "That passphrase does not unlock the local data on this computer.",
+            zh="该口令无法解锁本机数据。",
+        )
     return key
 
 

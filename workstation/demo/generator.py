@@ -98,7 +98,9 @@ __all__ = [
     "DEMO_AGENTS",
     "DemoAgent",
     "DemoPortfolio",
+    "HiddenTraits",
     "generate_portfolio",
+    "generate_portfolio_with_traits",
     "generate_portfolio_with_truth",
 ]
 
@@ -284,6 +286,10 @@ class _World:
         self.accounts: list[Account] = []
         self.events: list[Event] = []
         self.truth: dict[str, float] = {}
+        # hidden ability and willingness to pay per account (probabilities); their draws come
+        # from a second stream so the main one (names, balances, history) keeps its shape
+        self.traits: dict[str, HiddenTraits] = {}
+        self._latent = random.Random(seed * 7919 + 104_729)
         self.agents: dict[str, list[DemoAgent]] = {
             j: [a for a in DEMO_AGENTS if a.jurisdiction == j and a.role in ("agent", "field")]
             for j in _JURISDICTIONS
@@ -477,14 +483,17 @@ class _World:
         placed = self.today - timedelta(days=min(dpd, self.history_days) + ri(0, 5))
         agent = pick(self.agents[customer.jurisdiction])
         flags = customer.flags
-        # Hidden propensity: partly explained by what a scorecard can see (DPD,
-        # affordability, hardship), partly idiosyncratic so the model has work to do.
-        z = rng.gauss(0.0, 1.0) + 0.3 - 0.009 * min(dpd, 360) + 1.8 * affordability
+        # Hidden ability (can they pay: income against spending, hardship, how far behind)
+        # and willingness (will they choose to), each partly explained by what a model can
+        # see and partly idiosyncratic so the models have work to do. The propensity to pay
+        # combines the two.
+        ability_z = 0.15 + 1.8 * affordability - 0.0045 * min(dpd, 360) + 0.55 * rng.gauss(0, 1)
         if CustomerFlag.HARDSHIP in flags:
-            z -= 0.7
+            ability_z -= 0.9
+        willingness_z = 0.15 - 0.0045 * min(dpd, 360) + 0.75 * self._latent.gauss(0.0, 1.0)
         if product == "bnpl":
-            z += 0.3
-        propensity = _sigmoid(z)
+            willingness_z += 0.3
+        propensity = _sigmoid(ability_z + willingness_z)
         status = AccountStatus.OPEN
         if flags & {CustomerFlag.BANKRUPT, CustomerFlag.DECEASED, CustomerFlag.BREATHING_SPACE}:
             status = AccountStatus.HOLD
@@ -507,6 +516,9 @@ class _World:
             placed_on=placed,
             annual_rate=Decimal(apr),
             version=1,
+        )
+        self.traits[account.id] = HiddenTraits(
+            propensity, _sigmoid(1.6 * ability_z), _sigmoid(1.6 * willingness_z)
         )
         return account, propensity
 
@@ -551,6 +563,8 @@ class _World:
             window = min(self.history_days, ri(0, 40))
         start = self.today - timedelta(days=window)
         flags = customer.flags
+        traits = self.traits[account.id]
+        able, willing = traits.ability, traits.willingness
 
         for flag in sorted(flags):
             since = start + timedelta(days=ri(0, max(window - 1, 0)))
@@ -564,11 +578,13 @@ class _World:
             return
 
         hold = account.status is AccountStatus.HOLD or CustomerFlag.CEASE_COMMUNICATION in flags
-        attempts = 0 if hold else min(int(rng.expovariate(1.0) * window * 0.06) + 1, 40)
+        attempts = 0 if hold else min(int(rng.expovariate(1.0) * window * 0.1) + 1, 40)
         usable_phones = [p for p in customer.phones if not p.opted_out] or customer.phones
-        rpc_p = 0.12 + 0.5 * propensity
-        ptp_p = 0.15 + 0.55 * propensity
-        kept_p = 0.15 + 0.8 * propensity
+        # answering and agreeing are willingness; keeping a promise needs both, mostly ability
+        rpc_p = 0.1 + 0.6 * willing
+        ptp_p = 0.1 + 0.7 * willing
+        kept_p = 0.05 + 0.9 * able
+        dispute_p = 0.03 * (1.0 - willing)
         open_promise: tuple[date, int] | None = None
         dispute = False
         r = self._random
@@ -596,7 +612,7 @@ class _World:
                 continue
             payload["duration_s"] = ri(45, 900)
             roll = rng.random()
-            if roll < 0.015 and not dispute:
+            if roll < dispute_p and not dispute:
                 payload["disposition"] = "DISPUTE"
                 payload["dispute_reason"] = pick(_DISPUTE_REASONS)
                 self._event(EventType.CONTACT_ATTEMPT, account, when, payload)
@@ -608,7 +624,7 @@ class _World:
                 )
                 dispute = True
                 continue
-            if roll < 0.025:
+            if roll < dispute_p + 0.01:
                 category = pick(_COMPLAINT_CATEGORIES)
                 payload["disposition"] = "COMPLAINT"
                 payload["complaint_category"] = category
@@ -626,7 +642,7 @@ class _World:
                 self._event(EventType.COMPLAINT, account, when + timedelta(seconds=1), complaint)
                 continue
             if rng.random() < ptp_p and balance_minor > 0 and not dispute:
-                share = pick((1.0, 0.5, 0.3, 0.2)) if propensity > 0.5 else pick((0.3, 0.2, 0.1))
+                share = pick((1.0, 0.5, 0.3, 0.2)) if able > 0.5 else pick((0.3, 0.2, 0.1))
                 amount = max(
                     min(int(account.past_due.minor * share) // 100 * 100, balance_minor), 1000
                 )
@@ -663,7 +679,8 @@ class _World:
                         )
                     else:
                         promise_payload["status"] = "broken"
-                        if rng.random() < 0.3:  # partial payment that did not keep it
+                        # a willing customer who cannot keep it still pays a part
+                        if rng.random() < 0.1 + 0.5 * willing:
                             part = max(amount // 3 // 100 * 100, 100)
                             self._event(
                                 EventType.PAYMENT,
@@ -682,7 +699,7 @@ class _World:
                 payload["disposition"] = "CB"
                 payload["callback_at"] = _iso(when + timedelta(days=ri(1, 3), hours=ri(0, 4)))
                 self._event(EventType.CONTACT_ATTEMPT, account, when, payload)
-            elif rng.random() < (0.5 - 0.45 * propensity):
+            elif rng.random() < (0.6 - 0.55 * willing):
                 payload["disposition"] = "REFUSED"
                 self._event(EventType.CONTACT_ATTEMPT, account, when, payload)
             elif CustomerFlag.HARDSHIP in flags and rng.random() < 0.3:
@@ -698,14 +715,14 @@ class _World:
                     EventType.SATISFACTION, account, when + timedelta(minutes=10), {"score": score}
                 )
 
-        # spontaneous payments, more likely for willing payers
+        # spontaneous payments: made by the willing, as large as their ability allows
         if not hold and balance_minor > 0:
-            n_payments = sum(
-                1 for _ in range(max(window // 30, 1)) if rng.random() < 0.35 * propensity
-            )
+            pay_p = 0.4 * willing * (0.3 + 0.7 * able)
+            n_payments = sum(1 for _ in range(max(window // 30, 1)) if rng.random() < pay_p)
             for _ in range(n_payments):
                 day = start + timedelta(days=ri(0, window - 1))
-                amount = max(int(account.past_due.minor * rng.uniform(0.1, 0.6)) // 100 * 100, 500)
+                share = rng.uniform(0.05, 0.1 + 0.7 * able)
+                amount = max(int(account.past_due.minor * share) // 100 * 100, 500)
                 source = "confirmed" if rng.random() < 0.85 else "reported"
                 self._event(
                     EventType.PAYMENT,
@@ -738,7 +755,7 @@ class _World:
         # field visits for late accounts held by the field collector
         if dpd >= 60 and not hold and customer.addresses and rng.random() < 0.12:
             address = pick(customer.addresses)
-            met = rng.random() < 0.2 + 0.5 * propensity
+            met = rng.random() < 0.2 + 0.5 * willing
             outcome = (
                 "met_debtor"
                 if met
@@ -834,6 +851,15 @@ class _World:
         self._event(EventType.CONTACT_ATTEMPT, account, when, payload)
 
 
+@dataclass(frozen=True, slots=True)
+class HiddenTraits:
+    """What the generator knows about a customer's account and no model sees."""
+
+    propensity: float
+    ability: float  # can they pay (0…1)
+    willingness: float  # will they choose to (0…1)
+
+
 def _default_as_of() -> datetime:
     return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
@@ -847,22 +873,41 @@ def generate_portfolio_with_truth(
     with_history: bool = True,
 ) -> tuple[DemoPortfolio, dict[str, float]]:
     """The portfolio and the hidden propensity to pay per account id (for evaluation only)."""
+    # A million small objects make the cyclic GC rescan the growing heap again and again
+    # (generation is superlinear with it on); nothing here creates reference cycles.
+    portfolio, world = _world_of(accounts, seed, as_of, history_days, with_history)
+    return portfolio, world.truth
+
+
+def generate_portfolio_with_traits(
+    accounts: int,
+    *,
+    seed: int = 1,
+    as_of: datetime | None = None,
+    history_days: int = 120,
+) -> tuple[DemoPortfolio, dict[str, HiddenTraits]]:
+    """The portfolio and each account's hidden ability, willingness and propensity
+    (for evaluating the models only)."""
+    world = _world_of(accounts, seed, as_of, history_days, True)
+    return world[0], world[1].traits
+
+
+def _world_of(
+    accounts: int, seed: int, as_of: datetime | None, history_days: int, with_history: bool
+) -> tuple[DemoPortfolio, _World]:
     if accounts < 0:
         raise ValueError("accounts must be zero or more")
     if as_of is None:
         as_of = _default_as_of()
     elif as_of.tzinfo is None:
         raise ValueError("as_of must be an aware UTC datetime")
-    as_of = as_of.astimezone(UTC)
-    # A million small objects make the cyclic GC rescan the growing heap again and again
-    # (generation is superlinear with it on); nothing here creates reference cycles.
     with gc_paused():
-        return _generate(accounts, seed, as_of, history_days, with_history)
+        return _generate(accounts, seed, as_of.astimezone(UTC), history_days, with_history)
 
 
 def _generate(
     accounts: int, seed: int, as_of: datetime, history_days: int, with_history: bool
-) -> tuple[DemoPortfolio, dict[str, float]]:
+) -> tuple[DemoPortfolio, _World]:
     world = _World(seed, as_of, history_days, with_history)
     remaining = accounts
     while remaining > 0:
@@ -879,7 +924,7 @@ def _generate(
         remaining -= n
     world.events.sort(key=attrgetter("occurred_at"))  # stable: ties keep creation order
     portfolio = DemoPortfolio(world.customers, world.accounts, world.events, as_of)
-    return portfolio, world.truth
+    return portfolio, world
 
 
 def generate_portfolio(

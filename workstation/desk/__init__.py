@@ -1,5 +1,6 @@
 """The agent desk's service layer: queue, account view, outcome logging, plans — no Qt."""
 
+from workstation.desk.payments import PAYMENT_METHODS
 from workstation.desk.plans import PlanComparison, PlanOption, PlanRequest, ScheduleLine
 from workstation.desk.service import (
     COMPLAINT_CATEGORIES,
@@ -17,7 +18,6 @@ from workstation.desk.types import (
     OutcomeInput,
     QueueCategory,
     QueueItem,
-    Text,
     ValidationError,
     Verdict,
 )
@@ -25,6 +25,7 @@ from workstation.desk.types import (
 __all__ = [
     "COMPLAINT_CATEGORIES",
     "DISPUTE_REASONS",
+    "PAYMENT_METHODS",
     "AccountView",
     "AgreedPlan",
     "AgreementDocument",
@@ -40,7 +41,6 @@ __all__ = [
     "QueueCategory",
     "QueueItem",
     "ScheduleLine",
-    "Text",
     "ValidationError",
     "Verdict",
 ]

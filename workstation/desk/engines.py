@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 from workstation import compliance, queue
-from workstation.desk.types import Text, Verdict
+from workstation.desk.types import Verdict
 from workstation.domain import Account, Channel, Customer, Event
+from workstation.text import Text
 
 _MAY_CONTACT = Text("May contact now", "现在可以联系")
 
@@ -70,20 +70,6 @@ def override_payload(verdict_decision: compliance.Decision, reason: str) -> dict
 # -- queue ranking ------------------------------------------------------------------------
 
 
-@cache
-def _hold_flags() -> dict[str, frozenset[str]]:
-    """Per jurisdiction key (pack id or listed code, casefolded): flags that hold phone calls."""
-    policy = compliance.default_policy()
-    flags: dict[str, frozenset[str]] = {}
-    for pack in policy.packs.values():
-        held = frozenset(
-            h.flag.value for h in pack.holds if h.flag is not None and Channel.PHONE in h.channels
-        )
-        for key in (pack.id, *pack.jurisdictions):
-            flags[key.casefold()] = held
-    return flags
-
-
 _CLOSED_HOLD = Text("On hold — do not contact", "暂停联系")
 
 
@@ -95,12 +81,12 @@ def quick_contactability(
     customer's flags trigger. Attempt caps and quiet periods need the history, so they
     are the engine's full ``decide`` when the account is opened."""
     policy = compliance.default_policy()
-    held_by = _hold_flags()
     verdicts: dict[tuple[str, str], queue.Contact] = {}
 
     def check(item: queue.QueueInput) -> queue.Contact:
         jurisdiction = jurisdiction_of.get(item.account_id, "")
-        held = held_by.get(jurisdiction.strip().casefold())
+        # the flags whose hold the customer's pack puts on calls (the engine reads the pack)
+        held = policy.holding_flags(jurisdiction, Channel.PHONE)
         if held is not None and item.flags & held:
             return queue.Contact(False, None, _CLOSED_HOLD.en, _CLOSED_HOLD.zh)
         key = (jurisdiction, item.timezone)

@@ -16,8 +16,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from workstation.desk.types import Text, ValidationError
+from workstation.desk.types import ValidationError
 from workstation.domain import Money
 from workstation.domain.enums import Bucket
 from workstation.plans import (
@@ -37,6 +38,7 @@ from workstation.plans import (
     build_settlement,
     compare_options,
 )
+from workstation.text import Text
 
 PlanChoice = Schedule | Deferral | Settlement
 
@@ -75,6 +77,32 @@ class PlanOption:
     plan: PlanChoice | None = None
     monthly_burden: Money | None = None
     warnings: tuple[Text, ...] = ()  # e.g. a settlement outside policy (lead approval)
+
+
+def agreement_wire(
+    option: PlanOption, *, note: str, document_sha256: str, document_reference: str
+) -> dict[str, Any]:
+    """The ``plan_agreement`` payload of an agreed option, in its wire form (the desk and
+    the customer's portal agree plans alike; the contract's ``PlanAgreementPayload``)."""
+    first = option.schedule[0]
+    return {
+        "instalments": len(option.schedule),
+        "instalment_amount": first.amount.wire(),
+        "first_due": first.due.isoformat(),
+        "method": option.terms.get("method", "equal_principal"),
+        "kind": option.kind,
+        "terms": dict(option.terms),
+        "currency": option.total.currency,
+        "total": option.total.wire(),
+        "schedule": [
+            {"n": line.number, "due_on": line.due.isoformat(), "amount": line.amount.wire()}
+            for line in option.schedule
+        ],
+        "affordable": option.affordable,
+        "note": note,
+        "document_sha256": document_sha256,
+        "document_reference": document_reference,
+    }
 
 
 @dataclass(frozen=True, slots=True)

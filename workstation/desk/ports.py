@@ -7,11 +7,8 @@ and account details by attribute, tolerating fields a store version does not hav
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
-
-from sqlalchemy import Connection
 
 from workstation.compliance import AccountFacts
 from workstation.domain import Customer, Event
@@ -37,7 +34,7 @@ class StorePort(Protocol):
 
     def set_state(self, key: str, value: Any) -> None: ...
 
-    def read(self) -> AbstractContextManager[Connection]: ...
+    def first_page_ids(self, limit: int) -> list[str]: ...
 
     def load_account(self, account_id: str) -> Any: ...
 

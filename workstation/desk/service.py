@@ -18,9 +18,22 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from workstation import compliance
-from workstation.desk import engines
+from workstation.desk import disclosures, engines
 from workstation.desk.callguide import call_guide
-from workstation.desk.plans import PlanComparison, PlanOption, PlanRequest, compare
+from workstation.desk.holds import breathing_space_placeable, holds_of
+from workstation.desk.payments import (
+    amount_within_balance,
+    check_reported,
+    positive_amount,
+    reported_payload,
+)
+from workstation.desk.plans import (
+    PlanComparison,
+    PlanOption,
+    PlanRequest,
+    agreement_wire,
+    compare,
+)
 from workstation.desk.ports import StorePort
 from workstation.desk.snapshot import QueueSnapshot
 from workstation.desk.types import (
@@ -30,7 +43,6 @@ from workstation.desk.types import (
     OutcomeInput,
     QueueCategory,
     QueueItem,
-    Text,
     ValidationError,
     Verdict,
 )
@@ -47,6 +59,9 @@ from workstation.domain import (
     utcnow,
 )
 from workstation.domain.dispositions import DispositionCatalogue, default_catalogue
+from workstation.domain.enums import Role
+from workstation.text import Text
+from workstation.workflows.deadlines import complaint_deadlines, pack_for_jurisdiction
 
 if TYPE_CHECKING:  # reportlab takes ~1 s to import: only when an agreement is rendered
     from workstation.documents import RenderedDocument
@@ -55,7 +70,6 @@ if TYPE_CHECKING:  # reportlab takes ~1 s to import: only when an agreement is r
 CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL, Channel.VISIT)
 COMPLAINT_CATEGORIES = ("contact_frequency", "contact_place", "staff_conduct", "amount", "other")
 DISPUTE_REASONS = ("not_mine", "amount_wrong", "already_paid", "identity_theft", "other")
-_SLA_DAYS = {"UK": 56, "US": 30, "CN": 15}
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,19}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REQUIRED = Text("Required", "必填")
@@ -81,21 +95,6 @@ def _attr(row: Any, *names: str, default: Any = None) -> Any:
     return default
 
 
-def _money(text: str, currency: str, field: str, errors: dict[str, Text]) -> Money | None:
-    if not text.strip():
-        errors[field] = _REQUIRED
-        return None
-    try:
-        value = Money.of(text, currency)
-    except MoneyError:
-        errors[field] = Text(f"Not an amount in {currency}", f"不是有效的{currency}金额")
-        return None
-    if not value.is_positive():
-        errors[field] = Text("Must be more than zero", "必须大于零")
-        return None
-    return value
-
-
 def _account_ids(ranked: Sequence[Any]) -> list[str]:
     ids = getattr(ranked, "account_ids", None)  # RankedQueue: without building rows
     return list(ids()) if callable(ids) else [r.account_id for r in ranked]
@@ -117,7 +116,8 @@ class AgreedPlan:
 
 @dataclass(frozen=True, slots=True)
 class AgreementDocument:
-    """One agreement in the account's Documents section."""
+    """One document in the account's Documents section: an agreement the desk or the field
+    laptop printed, or a letter the server produced (``kind`` ``paid_in_full``)."""
 
     event_id: str
     occurred_at: datetime
@@ -132,12 +132,6 @@ log = logging.getLogger(__name__)
 
 FIRST_PAGE = 200
 FIRST_PAGE_KEY = "desk.queue.first_page"
-_CHEAP_FIRST_PAGE_SQL = """
-SELECT id FROM accounts
-WHERE deleted = 0 AND status NOT IN ('paid', 'settled', 'closed')
-ORDER BY callback_due_at IS NULL, promise_due_on IS NULL, past_due_minor DESC
-LIMIT :n
-"""
 
 
 class _RowView(NamedTuple):
@@ -173,10 +167,12 @@ class DeskService:
         *,
         catalogue: DispositionCatalogue | None = None,
         clock: Callable[[], datetime] = utcnow,
+        role: Role = Role.AGENT,
     ) -> None:
         self.store = store
         self.device_id = device_id
         self.user = user
+        self.role = role  # what the hold panel lets this user lift (the server checks it)
         self.catalogue = catalogue or default_catalogue()
         self.clock = clock
         # the last ranked queue (the account view's reasons); replaced in one assignment, so
@@ -301,13 +297,9 @@ class DeskService:
         return snapshot
 
     def _cheap_order(self) -> list[str]:
-        """First start: up to FIRST_PAGE account ids in a cheap SQL order."""
-        from sqlalchemy import text
-
+        """First start: up to FIRST_PAGE account ids in the store's cheap order."""
         try:
-            with self.store.read() as connection:
-                found = connection.execute(text(_CHEAP_FIRST_PAGE_SQL), {"n": FIRST_PAGE})
-                return [str(row[0]) for row in found]
+            return self.store.first_page_ids(FIRST_PAGE)
         except Exception:
             log.warning("could not read a first page", exc_info=True)
             return []
@@ -386,6 +378,7 @@ class DeskService:
         position = None if snapshot is None else snapshot.position.get(account_id)
         item = None if snapshot is None or position is None else snapshot[position]
         score_reasons = item.reasons if item is not None else ()
+        pack = pack_for_jurisdiction(customer.jurisdiction)
         return AccountView(
             customer=customer,
             account=account,
@@ -397,6 +390,8 @@ class DeskService:
             item=item,
             loaded_at=now,
             contact_history=history,
+            holds=tuple(holds_of(customer, account, history, pack, role=self.role, now=now)),
+            breathing_space_placeable=breathing_space_placeable(customer, pack),
         )
 
     def next_account_id(self, current: str | None, order: Sequence[str]) -> str | None:
@@ -426,13 +421,8 @@ class DeskService:
         extra: dict[str, Any] = {}
         needs = disposition.requires
         if "promise_amount" in needs:
-            amount = _money(form.promise_amount, currency, "promise_amount", errors)
-            if amount is not None and amount > view.account.balance:
-                errors["promise_amount"] = Text(
-                    f"More than the balance {view.account.balance.format()}",
-                    f"超过未还余额 {view.account.balance.format()}",
-                )
-            elif amount is not None:
+            amount = amount_within_balance(form.promise_amount, view, "promise_amount", errors)
+            if amount is not None:
                 extra["promise_amount"] = amount.wire()
         if "promise_date" in needs:
             local_today = now.astimezone(ZoneInfo(view.customer.timezone)).date()
@@ -472,12 +462,14 @@ class DeskService:
                     errors[name] = _REQUIRED
                 else:
                     extra[name] = value
-        for name in ("payment_amount", "settlement_amount"):
-            if name in needs:
-                amount = _money(str(getattr(form, name)), currency, name, errors)
-                if amount is not None:
-                    extra[name] = amount.wire()
-                    extra["currency"] = currency
+        if "payment_amount" in needs:  # what the customer says was paid: a reported payment
+            extra.update(check_reported(form, view, now, errors))
+        if "settlement_amount" in needs:
+            amount = positive_amount(form.settlement_amount, currency, "settlement_amount", errors)
+            if amount is not None:
+                extra["settlement_amount"] = amount.wire()
+                extra["currency"] = currency
+        extra.update(disclosures.check(form, disposition, view.call_guide, errors))
         if "plan" in needs:
             errors["disposition"] = Text(
                 "Agree plans in the plan calculator (Ctrl+P)",
@@ -509,7 +501,9 @@ class DeskService:
         """Validate and record one contact attempt (one event and its outbox row).
 
         A promise to pay also records the promise itself (a ``promise`` event, linked both
-        ways), because a promise has its own lifecycle that payments decide.
+        ways), because a promise has its own lifecycle that payments decide. *Paid during
+        call* also records a *reported* ``payment`` event (amount, date, method; linked both
+        ways): the backend confirms it when the bank's payment arrives.
         """
         now = now or self.clock()
         view = self.account(form.account_id, now)
@@ -517,6 +511,10 @@ class DeskService:
         promise_amount = extra.pop("promise_amount", None)
         promise_date = extra.pop("promise_date", None)
         override = extra.pop("override_reason", None)
+        # the payment's date and method belong to its own event; the attempt keeps the amount
+        payment_fields: dict[str, Any] = {
+            k: extra.pop(k) for k in ("payment_date", "payment_method") if k in extra
+        }
         attempt = contact_attempt(
             account=view.account,
             channel=form.channel,
@@ -546,6 +544,11 @@ class DeskService:
             )
             attempt.payload["promise_id"] = promise.id
             events.append(promise)
+        paid = reported_payload({**extra, **payment_fields}, attempt.id)
+        if paid is not None:
+            payment = self._event(view, EventType.PAYMENT, paid, now + timedelta(microseconds=2))
+            attempt.payload["payment_id"] = payment.id
+            events.append(payment)
         for event in events:
             self.store.record_event(event, device_id=self.device_id)
         return Changes(
@@ -571,6 +574,16 @@ class DeskService:
             device_id=self.device_id,
         )
 
+    def record_fact(
+        self,
+        view: AccountView,
+        type_: EventType,
+        payload: dict[str, Any],
+        now: datetime | None = None,
+    ) -> Changes:
+        """Record one event on the account (and its outbox row) as the desk's user."""
+        return self._record(self._event(view, type_, payload, now or self.clock()))
+
     def _record(self, event: Event) -> Changes:
         self.store.record_event(event, device_id=self.device_id)
         return Changes(
@@ -587,10 +600,12 @@ class DeskService:
         details: str,
         *,
         blocked_address: str = "",
+        about_user_id: str = "",
         now: datetime | None = None,
     ) -> Changes:
         """Record a complaint; its SLA clock starts and the rule pack's complaint hold (and
-        the blocked number, if one is named) apply from the event."""
+        the blocked number, if one is named) apply from the event. ``about_user_id``: the
+        agent it is about (never its handler)."""
         now = now or self.clock()
         errors: dict[str, Text] = {}
         if category not in COMPLAINT_CATEGORIES:
@@ -600,16 +615,22 @@ class DeskService:
         if errors:
             raise ValidationError(errors)
         view = self.account(account_id, now)
-        jurisdiction = view.customer.jurisdiction.split("-")[0].upper()
-        sla_due = (now + timedelta(days=_SLA_DAYS.get(jurisdiction, 30))).date()
+        # the pack's deadline in the customer's calendar; the backend registers the same
+        # one (with the reference and the owner) when the complaint reaches it
+        received_on = now.astimezone(ZoneInfo(view.customer.timezone)).date()
+        pack = pack_for_jurisdiction(view.customer.jurisdiction)
+        sla_due = complaint_deadlines(pack, received_on).final_by
         payload: dict[str, Any] = {
             "category": category,
             "details": details.strip(),
             "status": "open",
             "sla_due": sla_due.isoformat(),
+            "received_via": "phone",
         }
         if blocked_address:
             payload["blocked_address"] = blocked_address
+        if about_user_id:
+            payload["about_user_id"] = about_user_id
         return self._record(self._event(view, EventType.COMPLAINT, payload, now))
 
     def record_dispute(
@@ -686,7 +707,7 @@ class DeskService:
         errors: dict[str, Text] = {}
         income = expenses = None
         if monthly_income.strip():
-            income = _money(monthly_income, currency, "monthly_income", errors)
+            income = positive_amount(monthly_income, currency, "monthly_income", errors)
         if monthly_expenses.strip():
             try:
                 expenses = Money.of(monthly_expenses, currency)
@@ -727,12 +748,16 @@ class DeskService:
 
         The PDF goes to the store's blobs first and its SHA-256 is recorded on the
         ``plan_agreement`` event (``document_sha256``, as the field screen does), so a
-        recorded plan always has its document and the backend can ask for it by hash.
+        recorded plan always has its document and the backend can ask for it by hash. An
+        option outside policy is agreed only once the team lead approved it
+        (``desk.approvals``): its approval is named on the plan.
         """
+        from workstation.desk.approvals import approval_to_agree
         from workstation.documents import Party, agreement_from_domain, render_agreement
 
         now = now or self.clock()
         view = self.account(account_id, now)
+        approval_id = approval_to_agree(view, option)
         if option.plan is None:
             raise DeskError(
                 Text(
@@ -751,46 +776,38 @@ class DeskService:
         )
         document = render_agreement(content)
         digest = self.store.put_blob(document.pdf, media_type="application/pdf")
-        first = option.schedule[0]
-        payload: dict[str, Any] = {
-            "instalments": len(option.schedule),
-            "instalment_amount": first.amount.wire(),
-            "first_due": first.due.isoformat(),
-            "method": option.terms.get("method", "equal_principal"),
-            "kind": option.kind,
-            "terms": dict(option.terms),
-            "currency": option.total.currency,
-            "total": option.total.wire(),
-            "schedule": [
-                {"n": line.number, "due_on": line.due.isoformat(), "amount": line.amount.wire()}
-                for line in option.schedule
-            ],
-            "affordable": option.affordable,
-            "note": note.strip(),
-            "document_sha256": digest,
-            "document_reference": content.reference,
-        }
+        payload = agreement_wire(
+            option,
+            note=note.strip(),
+            document_sha256=digest,
+            document_reference=content.reference,
+        )
+        if approval_id is not None:
+            payload["approval_id"] = approval_id
         changes = self._record(self._event(view, EventType.PLAN_AGREEMENT, payload, now))
         return AgreedPlan(changes, document, content.reference)
 
     @staticmethod
     def agreements(view: AccountView) -> list[AgreementDocument]:
-        """The account's agreements with their stored PDFs, newest first (for the
-        Documents section)."""
+        """The account's agreements and the letters the server produced for it, with their
+        PDFs, newest first (for the Documents section)."""
+        # an agreement's amount is its total; a letter the server produced (paid in full)
+        # names the amount paid
+        amount_key = {EventType.PLAN_AGREEMENT: "total", EventType.DOCUMENT: "paid_amount"}
         found: list[AgreementDocument] = []
         for event in view.events:
-            if event.type != EventType.PLAN_AGREEMENT:
+            key = amount_key.get(event.type)
+            if key is None:
                 continue
-            digest = str(event.payload.get("document_sha256") or "")
             found.append(
                 AgreementDocument(
                     event_id=event.id,
                     occurred_at=event.occurred_at,
                     reference=str(event.payload.get("document_reference") or ""),
                     kind=str(event.payload.get("kind") or ""),
-                    total=str(event.payload.get("total") or ""),
+                    total=str(event.payload.get(key) or ""),
                     currency=str(event.payload.get("currency") or view.account.currency),
-                    sha256=digest,
+                    sha256=str(event.payload.get("document_sha256") or ""),
                 )
             )
         found.sort(key=lambda d: d.occurred_at, reverse=True)

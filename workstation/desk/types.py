@@ -9,20 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workstation.domain import Account, Channel, Customer, Event
+from workstation.errors import WorkstationError
+from workstation.text import Text
 
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A bilingual string from the core (reasons, wording); the UI picks one by language."""
-
-    en: str
-    zh: str
-
-    def get(self, language: str) -> str:
-        return self.zh if language.startswith("zh") and self.zh else self.en
+if TYPE_CHECKING:
+    from workstation.desk.holds import HoldLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +105,7 @@ class CallGuide:
     opening: Text
     disclosures: tuple[Text, ...]
     wording: Mapping[str, GuideSection]
+    disclosure_ids: tuple[str, ...] = ()  # one per disclosure: what the checklist records
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +122,9 @@ class AccountView:
     # what the contact rules read: attempts in the counting windows and lasting events
     # (complaints, disputes, flag changes, voids) of ALL the customer's accounts
     contact_history: tuple[Event, ...] = ()
+    # every hold on the account (``desk.holds``), and whether breathing space may be placed
+    holds: tuple[HoldLine, ...] = ()
+    breathing_space_placeable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +138,11 @@ class Changes:
     event_ids: tuple[str, ...] = ()
 
 
-class DeskError(Exception):
+class DeskError(WorkstationError):
     """An action the desk refused; ``text`` is bilingual for the agent."""
 
     def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
+        super().__init__(text)
 
 
 class ValidationError(DeskError):
@@ -173,7 +170,12 @@ class OutcomeInput:
     complaint_category: str = ""
     hardship_details: str = ""
     payment_amount: str = ""
+    payment_date: str = ""  # ISO date in the customer's calendar; empty = today
+    payment_method: str = ""  # a key of ``desk.payments.PAYMENT_METHODS``
     settlement_amount: str = ""
     override_reason: str = ""
+    # right-party calls: the call guide's disclosures confirmed (ids), and why any was not
+    disclosures_given: tuple[str, ...] = ()
+    disclosures_reason: str = ""
     duration_s: int = 0
     extra: dict[str, Any] = field(default_factory=dict)

@@ -11,7 +11,8 @@ Public API:
 - ``RenderedDocument(pdf, sha256, content_sha256, pages)``: ``sha256`` is the PDF bytes'
   hash (the blob id); ``content_sha256`` is the hash of the canonical JSON of the content,
   printed in every page's footer (see ``workstation.documents.canonical``).
-- ``put_blob`` / ``get_blob`` keep rendered PDFs content-addressed in ``paths.blob_dir()``.
+- Rendered PDFs are kept by the local store's one blob store (``Store.put_blob``), sealed
+  with the local data key.
 
 Same inputs give byte-identical PDFs. Chinese is set in the bundled, embedded Droid Sans
 Fallback; Latin in the bundled Noto Sans.
@@ -25,7 +26,6 @@ from workstation.documents.agreement import (
     agreement_from_domain,
     render_agreement,
 )
-from workstation.documents.blobs import BlobError, get_blob, has_blob, put_blob
 from workstation.documents.blocks import RenderedDocument
 from workstation.documents.errors import DocumentError
 from workstation.documents.letters import (
@@ -42,7 +42,6 @@ from workstation.documents.texts import DocumentLanguage
 __all__ = [
     "AccountSummary",
     "AgreementContent",
-    "BlobError",
     "DocumentError",
     "DocumentLanguage",
     "LetterContent",
@@ -54,9 +53,6 @@ __all__ = [
     "RenderedDocument",
     "SettlementOfferDetails",
     "agreement_from_domain",
-    "get_blob",
-    "has_blob",
-    "put_blob",
     "render_agreement",
     "render_letter",
     "render_specimen",

@@ -32,7 +32,7 @@ from workstation.documents.formatting import day, money, percent
 from workstation.documents.texts import (
     DocumentLanguage,
     Statement,
-    Text,
+    fill,
     label,
     resolve_jurisdiction,
     statements_for,
@@ -44,6 +44,7 @@ from workstation.domain.money import Money
 from workstation.plans.deferral import Deferral
 from workstation.plans.schedule import Schedule
 from workstation.plans.settlement import Settlement
+from workstation.text import Text
 
 PlanChoice = Schedule | Deferral | Settlement
 
@@ -388,8 +389,10 @@ def _story(content: AgreementContent) -> list[Flowable]:
         )
     )
     story.append(Spacer(1, 8))
-    intro = label("intro").format(
-        creditor=content.creditor.short_name, customer=content.customer.display_name
+    intro = fill(
+        label("intro"),
+        creditor=content.creditor.short_name,
+        customer=content.customer.display_name,
     )
     story.extend(blocks.bilingual(intro, language))
 
@@ -438,7 +441,7 @@ def _story(content: AgreementContent) -> list[Flowable]:
             [
                 *blocks.section(7, label("signatures_section"), language),
                 *blocks.bilingual(
-                    label("signing_note").format(reference=content.reference), language
+                    fill(label("signing_note"), reference=content.reference), language
                 ),
                 Spacer(1, 6),
                 signatures,
@@ -526,7 +529,7 @@ def _terms_rows(plan: PlanChoice) -> list[tuple[Text, Text | str]]:
         parts = (
             label("settlement_lump_sum")
             if plan.is_lump_sum
-            else label("settlement_in_parts").format(parts=len(plan.parts))
+            else fill(label("settlement_in_parts"), parts=len(plan.parts))
         )
         return [
             (label("plan_kind"), label("kind_settlement")),
@@ -544,8 +547,10 @@ def _terms_rows(plan: PlanChoice) -> list[tuple[Text, Text | str]]:
             (label("plan_kind"), label("kind_deferral")),
             (
                 label("deferral_pause"),
-                label("deferral_pause_value").format(
-                    periods=plan.periods, frequency=_frequency(schedule)
+                fill(
+                    label("deferral_pause_value"),
+                    periods=plan.periods,
+                    frequency=_frequency(schedule),
                 ),
             ),
             (label("deferral_mode"), label(f"mode_{plan.mode.value}")),

@@ -42,7 +42,8 @@ from reportlab.platypus import (
 )
 
 from workstation.documents import fonts
-from workstation.documents.texts import DocumentLanguage, Statement, Text, label
+from workstation.documents.texts import DocumentLanguage, Statement, fill, label
+from workstation.text import Text, is_chinese
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -333,7 +334,7 @@ def fit_text(text: str, style: ParagraphStyle) -> Flowable:
 
 
 def _pair(code: str, en: ParagraphStyle, zh: ParagraphStyle) -> ParagraphStyle:
-    return zh if code == "zh" else en
+    return zh if is_chinese(code) else en
 
 
 def bilingual(
@@ -356,7 +357,7 @@ def label_cell(text: Text, language: DocumentLanguage) -> list[Flowable]:
     if language is DocumentLanguage.BOTH:
         return [fit_text(text.en, s.label_en), fit_text(text.zh, s.label_zh)]
     code = language.codes[0]
-    return [fit_text(text.get(code), s.body_zh if code == "zh" else s.label_en)]
+    return [fit_text(text.get(code), s.body_zh if is_chinese(code) else s.label_en)]
 
 
 def value_cell(value: Text | str, language: DocumentLanguage) -> list[Flowable]:
@@ -777,7 +778,7 @@ def _decorate(canv: Canvas, decor: PageDecor, page: int, pages: int) -> None:
         f"{label(decor.reference_label).joined(language)}: {decor.reference}"
     )
     draw_runs(canv, MARGIN_X, top, left, size, color=MUTED)
-    page_text = label("page").format(page=page, pages=pages).joined(language)
+    page_text = fill(label("page"), page=page, pages=pages).joined(language)
     draw_runs(canv, PAGE_WIDTH - MARGIN_X, top, page_text, size, align="right", color=MUTED)
     digest = f"{label('content_hash').joined(language)}: {decor.content_sha256}"
     draw_runs(canv, MARGIN_X, top - size * 1.5, digest, size - 0.5, color=MUTED)

@@ -80,7 +80,7 @@ def handle_pdf_option(args: argparse.Namespace, plan_result: object) -> None:
 
 
 def write_specimen_for_plan_cli(command: str, plan_result: object, out: Path) -> None:
-    """Matches ``workstation.plans.cli.OutputOption.write``: a bilingual specimen to ``out``
+    """Matches ``workstation.plan_cli.OutputOption.write``: a bilingual specimen to ``out``
     (for wiring through ``add_output_option`` instead of ``add_pdf_arguments``)."""
     del command  # every plan subcommand prints the same kind of agreement
     write_specimen(plan_result, out, DocumentLanguage.BOTH)

@@ -7,6 +7,11 @@ half-rendered is ever returned.
 
 from __future__ import annotations
 
+from workstation.errors import WorkstationError
+from workstation.text import Text
 
-class DocumentError(ValueError):
+
+class DocumentError(WorkstationError, ValueError):
     """Input an agreement or a letter cannot be rendered from."""
+
+    summary = Text("The document could not be made", "无法生成该文件")

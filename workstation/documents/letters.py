@@ -1,7 +1,10 @@
-"""Letters to the customer: payment reminder, settlement offer, paid-in-full confirmation.
+"""Letters to the customer: payment reminder, settlement offer, paid-in-full confirmation,
+and the workflows' letters (a complaint's acknowledgement and final response,
+``complaint_letters``; a dispute's validation notice, ``validation_notice``).
 
 Owns ``LetterKind``, the per-kind details (``ReminderDetails``, ``SettlementOfferDetails``,
-``PaidInFullDetails``), ``LetterContent`` and ``render_letter``. Letters use the agreement's
+``PaidInFullDetails``; each kind's details say what they add — ``LetterDetails``),
+``LetterContent`` and ``render_letter``. Letters use the agreement's
 building blocks, parties and footer (reference, page x of y, content SHA-256); their words
 come from ``resources/templates/letters.toml``. A bilingual letter prints the key figures
 once with bilingual labels, then the whole letter in English and again in Chinese.
@@ -12,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
@@ -25,24 +28,45 @@ from workstation.documents.formatting import day, money, percent
 from workstation.documents.texts import (
     DocumentLanguage,
     Statement,
-    Text,
+    fill,
     label,
     letter_texts,
     long_date,
     resolve_jurisdiction,
-    same,
     statements_for,
     templates_sha256,
     templates_version,
 )
 from workstation.domain.money import Money
 from workstation.plans.settlement import Settlement
+from workstation.text import Text, is_chinese, same
 
 
 class LetterKind(StrEnum):
     PAYMENT_REMINDER = "payment_reminder"
     SETTLEMENT_OFFER = "settlement_offer"
     PAID_IN_FULL = "paid_in_full"
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"
+    COMPLAINT_FINAL_RESPONSE = "complaint_final_response"
+    VALIDATION_NOTICE = "validation_notice"
+
+
+class LetterDetails(Protocol):
+    """What one kind of letter adds to the common content: its amounts (all in the
+    account's currency), its part of the canonical content, its placeholders, its key
+    figures, and anything printed after them (a table)."""
+
+    def amounts(self) -> list[Money]: ...
+
+    def canonical(self) -> dict[str, Any]: ...
+
+    def placeholders(self) -> dict[str, Any]: ...
+
+    def key_figures(self, account: AccountSummary) -> list[tuple[Text, Text | str]]: ...
+
+    def tables(self, language: DocumentLanguage) -> list[Flowable]: ...
+
+    def check(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +74,91 @@ class ReminderDetails:
     amount_due: Money
     due_date: date
 
+    def amounts(self) -> list[Money]:
+        return [self.amount_due]
+
+    def canonical(self) -> dict[str, Any]:
+        return {"amount_due": self.amount_due.wire(), "due_date": self.due_date.isoformat()}
+
+    def placeholders(self) -> dict[str, Any]:
+        return {"amount_due": money(self.amount_due), "due_date": long_date(self.due_date)}
+
+    def key_figures(self, account: AccountSummary) -> list[tuple[Text, Text | str]]:
+        return [
+            (label("amount_due"), money(self.amount_due)),
+            (label("due_date"), day(self.due_date)),
+            (label("balance"), money(account.balance)),
+        ]
+
+    def tables(self, language: DocumentLanguage) -> list[Flowable]:
+        return []
+
+    def check(self) -> None:
+        if not self.amount_due.is_positive():
+            raise DocumentError("A payment reminder needs an amount due above zero.")
+
 
 @dataclass(frozen=True, slots=True)
 class SettlementOfferDetails:
     settlement: Settlement
     valid_until: date
+
+    def amounts(self) -> list[Money]:
+        settlement = self.settlement
+        return [settlement.balance, settlement.total, *(part.amount for part in settlement.parts)]
+
+    def canonical(self) -> dict[str, Any]:
+        settlement = self.settlement
+        return {
+            "valid_until": self.valid_until.isoformat(),
+            "balance": settlement.balance.wire(),
+            "total": settlement.total.wire(),
+            "discount": settlement.discount.wire(),
+            "percent_of_balance": decimal_text(settlement.percent_of_balance),
+            "parts": [part.to_dict() for part in settlement.parts],
+        }
+
+    def placeholders(self) -> dict[str, Any]:
+        settlement = self.settlement
+        return {
+            "balance": money(settlement.balance),
+            "settlement_amount": money(settlement.total),
+            "discount": money(settlement.discount),
+            "percent": decimal_text(settlement.percent_of_balance),
+            "valid_until": long_date(self.valid_until),
+            "parts": len(settlement.parts),
+        }
+
+    def key_figures(self, account: AccountSummary) -> list[tuple[Text, Text | str]]:
+        settlement = self.settlement
+        return [
+            (label("settlement_balance"), money(settlement.balance)),
+            (label("settlement_amount"), money(settlement.total)),
+            (label("settlement_discount"), money(settlement.discount)),
+            (label("settlement_percent"), percent(settlement.percent_of_balance)),
+            (label("offer_valid_until"), day(self.valid_until)),
+        ]
+
+    def tables(self, language: DocumentLanguage) -> list[Flowable]:
+        settlement = self.settlement
+        return [
+            Spacer(1, 8),
+            blocks.columns_table(
+                [label("col_number"), label("col_due"), label("col_amount")],
+                [
+                    [str(part.number), day(part.due_date), money(part.amount)]
+                    for part in settlement.parts
+                ],
+                language,
+                [CONTENT_WIDTH * share for share in PARTS_WIDTHS],
+                right_aligned=(2,),
+                total_row=[label("total").joined(language), "", money(settlement.total)],
+            ),
+        ]
+
+    def check(self) -> None:
+        if not self.settlement.parts:
+            raise DocumentError("The settlement offer has no payments.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +166,44 @@ class PaidInFullDetails:
     paid_amount: Money
     paid_on: date
 
+    def amounts(self) -> list[Money]:
+        return [self.paid_amount]
 
-LetterDetails = ReminderDetails | SettlementOfferDetails | PaidInFullDetails
+    def canonical(self) -> dict[str, Any]:
+        return {"paid_amount": self.paid_amount.wire(), "paid_on": self.paid_on.isoformat()}
 
-_DETAILS_FOR: dict[LetterKind, type[LetterDetails]] = {
-    LetterKind.PAYMENT_REMINDER: ReminderDetails,
-    LetterKind.SETTLEMENT_OFFER: SettlementOfferDetails,
-    LetterKind.PAID_IN_FULL: PaidInFullDetails,
-}
+    def placeholders(self) -> dict[str, Any]:
+        return {"paid_amount": money(self.paid_amount), "paid_on": long_date(self.paid_on)}
+
+    def key_figures(self, account: AccountSummary) -> list[tuple[Text, Text | str]]:
+        return [
+            (label("paid_amount"), money(self.paid_amount)),
+            (label("paid_on"), day(self.paid_on)),
+            (label("balance_now"), money(Money.zero(self.paid_amount.currency))),
+        ]
+
+    def tables(self, language: DocumentLanguage) -> list[Flowable]:
+        return []
+
+    def check(self) -> None:
+        return None
+
+
+def _details_for() -> dict[LetterKind, type[Any]]:
+    from workstation.documents.complaint_letters import (
+        ComplaintAcknowledgementDetails,
+        ComplaintFinalResponseDetails,
+    )
+    from workstation.documents.validation_notice import ValidationNoticeDetails
+
+    return {
+        LetterKind.PAYMENT_REMINDER: ReminderDetails,
+        LetterKind.SETTLEMENT_OFFER: SettlementOfferDetails,
+        LetterKind.PAID_IN_FULL: PaidInFullDetails,
+        LetterKind.COMPLAINT_ACKNOWLEDGEMENT: ComplaintAcknowledgementDetails,
+        LetterKind.COMPLAINT_FINAL_RESPONSE: ComplaintFinalResponseDetails,
+        LetterKind.VALIDATION_NOTICE: ValidationNoticeDetails,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +218,7 @@ class LetterContent:
     details: LetterDetails
 
     def validate(self, kind: LetterKind) -> None:
-        expected = _DETAILS_FOR[kind]
+        expected = _details_for()[kind]
         if not isinstance(self.details, expected):
             raise DocumentError(
                 f"A {kind.value.replace('_', ' ')} letter needs {expected.__name__}, "
@@ -96,16 +230,13 @@ class LetterContent:
             raise DocumentError("The letter needs the customer's and the creditor's names.")
         resolve_jurisdiction(self.jurisdiction)
         currency = self.account.currency
-        for amount in _amounts(self.details):
+        for amount in self.details.amounts():
             if amount.currency != currency:
                 raise DocumentError(
                     f"The letter's amounts are in {amount.currency} but the account is in "
                     f"{currency}: a letter is in one currency."
                 )
-        if isinstance(self.details, SettlementOfferDetails) and not self.details.settlement.parts:
-            raise DocumentError("The settlement offer has no payments.")
-        if isinstance(self.details, ReminderDetails) and not self.details.amount_due.is_positive():
-            raise DocumentError("A payment reminder needs an amount due above zero.")
+        self.details.check()
 
     def statements(self, kind: LetterKind) -> tuple[Statement, ...]:
         return tuple(
@@ -128,7 +259,7 @@ class LetterContent:
             "creditor": self.creditor.canonical(),
             "customer": self.customer.canonical(),
             "account": self.account.canonical(),
-            "details": _details_canonical(self.details),
+            "details": self.details.canonical(),
             "statements": [
                 {
                     "code": s.code,
@@ -140,31 +271,6 @@ class LetterContent:
         }
 
 
-def _amounts(details: LetterDetails) -> list[Money]:
-    if isinstance(details, ReminderDetails):
-        return [details.amount_due]
-    if isinstance(details, PaidInFullDetails):
-        return [details.paid_amount]
-    settlement = details.settlement
-    return [settlement.balance, settlement.total, *(part.amount for part in settlement.parts)]
-
-
-def _details_canonical(details: LetterDetails) -> dict[str, Any]:
-    if isinstance(details, ReminderDetails):
-        return {"amount_due": details.amount_due.wire(), "due_date": details.due_date.isoformat()}
-    if isinstance(details, PaidInFullDetails):
-        return {"paid_amount": details.paid_amount.wire(), "paid_on": details.paid_on.isoformat()}
-    settlement = details.settlement
-    return {
-        "valid_until": details.valid_until.isoformat(),
-        "balance": settlement.balance.wire(),
-        "total": settlement.total.wire(),
-        "discount": settlement.discount.wire(),
-        "percent_of_balance": decimal_text(settlement.percent_of_balance),
-        "parts": [part.to_dict() for part in settlement.parts],
-    }
-
-
 def _placeholders(content: LetterContent) -> dict[str, Any]:
     values: dict[str, Any] = {
         "customer": content.customer.short_name,
@@ -172,49 +278,15 @@ def _placeholders(content: LetterContent) -> dict[str, Any]:
         "creditor_phone": content.creditor.phone or "—",
         "account": content.account.number,
         "balance": money(content.account.balance),
+        "reference": content.reference,
     }
-    details = content.details
-    if isinstance(details, ReminderDetails):
-        values.update(amount_due=money(details.amount_due), due_date=long_date(details.due_date))
-    elif isinstance(details, PaidInFullDetails):
-        values.update(paid_amount=money(details.paid_amount), paid_on=long_date(details.paid_on))
-    else:
-        settlement = details.settlement
-        values.update(
-            balance=money(settlement.balance),
-            settlement_amount=money(settlement.total),
-            discount=money(settlement.discount),
-            percent=decimal_text(settlement.percent_of_balance),
-            valid_until=long_date(details.valid_until),
-            parts=len(settlement.parts),
-        )
+    values.update(content.details.placeholders())
     return values
 
 
 def _key_figures(content: LetterContent) -> list[tuple[Text, Text | str]]:
-    details = content.details
     rows: list[tuple[Text, Text | str]] = [(label("account_number"), content.account.number)]
-    if isinstance(details, ReminderDetails):
-        rows += [
-            (label("amount_due"), money(details.amount_due)),
-            (label("due_date"), day(details.due_date)),
-            (label("balance"), money(content.account.balance)),
-        ]
-    elif isinstance(details, PaidInFullDetails):
-        rows += [
-            (label("paid_amount"), money(details.paid_amount)),
-            (label("paid_on"), day(details.paid_on)),
-            (label("balance_now"), money(Money.zero(content.account.currency))),
-        ]
-    else:
-        settlement = details.settlement
-        rows += [
-            (label("settlement_balance"), money(settlement.balance)),
-            (label("settlement_amount"), money(settlement.total)),
-            (label("settlement_discount"), money(settlement.discount)),
-            (label("settlement_percent"), percent(settlement.percent_of_balance)),
-            (label("offer_valid_until"), day(details.valid_until)),
-        ]
+    rows += content.details.key_figures(content.account)
     return rows
 
 
@@ -254,32 +326,16 @@ def _story(kind: LetterKind, content: LetterContent) -> list[Flowable]:
     story.extend(blocks.title(texts.title, language))
     story.append(Spacer(1, 6))
     story.append(blocks.key_values(_key_figures(content), language))
-    details = content.details
-    if isinstance(details, SettlementOfferDetails):
-        settlement = details.settlement
-        story.append(Spacer(1, 8))
-        story.append(
-            blocks.columns_table(
-                [label("col_number"), label("col_due"), label("col_amount")],
-                [
-                    [str(part.number), day(part.due_date), money(part.amount)]
-                    for part in settlement.parts
-                ],
-                language,
-                [CONTENT_WIDTH * share for share in PARTS_WIDTHS],
-                right_aligned=(2,),
-                total_row=[label("total").joined(language), "", money(settlement.total)],
-            )
-        )
+    story.extend(content.details.tables(language))
     for index, code in enumerate(language.codes):
-        body = s.body_zh if code == "zh" else s.body_en
+        body = s.body_zh if is_chinese(code) else s.body_en
         story.append(Spacer(1, 12))
         if index:
             story.append(blocks.TextLine(texts.title.get(code), 11, rule=True, space_after=6))
-        story.append(blocks.paragraph(texts.greeting.format(**values).get(code), body))
+        story.append(blocks.paragraph(fill(texts.greeting, **values).get(code), body))
         for part in texts.body:
             story.append(Spacer(1, 5))
-            story.append(blocks.paragraph(part.format(**values).get(code), body))
+            story.append(blocks.paragraph(fill(part, **values).get(code), body))
         story.append(Spacer(1, 10))
         for line in texts.closing.get(code).split("\n"):
             story.append(blocks.paragraph(line, body))

@@ -1,9 +1,9 @@
 """Document languages and the bilingual texts read from ``resources/templates``.
 
-Owns ``DocumentLanguage`` (en, zh or both), ``Text`` (one phrase in English and Simplified
-Chinese), and the loaders for the label catalogue, the letter texts and the jurisdictions'
-required statements. Files are parsed once per process and validated as they load, so a
-missing translation fails loudly rather than printing an empty line.
+Owns ``DocumentLanguage`` (en, zh or both) and the loaders for the label catalogue, the
+letter texts and the jurisdictions' required statements (each a ``workstation.text.Text``).
+Files are parsed once per process and validated as they load, so a missing translation fails
+loudly rather than printing an empty line.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from workstation.documents.errors import DocumentError
 from workstation.domain.dates import long_date_en, long_date_zh
 from workstation.resources import resource_path
+from workstation.text import Text
 
 
 class DocumentLanguage(StrEnum):
@@ -43,33 +44,13 @@ class DocumentLanguage(StrEnum):
             ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """One phrase in English and Simplified Chinese."""
-
-    en: str
-    zh: str
-
-    def get(self, code: str) -> str:
-        return self.zh if code == "zh" else self.en
-
-    def format(self, **values: Any) -> Text:
-        """Fill ``{placeholders}``; a value may itself be a ``Text`` (per-language value)."""
-        en = {k: v.en if isinstance(v, Text) else v for k, v in values.items()}
-        zh = {k: v.zh if isinstance(v, Text) else v for k, v in values.items()}
-        try:
-            return Text(self.en.format(**en), self.zh.format(**zh))
-        except KeyError as exc:
-            raise DocumentError(f"template placeholder {exc} has no value") from None
-
-    def joined(self, language: DocumentLanguage, separator: str = " / ") -> str:
-        """The phrase in the printed language(s): ``"Due date / 到期日"`` when both."""
-        return separator.join(self.get(code) for code in language.codes)
-
-
-def same(value: str) -> Text:
-    """A value that reads the same in both languages (a number, a name, an id)."""
-    return Text(value, value)
+def fill(text: Text, **values: Any) -> Text:
+    """``text`` with its ``{placeholders}`` filled; a template naming a value the document
+    does not have is a broken template file, reported as such."""
+    try:
+        return text.format(**values)
+    except KeyError as exc:
+        raise DocumentError(f"template placeholder {exc} has no value") from None
 
 
 def long_date(day: date) -> Text:
@@ -137,7 +118,7 @@ class Statement:
     applies_to: frozenset[str]
 
     def filled(self, **values: Any) -> Statement:
-        return Statement(self.code, self.title, self.text.format(**values), self.applies_to)
+        return Statement(self.code, self.title, fill(self.text, **values), self.applies_to)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from workstation.desk.types import Text
 from workstation.store import CHANGE_RETENTION_DAYS, LAST_SYNC_AT
+from workstation.text import Text
 
 # The backend's default (``workstation.server.settings.Settings.change_retention``); a
 # server that announces its own value (``GET /sync/info``) is believed: the sync engine

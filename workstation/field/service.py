@@ -23,7 +23,7 @@ from workstation import compliance
 from workstation.desk import engines
 from workstation.desk.plans import PlanOption
 from workstation.desk.service import DeskService
-from workstation.desk.types import Changes, DeskError, Text, ValidationError, Verdict
+from workstation.desk.types import Changes, DeskError, ValidationError, Verdict
 from workstation.documents import (
     Party,
     RenderedDocument,
@@ -48,6 +48,10 @@ from workstation.plans import (
     Settlement,
     build_settlement,
 )
+from workstation.strategy.cadence import AccountState, visit_wanted
+from workstation.strategy.model import default_book
+from workstation.strategy.segments import segment_of
+from workstation.text import Text
 
 DAY_PLAN_KEY = "field.day_plan"
 DEFAULT_VISITS = 35
@@ -137,6 +141,22 @@ class AgreedPlan:
     reference: str
 
 
+def sent_to_field(item: Any) -> bool:
+    """Whether the champion strategy sends this queue row to the field: a visit step for its
+    segment and bucket, its field rule (late and large enough) met, no stop condition
+    (``workstation.strategy``). Current accounts of a few hundred yuan stay off the route."""
+    strategy = default_book().get(default_book().default_champion)
+    state = AccountState(
+        account_id=item.account_id,
+        segment=segment_of(score=item.score, days_past_due=item.days_past_due),
+        days_past_due=item.days_past_due,
+        status=item.status,
+        balance_minor=item.balance_minor,
+        currency=item.currency,
+    )
+    return visit_wanted(strategy, state)
+
+
 def address_text(address: Address) -> str:
     pieces = (address.line1, address.district, address.city, address.postcode)
     return ", ".join(p for p in pieces if p)
@@ -213,6 +233,8 @@ class FieldService:
         others: list[Stop] = []
         for rank in range(min(len(snapshot), SCAN_FACTOR * self.visits_per_day)):
             item = snapshot[rank]
+            if not sent_to_field(item):
+                continue  # the strategy does not send it to the field (small, or not late)
             customer = self._customer(item.customer_id)
             address = _best_address(customer) if customer is not None else None
             stop = Stop(
@@ -454,10 +476,15 @@ class FieldService:
         The PDF's schedule is exactly the option's (the one the customer was shown); the
         PDF goes to the store's blobs first, so a recorded plan always has its document.
         """
+        from workstation.desk.approvals import approval_to_agree
+
         now = now or self.clock()
         detail = self.store.load_account(account_id)
         if detail is None:
             raise DeskError(Text("This account is no longer on this device", "本机已没有该账户"))
+        # outside policy: only under the lead's approval, which reaches the laptop with a
+        # pull (the request itself waits in the outbox like any fact)
+        approval_id = approval_to_agree(self.desk.account(account_id, now), option)
         customer: Customer = detail.customer
         account: Account = detail.account
         issued_on = now.astimezone(ZoneInfo(customer.timezone)).date()
@@ -492,6 +519,8 @@ class FieldService:
             "document_reference": content.reference,
             "signed_on_visit": True,
         }
+        if approval_id is not None:
+            payload["approval_id"] = approval_id
         event = self._event(account, EventType.PLAN_AGREEMENT, payload, now)
         self.store.record_event(event, device_id=self.device_id)
         changes = Changes(

@@ -17,9 +17,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from workstation.desk.types import Text, ValidationError
+from workstation.desk.types import ValidationError
 from workstation.domain import Money, MoneyError
 from workstation.domain.enums import VisitOutcome
+from workstation.text import Text
 
 OUTCOME_LABELS: Mapping[VisitOutcome, Text] = {
     VisitOutcome.MET_DEBTOR: Text("Met the debtor", "见到借款人本人"),

@@ -16,6 +16,11 @@ import uuid
 from datetime import date
 from typing import Any, Literal, Protocol
 
+from workstation.lead.approvals import ApprovalsClient
+from workstation.lead.complaints import ComplaintsClient
+from workstation.lead.disputes import DisputesClient
+from workstation.lead.holds import HoldsClient
+from workstation.lead.strategies import StrategiesClient
 from workstation.lead.types import (
     AccountFilter,
     AccountsPage,
@@ -49,15 +54,61 @@ class Caller(Protocol):
     ) -> dict[str, Any]: ...
 
 
+def get_list(api: Caller, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """A GET whose answer is a JSON array (``ApiSession.call`` accepts only objects)."""
+    import requests
+
+    from workstation.sync.errors import OfflineError, ProtocolError, ServerError
+
+    api.ensure_token()
+    http = api.http
+    for attempt in range(2):
+        try:
+            response = http.session.get(
+                http.base_url + path,
+                params=params,
+                headers={"Authorization": f"Bearer {http.access_token}"},
+                timeout=http.timeout,
+            )
+        except requests.RequestException as exc:
+            raise OfflineError(f"cannot reach {http.base_url}: {type(exc).__name__}") from exc
+        if response.status_code == 401 and attempt == 0:
+            api.renew()
+            continue
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise ProtocolError(f"the answer to {path} is not JSON") from exc
+        if response.status_code >= 400:
+            body = data if isinstance(data, dict) else {}
+            raise ServerError(
+                response.status_code,
+                str(body.get("error", "http_error")),
+                str(body.get("message", response.reason)),
+                body,
+            )
+        if not isinstance(data, list):
+            raise ProtocolError(f"the answer to {path} is not a list")
+        return data
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _key(action: str) -> str:
     return f"lead-{action}-{uuid.uuid4().hex}"
 
 
 class LeadClient:
-    """Team overview, queue explorer, reassignment with dry runs, review queue, KPIs."""
+    """Team overview, queue explorer, reassignment with dry runs, review queue, KPIs; the
+    team's complaints (``complaints``), disputes (``disputes``), approval requests
+    (``approvals``) and holds lifted by their lifting event (``holds``)."""
 
     def __init__(self, api: Caller) -> None:
         self.api = api
+        self.complaints = ComplaintsClient(api)
+        self.disputes = DisputesClient(api)
+        self.approvals = ApprovalsClient(api)
+        self.holds = HoldsClient(api)
+        self.strategies = StrategiesClient(api)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -65,15 +116,26 @@ class LeadClient:
         return TeamOverview.from_wire(self.api.call("GET", "/api/v1/team/overview"))
 
     def accounts(
-        self, filters: AccountFilter | None = None, *, offset: int = 0, limit: int = 500
+        self,
+        filters: AccountFilter | None = None,
+        *,
+        cursor: str | None = None,
+        limit: int = 500,
+        sort: str = "id",
+        order: str = "asc",
     ) -> AccountsPage:
+        """One page of the team's accounts in ``(sort, id)`` ``order``; the next page starts
+        at the returned ``next_cursor`` (keyset pagination: rows never skipped or repeated)."""
         params: dict[str, Any] = {**(filters or AccountFilter()).params()}
-        params.update(offset=offset, limit=limit)
+        params.update(limit=limit, sort=sort, order=order)
+        if cursor is not None:
+            params["cursor"] = cursor
         raw = self.api.call("GET", "/api/v1/team/accounts", params=params)
+        total = raw.get("total")
         return AccountsPage(
             tuple(TeamAccount.from_wire(a) for a in raw.get("accounts") or ()),
-            int(raw.get("total") or 0),
-            offset,
+            int(total) if total is not None else None,
+            raw.get("next_cursor"),
         )
 
     def all_accounts(
@@ -82,12 +144,12 @@ class LeadClient:
         """Every account matching ``filters``, page by page (``cancelled()`` is checked
         between pages)."""
         out: list[TeamAccount] = []
-        offset = 0
+        cursor: str | None = None
         while True:
-            page = self.accounts(filters, offset=offset, limit=PAGE_LIMIT)
+            page = self.accounts(filters, cursor=cursor, limit=PAGE_LIMIT)
             out.extend(page.accounts)
-            offset += len(page.accounts)
-            if not page.accounts or offset >= page.total:
+            cursor = page.next_cursor
+            if cursor is None:
                 return out
             if cancelled is not None and cancelled():
                 return out
@@ -100,42 +162,7 @@ class LeadClient:
         return [ReviewItem.from_wire(i) for i in items]
 
     def _get_list(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """A GET whose answer is a JSON array (``ApiSession.call`` accepts only objects)."""
-        import requests
-
-        from workstation.sync.errors import OfflineError, ProtocolError, ServerError
-
-        self.api.ensure_token()
-        http = self.api.http
-        for attempt in range(2):
-            try:
-                response = http.session.get(
-                    http.base_url + path,
-                    params=params,
-                    headers={"Authorization": f"Bearer {http.access_token}"},
-                    timeout=http.timeout,
-                )
-            except requests.RequestException as exc:
-                raise OfflineError(f"cannot reach {http.base_url}: {type(exc).__name__}") from exc
-            if response.status_code == 401 and attempt == 0:
-                self.api.renew()
-                continue
-            try:
-                data = response.json()
-            except ValueError as exc:
-                raise ProtocolError(f"the answer to {path} is not JSON") from exc
-            if response.status_code >= 400:
-                body = data if isinstance(data, dict) else {}
-                raise ServerError(
-                    response.status_code,
-                    str(body.get("error", "http_error")),
-                    str(body.get("message", response.reason)),
-                    body,
-                )
-            if not isinstance(data, list):
-                raise ProtocolError(f"the answer to {path} is not a list")
-            return data
-        raise AssertionError("unreachable")  # pragma: no cover
+        return get_list(self.api, path, params)
 
     def kpis(self, date_from: date, date_to: date, *, weekly: bool = True) -> KpiReport:
         raw = self.api.call(
@@ -151,31 +178,57 @@ class LeadClient:
 
     # -- reassigning ----------------------------------------------------------------------------
 
-    def reassign(self, account_ids: list[str], to_user_id: str, *, dry_run: bool) -> ReassignResult:
+    def reassign(
+        self, account_ids: list[str], to_user_id: str, *, dry_run: bool, reason: str = ""
+    ) -> ReassignResult:
+        """``reason``: why accounts go to an agent not certified for their jurisdiction (the
+        server refuses such a move without one: 409 ``certification_reason_required``)."""
         raw = self.api.call(
             "POST",
             "/api/v1/team/reassign",
-            body={"account_ids": list(account_ids), "to_user_id": to_user_id, "dry_run": dry_run},
+            body={
+                "account_ids": list(account_ids),
+                "to_user_id": to_user_id,
+                "dry_run": dry_run,
+                **({"reason": reason} if reason else {}),
+            },
             idempotency_key=_key("reassign"),
         )
         return ReassignResult.from_wire(raw)
 
-    def move_queue(self, from_user_id: str, to_user_id: str, *, dry_run: bool) -> ReassignResult:
+    def move_queue(
+        self, from_user_id: str, to_user_id: str, *, dry_run: bool, reason: str = ""
+    ) -> ReassignResult:
         raw = self.api.call(
             "POST",
             "/api/v1/team/move-queue",
-            body={"from_user_id": from_user_id, "to_user_id": to_user_id, "dry_run": dry_run},
+            body={
+                "from_user_id": from_user_id,
+                "to_user_id": to_user_id,
+                "dry_run": dry_run,
+                **({"reason": reason} if reason else {}),
+            },
             idempotency_key=_key("move-queue"),
         )
         return ReassignResult.from_wire(raw)
 
     def rebalance(
-        self, user_ids: list[str], by: Literal["count", "balance"], *, dry_run: bool
+        self,
+        user_ids: list[str],
+        by: Literal["count", "balance"],
+        *,
+        dry_run: bool,
+        reason: str = "",
     ) -> ReassignResult:
         raw = self.api.call(
             "POST",
             "/api/v1/team/rebalance",
-            body={"user_ids": list(user_ids), "by": by, "dry_run": dry_run},
+            body={
+                "user_ids": list(user_ids),
+                "by": by,
+                "dry_run": dry_run,
+                **({"reason": reason} if reason else {}),
+            },
             idempotency_key=_key("rebalance"),
         )
         return ReassignResult.from_wire(raw)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workstation.kpi import KPIS
 from workstation.lead.types import KpiBlock, KpiReport
+from workstation.text import is_chinese
 
 COUNT_COLUMNS = ("attempts", "right_party_contacts", "promises", "promises_due",
                  "promises_kept", "complaints", "accounts")  # fmt: skip
@@ -38,7 +39,7 @@ def _row(scope: str, who: str, name: str, block: KpiBlock, language: str) -> lis
 
 
 def header(language: str = "en") -> list[str]:
-    zh = language.startswith("zh")
+    zh = is_chinese(language)
     first = ["范围", "编号", "姓名"] if zh else ["scope", "id", "name"]
     units = {"percent": "%", "per_1000": "‰", "score": "1-5"}
     kpis = [f"{k.label(language)} ({units[k.unit]})" for k in KPIS]
@@ -47,7 +48,7 @@ def header(language: str = "en") -> list[str]:
 
 
 def rows(report: KpiReport, language: str = "en") -> Iterable[list[str]]:
-    zh = language.startswith("zh")
+    zh = is_chinese(language)
     period = f"{report.date_from.isoformat()}..{report.date_to.isoformat()}"
     for agent in report.agents:
         yield _row("agent" if not zh else "个人", agent.username, agent.name, agent.block, language)

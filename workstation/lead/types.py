@@ -30,7 +30,8 @@ class TodayWork:
     attempts: int
     right_party_contacts: int
     promises: int
-    collected: dict[str, Money]
+    collected: dict[str, Money]  # confirmed money (the bank's), the only money recovered
+    reported: dict[str, Money] = field(default_factory=dict)  # reported, unconfirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class AgentSummary:
                 right_party_contacts=int(today.get("right_party_contacts") or 0),
                 promises=int(today.get("promises") or 0),
                 collected=_money_map(today.get("collected")),
+                reported=_money_map(today.get("reported")),
             ),
         )
 
@@ -103,6 +105,7 @@ class AccountFilter:
     risk_tier: str | None = None
     status: str | None = None
     jurisdiction: str | None = None
+    segment: str | None = None  # able_willing, able_unwilling, unable_willing, unable_unwilling
 
     def params(self) -> dict[str, str]:
         return {
@@ -113,6 +116,7 @@ class AccountFilter:
                 ("risk_tier", self.risk_tier),
                 ("status", self.status),
                 ("jurisdiction", self.jurisdiction),
+                ("segment", self.segment),
             )
             if v
         }
@@ -132,6 +136,7 @@ class TeamAccount:
     risk_tier: str | None
     product: str
     customer_name: str = ""
+    segment: str | None = None
 
     @classmethod
     def from_wire(cls, raw: Mapping[str, Any]) -> TeamAccount:
@@ -151,14 +156,15 @@ class TeamAccount:
             status=str(raw.get("status") or ""),
             risk_tier=raw.get("risk_tier"),
             product=str(raw.get("product") or ""),
+            segment=raw.get("segment"),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class AccountsPage:
     accounts: tuple[TeamAccount, ...]
-    total: int
-    offset: int
+    total: int | None  # counted on the first page only
+    next_cursor: str | None  # where the next page starts; None after the last
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +186,9 @@ class ReassignResult:
     count: int
     per_agent: dict[str, tuple[int, int]]  # user id → (in, out)
     batch_id: str | None
+    # (account id, to user id, pack) of moves to an agent not certified for the account's
+    # jurisdiction: the server moves them only with a reason
+    uncertified: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def account_ids(self) -> frozenset[str]:
@@ -216,6 +225,10 @@ class ReassignResult:
             count=int(summary.get("count", len(moves))),
             per_agent=per_agent,
             batch_id=raw.get("batch_id"),
+            uncertified=tuple(
+                (str(u["account_id"]), str(u["to_user_id"]), str(u["pack"]))
+                for u in raw.get("uncertified") or ()
+            ),
         )
 
 
@@ -290,6 +303,11 @@ class KpiBlock:
             },
             counts=dict(raw.get("counts") or {}),
         )
+
+    @property
+    def reported_unconfirmed(self) -> dict[str, Money]:
+        """Money agents reported that no bank payment has confirmed: beside recovery, not in it."""
+        return _money_map(self.counts.get("reported_unconfirmed"))
 
 
 @dataclass(frozen=True, slots=True)

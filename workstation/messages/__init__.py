@@ -3,6 +3,7 @@ the compliance verdict (``compose``); the desk's preview/send (``service``); rep
 (``replies``) and status wording (``status``). Qt-free; the backend delivers
 (``workstation.server.messaging``)."""
 
+from workstation.domain.enums import MessageStatus
 from workstation.messages.compose import (
     MESSAGE_CHANNELS,
     UNSUBSCRIBE_MARKER,
@@ -16,7 +17,7 @@ from workstation.messages.compose import (
 from workstation.messages.fill import Missing, date_text, fill_values, money_text
 from workstation.messages.replies import is_opt_out
 from workstation.messages.segments import Encoding, SmsLength, sms_length
-from workstation.messages.status import MessageStatus, latest_statuses, message_summary
+from workstation.messages.status import latest_statuses, message_summary
 from workstation.messages.templates import (
     TEMPLATE_IDS,
     Template,

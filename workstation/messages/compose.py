@@ -30,9 +30,11 @@ from workstation.compliance import (
 )
 from workstation.domain.enums import Channel, Direction, EventType, Language, PhoneType
 from workstation.domain.model import Account, Customer, Event, new_id
+from workstation.errors import WorkstationError
 from workstation.messages.fill import Missing, fill_values, missing
 from workstation.messages.segments import Encoding, sms_length
 from workstation.messages.templates import TemplateSet, default_templates
+from workstation.text import Text
 
 MESSAGE_CHANNELS = (Channel.SMS, Channel.EMAIL)
 # the backend replaces this with the signed unsubscribe link when it sends the e-mail
@@ -44,8 +46,10 @@ EMAIL_OPT_OUT = {
 UNSUBSCRIBE_SHOWN = {Language.EN: "[unsubscribe link]", Language.ZH: "[退订链接]"}
 
 
-class ComposeError(ValueError):
+class ComposeError(WorkstationError, ValueError):
     """A template id, channel or language the composer cannot use."""
+
+    summary = Text("The message could not be composed", "无法生成该消息")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +96,7 @@ class Preview:
                 seen.add(text)
                 reasons.append(text)
         if not self.address and not reasons:
-            zh = language.startswith("zh")
-            reasons.append("没有可用的联系方式" if zh else "No usable address on file")
+            reasons.append(Text("No usable address on file", "没有可用的联系方式").get(language))
         return tuple(reasons)
 
 

@@ -19,7 +19,9 @@ from workstation.domain.dates import long_date_en, long_date_zh
 from workstation.domain.enums import EventType, Language
 from workstation.domain.model import Account, Customer, Event
 from workstation.domain.money import Money, MoneyError
+from workstation.text import Text, is_chinese
 
+PORTAL_LINK_MARKER = "{portal_link}"
 CURRENCY_ZH = {
     "CNY": "元",
     "USD": "美元",
@@ -36,11 +38,7 @@ class Missing:
     """A placeholder the message needs but nothing on file can fill, and why."""
 
     placeholder: str
-    en: str
-    zh: str
-
-    def text(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
+    text: Text  # ``item.text(language)`` reads it in one language
 
 
 _WHY_MISSING = {
@@ -58,7 +56,7 @@ _WHY_MISSING = {
 
 def money_text(amount: Money, language: Language | str) -> str:
     """``$1,234.50`` in English; ``1,234.50元`` in Chinese (the currency's Chinese name)."""
-    if str(language).startswith("zh"):
+    if is_chinese(str(language)):
         name = CURRENCY_ZH.get(amount.currency)
         if name is not None:
             return amount.format(symbol=False) + name
@@ -67,7 +65,7 @@ def money_text(amount: Money, language: Language | str) -> str:
 
 def date_text(day: date, language: Language | str) -> str:
     """``15 March 2025`` in English; ``2025年3月15日`` in Chinese."""
-    return long_date_zh(day) if str(language).startswith("zh") else long_date_en(day)
+    return long_date_zh(day) if is_chinese(str(language)) else long_date_en(day)
 
 
 def _has_cjk(text: str) -> bool:
@@ -77,9 +75,9 @@ def _has_cjk(text: str) -> bool:
 def customer_name(customer: Customer, language: Language | str) -> str:
     """The customer's name in the script that suits the message's language, if on file."""
     name, alt = customer.name.strip(), customer.name_alt.strip()
-    if alt and str(language).startswith("zh") and not _has_cjk(name) and _has_cjk(alt):
+    if alt and is_chinese(str(language)) and not _has_cjk(name) and _has_cjk(alt):
         return alt
-    if alt and not str(language).startswith("zh") and _has_cjk(name) and not _has_cjk(alt):
+    if alt and not is_chinese(str(language)) and _has_cjk(name) and not _has_cjk(alt):
         return alt
     return name
 
@@ -200,6 +198,8 @@ def fill_values(
     plan = _latest(history, EventType.PLAN_AGREEMENT, account)
     if plan is not None:
         values.update(_plan_values(plan, history, account, today, lang))
+    # the backend replaces the marker with a signed self-service link as it sends
+    values["portal_link"] = PORTAL_LINK_MARKER
     typed = inputs or {}
     settlement = _money(typed.get("settlement_amount", "").strip(), account.currency)
     if settlement is not None and settlement.is_positive():
@@ -220,5 +220,5 @@ def missing(needed: frozenset[str], values: Mapping[str, str]) -> tuple[Missing,
     out: list[Missing] = []
     for name in sorted(needed - set(values)):
         en, zh = _WHY_MISSING.get(name, (f"No value for {name}", f"缺少{name}"))
-        out.append(Missing(name, en, zh))
+        out.append(Missing(name, Text(en, zh)))
     return tuple(out)

@@ -1,7 +1,9 @@
-"""Inbound replies: does this text ask us to stop messaging ("STOP", "退订", "TD" …)?
+"""Inbound replies: does this text ask us to stop messaging ("STOP", "退订", "TD" …), and
+does it complain ("投诉", "complaint")?
 
 Generous on purpose: a customer who asks to stop in any usual way is opted out at once; a
-false positive costs one reminder, a false negative costs a complaint.
+false positive costs one reminder, a false negative costs a complaint. A reply that names a
+complaint is taken as one (the complaints workflow registers it; a person reads it anyway).
 """
 
 from __future__ import annotations
@@ -54,3 +56,13 @@ def is_opt_out(text: str) -> bool:
     if words.split(" ", 1)[0] in _FIRST_WORDS:
         return True
     return any(fragment in words for fragment in STOP_FRAGMENTS)
+
+
+# a reply containing one of these is a complaint (the complaints workflow takes it in)
+COMPLAINT_WORDS = ("投诉", "complaint", "complain")
+
+
+def mentions_complaint(text: str) -> bool:
+    """True when an inbound SMS or e-mail says it is a complaint."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return any(word in folded for word in COMPLAINT_WORDS)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from workstation.desk.types import Changes, DeskError, Text
+from workstation.desk.types import Changes, DeskError
 from workstation.domain.enums import Channel, Language
 from workstation.messages.compose import Preview, compose, message_event
 from workstation.messages.templates import TemplateSet, default_templates
+from workstation.text import Text
 
 
 @dataclass(frozen=True, slots=True)

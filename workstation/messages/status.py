@@ -8,49 +8,37 @@ says why it failed); an inbound reply is ``received`` with ``direction: inbound`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from typing import Any
 
 from workstation.domain.enums import EventType
 from workstation.domain.model import Event
+from workstation.text import Text
 
-
-class MessageStatus(StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    RECEIVED = "received"
-
-
-STATUS_TEXT: Mapping[str, tuple[str, str]] = {
-    "queued": ("queued", "排队中"),
-    "sent": ("sent", "已发送"),
-    "delivered": ("delivered", "已送达"),
-    "failed": ("failed", "发送失败"),
-    "received": ("reply received", "收到回复"),
+STATUS_TEXT: Mapping[str, Text] = {
+    "queued": Text("queued", "排队中"),
+    "sent": Text("sent", "已发送"),
+    "delivered": Text("delivered", "已送达"),
+    "failed": Text("failed", "发送失败"),
+    "received": Text("reply received", "收到回复"),
 }
-CHANNEL_TEXT: Mapping[str, tuple[str, str]] = {"sms": ("SMS", "短信"), "email": ("E-mail", "邮件")}
-TEMPLATE_TEXT: Mapping[str, tuple[str, str]] = {
-    "payment_reminder": ("payment reminder", "还款提醒"),
-    "promise_confirmation": ("promise confirmation", "承诺还款确认"),
-    "plan_confirmation": ("plan confirmation", "还款计划确认"),
-    "missed_instalment": ("missed instalment notice", "逾期分期提醒"),
-    "settlement_offer": ("settlement offer", "协商结清方案"),
-    "reminder": ("reminder", "提醒"),
+CHANNEL_TEXT: Mapping[str, Text] = {"sms": Text("SMS", "短信"), "email": Text("E-mail", "邮件")}
+TEMPLATE_TEXT: Mapping[str, Text] = {
+    "payment_reminder": Text("payment reminder", "还款提醒"),
+    "promise_confirmation": Text("promise confirmation", "承诺还款确认"),
+    "plan_confirmation": Text("plan confirmation", "还款计划确认"),
+    "missed_instalment": Text("missed instalment notice", "逾期分期提醒"),
+    "settlement_offer": Text("settlement offer", "协商结清方案"),
+    "reminder": Text("reminder", "提醒"),
 }
 _RANK = {"queued": 0, "sent": 1, "delivered": 2, "failed": 2}
 
 
-def _pick(pair: tuple[str, str] | None, fallback: str, language: str) -> str:
-    if pair is None:
-        return fallback
-    return pair[1] if language.startswith("zh") else pair[0]
+def _pick(text: Text | None, fallback: str, language: str) -> str:
+    return fallback if text is None else text.get(language)
 
 
 def message_summary(payload: Mapping[str, Any], language: str = "en") -> str:
     """One timeline line: 'SMS · payment reminder · delivered', '短信 · 收到回复 · 退订'."""
-    zh = language.startswith("zh")
     channel = str(payload.get("channel", ""))
     status = str(payload.get("status", ""))
     parts = [_pick(CHANNEL_TEXT.get(channel), channel, language)]
@@ -64,7 +52,7 @@ def message_summary(payload: Mapping[str, Any], language: str = "en") -> str:
     if status == "received":
         parts.append(f"“{payload.get('text', '')}”")
         if payload.get("opt_out"):
-            parts.append("已退订" if zh else "opted out")
+            parts.append(Text("opted out", "已退订").get(language))
     return " · ".join(parts)
 
 

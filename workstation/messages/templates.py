@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from workstation.domain.enums import Language
+from workstation.errors import WorkstationError
 from workstation.resources import resource_dir
+from workstation.text import Text
 
 TEMPLATE_IDS = (
     "payment_reminder",
@@ -26,6 +28,9 @@ TEMPLATE_IDS = (
     "plan_confirmation",
     "missed_instalment",
     "settlement_offer",
+    "portal_invitation",  # carries the customer's self-service link ({portal_link})
+    "survey",  # sent by the backend after a conversation ({survey_link}), never by a desk
+    "due_soon",  # a strategy's pre-due reminder to a current account (early intervention)
 )
 
 # every placeholder a template may use (filled by ``workstation.messages.fill``)
@@ -47,13 +52,18 @@ PLACEHOLDERS = frozenset(
         "missed_date",
         "settlement_amount",
         "valid_until",
+        # the backend puts a signed link here when it sends the message (server.portal)
+        "portal_link",
+        "survey_link",
     }
 )
 _VARIANTS = ("sms", "subject", "body")
 
 
-class TemplateError(ValueError):
+class TemplateError(WorkstationError, ValueError):
     """A template file that cannot be used; the message names the file and the key."""
+
+    summary = Text("A message template is not valid", "消息模板无效")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from workstation.errors import WorkstationError
+from workstation.text import Text
+
 MAX_INSTALMENTS = 600
 # Exclusive upper bound, in percent a year: anything at or above it is a typing slip.
 MAX_ANNUAL_RATE = Decimal(1000)
@@ -18,25 +21,22 @@ MAX_AMOUNT = Decimal(1_000_000_000_000)
 MAX_SETTLEMENT_PARTS = 6
 
 
-class PlanError(ValueError):
+class PlanError(WorkstationError, ValueError):
     """Input a repayment-plan calculator cannot accept, with a message a collector can read.
 
     ``str(exc)`` and ``message`` are English (the CLI prints them); ``message_zh`` is the same
     sentence in Chinese, with the same amounts and dates. Every calculator refusal carries
-    one; only the operator-facing errors of the CLI and the policy file leave it ``None``.
+    one; only the operator-facing errors of the CLI and the policy file leave it ``None``
+    (they read in English in both languages: the summary has no Chinese on purpose).
+    ``text(language)`` reads the message in "en", "zh", "zh-CN" …
     """
 
+    summary = Text("The plan cannot be calculated", "")
+
     def __init__(self, message: str, *, zh: str | None = None, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message_zh = zh
+        super().__init__(message, zh=zh)
         self.field = field
 
     @property
     def message(self) -> str:
-        return str(self.args[0])
-
-    def text(self, language: str) -> str:
-        """The message in ``language`` ("en", "zh", "zh-CN" …), English when none is written."""
-        if language.startswith("zh") and self.message_zh:
-            return self.message_zh
-        return self.message
+        return self.message_en

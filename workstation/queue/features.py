@@ -12,6 +12,7 @@ how large, how old).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -77,6 +78,12 @@ FEATURES: dict[str, FeatureSpec] = {
         FeatureSpec(
             "days_since_payment", WILLINGNESS, "days since the last payment, capped at 365"
         ),
+        FeatureSpec("disputes", WILLINGNESS, "disputes raised so far"),
+        FeatureSpec(
+            "paid_share_recent",
+            ABILITY,
+            "money paid in the last 90 days ÷ (that money + the amount past due)",
+        ),
         FeatureSpec("hardship", ABILITY, "1 if the customer is flagged in hardship"),
         FeatureSpec(
             "income_margin", ABILITY, "(monthly income − essential expenses) ÷ income, −1…1"
@@ -124,6 +131,8 @@ def extract_features(
     broken = 0
     last_payment: datetime | None = None
     payments_recent = 0
+    paid_recent = 0.0
+    disputes = 0
     for event in events:
         at = _aware(event.occurred_at)
         if at >= as_of:
@@ -144,11 +153,20 @@ def extract_features(
             kept += status == "kept"
             broken += status == "broken"
         elif event.type is EventType.PAYMENT:
-            payments_recent += at >= recent_from
+            if at >= recent_from:
+                payments_recent += 1
+                amount = event.payload.get("amount")
+                # an unreadable amount is no evidence of ability
+                with contextlib.suppress(ValueError, TypeError):
+                    paid_recent += max(float(amount), 0.0) if amount is not None else 0.0
             if last_payment is None or at > last_payment:
                 last_payment = at
+        elif event.type is EventType.DISPUTE:
+            disputes += 1
 
     balance = _major(account.balance.amount)
+    # what is owed now: the past-due amount, or the balance when nothing is past due
+    owed = _major(account.past_due.amount) or balance
     features: dict[str, float] = {
         "days_past_due": float(min(max(account.days_past_due, 0), MAX_DPD)),
         "log_balance": math.log1p(max(balance, 0.0)),
@@ -166,6 +184,8 @@ def extract_features(
         if last_payment is None
         else min((as_of - last_payment).total_seconds() / 86400.0, MAX_DAYS_SINCE_PAYMENT),
         "hardship": 1.0 if customer.has(CustomerFlag.HARDSHIP) else 0.0,
+        "disputes": float(disputes),
+        "paid_share_recent": paid_recent / (paid_recent + owed) if paid_recent + owed > 0 else 0.0,
     }
     if attempts:
         features["rpc_share"] = right_party / attempts

@@ -13,11 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workstation.errors import WorkstationError
 from workstation.queue.scorecard import Scorecard, sigmoid
+from workstation.text import Text
 
 
-class FitError(ValueError):
+class FitError(WorkstationError, ValueError):
     """The samples cannot be fitted (empty, one class only, or a degenerate system)."""
+
+    summary = Text("The scorecard could not be fitted", "评分卡无法拟合")
 
 
 @dataclass(frozen=True, slots=True)

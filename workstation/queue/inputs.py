@@ -17,7 +17,7 @@ from workstation.domain.enums import EventType
 from workstation.domain.model import Account, Customer, Event
 from workstation.domain.money import MINOR_DIGITS
 from workstation.queue.features import extract_features
-from workstation.queue.ranking import QueueInput
+from workstation.queue.types import QueueInput
 
 
 def _first(row: Any, *names: str, default: Any = None) -> Any:

@@ -15,7 +15,7 @@ It is the 100,000-row hot path, so the loop does table lookups, one dot product 
 ``math.exp`` per row; Money, time zones and sentences are only touched when a row's
 ``reasons`` are read (the UI reads the visible rows only).
 
-Inputs are this module's own ``QueueInput`` so the ranking does not depend on the store's
+Inputs are the queue's own ``QueueInput`` (``types``) so the ranking does not depend on the store's
 row shape; ``workstation.queue.inputs`` adapts store rows and domain objects to it.
 """
 
@@ -25,7 +25,6 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from itertools import repeat
 from typing import Any, Union, overload
 
@@ -36,70 +35,21 @@ from workstation.queue import wording
 from workstation.queue.features import row_features
 from workstation.queue.scorecard import Reason, Scorecard, default_scorecard
 from workstation.queue.treatments import Treatment, TreatmentPolicy, default_policy
+from workstation.queue.types import (
+    ALLOWED,
+    Category,
+    Contact,
+    QueueInput,
+    Tab,
+    contact_from_decision,
+)
+from workstation.text import is_chinese
 
 _CLOSED = frozenset(s.value for s in AccountStatus if s.is_closed)
 
 
-class Category(StrEnum):
-    """Why a row sits in its band of the queue; bands are listed in queue order."""
-
-    CALLBACK = "callback"  # a callback the customer asked for is due
-    PROMISE_DUE = "promise_due"  # an open promise falls due today or was missed
-    DUE_NOW = "due_now"  # contactable now, ordinary work by priority
-    WAITING = "waiting"  # contactable, but a promise or callback is booked for later
-    BLOCKED = "blocked"  # may not be contacted now
-    CLOSED = "closed"  # paid, settled or closed: nothing to collect
-
-
 _BAND = {category: index for index, category in enumerate(Category)}
 
-
-class Tab(StrEnum):
-    DUE_NOW = "due_now"
-    CALLBACKS = "callbacks"
-    PROMISES_DUE = "promises_due"
-    ALL = "all"
-
-
-@dataclass(frozen=True, slots=True)
-class QueueInput:
-    """What ranking needs to know about one account (money in integer minor units).
-
-    ``features`` (see ``features.py``) are scored by the scorecard; without them a stored
-    ``score`` is used; without either the scorecard scores what the row itself shows.
-    ``promise_due_on`` / ``promise_amount_minor`` describe the open promise, if any, and
-    ``callback_at`` the pending callback (UTC).
-    """
-
-    account_id: str
-    currency: str
-    balance_minor: int
-    past_due_minor: int
-    days_past_due: int
-    status: str = "open"
-    timezone: str = "UTC"
-    language: str = "en"
-    flags: frozenset[str] = frozenset()
-    customer_name: str = ""
-    features: Mapping[str, float] | None = None
-    score: float | None = None
-    reason_codes: tuple[str, ...] = ()
-    promise_due_on: date | None = None
-    promise_amount_minor: int | None = None
-    callback_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """The compliance verdict the ranking needs: may we contact now, and if not, until when."""
-
-    allowed: bool
-    next_allowed_at: datetime | None = None
-    reason_en: str = ""
-    reason_zh: str = ""
-
-
-ALLOWED = Contact(True)
 
 ContactValue = Union[Contact, tuple[bool, datetime | None, str], tuple[Any, ...]]  # noqa: UP007
 Contactability = Union[  # noqa: UP007
@@ -108,20 +58,6 @@ Contactability = Union[  # noqa: UP007
     Callable[[QueueInput], ContactValue],
     None,
 ]
-
-
-def contact_from_decision(decision: Any) -> Contact:
-    """Adapt a compliance ``Decision`` (allowed, reasons[code, text_en, text_zh], next_allowed_at).
-
-    Duck-typed so the queue does not import the compliance engine.
-    """
-    reasons = tuple(getattr(decision, "reasons", ()) or ())
-    return Contact(
-        allowed=bool(decision.allowed),
-        next_allowed_at=getattr(decision, "next_allowed_at", None),
-        reason_en="; ".join(str(getattr(r, "text_en", r)) for r in reasons),
-        reason_zh="；".join(str(getattr(r, "text_zh", getattr(r, "text_en", r))) for r in reasons),
-    )
 
 
 def _as_contact(value: ContactValue) -> Contact:
@@ -179,7 +115,7 @@ class RankedRow:
         )
 
     def reason_text(self, language: str = "en") -> str:
-        separator = "；" if language.startswith("zh") else "; "
+        separator = "；" if is_chinese(language) else "; "
         return separator.join(reason.text(language) for reason in self.reasons)
 
     @property

@@ -22,16 +22,20 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
+from workstation.errors import WorkstationError
 from workstation.queue.features import FEATURES, GROUPS
 from workstation.resources import resource_path
+from workstation.text import Text, is_chinese
 
 FORMAT = 1
 # exp() overflows past ~709; a logit this large is certainty anyway.
 _LOGIT_CAP = 35.0
 
 
-class ScorecardError(ValueError):
+class ScorecardError(WorkstationError, ValueError):
     """The scorecard file is malformed; the message names the file and the key."""
+
+    summary = Text("The scorecard file is not valid", "评分卡文件无效")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +79,7 @@ class Reason:
     group: str = ""
 
     def text(self, language: str) -> str:
-        return self.text_zh if language.startswith("zh") else self.text_en
+        return self.text_zh if is_chinese(language) else self.text_en
 
 
 @dataclass(frozen=True, slots=True)

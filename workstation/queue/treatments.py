@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from workstation.domain.enums import Bucket, Channel, CustomerFlag, RiskTier
+from workstation.errors import WorkstationError
 from workstation.resources import resource_path
+from workstation.text import Text, is_chinese
 
 # One table entry per day up to here; beyond it every day is the same (the last bucket).
 _DPD_TABLE = 200
@@ -27,8 +29,10 @@ _DPD_TABLE = 200
 _E = TypeVar("_E", RiskTier, Bucket, CustomerFlag, Channel)
 
 
-class TreatmentsError(ValueError):
+class TreatmentsError(WorkstationError, ValueError):
     """The treatments file is malformed; the message names the file and the key."""
+
+    summary = Text("The treatments file is not valid", "催收策略文件无效")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +43,7 @@ class Treatment:
     label_zh: str
 
     def label(self, language: str) -> str:
-        return self.label_zh if language.startswith("zh") else self.label_en
+        return self.label_zh if is_chinese(language) else self.label_en
 
 
 @dataclass(frozen=True, slots=True)

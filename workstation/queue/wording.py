@@ -20,9 +20,10 @@ from workstation.domain.money import MINOR_DIGITS, Money, MoneyError
 from workstation.queue.features import row_features
 from workstation.queue.scorecard import Reason, Scorecard, sigmoid
 from workstation.queue.treatments import TreatmentPolicy
+from workstation.queue.types import Category, QueueInput
 
 if TYPE_CHECKING:
-    from workstation.queue.ranking import QueueInput, RankedRow
+    from workstation.queue.ranking import RankedRow
 
 _BUCKET_EN = {
     Bucket.CURRENT: "current",
@@ -191,8 +192,6 @@ def row_reasons(
     row: RankedRow, scorecard: Scorecard, policy: TreatmentPolicy, now: datetime
 ) -> tuple[Reason, ...]:
     """The reasons for one ranked row, the one that decided its band first."""
-    from workstation.queue.ranking import Category
-
     source = row.source
     today = now.astimezone(zone(source.timezone)).date()
     reasons: list[Reason] = []

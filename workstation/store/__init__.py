@@ -2,10 +2,11 @@
 
 ``Store.open()`` creates or upgrades the database (Alembic revisions shipped in
 ``workstation/store/migrations``) and hands out plain data; see ``workstation.store.store``
-for the API and ``workstation.store.models`` for the schema.
+for the API (a facade over the repositories in this package) and
+``workstation.store.models`` for the schema.
 """
 
-from workstation.store.engine import StoreError, StoreLockedError
+from workstation.store.engine import StoreError, StoreLockedError, UnknownRecordError
 from workstation.store.migrate import MigrationError, StoreTooNewError
 from workstation.store.records import (
     AccountDetail,
@@ -20,7 +21,8 @@ from workstation.store.records import (
     QueueRow,
     Tombstone,
 )
-from workstation.store.store import (
+from workstation.store.rows import event_wire
+from workstation.store.state import (
     CHANGE_RETENTION_DAYS,
     CURSOR,
     DEVICE_ID,
@@ -30,10 +32,8 @@ from workstation.store.store import (
     SNAPSHOT_TOKEN,
     SNAPSHOT_VERSION,
     USER,
-    Store,
-    UnknownRecordError,
-    event_wire,
 )
+from workstation.store.store import Store
 
 __all__ = [
     "CHANGE_RETENTION_DAYS",

@@ -4,7 +4,7 @@ This module owns the hot path of ``Store.bulk_load``: domain objects become plai
 in one pass each (no per-row dicts, no SQLAlchemy parameter processing) and go to the
 driver's ``executemany``. The derived account columns (last attempt, open promise, …) are
 computed in the same pass over the events that serialises them, with the same rules as the
-SQL refresh every later write uses (``Store._refresh_derived``; a test compares the two).
+SQL refresh every later write uses (``derived.DerivedColumns``; a test compares the two).
 
 Into an empty store (the first load) the secondary indexes of the loaded tables are
 dropped inside the loading transaction and created again before it commits: building an
@@ -109,7 +109,7 @@ CUSTOMER_SQL = (
 )
 PHONE_SQL = (
     "INSERT INTO phones (id, customer_id, position, number, type, consent, opted_out, "
-    "last_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "last_verified, invalid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 EMAIL_SQL = (
     "INSERT INTO emails (id, customer_id, position, address, consent, opted_out, "
@@ -124,9 +124,10 @@ ACCOUNT_SQL = (
     "past_due_minor, placed_minor, days_past_due, status, owner, team, risk_tier, score, "
     "reason_codes, opened_on, placed_on, annual_rate, version, deleted, "
     "last_attempt_at, attempts_total, rpc_total, callback_due_at, promise_due_on, "
-    "promise_amount_minor, promises_broken, last_payment_at, open_complaints) "
+    "promise_amount_minor, promises_broken, last_payment_at, open_complaints, account_ref, "
+    "ability, willingness, segment, ability_reasons, willingness_reasons, segment_model) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 EVENT_SQL = (
     "INSERT INTO events (id, account_id, customer_id, type, occurred_at, recorded_by, "
@@ -188,6 +189,7 @@ def customer_rows(customers: Iterable[Customer]) -> tuple[Rows, Rows, Rows, Rows
                     int(p.consent),
                     int(p.opted_out),
                     _iso(p.last_verified),
+                    int(p.invalid),
                 )
             )
         for i, e in enumerate(c.emails):
@@ -232,10 +234,11 @@ def event_rows(
 ) -> tuple[list[tuple[Any, ...]], dict[str, list[Any]]]:
     """The events as rows, and each account's derived state (see ``derived_values``).
 
-    Same rules as ``Store._refresh_derived``: the latest attempt's ``callback_at``, the
-    latest open promise, counts of attempts, right-party contacts, broken promises and open
-    complaints, the last payment. Ties on ``occurred_at`` go to the later event in input
-    order. Instants are compared as their fixed-width storage text (same order).
+    Same rules as the SQL refresh (``derived.DerivedColumns``): the latest attempt's
+    ``callback_at``, the latest open promise, counts of attempts, right-party contacts,
+    broken promises and open complaints, the last payment. Ties on ``occurred_at`` go to the
+    later event in input order. Instants are compared as their fixed-width storage text
+    (same order).
     """
     attempt, promise, payment, complaint = (
         EventType.CONTACT_ATTEMPT,
@@ -318,7 +321,7 @@ def event_rows(
 def derived_values(values: Sequence[Any] | None) -> tuple[Any, ...]:
     """The derived columns, in ``ACCOUNT_SQL``'s order, from an account's scanned state.
 
-    Instants are storage text plus ``+00:00``, exactly as ``Store._refresh_derived`` writes.
+    Instants are storage text plus ``+00:00``, exactly as ``derived.DerivedColumns`` writes.
     """
     if values is None:
         return (None, 0, 0, None, None, None, 0, None, 0)
@@ -366,6 +369,13 @@ def account_rows(
                 None if a.annual_rate is None else str(a.annual_rate),
                 a.version,
                 *derived_values(derived.get(a.id)),
+                a.account_ref,
+                a.ability,
+                a.willingness,
+                str(a.segment) if a.segment else None,
+                json_text(list(a.ability_reasons)),
+                json_text(list(a.willingness_reasons)),
+                a.segment_model,
             )
         )
     return rows

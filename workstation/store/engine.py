@@ -1,5 +1,8 @@
 """The SQLite (optionally SQLCipher) engine behind the local store, and its write discipline.
 
+``Database`` is what every repository of the store holds: the engine, the one writer lock
+and the two kinds of transaction (``write()`` and ``read()``).
+
 Every connection: ``PRAGMA key`` first when a key is given (and a check that it opens the
 file), then WAL, ``synchronous=FULL``, ``foreign_keys=ON`` and a busy timeout. The
 DBAPI connection runs in autocommit mode (``isolation_level=None``) and SQLAlchemy's
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +23,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from workstation.errors import WorkstationError
+from workstation.text import Text
 
 BUSY_TIMEOUT_MS = 15_000
 # SQLite's own page cache lives in the process (RSS); the OS file cache backs it for reads.
@@ -30,12 +37,22 @@ WRITE_OPTION = "workstation_begin_immediate"
 _RAW_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
-class StoreError(RuntimeError):
+class StoreError(WorkstationError, RuntimeError):
     """Base class of the local store's errors; messages are meant for people."""
+
+    summary = Text("The local data could not be read or written", "无法读写本机数据")
 
 
 class StoreLockedError(StoreError):
     """The database could not be unlocked: wrong key, missing key, or not a store at all."""
+
+    summary = Text("The local data could not be unlocked", "无法解锁本机数据")
+
+
+class UnknownRecordError(StoreError, KeyError):
+    """The record a write refers to is not on this device."""
+
+    summary = Text("That record is not on this computer", "本机没有该记录")
 
 
 def _key_pragma(key: str) -> str:
@@ -46,15 +63,18 @@ def _key_pragma(key: str) -> str:
     return "PRAGMA key = '" + key.replace("'", "''") + "'"
 
 
-def _locked_message(path: Path, encrypted: bool) -> str:
+def _locked_message(path: Path, encrypted: bool) -> Text:
     if encrypted:
-        return (
+        return Text(
             f"The local data at {path} could not be unlocked: wrong key (or the file is not "
-            "an encrypted workstation store). Nothing was changed."
+            "an encrypted workstation store). Nothing was changed.",
+            f"无法解锁位于 {path} 的本机数据：密钥错误（或该文件不是加密的工作站数据）。"
+            "未做任何更改。",
         )
-    return (
+    return Text(
         f"The local data at {path} could not be opened: it is encrypted or is not a "
-        "workstation store. Nothing was changed."
+        "workstation store. Nothing was changed.",
+        f"无法打开位于 {path} 的本机数据：该文件已加密或不是工作站数据。未做任何更改。",
     )
 
 
@@ -116,3 +136,30 @@ def bulk_cache(connection: Connection) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+class Database:
+    """The store file's engine and its single writer, shared by the store's repositories."""
+
+    def __init__(self, engine: Engine, path: Path) -> None:
+        self.engine = engine
+        self.path = path
+        # one writer per process (the desk's writes, the sync engine's pulls, backups):
+        # threads queue on this lock rather than in SQLite's busy handler
+        self.write_lock = threading.RLock()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """The one writer: ``BEGIN IMMEDIATE`` … commit (rollback on any exception)."""
+        with (
+            self.write_lock,
+            self.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection,
+            connection.begin(),
+        ):
+            yield connection
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A consistent read snapshot (deferred ``BEGIN``)."""
+        with self.engine.connect() as connection, connection.begin():
+            yield connection

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from workstation.store.engine import WRITE_OPTION, StoreError
+from workstation.text import Text
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,15 +33,22 @@ _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # The newest revision in migrations/versions, so opening an up-to-date store (every start)
 # needs no Alembic import (~0.25 s of cold start). A test keeps it equal to Alembic's head.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0004"
 
 
 class StoreTooNewError(StoreError):
     """The file was written by a newer version of the application."""
 
+    summary = Text(
+        "The local data was written by a newer version of the workstation",
+        "本机数据由更新版本的工作站写入",
+    )
+
 
 class MigrationError(StoreError):
     """An upgrade failed; the message says whether the previous file was restored."""
+
+    summary = Text("The local data could not be upgraded", "无法升级本机数据")
 
 
 def script_location() -> Path:

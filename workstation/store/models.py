@@ -6,8 +6,8 @@ This module owns the tables of the collector's laptop database. Migrations in
 Conventions: ids are client-generated UUIDv7 strings; money is ``BigInteger`` minor units
 next to a currency code; instants are aware UTC (``UTCDateTime``); nothing is hard-deleted
 (``deleted`` marks a tombstone from the server). Columns under "derived" on ``accounts`` are
-a cache recomputed from the event log by the store (``Store._refresh_derived``); they are
-never the source of truth and never synced.
+a cache recomputed from the event log by the store (``derived.DerivedColumns``); they
+are never the source of truth and never synced.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ class PhoneRow(Base):
     consent: Mapped[bool] = mapped_column(Boolean, default=True)
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     last_verified: Mapped[date | None] = mapped_column(Date)
+    # a wrong or disconnected number (WRONG / DISC): not dialled until re-verified
+    invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class EmailRow(Base):
@@ -125,6 +127,14 @@ class AccountRow(Base):
     annual_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(0))
     version: Mapped[int] = mapped_column(Integer, default=0)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    account_ref: Mapped[str | None] = mapped_column(String(64))  # the bank's account number
+    # ability / willingness (basis points), the segment, their reasons (workstation.segments)
+    ability: Mapped[int | None] = mapped_column(Integer)
+    willingness: Mapped[int | None] = mapped_column(Integer)
+    segment: Mapped[str | None] = mapped_column(String(20))
+    ability_reasons: Mapped[list[Any] | None] = mapped_column(JSON)
+    willingness_reasons: Mapped[list[Any] | None] = mapped_column(JSON)
+    segment_model: Mapped[str | None] = mapped_column(String(100))
     # derived (cache of the event log; raw text for speed, instants as
     # 'YYYY-MM-DD HH:MM:SS.ffffff+00:00', see Store.queue_rows) -----------------------------
     last_attempt_at: Mapped[str | None] = mapped_column(String(32))

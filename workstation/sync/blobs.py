@@ -18,15 +18,24 @@ A blob that can never be sent from this laptop (its file is gone or damaged, the
 refuses it for good) is *broken*: the entries naming it go to needs-attention with that
 reason instead of waiting forever.
 
+The other way round, documents the *server* produced (the paid-in-full letter: a
+``document`` event naming ``document_sha256``) are fetched by hash after the pull
+(``GET /api/v1/blobs/{sha256}``), checked against their hash and kept in the store as
+already uploaded. A hash not yet fetched (offline, server busy) is remembered in the store's
+state (``documents_to_fetch``) and tried again at the next sync.
+
 Blocking: call from a worker thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
+from workstation.domain.enums import EventType
+from workstation.domain.model import Event
 from workstation.store import BlobInfo, OutboxEntry, StoreError
 from workstation.sync.errors import OfflineError, ProtocolError, ServerBusyError, ServerError
 from workstation.sync.session import ApiSession
@@ -167,16 +176,96 @@ def blob_state(store: BlobSource, digest: str, outcome: BlobOutcome) -> tuple[st
     return "wait", "the document was saved after this sync began"
 
 
+# --- documents the server produced -----------------------------------------------------------
+
+TO_FETCH = "documents_to_fetch"
+
+
+class DocumentSink(Protocol):
+    """The part of the local store fetching needs (``workstation.store.Store``)."""
+
+    def blob_info(self, sha256: str) -> BlobInfo | None: ...
+
+    def put_blob(self, data: bytes, *, media_type: str = ...) -> str: ...
+
+    def mark_blob_uploaded(self, sha256: str) -> None: ...
+
+    def get_state(self, key: str, default: Any = None) -> Any: ...
+
+    def set_state(self, key: str, value: Any) -> None: ...
+
+
+def server_documents(events: Iterable[Event]) -> list[str]:
+    """The hashes of the documents the server produced that ``events`` name."""
+    found: list[str] = []
+    for event in events:
+        if event.type is EventType.DOCUMENT:
+            digest = event.payload.get("document_sha256")
+            if isinstance(digest, str) and len(digest) == 64:
+                found.append(digest)
+    return found
+
+
+def remember(store: DocumentSink, digests: Iterable[str]) -> None:
+    """Note hashes to fetch (those the store already holds are left out)."""
+    new = [d for d in dict.fromkeys(digests) if store.blob_info(d) is None]
+    if not new:
+        return
+    wanted = list(store.get_state(TO_FETCH) or [])
+    wanted.extend(d for d in new if d not in wanted)
+    store.set_state(TO_FETCH, wanted)
+
+
+@dataclass
+class FetchOutcome:
+    fetched: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # kept for the next sync
+
+
+def fetch_pending(store: DocumentSink, api: ApiSession) -> FetchOutcome:
+    """Fetch every remembered document the store does not hold yet."""
+    outcome = FetchOutcome()
+    wanted = list(store.get_state(TO_FETCH) or [])
+    left: list[str] = []
+    for digest in wanted:
+        if store.blob_info(digest) is not None:
+            continue
+        try:
+            data = api.call_bytes("GET", BLOB_PATH + digest)
+        except (OfflineError, ServerBusyError, ProtocolError, ServerError) as exc:
+            outcome.failed[digest] = str(exc)
+            left.append(digest)
+            if isinstance(exc, OfflineError):
+                left.extend(d for d in wanted[wanted.index(digest) + 1 :] if d not in left)
+                break
+            continue
+        if hashlib.sha256(data).hexdigest() != digest:
+            outcome.failed[digest] = "the document received does not match its hash"
+            left.append(digest)
+            continue
+        store.put_blob(data, media_type="application/pdf")
+        store.mark_blob_uploaded(digest)  # it came from the server: never offered back
+        outcome.fetched.append(digest)
+    store.set_state(TO_FETCH, left)
+    return outcome
+
+
 def describe(digest: str, why: str) -> str:
     return f"agreement document {digest[:12]}… could not be sent: {why}"
 
 
 __all__ = [
     "BLOB_PATH",
+    "TO_FETCH",
     "BlobOutcome",
     "BlobSource",
+    "DocumentSink",
+    "FetchOutcome",
     "blob_state",
     "describe",
     "document_of",
+    "fetch_pending",
+    "remember",
+    "server_documents",
     "upload_pending",
 ]

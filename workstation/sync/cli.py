@@ -30,7 +30,7 @@ from workstation.store import LAST_SYNC_AT
 from workstation.sync.engine import ProgressView, SyncEngine, SyncProgress
 from workstation.sync.errors import DeviceRevokedError, SignInRequiredError, SyncError
 from workstation.sync.session import ApiSession
-from workstation.sync.storeops import read_status, status_path
+from workstation.sync.statusfile import read_status, status_path
 
 
 def register(subparsers: Any) -> None:

@@ -57,7 +57,7 @@ from workstation.store import (
     Store,
     Tombstone,
 )
-from workstation.sync import blobs, info, storeops
+from workstation.sync import blobs, info, statusfile
 from workstation.sync.errors import (
     CancelledError,
     DeviceRevokedError,
@@ -193,6 +193,7 @@ class SyncReport:
     blobs_present: int = 0  # documents the server already had (HEAD): marked, not re-sent
     blobs_failed: list[str] = field(default_factory=list)  # hashes retried next sync
     blobs_broken: list[str] = field(default_factory=list)  # hashes that cannot be sent
+    documents_fetched: int = 0  # documents the server produced, fetched by hash
     held_back: int = 0  # entries waiting for their document (sent next sync)
     pushed: int = 0
     acked: int = 0
@@ -240,7 +241,7 @@ class SyncEngine:
         self.staging_path = staging_path or store.path.with_name("snapshot-staging.db")
         self.staging_key = staging_key
         # non-secret facts ``workstation status`` can show while the data is locked
-        self.status_path = status_path or storeops.status_path(store.path)
+        self.status_path = status_path or statusfile.status_path(store.path)
         self._backlog = 0
         self._skew_stored: bool | None = None  # whether SKEW_KEY holds a value (None: unknown)
         self.clock = clock
@@ -272,10 +273,11 @@ class SyncEngine:
                 self._snapshot(progress, report, resync=True)
                 self._pull(progress, report)
             self._refetch(progress, report)
+            self._fetch_documents(report)
             self._server_info(report)
             report.finished_at = self.clock()
             self.store.set_state(LAST_SYNC_AT, report.finished_at.isoformat())
-            storeops.write_status(
+            statusfile.write_status(
                 self.status_path,
                 {
                     "last_sync_at": report.finished_at.isoformat(),
@@ -292,6 +294,14 @@ class SyncEngine:
             raise
         finally:
             self._lock.release()
+
+    def _fetch_documents(self, report: SyncReport) -> None:
+        """The documents the server produced (letters) that this store does not hold yet;
+        one that cannot be fetched now is tried again next sync (``blobs.fetch_pending``)."""
+        outcome = blobs.fetch_pending(self.store, self.api)
+        report.documents_fetched += len(outcome.fetched)
+        for digest, why in outcome.failed.items():
+            report.warnings.append(f"document {digest[:12]}… not fetched yet: {why}")
 
     def _revoked(self, progress: SyncProgress, exc: DeviceRevokedError) -> None:
         if self._wipe is not None:
@@ -470,7 +480,7 @@ class SyncEngine:
 
     def _report_backlog(self) -> None:
         """The backlog every following call reports (``X-Outbox-Pending``/``-Oldest``)."""
-        pending, oldest = storeops.backlog(self.store)
+        pending, oldest = self.store.outbox_backlog()
         self._backlog = pending
         self.api.report_outbox(pending, oldest)
 
@@ -663,6 +673,7 @@ class SyncEngine:
             if next_cursor < cursor:
                 raise ProtocolError("the server's cursor went backwards")
             tombstones = [Tombstone("account", a) for a in page.removed_accounts]
+            blobs.remember(self.store, blobs.server_documents(page.events))
             result = self.store.apply_changes(
                 page.customers, page.accounts, page.events, tombstones, cursor=next_cursor
             )
@@ -672,7 +683,9 @@ class SyncEngine:
                     accounts=result.deferred_accounts, customers=result.deferred_customers
                 )
             if result.tombstones:
-                storeops.drop_orphan_customers(self.store)
+                self.store.drop_orphan_customers()
+            if page.erased_accounts:  # anonymised on the server: nothing kept here either
+                self.store.erase_accounts(page.erased_accounts)
             self._save_scorecard(data)
             report.pages += 1
             report.customers += result.customers
@@ -712,7 +725,7 @@ class SyncEngine:
         if not accounts and not customers:
             return
         progress.update(Phase.REFETCH, total=len(accounts) + len(customers))
-        busy_accounts, busy_customers = storeops.busy(self.store)
+        busy_accounts, busy_customers = self.store.busy_records()
         left_accounts, left_customers = [], []
         for account_id in accounts:
             progress.check()
@@ -725,7 +738,7 @@ class SyncEngine:
                 if exc.status != 404:
                     raise
                 result = self.store.apply_changes(tombstones=[Tombstone("account", account_id)])
-                storeops.drop_orphan_customers(self.store)
+                self.store.drop_orphan_customers()
                 report.removed += result.tombstones
             else:
                 result = self.store.apply_changes(
@@ -733,8 +746,8 @@ class SyncEngine:
                     [account_from_wire(data["account"])],
                     [event_from_wire(e) for e in data.get("events") or ()],
                 )
-                storeops.drop_unknown_events(
-                    self.store, account_id, {str(e["id"]) for e in data.get("events") or ()}
+                self.store.drop_unknown_events(
+                    account_id, {str(e["id"]) for e in data.get("events") or ()}
                 )
             if result.deferred:
                 left_accounts.append(account_id)
@@ -831,6 +844,7 @@ class SyncEngine:
         accounts = [account_from_wire(a) for a in staging.rows("accounts")]
         events: list[Event] = [event_from_wire(e) for e in staging.rows("events")]
         version = int(meta["snapshot_version"])
+        blobs.remember(self.store, blobs.server_documents(events))
         # Store.bulk_load currently fails on an empty event list (store issue reported);
         # a portfolio without events goes through apply_changes, which is atomic anyway.
         if not resync and events and self.store.is_empty():
@@ -842,14 +856,14 @@ class SyncEngine:
             )
         else:
             keep = {a.id for a in accounts}
-            gone = [Tombstone("account", a) for a in storeops.live_accounts(self.store) - keep]
+            gone = [Tombstone("account", a) for a in self.store.live_account_ids() - keep]
             result = self.store.apply_changes(customers, accounts, events, gone, cursor=version)
             self.store.set_states({SNAPSHOT_VERSION: version, SCHEMA_EPOCH: int(meta["epoch"])})
             if result.deferred:
                 self._want_refetch(
                     accounts=result.deferred_accounts, customers=result.deferred_customers
                 )
-            storeops.drop_orphan_customers(self.store)
+            self.store.drop_orphan_customers()
             report.removed += result.tombstones
         scorecard = meta.get("scorecard")
         if isinstance(scorecard, dict) and "version" in scorecard:

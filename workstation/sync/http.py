@@ -179,6 +179,26 @@ class HttpClient:
             raise OfflineError(f"request to {self.base_url} failed: {exc}") from exc
         return self._decode(response)
 
+    def request_bytes(
+        self, method: str, path: str, *, headers: Mapping[str, str] | None = None
+    ) -> bytes:
+        """Send one authenticated request whose answer is raw bytes (a document); errors
+        are raised as ``request`` raises them."""
+        sent: dict[str, str] = dict(headers or {})
+        if self.access_token:
+            sent["Authorization"] = f"Bearer {self.access_token}"
+        try:
+            response = self.session.request(
+                method, self.base_url + path, headers=sent, timeout=self.timeout
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise OfflineError(f"cannot reach {self.base_url}: {type(exc).__name__}") from exc
+        except requests.RequestException as exc:
+            raise OfflineError(f"request to {self.base_url} failed: {exc}") from exc
+        if response.status_code >= 400 or response.status_code in RETRY_STATUSES:
+            self._decode(response)  # raises the matching SyncError
+        return response.content
+
     def _decode(self, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
         content = response.content

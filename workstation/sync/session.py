@@ -83,7 +83,9 @@ class ApiSession:
                 user.get("team_id"),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise SignInRequiredError("the server's sign-in answer was not understood") from exc
+            raise SignInRequiredError(
+                "the server's sign-in answer was not understood", zh="无法识别服务器的登录应答"
+            ) from exc
         self._username = username
         if self.remembers_sign_in:
             assert self.secrets is not None
@@ -132,7 +134,10 @@ class ApiSession:
         with self._lock:
             token = self._stored_refresh()
             if token is None:
-                raise SignInRequiredError("please sign in: this computer keeps no session")
+                raise SignInRequiredError(
+                    "please sign in: this computer keeps no session",
+                    zh="请登录：本机没有保存登录会话",
+                )
             try:
                 data = self.http.request(
                     "POST",
@@ -145,7 +150,8 @@ class ApiSession:
                 if exc.status in (400, 401, 403, 422):
                     self.forget()
                     raise SignInRequiredError(
-                        f"your session has ended ({exc.code}); please sign in again"
+                        f"your session has ended ({exc.code}); please sign in again",
+                        zh=f"您的登录会话已结束（{exc.code}），请重新登录",
                     ) from exc
                 raise
             self._accept(data, self._username or "")
@@ -159,9 +165,10 @@ class ApiSession:
 
     def _raise_for_auth(self, exc: ServerError) -> None:
         if exc.status == 401 and (exc.code in _WIPE_CODES or exc.body.get("wipe")):
+            detail = f"{exc.code}: {exc.body.get('message', '')}"
             raise DeviceRevokedError(
-                "the server says this device may no longer hold data "
-                f"({exc.code}: {exc.body.get('message', '')})"
+                f"the server says this device may no longer hold data ({detail})",
+                zh=f"服务器通知本设备不得再保存数据（{detail}）",
             ) from exc
 
     # --- calls ---------------------------------------------------------------------------
@@ -213,8 +220,23 @@ class ApiSession:
                     continue
                 if exc.status == 401:
                     raise SignInRequiredError(
-                        "the server no longer accepts this session; please sign in"
+                        "the server no longer accepts this session; please sign in",
+                        zh="服务器不再接受此登录会话，请重新登录",
                     ) from exc
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def call_bytes(self, method: str, path: str) -> bytes:
+        """Like ``call``, for an answer that is raw bytes (a document by its hash)."""
+        self.ensure_token()
+        for attempt in range(2):
+            try:
+                return self.http.request_bytes(method, path, headers=self.outbox_report)
+            except ServerError as exc:
+                self._raise_for_auth(exc)
+                if exc.status == 401 and attempt == 0:
+                    self.renew()
+                    continue
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 

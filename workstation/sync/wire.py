@@ -14,18 +14,19 @@ entry's ``mutation_id`` so a retry sends byte-identical requests.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from workstation.contract.codec import ContractError, decode, field_names
+from workstation.contract.contacts import CONTACT_LISTS, CUSTOMER_FIELDS, PATCHABLE
+from workstation.contract.mutations import EventCreate
+from workstation.contract.records import AccountRecord, CustomerRecord
 from workstation.domain.enums import (
-    AccountStatus,
-    CustomerFlag,
     EventType,
     Language,
     PhoneType,
-    RiskTier,
 )
 from workstation.domain.model import (
     Account,
@@ -39,11 +40,6 @@ from workstation.domain.model import (
 from workstation.domain.money import Money
 from workstation.store import OutboxEntry
 from workstation.sync.errors import ProtocolError
-
-_CUSTOMER_FIELDS = ("name", "name_alt", "language", "timezone", "contact_person")
-_LISTS = {"phones": "phone", "emails": "email", "addresses": "address"}
-_NOT_FIELDS = frozenset({"id", "position", "version", "customer_id"})
-
 
 # --- inbound -------------------------------------------------------------------------------
 
@@ -69,99 +65,115 @@ def _decimal(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
+def _amount(value: Decimal | None, currency: str) -> Money:
+    return Money.of(value if value is not None else Decimal(0), currency)
+
+
 def customer_from_wire(data: Mapping[str, Any]) -> Customer:
+    """A customer as the contract's ``CustomerRecord`` has it, as a domain ``Customer``.
+
+    Keys a newer server adds are passed over; a value that does not fit is a
+    ``ProtocolError`` before anything is written."""
     try:
-        currency = data.get("income_currency")
-        person = data.get("contact_person")
+        record = decode(CustomerRecord, data, unknown="ignore")
+        currency = record.income_currency
+        person = record.contact_person
         return Customer(
-            id=str(data["id"]),
-            name=str(data["name"]),
-            timezone=str(data["timezone"]),
-            jurisdiction=str(data["jurisdiction"]),
-            language=Language(data.get("language") or "en"),
-            name_alt=str(data.get("name_alt") or ""),
-            national_id_masked=str(data.get("national_id_masked") or ""),
+            id=record.id,
+            name=record.name,
+            timezone=record.timezone,
+            jurisdiction=record.jurisdiction,
+            language=Language(record.language or "en"),
+            name_alt=record.name_alt,
+            national_id_masked=record.national_id_masked,
             phones=[
                 Phone(
-                    id=str(p["id"]),
-                    number=str(p.get("number") or ""),
-                    type=PhoneType(p.get("type") or "mobile"),
-                    consent=bool(p.get("consent", True)),
-                    opted_out=bool(p.get("opted_out", False)),
-                    last_verified=_day(p.get("last_verified")),
+                    id=p.id,
+                    number=p.number or "",
+                    type=p.type or PhoneType.MOBILE,
+                    consent=p.consent is not False,
+                    opted_out=bool(p.opted_out),
+                    last_verified=p.last_verified,
+                    invalid=bool(p.invalid),
                 )
-                for p in data.get("phones") or ()
+                for p in record.phones
             ],
             emails=[
                 Email(
-                    id=str(e["id"]),
-                    address=str(e.get("address") or ""),
-                    consent=bool(e.get("consent", True)),
-                    opted_out=bool(e.get("opted_out", False)),
-                    last_verified=_day(e.get("last_verified")),
+                    id=e.id,
+                    address=e.address or "",
+                    consent=e.consent is not False,
+                    opted_out=bool(e.opted_out),
+                    last_verified=e.last_verified,
                 )
-                for e in data.get("emails") or ()
+                for e in record.emails
             ],
             addresses=[
                 Address(
-                    id=str(a["id"]),
-                    line1=str(a.get("line1") or ""),
-                    city=str(a.get("city") or ""),
-                    district=str(a.get("district") or ""),
-                    postcode=str(a.get("postcode") or ""),
-                    country=str(a.get("country") or ""),
-                    latitude=_decimal(a.get("latitude")),
-                    longitude=_decimal(a.get("longitude")),
+                    id=a.id,
+                    line1=a.line1 or "",
+                    city=a.city or "",
+                    district=a.district or "",
+                    postcode=a.postcode or "",
+                    country=a.country or "",
+                    latitude=a.latitude,
+                    longitude=a.longitude,
                 )
-                for a in data.get("addresses") or ()
+                for a in record.addresses
             ],
-            flags=frozenset(CustomerFlag(f) for f in data.get("flags") or ()),
+            flags=frozenset(record.flags),
             contact_person=None
-            if not person
-            else ContactPerson(
-                name=str(person.get("name", "")),
-                phone=str(person.get("phone", "")),
-                relationship=str(person.get("relationship", "")),
-            ),
-            monthly_income=_money(data["monthly_income"], currency)
-            if currency and data.get("monthly_income") is not None
+            if person is None
+            else ContactPerson(person.name, person.phone, person.relationship or ""),
+            monthly_income=_amount(record.monthly_income, currency)
+            if currency and record.monthly_income is not None
             else None,
-            monthly_expenses=_money(data["monthly_expenses"], currency)
-            if currency and data.get("monthly_expenses") is not None
+            monthly_expenses=_amount(record.monthly_expenses, currency)
+            if currency and record.monthly_expenses is not None
             else None,
-            version=int(data.get("version") or 0),
+            version=record.version,
         )
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
-        raise ProtocolError(f"a customer from the server could not be read: {exc!r}") from exc
+    except (ContractError, ValueError) as exc:
+        raise ProtocolError(f"a customer from the server could not be read: {exc}") from exc
 
 
 def account_from_wire(data: Mapping[str, Any]) -> Account:
+    """An account as the contract's ``AccountRecord`` has it, as a domain ``Account``."""
     try:
-        currency = str(data["currency"])
-        placed = data.get("placed_amount")
+        record = decode(AccountRecord, data, unknown="ignore")
+        currency = record.currency
         return Account(
-            id=str(data["id"]),
-            customer_id=str(data["customer_id"]),
-            product=str(data.get("product") or ""),
+            id=record.id,
+            customer_id=record.customer_id,
+            product=record.product,
             currency=currency,
-            principal=_money(data.get("principal"), currency),
-            balance=_money(data.get("balance"), currency),
-            past_due=_money(data.get("past_due"), currency),
-            days_past_due=int(data.get("days_past_due") or 0),
-            status=AccountStatus(data["status"]),
-            owner=data.get("owner"),
-            team=data.get("team_id"),
-            risk_tier=RiskTier(data["risk_tier"]) if data.get("risk_tier") else None,
-            score=_decimal(data.get("score")),
-            reason_codes=tuple(str(c) for c in data.get("reason_codes") or ()),
-            placed_amount=_money(placed, currency) if placed is not None else None,
-            opened_on=_day(data.get("opened_on")),
-            placed_on=_day(data.get("placed_on")),
-            annual_rate=_decimal(data.get("annual_rate")) or Decimal(0),
-            version=int(data.get("version") or 0),
+            principal=_amount(record.principal, currency),
+            balance=_amount(record.balance, currency),
+            past_due=_amount(record.past_due, currency),
+            days_past_due=record.days_past_due,
+            status=record.status,
+            owner=record.owner,
+            team=record.team_id,
+            risk_tier=record.risk_tier,
+            score=record.score,
+            reason_codes=record.reason_codes,
+            ability=record.ability,
+            willingness=record.willingness,
+            segment=record.segment,
+            ability_reasons=record.ability_reasons,
+            willingness_reasons=record.willingness_reasons,
+            segment_model=record.segment_model,
+            placed_amount=None
+            if record.placed_amount is None
+            else _amount(record.placed_amount, currency),
+            opened_on=record.opened_on,
+            placed_on=record.placed_on,
+            annual_rate=record.annual_rate,
+            version=record.version,
+            account_ref=record.account_ref,
         )
-    except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
-        raise ProtocolError(f"an account from the server could not be read: {exc!r}") from exc
+    except (ContractError, ValueError) as exc:
+        raise ProtocolError(f"an account from the server could not be read: {exc}") from exc
 
 
 def event_from_wire(data: Mapping[str, Any]) -> Event:
@@ -193,6 +205,7 @@ class Page:
     accounts: list[Account]
     events: list[Event]
     removed_accounts: list[str]
+    erased_accounts: list[str] = field(default_factory=list)  # removed for retention
 
 
 def page_from_wire(data: Mapping[str, Any]) -> Page:
@@ -202,7 +215,13 @@ def page_from_wire(data: Mapping[str, Any]) -> Page:
             for r in data.get("removals") or ()
             if r.get("kind", "account") == "account"
         ]
+        erased = [
+            str(r["id"])
+            for r in data.get("removals") or ()
+            if r.get("kind", "account") == "account" and r.get("reason") == "retention"
+        ]
         return Page(
+            erased_accounts=erased,
             customers=[customer_from_wire(c) for c in data.get("customers") or ()],
             accounts=[account_from_wire(a) for a in data.get("accounts") or ()],
             events=[event_from_wire(e) for e in data.get("events") or ()],
@@ -223,12 +242,13 @@ def _contact_parts(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     customer_id = str(payload["customer_id"])
     changes: Mapping[str, Any] = payload.get("changes") or {}
     parts: list[dict[str, Any]] = []
-    scalars = {k: changes[k] for k in _CUSTOMER_FIELDS if k in changes}
+    scalars = {k: changes[k] for k in CUSTOMER_FIELDS if k in changes}
     if scalars:
         parts.append({"customer_id": customer_id, "kind": "customer", "fields": scalars})
-    for key, kind in _LISTS.items():
+    for key, kind in CONTACT_LISTS.items():
         for item in changes.get(key) or ():
-            fields = {k: v for k, v in item.items() if k not in _NOT_FIELDS}
+            # what the store keeps beside the fields (ids, list position) is not patched
+            fields = {k: v for k, v in item.items() if k in PATCHABLE[kind]}
             if fields:
                 parts.append(
                     {
@@ -241,6 +261,9 @@ def _contact_parts(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     return parts
 
 
+_EVENT_CREATE = field_names(EventCreate)
+
+
 def part_id(mutation_id: str, index: int, count: int) -> str:
     """The wire mutation id of part ``index`` of an outbox entry split into ``count`` parts."""
     return mutation_id if count == 1 else f"{mutation_id}.{index}"
@@ -250,14 +273,13 @@ def mutations_of(entry: OutboxEntry) -> list[dict[str, Any]]:
     """The push-endpoint mutations for one outbox entry (deterministic)."""
     common = {"client_seq": entry.client_seq, "device_time": _iso(entry.device_time)}
     if entry.type.startswith("event."):
-        body = entry.payload
-        wire = {
-            "id": body["id"],
-            "type": body.get("type", entry.type.removeprefix("event.")),
-            "account_id": body["account_id"],
-            "occurred_at": body["occurred_at"],
-            "payload": body.get("payload") or {},
+        body = {
+            "type": entry.type.removeprefix("event."),
+            "payload": {},
+            **{k: v for k, v in entry.payload.items() if v is not None},
         }
+        # the outbox keeps more (customer, recorder, device): the server takes the contract's
+        wire = {name: body[name] for name in _EVENT_CREATE}
         return [
             {
                 "mutation_id": entry.mutation_id,

@@ -6,6 +6,9 @@ the same collector-readable ``PlanError`` message as the desk and exit code 2. E
 subcommand computes one result and hands it to ``_emit``, the single place output happens:
 ``--json`` (the issue's shape) or a readable table on stdout, then any extra outputs other
 ``--pdf OUT [--language en|zh|both]`` (a specimen agreement from ``workstation.documents``).
+
+Above both ``plans`` and ``documents`` (documents render plans; this command uses both), so
+neither package imports the other's command line.
 """
 
 from __future__ import annotations
