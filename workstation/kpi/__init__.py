@@ -10,11 +10,17 @@ team. What is counted, and for whom:
 - **promises**: promise events recorded in the period, by their recorder.
 - **kept rate**: promises whose due date falls in the period and whose fate is decided,
   kept ÷ (kept + broken); attributed to the promise's recorder.
-- **recovery**: payments in the period on the accounts the agent holds now ÷ the placed
-  amount of those accounts, per currency (amounts in different currencies never mix).
+- **recovery**: *confirmed* payments dated in the period on the accounts the agent holds
+  now ÷ the placed amount of those accounts, per currency (amounts in different currencies
+  never mix). Money an agent reported and the bank has not confirmed is counted apart
+  (``reported``, shown beside recovery as "reported, unconfirmed"), never in it.
+
+Voided events count nowhere; money sums are exact however large (the server splits them).
 - **complaints per 1,000 accounts**: complaints in the period on the accounts held now,
   per 1,000 of those accounts.
-- **mean satisfaction**: mean of satisfaction scores (1-5) recorded in the period.
+- **mean satisfaction (agent-entered)**: mean of the satisfaction scores (1-5) the agents
+  recorded in the period; the customers' own answers to the portal's survey are counted
+  apart (``GET /api/v1/portal/kpis``: satisfaction by channel, the response rate).
 - **cure rate**: accounts delinquent (past due, bucket worse than current) and not closed at
   the start of the period that are current or paid/settled at its end ÷ accounts delinquent
   at the start.
@@ -38,6 +44,7 @@ from functools import cache
 
 from workstation.domain.dispositions import default_catalogue
 from workstation.domain.enums import Bucket
+from workstation.text import is_chinese
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +58,7 @@ class KpiDefinition:
     higher_is_better: bool = True
 
     def label(self, language: str) -> str:
-        return self.label_zh if language.startswith("zh") else self.label_en
+        return self.label_zh if is_chinese(language) else self.label_en
 
 
 KPIS: tuple[KpiDefinition, ...] = (
@@ -64,8 +71,8 @@ KPIS: tuple[KpiDefinition, ...] = (
     KpiDefinition("recovery_rate", "Recovery rate", "回收率", "collected", "placed", "percent"),
     KpiDefinition("complaints_per_1000", "Complaints per 1,000 accounts", "每千户投诉数",
                   "complaints", "accounts", "per_1000", higher_is_better=False),
-    KpiDefinition("mean_satisfaction", "Mean satisfaction", "平均满意度", "satisfaction_sum",
-                  "satisfaction_count", "score"),
+    KpiDefinition("mean_satisfaction", "Mean satisfaction (agent-entered)",
+                  "平均满意度（坐席录入）", "satisfaction_sum", "satisfaction_count", "score"),
     KpiDefinition("cure_rate", "Cure rate", "治愈率", "cured", "delinquent_at_start",
                   "percent"),
     KpiDefinition("roll_rate", "Roll rate", "迁徙率", "rolled", "roll_base",
@@ -99,6 +106,7 @@ class KpiCounts:
     satisfaction_count: int = 0
     collected: dict[str, int] = field(default_factory=dict)  # currency -> minor units
     placed: dict[str, int] = field(default_factory=dict)
+    reported: dict[str, int] = field(default_factory=dict)  # reported, unconfirmed
     delinquent_at_start: int = 0
     cured: int = 0
     roll_base: int = 0
@@ -117,6 +125,7 @@ class KpiCounts:
         for target, source in (
             (self.collected, other.collected),
             (self.placed, other.placed),
+            (self.reported, other.reported),
             (self.in_bucket_at_start, other.in_bucket_at_start),
             (self.rolled_from_bucket, other.rolled_from_bucket),
         ):
