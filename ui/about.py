@@ -133,20 +133,27 @@ def licences_html() -> str:
 
     fonts = "".join(row(font, None) for font in BUNDLED_FONTS)
     libraries = "".join(row(lib, _version_of(lib)) for lib in LIBRARIES)
+    # tr() outside the f-strings: pyside6-lupdate does not look inside them
+    licence_texts, bundled_fonts, libraries_title = (
+        tr("Font licence texts"),
+        tr("Bundled fonts"),
+        tr("Libraries"),
+    )
+    font, library, version, licence = tr("Font"), tr("Library"), tr("Version"), tr("Licence")
     where = ""
     if fonts_folder is not None:
         link = QUrl.fromLocalFile(str(fonts_folder)).toString()
         where = (
-            f"<p><small>{tr('Font licence texts')}: "
+            f"<p><small>{licence_texts}: "
             f"<a href='{html.escape(link)}'>{html.escape(str(fonts_folder))}</a></small></p>"
         )
     return (
-        f"<h3>{tr('Bundled fonts')}</h3>"
+        f"<h3>{bundled_fonts}</h3>"
         f"<table cellspacing='0' cellpadding='3' width='100%'>"
-        f"{head(tr('Font'), tr('Licence'))}{fonts}</table>{where}"
-        f"<h3>{tr('Libraries')}</h3>"
+        f"{head(font, licence)}{fonts}</table>{where}"
+        f"<h3>{libraries_title}</h3>"
         f"<table cellspacing='0' cellpadding='3' width='100%'>"
-        f"{head(tr('Library'), tr('Version'), tr('Licence'))}{libraries}</table>"
+        f"{head(library, version, licence)}{libraries}</table>"
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
@@ -13,13 +13,19 @@ from ui import settings as settings_mod
 from ui.context import AppContext, build_context
 from workstation import paths
 from workstation.domain import Role
+from workstation.redaction import RedactingFilter
+
+if TYPE_CHECKING:
+    from workstation.store import Store
 
 
 def configure_logging() -> None:
+    handler = logging.FileHandler(paths.log_dir() / "workstation.log", encoding="utf-8")
+    handler.addFilter(RedactingFilter())  # no token, password or national id in the file
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[logging.FileHandler(paths.log_dir() / "workstation.log", encoding="utf-8")],
+        handlers=[handler],
     )
 
 
@@ -40,6 +46,8 @@ def prepare(app: QApplication, language: str, theme_name: str) -> None:
     theme.apply(app, theme_name)
 
 
-def make_context(*, role: Role = Role.AGENT, store: Any = None, user: str = "") -> AppContext:
+def make_context(
+    *, role: Role = Role.AGENT, store: Store | None = None, user: str = ""
+) -> AppContext:
     settings = settings_mod.load()
     return build_context(settings=settings, store=store, role=role, user=user)

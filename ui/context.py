@@ -1,17 +1,18 @@
 """The application context handed to every window and view (no module-level globals).
 
 It owns the settings, the local store, the desk service, the op runner and the sync
-bridge. ``open_store`` opens the SQLite store (``workstation.store``, always installed);
-``SyncBridge`` is the seam to the sync engine, which is only there once signed in.
+bridge, and — as typed fields, once there are any — the unlocked profile, the field service
+and the lead's API client. ``open_store`` opens the SQLite store (``workstation.store``,
+always installed); ``SyncBridge`` is the seam to the sync engine, which is only there once
+signed in.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ui import settings as settings_mod
 from ui.ops import OpRunner, OpState
@@ -20,7 +21,11 @@ from workstation.desk import DeskService
 from workstation.domain import Role
 
 if TYPE_CHECKING:
+    from workstation.auth.profile import LocalProfile
+    from workstation.field import FieldService
+    from workstation.lead import LeadClient
     from workstation.store import Store
+    from workstation.sync import ProgressView, SyncEngine, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -52,27 +57,28 @@ class SyncUnavailableError(RuntimeError):
 
 
 class SyncBridge:
-    """What the window knows about sync; calls ``workstation.sync`` when it exists."""
+    """What the window knows about sync: the signed-in engine, once sign-in attaches one."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._engine: Any = None
+        self._engine: SyncEngine | None = None
         self._online = False
 
     @property
     def available(self) -> bool:
-        try:
-            mod = importlib.import_module("workstation.sync")
-        except ImportError:
-            return False
-        return hasattr(mod, "SyncEngine") and self._engine is not None
+        return self._engine is not None
+
+    @property
+    def engine(self) -> SyncEngine | None:
+        """The signed-in sync engine (``None`` until sign-in attaches one)."""
+        return self._engine
 
     @property
     def online(self) -> bool:
         """Whether the last contact with the server worked (False until signed in)."""
         return self._engine is not None and self._online
 
-    def attach(self, engine: Any, *, online: bool = True) -> None:
+    def attach(self, engine: SyncEngine, *, online: bool = True) -> None:
         """Sign-in hands the authenticated engine here (one place to wire sync/auth)."""
         self._engine = engine
         self._online = online
@@ -123,7 +129,7 @@ class SyncBridge:
             needs_attention=len(self.needs_attention()),
         )
 
-    def run(self, state: OpState) -> Any:
+    def run(self, state: OpState) -> SyncReport:
         """One sync round (runs on the pool). Raises SyncUnavailableError until signed in.
 
         ``SyncEngine.sync(progress)`` takes only the progress object; cancelling goes through
@@ -131,18 +137,19 @@ class SyncBridge:
         as blobs are uploaded first (idempotent by hash), so a plan's document is on the
         server before its event.
         """
-        if not self.available:
+        engine = self._engine
+        if engine is None or not self.available:
             raise SyncUnavailableError("sync engine not available")
         from workstation.field.uploads import sync_field_device
         from workstation.sync import OfflineError, SyncProgress
 
-        def forward(view: Any) -> None:  # worker thread: forward, never touch widgets
+        def forward(view: ProgressView) -> None:  # worker thread: forward, never touch widgets
             state.progress(view.done, view.total or 0, view.message)
 
         progress = SyncProgress(on_change=forward)
         state.on_cancel(progress.cancel)
         try:
-            report, _uploads = sync_field_device(self._engine, progress)
+            report, _uploads = sync_field_device(engine, progress)
         except OfflineError:
             self._online = False
             raise
@@ -160,17 +167,42 @@ class AppContext:
     role: Role = Role.AGENT
     user: str = "agent1"
     storage: str = "sqlite"
-    extras: dict[str, Any] = field(default_factory=dict)
+    # the unlocked local profile (sign-in remembers the server and user through it)
+    profile: LocalProfile | None = None
+    # the lead console's API client: set by tests, else built over the signed-in session
+    lead_client: LeadClient | None = None
+    _field: FieldService | None = field(default=None, init=False, repr=False)
 
     def save_settings(self) -> None:
         settings_mod.save(self.settings)
 
-    def attach_engine(self, engine: Any, *, online: bool = True) -> None:
-        """The signed-in sync engine: the sync bridge and the field/lead screens (which look
-        for ``extras['sync_engine']``) all use this one."""
+    def attach_engine(self, engine: SyncEngine, *, online: bool = True) -> None:
+        """The signed-in sync engine: the sync bridge, the field screen's round and the lead
+        console's client all use this one."""
         self.sync.attach(engine, online=online)
-        self.extras["sync_engine"] = engine
-        self.extras.pop("lead_client", None)  # rebuilt over the new session on next use
+        self.lead_client = None  # rebuilt over the new session on next use
+
+    def lead_api(self) -> LeadClient | None:
+        """The lead console's client: the one set, else one over the signed-in session."""
+        if self.lead_client is None and self.sync.engine is not None:
+            from workstation.lead import LeadClient
+
+            self.lead_client = LeadClient(self.sync.engine.api)
+        return self.lead_client
+
+    def field_service(self) -> FieldService:
+        """The field collector's service (created once, over this context's store and desk)."""
+        if self._field is None:
+            from workstation.field import FieldService
+
+            self._field = FieldService(
+                self.store,
+                self.desk.device_id,
+                self.user,
+                desk=self.desk,
+                creditor=self.settings.creditor or "Acme Consumer Finance",
+            )
+        return self._field
 
 
 def build_context(
@@ -186,7 +218,7 @@ def build_context(
     if store is None:
         store, storage = open_store()
     user = user or settings.last_user or f"demo-{role.value}"
-    desk = DeskService(store, settings.ensure_device_id(), user)
+    desk = DeskService(store, settings.ensure_device_id(), user, role=role)
     desk.creditor = settings.creditor or desk.creditor
     return AppContext(
         settings=settings,

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workstation.domain import Role
+
+if TYPE_CHECKING:
+    from workstation.auth.profile import LocalProfile
+    from workstation.server.embedded import EmbeddedServer
+    from workstation.store import Store
+    from workstation.sync import SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +26,7 @@ log = logging.getLogger(__name__)
 DEMO_USERS = {Role.AGENT: "li.na", Role.FIELD: "wang.qiang", Role.LEAD: "zhao.min"}
 DEMO_PASSWORD = "demo"  # the seed's shared demo password (never a real account)
 DEMO_PASSPHRASE = "demo-workstation"  # unlocks the demo store where no keyring exists
+DEMO_PHONE = "demo-phone.txt"  # what the demo's customers receive (README: the demo)
 
 
 @dataclass
@@ -25,13 +34,13 @@ class DemoSetup:
     """What provisioning produced: the store to work on and, when the backend path
     worked, the running server and the signed-in sync engine."""
 
-    store: Any
+    store: Store
     storage: str
     user: str
     how: str  # "synced" | "generated" | "existing"
-    server: Any = None
-    engine: Any = None
-    profile: Any = None
+    server: EmbeddedServer | None = None
+    engine: SyncEngine | None = None
+    profile: LocalProfile | None = None
     problem: str = ""
 
 
@@ -41,22 +50,22 @@ def _portfolio(accounts: int) -> Any:
     return generate_portfolio(accounts, seed=1)
 
 
-def _is_empty(store: Any) -> bool:
-    check = getattr(store, "is_empty", None)
-    if callable(check):
-        return bool(check())
-    return not store.queue_rows()
-
-
 def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup:
     """Embedded backend on a free loopback port, seeded once, sign in, first sync."""
     from workstation import paths
     from workstation.auth.profile import LocalProfile, PassphraseRequiredError, staging_path
-    from workstation.server.db import default_db_url, make_engine, make_sessionmaker
+    from workstation.server.db import make_engine, make_sessionmaker
     from workstation.server.embedded import start_embedded
     from workstation.server.seed import seed
+    from workstation.server.settings import default_db_url
     from workstation.sync import ApiSession, SyncEngine
 
+    # the demo's users share a published password: argon2's cheap profile (for every user,
+    # and for the stand-in hash of unknown names) keeps seeding and sign-in quick
+    os.environ.setdefault("WORKSTATION_SERVER_PASSWORD_HASH", "fast")
+    # the customers' phones and mailboxes of the demo: the log transports write each SMS and
+    # e-mail there (portal links and one-time codes included) and never into a log
+    os.environ.setdefault("WORKSTATION_DEMO_PHONE", str(paths.server_data_dir() / DEMO_PHONE))
     db_url = default_db_url()
     marker = paths.server_data_dir() / "demo-seeded"
     server = start_embedded(db_url)
@@ -64,9 +73,16 @@ def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup
         if not marker.exists():
             engine = make_engine(db_url)
             try:
-                seed(make_sessionmaker(engine), accounts=accounts)
+                sessions = make_sessionmaker(engine)
+                seed(sessions, accounts=accounts)
+                # the weekly QA sample of the seeded weeks, as a running server's maintenance
+                # takes it: the lead's Quality tab has conversations to review
+                from workstation.server.quality.sampling import run_weekly_sampling
+
+                run_weekly_sampling(sessions, datetime.now(UTC).date())
             finally:
                 engine.dispose()
+            _demo_review(server.url)
             marker.write_text(str(accounts))
         try:
             profile = LocalProfile.open()
@@ -88,10 +104,39 @@ def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup
     except BaseException:
         server.stop()
         raise
-    storage = "sqlite-encrypted" if getattr(profile.store, "encrypted", False) else "sqlite"
+    storage = "sqlite-encrypted" if profile.store.encrypted else "sqlite"
     return DemoSetup(
         profile.store, storage, user, "synced", server=server, engine=sync, profile=profile
     )
+
+
+def _demo_review(url: str) -> None:
+    """The lead has reviewed one of the demo agent's sampled calls (through the API, as the
+    console does), so the desk's 'My quality reviews' has one to read."""
+    from workstation.quality.client import QualityClient
+    from workstation.quality.rubric import default_rubric
+    from workstation.sync import ApiSession
+
+    api = ApiSession(url, "demo-seed-lead")
+    try:
+        api.sign_in(DEMO_USERS[Role.LEAD], DEMO_PASSWORD)
+        client = QualityClient(api)
+        name = DEMO_USERS[Role.AGENT].replace(".", " ")  # "li na" in "李娜 Li Na"
+        sample = next((s for s in client.samples() if name in s.agent_name.casefold()), None)
+        if sample is None:
+            return
+        answers = {item.id: "met" for item in default_rubric().items}
+        answers["empathy"] = "not_met"
+        client.score(
+            sample.id,
+            answers,
+            comment="Clear and correct. Let the customer finish before you answer.",
+            item_notes={"empathy": "talked over the customer twice"},
+        )
+    except Exception:  # the demo goes on without it; the log says why
+        log.warning("demo review not recorded", exc_info=True)
+    finally:
+        api.close()
 
 
 def provision_demo_data(accounts: int, role: Role) -> DemoSetup:
@@ -111,13 +156,13 @@ def provision_demo_data(accounts: int, role: Role) -> DemoSetup:
     profile = opened.get("profile")
     if profile is not None:
         store = profile.store
-        storage = "sqlite-encrypted" if getattr(store, "encrypted", False) else "sqlite"
+        storage = "sqlite-encrypted" if store.encrypted else "sqlite"
     else:
         from ui.context import open_store
 
         store, storage = open_store()
     how = "existing"
-    if _is_empty(store):
+    if store.is_empty():
         store.bulk_load(_portfolio(accounts))
         how = "generated"
     user = DEMO_USERS.get(role, "li.na")
@@ -136,6 +181,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--screenshot", type=Path, metavar="DIR", help="render PNGs to DIR and exit"
     )
     parser.add_argument(
+        "--portal-screenshots",
+        type=Path,
+        metavar="DIR",
+        help="render the customer's portal pages (phone and desktop, English and Chinese) "
+        "to DIR and exit (needs chromium and chromium-driver)",
+    )
+    parser.add_argument(
         "--language", choices=["en", "zh_CN"], help="override the settings for this run"
     )
     parser.add_argument(
@@ -146,9 +198,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def run(argv: list[str]) -> int:
     args = parse(argv)
-    if args.screenshot:
-        import os
+    if args.portal_screenshots:
+        from workstation.demo.portal_screenshots import render
 
+        written = render(args.portal_screenshots)
+        print(f"{len(written)} portal screenshots in {args.portal_screenshots}")
+        return 0 if written else 1
+    if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui import app as app_mod
 
@@ -159,8 +215,8 @@ def run(argv: list[str]) -> int:
     ctx = app_mod.make_context(role=role, store=setup.store, user=setup.user)
     ctx.storage = setup.storage
     if setup.profile is not None:
-        ctx.extras["profile"] = setup.profile
-    if setup.engine is not None:
+        ctx.profile = setup.profile
+    if setup.engine is not None and setup.server is not None:
         ctx.attach_engine(setup.engine)
         # this run's loopback server (not saved: its port changes every start)
         ctx.settings.server_url = setup.server.url

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -30,8 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.common import error_label, localize_buttons
+from ui.errors import reason
 from ui.i18n import tr
 from workstation.domain import Role
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from workstation.auth.profile import LocalProfile
+    from workstation.sync import SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +52,7 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("unlockDialog")
         self.setWindowTitle(tr("Unlock local data"))
-        self.profile: Any = None
+        self.profile: LocalProfile | None = None
         note = QLabel(reason, self)
         note.setWordWrap(True)
         self.passphrase = QLineEdit(self)
@@ -77,7 +84,7 @@ class UnlockDialog(QDialog):
         try:
             self.profile = LocalProfile.open(passphrase=self.passphrase.text())
         except UnlockError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(reason(exc))
             self.passphrase.selectAll()
             return
         self.unlocked.emit(self.profile)
@@ -89,10 +96,10 @@ class Startup:
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
-        self.profile: Any = None
-        self.window: Any = None
+        self.profile: LocalProfile | None = None
+        self.window: MainWindow | None = None
         self.dialog: QDialog | None = None
-        self.sign_in_ctx: Any = None
+        self.sign_in_ctx: AppContext | None = None
 
     def begin(self) -> None:
         from workstation.auth.profile import LocalProfile, PassphraseRequiredError, UnlockError
@@ -100,7 +107,7 @@ class Startup:
         try:
             self.unlocked(LocalProfile.open())
         except PassphraseRequiredError as exc:
-            dialog = UnlockDialog(str(exc))
+            dialog = UnlockDialog(reason(exc))
             dialog.unlocked.connect(self.unlocked)
             dialog.rejected.connect(self.app.quit)
             self.dialog = dialog
@@ -109,19 +116,19 @@ class Startup:
             from PySide6.QtWidgets import QMessageBox
 
             box = QMessageBox(
-                QMessageBox.Icon.Critical, tr("The local data cannot be opened"), str(exc)
+                QMessageBox.Icon.Critical, tr("The local data cannot be opened"), reason(exc)
             )
             box.finished.connect(lambda _r: self.app.quit())
             self.dialog = box
             box.open()
 
-    def unlocked(self, profile: Any) -> None:
+    def unlocked(self, profile: LocalProfile) -> None:
         from ui import app as app_mod
         from ui.dialogs.signin import SignInDialog
 
         self.profile = profile
         ctx = app_mod.make_context(role=_role(app_mod), store=profile.store)
-        ctx.extras["profile"] = profile
+        ctx.profile = profile
         if not ctx.settings.server_url and profile.info.server_url:
             ctx.settings.server_url = profile.info.server_url
         self.sign_in_ctx = ctx
@@ -135,17 +142,17 @@ class Startup:
     def _sign_in_cancelled(self) -> None:
         self.open_window(None)  # Cancel works offline on the local data, like "Work offline"
 
-    def signed_in(self, engine: Any) -> None:
+    def signed_in(self, engine: SyncEngine) -> None:
         self.open_window(engine)
 
-    def open_window(self, engine: Any) -> None:
-        if self.window is not None:
+    def open_window(self, engine: SyncEngine | None) -> None:
+        if self.window is not None or self.sign_in_ctx is None or self.profile is None:
             return
         from ui import app as app_mod
         from ui.main_window import MainWindow
 
-        user = getattr(getattr(engine, "api", None), "user", None)
-        role = _role_of(getattr(user, "role", "")) if user else Role(self._saved_role())
+        user = engine.api.user if engine is not None else None
+        role = _role_of(user.role) if user else Role(self._saved_role())
         settings = self.sign_in_ctx.settings
         if user is not None:
             settings.last_role = role.value
@@ -154,10 +161,10 @@ class Startup:
         ctx = app_mod.make_context(
             role=role,
             store=self.profile.store,
-            user=getattr(user, "username", "") or settings.last_user,
+            user=(user.username if user else "") or settings.last_user,
         )
-        ctx.storage = "sqlite-encrypted" if getattr(ctx.store, "encrypted", False) else "sqlite"
-        ctx.extras["profile"] = self.profile
+        ctx.storage = "sqlite-encrypted" if ctx.store.encrypted else "sqlite"
+        ctx.profile = self.profile
         if engine is not None:
             ctx.attach_engine(engine)
         window = MainWindow(ctx)
@@ -172,7 +179,8 @@ class Startup:
             )
 
     def _saved_role(self) -> str:
-        value = str(getattr(self.sign_in_ctx.settings, "last_role", "") or "agent")
+        last_role = self.sign_in_ctx.settings.last_role if self.sign_in_ctx else ""
+        value = str(last_role or "agent")
         return value if value in {r.value for r in Role} else "agent"
 
 
@@ -187,7 +195,7 @@ def _role_of(value: str) -> Role:
 def _role(app_mod: Any) -> Role:
     from ui import settings as settings_mod
 
-    return _role_of(str(getattr(settings_mod.load(), "last_role", "agent")))
+    return _role_of(settings_mod.load().last_role)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Words for the codes the core stores (account status, bucket, product), in the UI language.
+"""Words for the codes the core stores (account status, bucket, product, channel, flag,
+complaint category, dispute reason), in the UI language.
 
 One place for every screen (desk, field, lead), translated through the desk's catalogue, so a
 table never shows a raw code such as ``open`` or ``current`` and the same code reads the same
@@ -28,7 +29,8 @@ def bucket_text(bucket: str) -> str:
     """ "current" in words; the day ranges as they are (English) or M1…M6+ (Chinese)."""
     value = str(bucket)
     if value == "current":
-        return tr("Current (not overdue)") if not is_zh() else "正常"
+        # the Chinese column is narrow: 正常 rather than the full 正常（未逾期）
+        return tr("Current (not overdue)", "bucket")
     if not is_zh():
         return value + " " + tr("days")
     from workstation.domain import Bucket
@@ -54,7 +56,73 @@ def promise_status_text(status: str) -> str:
     labels = {
         "open": tr("open promise"),
         "kept": tr("kept"),
+        "partly_kept": tr("partly kept"),
         "broken": tr("broken"),
         "cancelled": tr("cancelled"),
     }
     return labels.get(str(status), str(status))
+
+
+def channel_text(channel: str) -> str:
+    labels = {
+        "phone": tr("Phone"),
+        "sms": tr("SMS"),
+        "email": tr("E-mail"),
+        "visit": tr("Visit"),
+        "letter": tr("Letter"),
+        "console": tr("Lead's console"),
+        "portal": tr("Customer portal"),
+    }
+    return labels.get(str(channel), str(channel))
+
+
+def flag_text(flag: str) -> str:
+    labels = {
+        "hardship": tr("Hardship"),
+        "vulnerable": tr("Vulnerable"),
+        "breathing_space": tr("Breathing space"),
+        "deceased": tr("Deceased"),
+        "bankrupt": tr("Bankrupt"),
+        "cease_communication": tr("Cease communication"),
+        "fraud_review": tr("Fraud review"),
+        "dispute": tr("Dispute"),
+    }
+    return labels.get(str(flag), str(flag))
+
+
+def complaint_text(category: str) -> str:
+    labels = {
+        "contact_frequency": tr("Too many contacts"),
+        "contact_place": tr("Contacted at work / wrong place"),
+        "staff_conduct": tr("Staff conduct"),
+        "amount": tr("Amount or charges"),
+        "other": tr("Other"),
+        # the words older records (and the demo's history) use
+        "workplace_contact": tr("Contacted at work / wrong place"),
+        "incorrect_balance": tr("Amount or charges"),
+        "third_party_disclosure": tr("Debt disclosed to someone else"),
+    }
+    return labels.get(str(category), str(category))
+
+
+def payment_method_text(method: str) -> str:
+    """How the customer says they paid (``workstation.desk.PAYMENT_METHODS``)."""
+    labels = {
+        "bank_transfer": tr("Bank transfer"),
+        "card": tr("Card"),
+        "wallet": tr("Mobile wallet (Alipay, WeChat Pay…)"),
+        "cash": tr("Cash at a branch"),
+        "other": tr("Other"),
+    }
+    return labels.get(str(method), str(method))
+
+
+def dispute_text(reason: str) -> str:
+    labels = {
+        "not_mine": tr("Not my debt"),
+        "amount_wrong": tr("Amount is wrong"),
+        "already_paid": tr("Already paid"),
+        "identity_theft": tr("Identity theft"),
+        "other": tr("Other"),
+    }
+    return labels.get(str(reason), str(reason))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-GUI_COMMANDS = ("demo", "gui")
+GUI_COMMANDS = ("demo", "gui", "train")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.demo import main as demo_main
 
         return demo_main(args[1:])
+    if args and args[0] == "train":  # training mode: practice customers, never synced
+        from ui.training import main as train_main
+
+        return train_main(args[1:])
     if not args or args[0] == "gui":
         from ui.gui import main as gui_main  # unlock, sign in (or offline), the window
 

@@ -1,42 +1,35 @@
 """The main window. What it contains depends on the role: ``ROLE_LAYOUTS`` maps a role to a
-builder that composes the central area (the agent desk here; field and lead screens register
-their own builders). Actions, the status bar and the needs-attention dock are shared."""
+builder of its ``RoleWorkspace`` (the agent desk, the field route, the lead console), which
+owns its widgets and its work. Actions, menus, the status bar, the sync status, the
+needs-attention dock and the shared dialogs are the window's, for every role; a workspace
+reaches them as its ``WorkspaceHost``."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QDockWidget,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QSplitter,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from ui import dialogs
 from ui.context import AppContext, SyncStatus
-from ui.dialogs.common import describe
+from ui.desk import AgentDesk
+from ui.errors import describe, is_refusal
 from ui.i18n import tr
 from ui.sync_panel import NeedsAttentionPanel, SyncStatusWidget
 from ui.theme import icon
 from ui.views.account import AccountPanel
 from ui.views.outcome import OutcomePanel
-from workstation.desk import AccountView, Changes, ValidationError
-from workstation.desk.snapshot import QueueSnapshot
+from ui.views.queue import QueuePanel
+from ui.workspace import KeySpec, RoleWorkspace
+from workstation.desk import AccountView, Changes
 from workstation.domain import Role
 
 log = logging.getLogger(__name__)
 
-# cold start: rank the full queue this long after the first page shows if no account loads
-FULL_QUEUE_FALLBACK_MS = 1500
-
-RoleBuilder = Callable[["MainWindow"], QWidget]
+RoleBuilder = Callable[["MainWindow"], RoleWorkspace]
 ROLE_LAYOUTS: dict[Role, RoleBuilder] = {}
 
 
@@ -48,47 +41,27 @@ def register_role(role: Role) -> Callable[[RoleBuilder], RoleBuilder]:
     return add
 
 
-class AgentDesk(QSplitter):
-    """Queue | account | log outcome (with call guide)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(Qt.Orientation.Horizontal, window)
-        from ui.views.queue import QueuePanel
-
-        self.setObjectName("agentDesk")
-        self.setChildrenCollapsible(False)
-        self.queue = QueuePanel(self)
-        self.account = AccountPanel(self)
-        self.outcome = OutcomePanel(window.ctx.desk.catalogue, self)
-        self.addWidget(self.queue)
-        self.addWidget(self.account)
-        self.addWidget(self.outcome)
-        self.setStretchFactor(0, 5)
-        self.setStretchFactor(1, 4)
-        self.setStretchFactor(2, 5)
-        self.setSizes([640, 460, 580])
-
-
 @register_role(Role.AGENT)
-def _agent_desk(window: MainWindow) -> QWidget:
-    return AgentDesk(window)
+def _agent_desk(window: MainWindow) -> RoleWorkspace:
+    return AgentDesk(window.ctx, window, window)
 
 
 @register_role(Role.FIELD)
-def _field_workspace(window: MainWindow) -> QWidget:
+def _field_workspace(window: MainWindow) -> RoleWorkspace:
     from ui.field.workspace import build_field_workspace
 
     return build_field_workspace(window.ctx)
 
 
 @register_role(Role.LEAD)
-def _lead_workspace(window: MainWindow) -> QWidget:
+def _lead_workspace(window: MainWindow) -> RoleWorkspace:
     from ui.lead.workspace import build_lead_workspace
 
     return build_lead_workspace(window.ctx)
 
 
 class MainWindow(QMainWindow):
+    # the agent desk's, relayed: what the window shows has loaded (tests and screenshots)
     account_loaded = Signal(str)
     queue_loaded = Signal(int)
     outcome_saved = Signal(object)
@@ -99,15 +72,18 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self.setWindowTitle(tr("Collector Workstation") + f" — {ctx.user}")
-        self.view: AccountView | None = None
-        self._full_queue_pending = False  # cold start: a first page shows, the full rank waits
         self._open_dialogs: list[QDialog] = []
+        self.error_box: QMessageBox | None = None  # the last error shown (tests read it)
+        self._training: QMainWindow | None = None  # training mode's window, when open
         builder = ROLE_LAYOUTS.get(ctx.role) or ROLE_LAYOUTS[Role.AGENT]
-        self.desk = builder(self)
-        self.setCentralWidget(self.desk)
-        self.queue = getattr(self.desk, "queue", None)
-        self.account = getattr(self.desk, "account", None)
-        self.outcome = getattr(self.desk, "outcome", None)
+        self.workspace = builder(self)
+        self.setCentralWidget(self.workspace.as_widget())
+        # the agent desk, when it is the workspace: the window builds its account actions
+        self.agent = self.workspace if isinstance(self.workspace, AgentDesk) else None
+        if self.agent is not None:
+            self.agent.account_loaded.connect(self.account_loaded)
+            self.agent.queue_loaded.connect(self.queue_loaded)
+            self.agent.outcome_saved.connect(self.outcome_saved)
 
         self.sync_status = SyncStatusWidget(self)
         self.statusBar().addPermanentWidget(self.sync_status)
@@ -121,40 +97,40 @@ class MainWindow(QMainWindow):
         self.attention_panel.sync_button.clicked.connect(self.sync_now)
 
         self._build_actions()
-        ctx.runner.failed.connect(self._op_failed)
-        if self.queue is not None:
-            self.queue.account_selected.connect(self.load_account)
-        if self.outcome is not None:
-            self.outcome.save_requested.connect(self.save_outcome)
-            self.outcome.call_requested.connect(self.dial)
-            self.outcome.channel_changed.connect(self._refresh_verdict_for_channel)
-            self.outcome.reminder_requested.connect(lambda: self.open_dialog("send_reminder"))
-        if self.account is not None:
-            self.account.save_contacts_requested.connect(self.save_contacts)
-            self.account.open_document_requested.connect(self.open_agreement)
-
-        self._clock = QTimer(self)
-        self._clock.setInterval(30_000)
-        self._clock.timeout.connect(self._tick)
-        self._clock.start()
+        ctx.runner.failed.connect(self._task_failed)
         # background sync: on a timer (Settings), never overlapping a running round
         self._syncing = False
         self.sync_timer = QTimer(self)
         self.sync_timer.timeout.connect(self.sync_in_background)
         self.apply_sync_interval()
-        if self.ctx.role == Role.FIELD:
-            for name in ("synced", "sync_failed"):
-                signal = getattr(self.desk, name, None)
-                if signal is not None:
-                    signal.connect(lambda _r: self._field_sync_finished())
+        own = self.workspace.own_sync()
+        if own is not None:  # its round also runs from its own button: show how it ended
+            own.sync_finished.connect(self._own_sync_finished)
         self.resize(1600, 900)
+
+    # -- what the agent desk shows (None on the field and lead screens) ----------------------
+    @property
+    def queue(self) -> QueuePanel | None:
+        return self.agent.queue if self.agent else None
+
+    @property
+    def account(self) -> AccountPanel | None:
+        return self.agent.account if self.agent else None
+
+    @property
+    def outcome(self) -> OutcomePanel | None:
+        return self.agent.outcome if self.agent else None
+
+    @property
+    def view(self) -> AccountView | None:
+        return self.agent.view if self.agent else None
 
     # -- actions ------------------------------------------------------------------------------
     def _action(
         self,
         text: str,
         slot: Callable[..., object],
-        shortcuts: tuple[str | QKeySequence | QKeySequence.StandardKey, ...] = (),
+        shortcuts: tuple[KeySpec, ...] = (),
         icon_name: str = "",
         menu: QMenu | None = None,
     ) -> QAction:
@@ -182,8 +158,8 @@ class MainWindow(QMainWindow):
         not claim the same keys there (an ambiguous shortcut fires neither)."""
         bar = self.menuBar()
         work = bar.addMenu(tr("&Work"))
-        desk = self.queue is not None
-        account = bar.addMenu(tr("&Account")) if desk else None
+        agent = self.agent
+        account = bar.addMenu(tr("&Account")) if agent else None
         view = bar.addMenu(tr("&View"))
         help_menu = bar.addMenu(tr("&Help"))
         self.act_about = self._action(
@@ -191,15 +167,10 @@ class MainWindow(QMainWindow):
         )
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
         std = QKeySequence.StandardKey
-        if desk:
-            self._build_desk_actions(work, account, view)
+        if agent is not None:
+            self._build_desk_actions(agent, work, account, view)
         work.addSeparator()
-        if self.ctx.role == Role.FIELD:
-            sync_keys: tuple[str | QKeySequence | QKeySequence.StandardKey, ...] = ()
-        elif desk:
-            sync_keys = (std.Refresh, "F5")
-        else:
-            sync_keys = ("Shift+F5",)
+        sync_keys = self.workspace.sync_shortcuts()
         self.act_sync = self._action(tr("S&ync now"), self.sync_now, sync_keys, "sync", work)
         self.act_signin = self._action(
             tr("Sign &in…"), lambda: self.open_dialog("signin"), (), "", work
@@ -219,19 +190,21 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        shown = (self.act_next, self.act_save, self.act_plan, self.act_reminder) if desk else ()
+        shown = (self.act_next, self.act_save, self.act_plan, self.act_reminder) if agent else ()
         for action in (*shown, self.act_sync, self.act_attention):
             toolbar.addAction(action)
 
-    def _build_desk_actions(self, work: QMenu, account: QMenu | None, view: QMenu) -> None:
+    def _build_desk_actions(
+        self, agent: AgentDesk, work: QMenu, account: QMenu | None, view: QMenu
+    ) -> None:
         std = QKeySequence.StandardKey
         self.act_save = self._action(
-            tr("&Save outcome"), self.save_outcome, ("Ctrl+Return", "Ctrl+Enter"), "save", account
+            tr("&Save outcome"), agent.save_outcome, ("Ctrl+Return", "Ctrl+Enter"), "save", account
         )
         self.act_next = self._action(
-            tr("&Next account"), self.next_account, ("Ctrl+N",), "next", work
+            tr("&Next account"), agent.next_account, ("Ctrl+N",), "next", work
         )
-        self.act_call = self._action(tr("&Call"), self._call_current, ("Ctrl+D",), "phone", account)
+        self.act_call = self._action(tr("&Call"), agent.call_current, ("Ctrl+D",), "phone", account)
         self.act_reminder = self._action(
             tr("Send &reminder…"),
             lambda: self.open_dialog("send_reminder"),
@@ -272,268 +245,85 @@ class MainWindow(QMainWindow):
             "",
             account,
         )
+        self.practice_menu = practice = work.addMenu(tr("&Practice (training mode)"))
+        from workstation.training.data import training_packs
+
+        for pack_id in sorted(training_packs()):
+            self._action(
+                self._pack_name(pack_id),
+                lambda _=False, p=pack_id: self.open_training(p),
+                menu=practice,
+            )
+        self.act_reviews = self._action(
+            tr("My &quality reviews…"), lambda: self.open_dialog("qa_reviews"), (), "", work
+        )
         self.act_find = self._action(
-            tr("&Filter queue"), self._focus_filter, (std.Find,), "search", work
+            tr("&Filter queue"), agent.focus_filter, (std.Find,), "search", work
         )
         for number, tab in enumerate(("due", "callbacks", "promises", "all"), 1):
             self._action(
                 tr("Show tab %1").replace("%1", str(number)),
-                lambda _=False, t=tab: self.queue and self.queue.select_tab(t),
+                lambda _=False, t=tab: agent.queue.select_tab(t),
                 (f"Alt+{number}",),
                 menu=view,
             )
+
+    @staticmethod
+    def _pack_name(pack_id: str) -> str:
+        from ui.training import pack_name
+
+        return pack_name(pack_id)
+
+    def open_training(self, pack_id: str) -> QMainWindow:
+        """Training mode in a window of its own over a fresh practice store; the practice
+        is submitted through this desk's signed-in session (none: practice only)."""
+        from ui.training import open_training
+        from workstation.quality.client import QualityClient
+
+        engine = self.ctx.sync.engine
+        window = open_training(
+            pack_id,
+            user=self.ctx.user,
+            server=QualityClient(engine.api) if engine is not None else None,
+            settings=self.ctx.settings,
+        )
+        self._training = window
+        window.show()
+        window.start()
+        return window
 
     def show_about(self) -> QDialog:
         from ui.about import open_about
 
         return open_about(self)
 
-    # -- queue and account -------------------------------------------------------------------
-    def refresh_queue(self, select_first: bool = False) -> None:
-        desk = self.ctx.desk
-
-        def op(_state):
-            return desk.queue()
-
-        def done(items: QueueSnapshot) -> None:
-            if self.queue is None:
-                return
-            # the row the agent picked last, which may not have loaded yet (the selection
-            # waits out a short debounce): re-selecting the shown account instead would undo
-            # a Ctrl+N or click made while the queue was being ranked
-            current = self.queue.current_account_id() or (
-                self.view.account.id if self.view else None
-            )
-            self.queue.model.set_items(items)  # one reset; the panel re-selects the account
-            self.queue_loaded.emit(len(items))
-            warm = getattr(items, "warm", None)
-            if callable(warm):  # prepare header sorts off the GUI thread
-                self.ctx.runner.work(lambda _s: warm(), label="prepare sorting")
-            if current and self.queue.select_account(current, emit=False):
-                return
-            if select_first:
-                self._show_some_work()
-                if self.queue.model.rowCount():
-                    self.queue.table.selectRow(0)
-
-        self._full_queue_pending = False
-        # on the pool, not the single db worker: ranking a large queue with every account's
-        # contact rules takes seconds, and account loads must not wait behind it (the store
-        # gives each thread its own connection; WAL lets readers run beside the writer)
-        self.ctx.runner.work(op, on_done=done, key="queue", label="load queue")
-
-    def show_first_page(self) -> None:
-        """Cold start: show a cheap first page (the last ranking's order, read by id) at once,
-        select its top account, then rank the whole queue in the background and swap it in.
-
-        The full ranking starts once the first account has loaded (so the two do not compete
-        for the interpreter at start), or after a moment if nothing gets selected.
-        """
-        desk = self.ctx.desk
-        first_page = getattr(desk, "first_page", None)
-        if self.queue is None or not callable(first_page):
-            self.refresh_queue(select_first=True)
-            return
-
-        def done(items: QueueSnapshot) -> None:
-            if self.queue is None or not self._full_queue_pending:
-                return  # the full queue was asked for (or landed) meanwhile: stale
-            self.queue.model.set_items(items)
-            self._show_some_work()
-            if self.queue.model.rowCount():
-                self.queue.table.selectRow(0)
-                self.queue.flush_selection()  # no keyboard burst to wait out at start
-                QTimer.singleShot(FULL_QUEUE_FALLBACK_MS, self, self._start_full_queue)
-            else:
-                self._start_full_queue()
-
-        def failed(_exc: BaseException) -> None:
-            self._start_full_queue()
-
-        self._full_queue_pending = True
-        self.ctx.runner.db(
-            lambda _state: first_page(),
-            on_done=done,
-            on_error=failed,
-            key="queue",
-            label="load first page",
-        )
-
-    def _show_some_work(self) -> None:
-        """At start, an empty "Due now" (nobody may be called at this hour, say) switches to
-        "All", where the blocked rows wait with the time they open: the agent sees their
-        work, not an empty table."""
-        if self.queue is None or self.queue.model.rowCount():
-            return
-        if self.queue.model.tab == "due" and self.queue.model.tab_count("all"):
-            self.queue.select_tab("all")
-
-    def _start_full_queue(self, *_args: object) -> None:
-        if self._full_queue_pending:
-            self.refresh_queue(select_first=True)
-
-    def load_account(self, account_id: str) -> None:
-        desk = self.ctx.desk
-        self.statusBar().showMessage(tr("Loading account…"), 2000)
-        self.ctx.runner.db(
-            lambda _state: desk.account(account_id),
-            on_done=self._show_account,
-            key="account",  # a newer selection makes this one's result stale
-            label="load account",
-        )
-
-    def _show_account(self, view: AccountView) -> None:
-        self.view = view
-        if self.account is not None:
-            self.account.show_account(view)
-        if self.outcome is not None:
-            self.outcome.show_account(view, self.ctx.settings.creditor, self.ctx.user)
-        self.account_loaded.emit(view.account.id)
-        if self._full_queue_pending:  # cold start: the first account is up, rank the rest
-            self._start_full_queue()
-
-    def _refresh_verdict_for_channel(self) -> None:
-        if self.view is None or self.outcome is None:
-            return
-        view, desk = self.view, self.ctx.desk
-        channel = self.outcome.current_channel()
-        address = str(self.outcome.number.currentData() or "")
-
-        def op(_state):
-            verdicts = dict(view.verdicts)
-            verdicts[channel] = desk.verdict_for(view, channel, address, desk.clock())
-            return verdicts
-
-        self.ctx.runner.work(
-            op, on_done=self.outcome.refresh_verdicts, key="verdict", label="verdict"
-        )
-
-    def next_account(self) -> None:
-        if self.queue is None:
-            return
-        ids = self.queue.model.visible_ids()
-        current = self.view.account.id if self.view else self.queue.current_account_id()
-        target = self.ctx.desk.next_account_id(current, ids)
-        if target is None:
-            self.statusBar().showMessage(tr("No more accounts in this list."), 4000)
-            return
-        self.queue.select_account(target)
-
-    def save_outcome(self) -> None:
-        if self.view is None or self.outcome is None:
-            return
-        form = self.outcome.read_form(self.view.account.id)
-        desk = self.ctx.desk
-        self.outcome.save.setEnabled(False)
-        self.ctx.runner.db(
-            lambda _state: desk.log_outcome(form),
-            on_done=self._outcome_saved,
-            on_error=self._outcome_failed,
-            label="log outcome",
-        )
-
-    def _outcome_saved(self, changes: Changes) -> None:
-        assert self.outcome is not None
-        self.outcome.save.setEnabled(True)
-        self.statusBar().showMessage(tr("Outcome saved."), 4000)
-        self.outcome_saved.emit(changes)
-        self._apply_changes(changes)
-
-    def _outcome_failed(self, exc: BaseException) -> None:
-        assert self.outcome is not None
-        self.outcome.save.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.outcome.show_errors(exc.errors)
-            self.statusBar().showMessage(tr("Please correct the marked fields."), 4000)
-        else:
-            self._op_failed(tr("Saving the outcome"), exc)
-
-    def _apply_changes(self, changes: Changes) -> None:
-        if self.view is not None and self.view.account.id in changes.accounts:
-            self.load_account(self.view.account.id)
-        if changes.queue:
-            self.refresh_queue()
-        if changes.outbox or changes.contacts:
-            self.refresh_sync_status()
-
-    def save_contacts(self) -> None:
-        if self.view is None or self.account is None:
-            return
-        from workstation.desk import ContactEdit
-
-        edits = [
-            ContactEdit(
-                r["kind"], r["id"], r["value"], r["type"] or "mobile", r["consent"], r["opted_out"]
-            )
-            for r in self.account.contacts_model.rows()
-        ]
-        desk, view = self.ctx.desk, self.view
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError) and self.account is not None:
-                self.account.show_contact_errors(exc.errors)  # keys are "kind:table row"
-            else:
-                self._op_failed(tr("Saving contacts"), exc)
-
-        self.ctx.runner.db(
-            lambda _state: desk.update_contacts(view, edits),
-            on_done=self._apply_changes,
-            on_error=failed,
-            label="save contacts",
-        )
-
-    def open_agreement(self, sha256: str, reference: str) -> None:
-        """Open a stored agreement PDF in the preview (read on the db worker)."""
-        desk = self.ctx.desk
-
-        def shown(pdf: bytes) -> None:
-            from ui.dialogs.plan import open_preview
-
-            open_preview(self.ctx, pdf, reference, self)
-
-        self.ctx.runner.db(
-            lambda _s: desk.agreement_pdf(sha256),
-            on_done=shown,
-            on_error=lambda exc: self._op_failed(tr("Opening the agreement"), exc),
-            key="open-agreement",
-            label="open agreement",
-        )
-
-    def dial(self, number: str) -> None:
-        uri = self.ctx.settings.dial_uri(number)
-        if not QDesktopServices.openUrl(QUrl(uri)):
-            self.statusBar().showMessage(tr("No application handles %1").replace("%1", uri), 6000)
-
-    def _call_current(self) -> None:
-        if self.outcome is not None:
-            self.outcome._call()
-
-    def _focus_filter(self) -> None:
-        if self.queue is not None:
-            self.queue.filter.setFocus()
-            self.queue.filter.selectAll()
-
-    def _tick(self) -> None:
-        if self.account is not None:
-            self.account.refresh_clock()
-
     # -- dialogs --------------------------------------------------------------------------------
     def open_dialog(self, name: str) -> QDialog:
-        account_id = self.view.account.id if self.view else None
+        account_id = self.agent.current_account_id() if self.agent else None
         dialog = dialogs.create(name, self.ctx, self, account_id)
-        for signal_name in ("recorded", "agreed", "sent"):
+        for signal_name in ("recorded", "agreed", "sent"):  # the capture, plan, message dialogs
             signal = getattr(dialog, signal_name, None)
             if signal is not None:
                 signal.connect(self._apply_changes)
-        dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
-        self._open_dialogs.append(dialog)
+        self.keep_open(dialog)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def keep_open(self, dialog: QDialog) -> None:
+        """Hold ``dialog`` while it is open (tests find it here), let it go when it closes."""
+        dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
+        self._open_dialogs.append(dialog)
+
+    def _apply_changes(self, changes: Changes) -> None:
+        if self.agent is not None:
+            self.agent.apply_changes(changes)
+        elif changes.outbox or changes.contacts:
+            self.refresh_sync_status()
 
     def _forget(self, dialog: QDialog) -> None:
         if dialog in self._open_dialogs:
             self._open_dialogs.remove(dialog)
-        dialog.deleteLater()
 
     # -- sync --------------------------------------------------------------------------------------
     def refresh_sync_status(self) -> None:
@@ -554,7 +344,7 @@ class MainWindow(QMainWindow):
 
     def apply_sync_interval(self) -> None:
         """(Re)start the background sync timer from Settings; 0 minutes turns it off."""
-        minutes = int(getattr(self.ctx.settings, "sync_interval_minutes", 5) or 0)
+        minutes = int(self.ctx.settings.sync_interval_minutes or 0)
         if minutes <= 0:
             self.sync_timer.stop()
             return
@@ -562,13 +352,8 @@ class MainWindow(QMainWindow):
 
     @property
     def syncing(self) -> bool:
-        field_button = getattr(self.desk, "sync_button", None)
-        field_busy = (
-            self.ctx.role == Role.FIELD
-            and field_button is not None
-            and not field_button.isEnabled()
-        )
-        return self._syncing or field_busy
+        own = self.workspace.own_sync()
+        return self._syncing or (own is not None and own.sync_running())
 
     def sync_in_background(self) -> None:
         """The timer's round: quietly skipped while signed out or while a round runs."""
@@ -576,7 +361,7 @@ class MainWindow(QMainWindow):
             return
         self.sync_now(quiet=True)
 
-    def _field_sync_finished(self) -> None:
+    def _own_sync_finished(self, _result: object) -> None:
         self.sync_status.progress.hide()
         self.refresh_sync_status()
 
@@ -585,9 +370,9 @@ class MainWindow(QMainWindow):
             if not quiet:
                 self.statusBar().showMessage(tr("A sync is already running."), 4000)
             return
-        if self.ctx.role == Role.FIELD and hasattr(self.desk, "sync_now"):
-            # the field screen's own round also uploads the agreement PDFs first
-            self.desk.sync_now()
+        own = self.workspace.own_sync()
+        if own is not None:  # the field screen's own round also uploads the agreement PDFs first
+            own.sync_now()
             self.sync_status.show_progress(0, 0)
             return
         if not self.ctx.sync.available:
@@ -624,7 +409,7 @@ class MainWindow(QMainWindow):
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
         self.statusBar().showMessage(tr("Sync finished."), 4000)
-        self.refresh_queue()
+        self.workspace.after_sync()
         self.refresh_sync_status()
         self.sync_finished.emit(result)
 
@@ -642,42 +427,49 @@ class MainWindow(QMainWindow):
                 tr("Offline: your changes are kept and will upload when the server is back."), 10000
             )
             return
-        self._op_failed(tr("Sync"), exc)
+        self.show_failure(tr("Sync"), exc)
 
     def show_attention(self) -> None:
         self.attention_dock.show()
         self.attention_dock.raise_()
         self.attention_panel.table.setFocus()
 
-    # -- errors ----------------------------------------------------------------------------------
-    def _op_failed(self, label: str, exc: BaseException) -> None:
+    # -- the host's side (WorkspaceHost) --------------------------------------------------------
+    def show_status(self, text: str, timeout_ms: int = 4000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def _task_failed(self, _op_label: str, exc: BaseException) -> None:
+        # an op without its own error handler: its label is for the log (the runner wrote
+        # it there), the agent reads a translated one
+        self.show_failure(tr("This action did not finish"), exc)
+
+    def show_failure(self, label: str, exc: BaseException) -> None:
+        """Say why an action did not happen: a core refusal in the agent's language under the
+        action's name; anything unexpected as "Something went wrong" (and logged)."""
         text = describe(exc)
         self.statusBar().showMessage(f"{label}: {text}", 10000)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, tr("Something went wrong"), f"{label}\n\n{text}", parent=self
-        )
+        title = label if is_refusal(exc) else tr("Something went wrong")
+        box = QMessageBox(QMessageBox.Icon.Warning, title, f"{label}\n\n{text}", parent=self)
+        ok = box.addButton(QMessageBox.StandardButton.Ok)
+        ok.setText(tr("OK"))  # qtbase's own translations are not shipped with Essentials
+        box.setObjectName("errorBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.error_box = box
         box.show()
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
-        """Load the queue (selecting the top account), or start the field/lead screen, and
+        """Start the role's screen (the desk loads its queue and selects the top account) and
         the sync status. Call once the window is shown."""
-        state = self.ctx.settings.splitter_state
-        if self.queue is not None:
-            if state and isinstance(self.desk, QSplitter):
-                self.desk.restoreState(QByteArray.fromBase64(state.encode()))
-            self.show_first_page()
-        else:
-            start = getattr(self.desk, "start", None)
-            if callable(start):
-                start()
+        self.workspace.restore_layout(self.ctx.settings.splitter_state)
+        self.workspace.start()
         self.refresh_sync_status()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync_timer.stop()
-        if isinstance(self.desk, QSplitter):
-            self.ctx.settings.splitter_state = self.desk.saveState().toBase64().toStdString()
+        state = self.workspace.layout_state()
+        if state:
+            self.ctx.settings.splitter_state = state
             try:
                 self.ctx.save_settings()
             except OSError:

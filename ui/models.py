@@ -22,14 +22,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from ui import theme
-from ui.i18n import is_zh, pick, tr
-from workstation.desk import QueueCategory, QueueItem, ScheduleLine, Text
+from ui.i18n import is_zh, language, pick, tr
+from ui.workflow_words import complaint_summary, dispute_summary, letter_text, write_off_reason
+from workstation.desk import QueueCategory, QueueItem, ScheduleLine
+from workstation.desk.corrections import voided_by
 from workstation.desk.snapshot import QueueSnapshot
 from workstation.domain import Event, EventType, Money
 from workstation.domain.dispositions import default_catalogue
+from workstation.text import Text
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -329,7 +332,7 @@ def event_summary(event: Event) -> str:
     """One line for the timeline, in the UI language."""
     p = event.payload
     catalogue = default_catalogue()
-    lang = "zh" if is_zh() else "en"
+    lang = language()
     if event.type is EventType.CONTACT_ATTEMPT:
         code = event.disposition or ""
         disposition = catalogue.get(code)
@@ -347,6 +350,15 @@ def event_summary(event: Event) -> str:
         return " · ".join(parts)
     if event.type is EventType.PAYMENT and p.get("amount"):
         return f"{Money.of(p['amount'], p['currency']).format()} ({p.get('source', '')})"
+    if event.type is EventType.WRITE_OFF and p.get("amount"):
+        reason = write_off_reason(str(p.get("reason") or "settlement"))
+        return f"{Money.of(p['amount'], p['currency']).format()} · {reason}"
+    if event.type is EventType.STATUS_CHANGE:
+        from ui.labels import status_text
+
+        old, new = str(p.get("from_status", "")), str(p.get("to_status", ""))
+        moved = f"{status_text(old)} → {status_text(new)}"
+        return f"{moved} · {p.get('reason', '')}" if p.get("reason") else moved
     if event.type is EventType.PLAN_AGREEMENT:
         kinds = {
             "instalments": tr("Instalments"),
@@ -360,9 +372,7 @@ def event_summary(event: Event) -> str:
             parts.append(str(p["document_reference"]))
         return " · ".join(parts)
     if event.type is EventType.COMPLAINT:
-        sla = p.get("sla_due", "")
-        sla_label = tr("SLA due")
-        return f"{p.get('category', '')} · {sla_label} {sla} · {p.get('details', '')}"
+        return complaint_summary(p)
     if event.type is EventType.PROMISE and p.get("amount"):
         amount = Money.of(p["amount"], p["currency"]).format()
         from ui.labels import promise_status_text
@@ -370,20 +380,56 @@ def event_summary(event: Event) -> str:
         status = promise_status_text(str(p.get("status", "open")))
         return f"{amount} → {p.get('due_date', '')} ({status})"
     if event.type is EventType.DISPUTE:
-        return f"{p.get('reason', '')} · {p.get('details', '')}"
+        return dispute_summary(p)
     if event.type is EventType.SATISFACTION:
         return "★" * int(p.get("score", 0)) + (f" {p['comment']}" if p.get("comment") else "")
     if event.type is EventType.MESSAGE:
         from workstation.messages.status import message_summary
 
-        return message_summary(p, "zh" if is_zh() else "en")
+        return message_summary(p, language())
     if event.type is EventType.VISIT:
         return " · ".join(str(p.get(k, "")) for k in ("outcome", "notes") if p.get(k))
     if event.type is EventType.NOTE:
         return str(p.get("text", ""))
+    if event.type is EventType.VOID:
+        return tr("voids a record: %1").replace("%1", str(p.get("reason", "")))
     if event.type is EventType.FLAG_CHANGE:
+        if p.get("reason") == "hold_ended":  # the daily run: the hold's time is up
+            return f"{p.get('flag', '')} · " + tr("hold ended after %1 days").replace(
+                "%1", str(p.get("duration_days", ""))
+            )
         return f"{p.get('flag', '')} · {p.get('details', '')}"
+    if event.type in (EventType.INSTALMENT, EventType.PLAN_STATUS, EventType.DOCUMENT):
+        return _lifecycle_summary(event.type, p)
     return str(p.get("text") or p.get("notes") or "")
+
+
+def _lifecycle_summary(kind: EventType, p: dict[str, Any]) -> str:
+    """The daily run's events: an instalment decided, a plan broken or completed, a letter."""
+    words = {
+        "paid": tr("paid"),
+        "late": tr("paid late"),
+        "missed": tr("missed"),
+        "broken": tr("plan broken"),
+        "completed": tr("plan completed"),
+    }
+    currency = str(p.get("currency") or "CNY")
+    if kind is EventType.INSTALMENT:
+        amount = Money.of(str(p.get("amount") or "0"), currency).format()
+        status = words.get(str(p.get("status")), str(p.get("status", "")))
+        return f"#{p.get('n', '')} · {amount} · {p.get('due_on', '')} · {status}"
+    if kind is EventType.PLAN_STATUS:
+        text = words.get(str(p.get("status")), str(p.get("status", "")))
+        if p.get("missed"):
+            missed = ", ".join(f"#{n}" for n in p["missed"])
+            text += " · " + tr("instalments missed: %1").replace("%1", missed)
+        return text
+    parts = [letter_text(str(p.get("kind", "")))]
+    if p.get("paid_amount"):
+        parts.append(Money.of(str(p["paid_amount"]), currency).format())
+    if p.get("document_reference"):
+        parts.append(str(p["document_reference"]))
+    return " · ".join(parts)
 
 
 def event_type_label(kind: EventType) -> str:
@@ -400,6 +446,11 @@ def event_type_label(kind: EventType) -> str:
         EventType.FLAG_CHANGE: tr("Flag"),
         EventType.MESSAGE: tr("Message"),
         EventType.VOID: tr("Void"),
+        EventType.INSTALMENT: tr("Instalment"),
+        EventType.PLAN_STATUS: tr("Plan"),
+        EventType.DOCUMENT: tr("Document"),
+        EventType.WRITE_OFF: tr("Written off"),
+        EventType.STATUS_CHANGE: tr("Status"),
     }.get(kind, str(kind))
 
 
@@ -450,13 +501,23 @@ class TimelineModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._events: list[Event] = []
+        self._voids: dict[str, Event] = {}
 
     def set_events(self, events: Sequence[Event]) -> None:
         """One row per event, except that a message's later status events (sent, delivered,
-        failed) fold into the message's own row, which shows its furthest status."""
+        failed) fold into the message's own row, which shows its furthest status. A voided
+        record stays, struck through, saying who voided it and why."""
         self.beginResetModel()
         self._events = fold_message_statuses(events)
+        self._voids = voided_by(events)
         self.endResetModel()
+
+    def event_at(self, row: int) -> Event | None:
+        return self._events[row] if 0 <= row < len(self._events) else None
+
+    def voided(self, event_id: str) -> Event | None:
+        """The void that struck ``event_id`` out, if any."""
+        return self._voids.get(event_id)
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._events)
@@ -474,14 +535,36 @@ class TimelineModel(QAbstractTableModel):
             return None
         event = self._events[index.row()]
         column = index.column()
+        void = self._voids.get(event.id)
+        if role == Qt.ItemDataRole.ToolTipRole and void is not None:
+            return (
+                tr("Voided by %1 on %2: %3")
+                .replace("%1", void.recorded_by)
+                .replace("%2", void.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+                .replace("%3", str(void.payload.get("reason") or ""))
+            )
         if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
                 return event.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
             if column == 1:
                 return event_type_label(event.type)
             if column == 2:
-                return event_summary(event)
+                summary = event_summary(event)
+                if void is not None:
+                    return (
+                        tr("%1 — voided by %2: %3")
+                        .replace("%1", summary)
+                        .replace("%2", void.recorded_by)
+                        .replace("%3", str(void.payload.get("reason") or ""))
+                    )
+                return summary
             return event.recorded_by
+        if role == Qt.ItemDataRole.FontRole and void is not None:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and void is not None:
+            return QBrush(QColor("#7a7a7a"))
         if role == Qt.ItemDataRole.ForegroundRole and event.payload.get("override_reason"):
             return QBrush(QColor("#c0392b"))
         return None

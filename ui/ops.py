@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -76,22 +76,22 @@ class _Relay(QObject):
     progressed = Signal(int, int, int, str)
 
 
-class _Task(QRunnable):
-    def __init__(self, op: Callable[[OpState], Any], state: OpState, relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._op = op
-        self._state = state
-        self._relay = relay
+def _task(op: Callable[[OpState], Any], state: OpState, relay: _Relay) -> Callable[[], None]:
+    """The op as a plain callable for ``QThreadPool.start``: the pool owns the runnable it
+    wraps it in. (A Python subclass of QRunnable with auto-delete was freed by C++ after
+    ``run`` while Python still held its wrapper; a garbage collection on the GUI thread
+    during a later op then touched freed memory and crashed the process.)"""
 
-    def run(self) -> None:
+    def run() -> None:
         try:
-            result = self._op(self._state)
+            result = op(state)
         except BaseException as exc:  # delivered to the GUI thread, never lost
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._relay.finished.emit(self._state.op_id, None, exc)
+            relay.finished.emit(state.op_id, None, exc)
         else:
-            self._relay.finished.emit(self._state.op_id, result, None)
+            relay.finished.emit(state.op_id, result, None)
+
+    return run
 
 
 @dataclass
@@ -156,7 +156,7 @@ class OpRunner(QObject):
         )
         if was_idle:
             self.busy_changed.emit(True)
-        pool.start(_Task(op, state, self._relay))
+        pool.start(_task(op, state, self._relay))
         return state
 
     # delivery (GUI thread) ----------------------------------------------------------------

@@ -43,6 +43,13 @@ RESOURCE_KINDS: dict[str, dict[str, int]] = {
     "treatments.toml": {},
     "call_guide.toml": {},
     "settlement_policy.toml": {},
+    "lifecycle_policy.toml": {},
+    "samples": {"*.csv": 3},  # the bank file formats the README documents
+    "qa_rubric.toml": {},
+    "training": {"scenarios.toml": 1, "*.toml": 2},
+    "workflows": {"complaint_root_causes.toml": 1},  # the root causes a complaint is traced to
+    "segments": {"ability.json": 1, "willingness.json": 1},  # the shipped ability/willingness
+    "strategies": {"*.toml": 1},  # contact strategies per segment and bucket
 }
 CJK_SAMPLE = "还款"  # printed on every bilingual agreement
 
@@ -230,9 +237,9 @@ def check_qt(run: Run) -> str:
     named = QIcon("icons:phone.svg")
     if app_icon.pixmap(64, 64).isNull() or named.pixmap(24, 24).isNull():
         raise SelfTestError("icons do not render (app.svg or icons:phone.svg)")
-    from ui import i18n
+    from ui.i18n import tr
 
-    if i18n.tr("Needs attention") == "Needs attention":
+    if tr("Needs attention") == "Needs attention":
         raise SelfTestError("the Chinese translation catalogue did not load")
     from ui.documents.preview import rasterise
 

@@ -7,34 +7,25 @@ the documents issue plugs in the agreement preview after "agree plan".
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-DialogFactory = Callable[[Any, QWidget | None, str | None], QDialog]
-DIALOGS: dict[str, DialogFactory] = {}
-# called as hook(ctx, account_id, changes, parent) after a plan agreement is recorded
-AGREEMENT_PREVIEW_HOOKS: list[Callable[..., Any]] = []
+from ui.dialogs.registry import AGREEMENT_PREVIEW_HOOKS, DIALOGS, register_dialog
 
-
-def register_dialog(name: str) -> Callable[[DialogFactory], DialogFactory]:
-    def add(factory: DialogFactory) -> DialogFactory:
-        DIALOGS[name] = factory
-        return factory
-
-    return add
+if TYPE_CHECKING:
+    from ui.context import AppContext
 
 
 def create(
-    name: str, ctx: Any, parent: QWidget | None = None, account_id: str | None = None
+    name: str, ctx: AppContext, parent: QWidget | None = None, account_id: str | None = None
 ) -> QDialog:
     _load_builtin()
     return DIALOGS[name](ctx, parent, account_id)
 
 
 def open_dialog(
-    name: str, ctx: Any, parent: QWidget | None = None, account_id: str | None = None
+    name: str, ctx: AppContext, parent: QWidget | None = None, account_id: str | None = None
 ) -> QDialog:
     """Create and ``open()`` (window-modal, non-blocking) a registered dialog; return it."""
     dialog = create(name, ctx, parent, account_id)
@@ -43,10 +34,20 @@ def open_dialog(
 
 
 def _load_builtin() -> None:
-    from ui.dialogs import capture, plan, settings_dialog, signin  # noqa: F401 - registers
+    from ui.dialogs import capture, plan, reviews, settings_dialog, signin  # noqa: F401 - registers
     from ui.messages import dialog  # noqa: F401 - registers "send_reminder"
 
 
 def names() -> list[str]:
     _load_builtin()
     return list(DIALOGS)
+
+
+__all__ = [
+    "AGREEMENT_PREVIEW_HOOKS",
+    "DIALOGS",
+    "create",
+    "names",
+    "open_dialog",
+    "register_dialog",
+]

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.dialogs import register_dialog
-from ui.dialogs.common import describe, error_label, localize_buttons, mark
+from ui.dialogs.common import error_label, localize_buttons, mark
+from ui.dialogs.registry import register_dialog
+from ui.errors import describe
 from ui.i18n import tr
+from ui.labels import complaint_text, dispute_text
 from ui.ops import OpState
-from ui.views.outcome import COMPLAINT_LABELS, DISPUTE_LABELS, bilingual
 from workstation.desk import (
     COMPLAINT_CATEGORIES,
     DISPUTE_REASONS,
@@ -76,7 +77,7 @@ class CaptureDialog(QDialog):
         if kind == "complaint":
             self.category = QComboBox(self)
             for code in COMPLAINT_CATEGORIES:
-                self.category.addItem(bilingual(COMPLAINT_LABELS[code]), code)
+                self.category.addItem(complaint_text(code), code)
             row("category", tr("&Category"), self.category)
             self.blocked = QComboBox(self)
             self.blocked.addItem(tr("Nothing to block"), "")
@@ -91,7 +92,7 @@ class CaptureDialog(QDialog):
         if kind == "dispute":
             self.reason = QComboBox(self)
             for code in DISPUTE_REASONS:
-                self.reason.addItem(bilingual(DISPUTE_LABELS[code]), code)
+                self.reason.addItem(dispute_text(code), code)
             row("reason", tr("&Reason"), self.reason)
         if kind == "hardship":
             self.income = QLineEdit(self)

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from ui.i18n import pick, tr
-from workstation.desk import DeskError, Text, ValidationError
+from workstation.text import Text
+
+
+@runtime_checkable
+class KeepsDialogsOpen(Protocol):
+    """A window that holds its open dialogs alive (``MainWindow``): a dialog module offers it
+    a dialog without importing the window, which imports the dialogs."""
+
+    def keep_open(self, dialog: QDialog) -> None: ...
+
+
+@runtime_checkable
+class FollowsSyncInterval(Protocol):
+    """A window whose background sync follows the settings' interval (``MainWindow``)."""
+
+    def apply_sync_interval(self) -> None: ...
 
 
 def mark(widgets: dict[str, QWidget], errors: dict[str, Text]) -> None:
@@ -22,14 +39,6 @@ def error_label(parent: QWidget) -> QLabel:
     label.setObjectName("error")
     label.setWordWrap(True)
     return label
-
-
-def describe(exc: BaseException) -> str:
-    if isinstance(exc, ValidationError):
-        return "\n".join(pick(t) for t in exc.errors.values())
-    if isinstance(exc, DeskError):
-        return pick(exc.text)
-    return tr("Something went wrong: %1").replace("%1", str(exc) or type(exc).__name__)
 
 
 def localize_buttons(box: QDialogButtonBox) -> QDialogButtonBox:

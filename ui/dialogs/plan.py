@@ -4,7 +4,8 @@ runs the agreement-preview hooks (the documents issue registers the PDF preview 
 
 from __future__ import annotations
 
-from typing import Any
+import html
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,21 +26,29 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.dialogs import AGREEMENT_PREVIEW_HOOKS, register_dialog
-from ui.dialogs.common import describe, error_label, localize_buttons, mark
+from ui.dialogs.common import KeepsDialogsOpen, error_label, localize_buttons, mark
+from ui.dialogs.registry import AGREEMENT_PREVIEW_HOOKS, register_dialog
+from ui.errors import describe
 from ui.i18n import pick, tr
 from ui.models import ScheduleModel
 from ui.ops import OpState
-from workstation.desk import AgreedPlan, PlanComparison, PlanOption, ValidationError
+from workstation.desk import AgreedPlan, Changes, PlanComparison, PlanOption, ValidationError
+from workstation.desk.approvals import Approval, approved_for, pending_for, request
+from workstation.domain.enums import ApprovalStatus
+
+if TYPE_CHECKING:
+    from workstation.documents import RenderedDocument
 
 
 class OptionColumn(QFrame):
     agree = Signal(object)  # PlanOption
+    ask_approval = Signal(object)  # PlanOption outside policy, not approved yet
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("planOption")
         self.option: PlanOption | None = None
+        self.approved = False
         self.title = QLabel(self)
         self.title.setObjectName("planTitle")
         self.summary = QLabel(self)
@@ -65,8 +74,48 @@ class OptionColumn(QFrame):
         layout.addWidget(self.button)
 
     def _agree_clicked(self) -> None:
-        if self.option is not None:
+        if self.option is None:
+            return
+        if self.option.warnings and not self.approved:
+            self.ask_approval.emit(self.option)
+        else:
             self.agree.emit(self.option)
+
+    def show_approval(self, approval: Approval | None, approved: bool) -> None:
+        """An option outside policy is agreed only under the lead's approval: the button
+        asks for it, waits for it, or agrees under it; a refusal says why."""
+        self.approved = approved
+        option = self.option
+        if option is None or not option.warnings:
+            self.button.setText(tr("Agree this plan"))
+            self.button.setEnabled(True)
+            self.button.setToolTip("")
+            return
+        waiting = approval is not None and approval.status is ApprovalStatus.REQUESTED
+        if approved:
+            self.button.setText(tr("Agree this plan (approved)"))
+        elif waiting:
+            self.button.setText(tr("Waiting for the team lead"))
+        else:
+            self.button.setText(tr("Request approval…"))
+        self.button.setEnabled(not waiting)
+        refused = approval is not None and approval.status is ApprovalStatus.REFUSED
+        self.button.setToolTip(
+            tr("Refused by %1: %2")
+            .replace("%1", approval.decided_by)
+            .replace("%2", approval.reason)
+            if refused and approval is not None and not approved
+            else ""
+        )
+        if refused and approval is not None and not approved:
+            self.summary.setText(
+                self.summary.text()
+                + "<br><span style='color:#b3261e'>"
+                + tr("Refused by %1: %2")
+                .replace("%1", html.escape(approval.decided_by))
+                .replace("%2", html.escape(approval.reason))
+                + "</span>"
+            )
 
     def show_option(self, option: PlanOption) -> None:
         self.option = option
@@ -153,6 +202,7 @@ class PlanDialog(QDialog):
         row = QHBoxLayout()
         for column in self.columns:
             column.agree.connect(self._agree)
+            column.ask_approval.connect(self._ask_approval)
             row.addWidget(column, 1)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(tr("Note for the agreement (optional)"))
@@ -196,8 +246,14 @@ class PlanDialog(QDialog):
             "monthly_expenses": self.expenses.text(),
         }
 
-        def op(_state: OpState) -> PlanComparison:
-            return desk.compare_plans(account_id, **args)
+        def op(_state: OpState) -> tuple[PlanComparison, list[tuple[Approval | None, bool]]]:
+            comparison = desk.compare_plans(account_id, **args)
+            view = desk.account(account_id)
+            states = [
+                (pending_for(view, o), approved_for(view, o) is not None)
+                for o in comparison.options
+            ]
+            return comparison, states
 
         # key: a newer calculation makes an older late result irrelevant
         self.ctx.runner.db(
@@ -208,7 +264,8 @@ class PlanDialog(QDialog):
             label="compare plans",
         )
 
-    def _show(self, comparison: PlanComparison) -> None:
+    def _show(self, result: tuple[PlanComparison, list[tuple[Approval | None, bool]]]) -> None:
+        comparison, states = result
         mark(self.inputs, {})
         self.error.clear()
         if comparison.disposable is not None:
@@ -224,8 +281,44 @@ class PlanDialog(QDialog):
             self.disposable.setText(
                 tr("Enter income and essential spending to check affordability.")
             )
-        for column, option in zip(self.columns, comparison.options, strict=False):
+        for column, option, state in zip(self.columns, comparison.options, states, strict=False):
             column.show_option(option)
+            column.show_approval(*state)
+
+    def _ask_approval(self, option: PlanOption) -> QDialog | None:
+        """Ask the lead to approve an option outside policy (why, in the agent's words)."""
+        from ui.views.holds import ReasonDialog
+
+        if self.account_id is None:
+            return None
+        dialog = ReasonDialog(
+            tr("Request approval"),
+            tr("This plan is outside policy: %1 Why should the team lead approve it?").replace(
+                "%1", " ".join(pick(w) for w in option.warnings)
+            ),
+            self,
+        )
+        desk, account_id = self.ctx.desk, self.account_id
+
+        def send(why: str) -> None:
+            self.ctx.runner.db(
+                lambda _s: request(desk, desk.account(account_id), option, why),
+                on_done=self._requested,
+                on_error=self._agree_failed,
+                label="request approval",
+            )
+
+        dialog.given.connect(send)
+        self.approval_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _requested(self, changes: Changes) -> None:
+        self.error.setText(
+            tr("Sent to the team lead with the next sync; you can agree it once approved.")
+        )
+        self.agreed.emit(changes)
+        self.recalculate()
 
     def _failed(self, exc: BaseException) -> None:
         mark(self.inputs, exc.errors if isinstance(exc, ValidationError) else {})
@@ -263,7 +356,9 @@ class PlanDialog(QDialog):
         self.error.setText(describe(exc))
 
 
-def open_preview(ctx: Any, document: Any, reference: str, parent: QWidget | None) -> QDialog:
+def open_preview(
+    ctx: AppContext, document: RenderedDocument | bytes, reference: str, parent: QWidget | None
+) -> QDialog:
     """The agreement preview (print / save as) for a rendered PDF or stored bytes."""
     from ui.documents import open_agreement_preview
 
@@ -275,13 +370,12 @@ def open_preview(ctx: Any, document: Any, reference: str, parent: QWidget | None
         title=title,
         suggested_name=f"{reference or 'agreement'}.pdf",
     )
-    keep = getattr(parent, "_open_dialogs", None)
-    if isinstance(keep, list):  # the main window keeps open dialogs alive and forgets them
-        keep.append(dialog)
-        dialog.finished.connect(lambda _r, d=dialog, k=keep: d in k and k.remove(d))
+    keeper: object = parent  # (a QWidget's type alone cannot say it keeps dialogs)
+    if isinstance(keeper, KeepsDialogsOpen):  # the main window: alive until closed
+        keeper.keep_open(dialog)
     return dialog
 
 
 @register_dialog("plan")
-def _create(ctx, parent, account_id):
+def _create(ctx: AppContext, parent: QWidget | None, account_id: str | None) -> QDialog:
     return PlanDialog(ctx, account_id, parent)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.dialogs import register_dialog
-from ui.dialogs.common import error_label, localize_buttons
+from ui.dialogs.common import FollowsSyncInterval, error_label, localize_buttons
+from ui.dialogs.registry import register_dialog
 from ui.i18n import tr
 from workstation import paths
 
@@ -48,7 +48,7 @@ class SettingsDialog(QDialog):
         )
         self.sync_interval = QSpinBox(self)
         self.sync_interval.setRange(0, 240)
-        self.sync_interval.setValue(int(getattr(s, "sync_interval_minutes", 5)))
+        self.sync_interval.setValue(s.sync_interval_minutes)
         self.sync_interval.setSuffix(" " + tr("min"))
         self.sync_interval.setSpecialValueText(tr("Off (sync on demand only)"))
         encryption = {
@@ -107,9 +107,9 @@ class SettingsDialog(QDialog):
         s.tel_uri = uri
         s.sync_interval_minutes = self.sync_interval.value()
         self.ctx.save_settings()
-        apply_interval = getattr(self.parentWidget(), "apply_sync_interval", None)
-        if callable(apply_interval):
-            apply_interval()
+        window: object = self.parentWidget()
+        if isinstance(window, FollowsSyncInterval):  # the main window's background sync
+            window.apply_sync_interval()
         self.accept()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,8 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.dialogs import register_dialog
+
+if TYPE_CHECKING:
+    from workstation.auth.profile import LocalProfile
+    from workstation.sync import SyncEngine
 from ui.dialogs.common import error_label, localize_buttons
+from ui.dialogs.registry import register_dialog
+from ui.errors import describe, reason
 from ui.i18n import tr
 
 
@@ -36,8 +41,12 @@ class SignInError(Exception):
 
 
 def authenticate(
-    server_url: str, user: str, password: str, ca_bundle: str = "", profile: Any = None
-) -> Any:
+    server_url: str,
+    user: str,
+    password: str,
+    ca_bundle: str = "",
+    profile: LocalProfile | None = None,
+) -> SyncEngine:
     """Sign in against the server and return an authenticated ``SyncEngine``.
 
     THE one function the window uses to talk to auth/sync (runs on the pool). Errors are
@@ -84,10 +93,11 @@ def authenticate(
     except ServerError as exc:
         if exc.status in (401, 403):
             raise SignInError(tr("Wrong user name or password."), "password") from exc
-        raise SignInError(tr("The server refused the sign-in: %1").replace("%1", str(exc))) from exc
+        refused = tr("The server refused the sign-in: %1").replace("%1", reason(exc))
+        raise SignInError(refused) from exc
     except RuntimeError as exc:  # keyring problems surface from the secret store
         raise SignInError(
-            tr("Your sign-in cannot be kept safely: %1").replace("%1", str(exc))
+            tr("Your sign-in cannot be kept safely: %1").replace("%1", reason(exc))
         ) from exc
     profile.remember(server_url=server_url, username=user.strip())
     return SyncEngine(
@@ -151,7 +161,7 @@ class SignInDialog(QDialog):
             self.password.text(),
         )
         ca = self.ctx.settings.ca_bundle
-        profile = self.ctx.extras.get("profile")
+        profile = self.ctx.profile
         self.sign_in_button.setEnabled(False)
         self.error.setText(tr("Signing in…"))
         self.ctx.runner.work(
@@ -161,7 +171,7 @@ class SignInDialog(QDialog):
             label="sign in",
         )
 
-    def _done(self, engine: object) -> None:
+    def _done(self, engine: SyncEngine) -> None:
         self.sign_in_button.setEnabled(True)
         self.ctx.settings.server_url = self.server.text().strip()
         self.ctx.settings.last_user = self.user.text().strip()
@@ -172,7 +182,7 @@ class SignInDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.sign_in_button.setEnabled(True)
-        field = getattr(exc, "field", "")
+        field = exc.field if isinstance(exc, SignInError) else ""
         for name, widget in (
             ("server", self.server),
             ("user", self.user),
@@ -181,7 +191,7 @@ class SignInDialog(QDialog):
             widget.setProperty("invalid", name == field)
             widget.style().unpolish(widget)
             widget.style().polish(widget)
-        self.error.setText(str(exc))
+        self.error.setText(str(exc) if isinstance(exc, SignInError) else describe(exc))
 
     def _offline(self) -> None:
         self.ctx.settings.server_url = self.server.text().strip()

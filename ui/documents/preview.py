@@ -11,11 +11,18 @@ once the user accepts, the pages are rasterised at up to 300 dpi and painted ont
 the window stays responsive while a long agreement prints. Save-as and "open in the system
 viewer" write the exact bytes that were rendered, so the hash of what the customer signs is
 the hash that was stored.
+
+The profile keeps documents sealed (``workstation.store.blobs``); the preview holds the plain
+bytes in memory only. The system viewer needs a file, so "open" hands a copy over in a private
+folder of this process under the system's temporary folder (never inside the profile), which
+is removed when the application exits (``handover_dir``).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -39,9 +46,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.errors import reason
 from ui.i18n import tr
 from ui.ops import OpRunner, OpState
-from workstation import paths
 from workstation.documents import RenderedDocument
 
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
@@ -49,6 +56,18 @@ SCREEN_DPI = 96.0  # a page at 100 % is shown at its printed size on a standard 
 PRINT_DPI_CAP = 300.0  # enough for text and tables; keeps a page's raster ~35 MB
 
 _PDFIUM_LOCK = threading.Lock()
+_HANDOVER: list[Path] = []
+_HANDOVER_LOCK = threading.Lock()
+
+
+def handover_dir() -> Path:
+    """This process's private folder (0700) for copies handed to the system viewer: outside
+    the profile, so no plain document is left among the profile's files, and removed at exit."""
+    with _HANDOVER_LOCK:
+        if not _HANDOVER or not _HANDOVER[0].is_dir():
+            _HANDOVER[:] = [Path(tempfile.mkdtemp(prefix="workstation-open-"))]
+            atexit.register(shutil.rmtree, _HANDOVER[0], ignore_errors=True)
+        return _HANDOVER[0]
 
 
 @dataclass(frozen=True)
@@ -332,7 +351,7 @@ class AgreementPreviewDialog(QDialog):
         self.page_shown.emit(rendered.index)
 
     def _render_failed(self, exc: BaseException) -> None:
-        self.status.setText(tr("This document cannot be shown: %1").replace("%1", str(exc)))
+        self.status.setText(tr("This document cannot be shown: %1").replace("%1", reason(exc)))
 
     def _update_controls(self) -> None:
         count = max(1, self.page_count)
@@ -400,7 +419,7 @@ class AgreementPreviewDialog(QDialog):
 
     def _print_error(self, exc: BaseException) -> None:
         self.print_action.setEnabled(True)
-        message = tr("Printing failed: %1").replace("%1", str(exc) or type(exc).__name__)
+        message = tr("Printing failed: %1").replace("%1", reason(exc))
         self.status.setText(message)
         self.print_failed.emit(message)
 
@@ -430,12 +449,12 @@ class AgreementPreviewDialog(QDialog):
         self.saved.emit(path)
 
     def open_externally(self) -> None:
-        """Hand the exact bytes to the system's PDF viewer (a copy under the cache folder,
+        """Hand the exact bytes to the system's PDF viewer (a copy in ``handover_dir()``,
         named by its SHA-256, so opening twice reuses one file)."""
         pdf, name = self.pdf, f"{self.pdf_sha256[:16]}-{self.suggested_name}"
 
         def op(_state: OpState) -> str:
-            return str(write_atomically(paths.cache_dir() / "documents" / name, pdf))
+            return str(write_atomically(handover_dir() / name, pdf))
 
         self.runner.work(op, on_done=self._open_file, on_error=self._file_error, label="open pdf")
 
@@ -449,7 +468,7 @@ class AgreementPreviewDialog(QDialog):
         self.opened_externally.emit(path)
 
     def _file_error(self, exc: BaseException) -> None:
-        self.status.setText(tr("The file could not be written: %1").replace("%1", str(exc)))
+        self.status.setText(tr("The file could not be written: %1").replace("%1", reason(exc)))
 
     # -- lifecycle ------------------------------------------------------------------------
     @property

@@ -5,25 +5,24 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from ui import theme
-from ui.field.i18n import ftr
 from ui.field.table import Column, RowsModel
-from ui.i18n import pick
+from ui.i18n import pick, tr
 from workstation.field import VisitStop
 
 
 def verdict_text(stop: VisitStop) -> str:
     if stop.verdict.allowed:
-        return "✔ " + ftr("May visit now")
+        return "✔ " + tr("May visit now")
     reasons = "; ".join(pick(r) for r in stop.verdict.reasons[:1])
     if stop.verdict.next_allowed_at is not None:
         local = stop.verdict.next_allowed_at.astimezone(stop.local_time.tzinfo)
-        return "✖ " + ftr("Not now, from %1").replace("%1", local.strftime("%a %H:%M"))
-    return "✖ " + (reasons or ftr("Not allowed"))
+        return "✖ " + tr("Not now, from %1").replace("%1", local.strftime("%a %H:%M"))
+    return "✖ " + (reasons or tr("Not allowed"))
 
 
 def window_text(stop: VisitStop) -> str:
     if stop.window is None:
-        return ftr("any time")
+        return tr("any time")
     return f"{stop.window[0]}–{stop.window[1]}"
 
 
@@ -42,35 +41,35 @@ def _reasons(stop: VisitStop) -> str:
 
 def visits_columns() -> list[Column[VisitStop]]:
     return [
-        Column("position", lambda: ftr("Stop"), lambda s: str(s.position), lambda s: s.position,
+        Column("position", lambda: tr("Stop"), lambda s: str(s.position), lambda s: s.position,
                align_right=True),
-        Column("area", lambda: ftr("Area"), lambda s: s.area, lambda s: (s.area, s.position)),
-        Column("customer", lambda: ftr("Customer"),
+        Column("area", lambda: tr("Area"), lambda s: s.area, lambda s: (s.area, s.position)),
+        Column("customer", lambda: tr("Customer"),
                lambda s: s.customer_name + (f" ({s.name_alt})" if s.name_alt else ""),
                lambda s: s.customer_name),
-        Column("address", lambda: ftr("Address"), lambda s: s.street or s.address or "—",
+        Column("address", lambda: tr("Address"), lambda s: s.street or s.address or "—",
                lambda s: s.address, tooltip=lambda s: s.address),
-        Column("distance", lambda: ftr("km"),
+        Column("distance", lambda: tr("km"),
                lambda s: "" if s.leg_km is None else f"{s.leg_km:.1f}", lambda s: s.leg_km,
                align_right=True,
-               tooltip=lambda s: ftr("Straight-line distance from the previous stop")),
-        Column("balance", lambda: ftr("Balance"), lambda s: s.balance.format(),
+               tooltip=lambda s: tr("Straight-line distance from the previous stop")),
+        Column("balance", lambda: tr("Balance"), lambda s: s.balance.format(),
                lambda s: s.balance.minor, align_right=True),
-        Column("dpd", lambda: ftr("DPD"), lambda s: str(s.days_past_due),
+        Column("dpd", lambda: tr("DPD"), lambda s: str(s.days_past_due),
                lambda s: s.days_past_due, align_right=True),
-        Column("last", lambda: ftr("Last outcome"),
+        Column("last", lambda: tr("Last outcome"),
                lambda s: pick(s.last_outcome) if s.last_outcome else "—",
                lambda s: s.last_outcome_at.isoformat() if s.last_outcome_at else None,
                tooltip=lambda s: s.last_outcome_at.astimezone().strftime("%Y-%m-%d %H:%M")
                if s.last_outcome_at else ""),
-        Column("window", lambda: ftr("Visit window"),
+        Column("window", lambda: tr("Visit window"),
                window_text, lambda s: s.window,
-               tooltip=lambda s: ftr("Visiting hours, customer's local time (now %1)").replace(
+               tooltip=lambda s: tr("Visiting hours, customer's local time (now %1)").replace(
                    "%1", s.local_time.strftime("%H:%M"))),
-        Column("verdict", lambda: ftr("Visit now?"), verdict_text,
+        Column("verdict", lambda: tr("Visit now?"), verdict_text,
                lambda s: (not s.verdict.allowed, s.position), background=_verdict_colour,
                foreground=lambda _s: "#111111", tooltip=_reasons),
-        Column("done", lambda: ftr("Today"),
+        Column("done", lambda: tr("Today"),
                lambda s: pick(s.visited_today) if s.visited_today else "",
                lambda s: s.visited_today is None, background=_done_colour,
                foreground=lambda s: "#111111" if s.visited_today else None),

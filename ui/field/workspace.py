@@ -37,12 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.dialogs.common import describe, error_label, mark
+from ui.context import AppContext
+from ui.dialogs.common import error_label, mark
 from ui.dialogs.plan import PlanDialog
-from ui.field.i18n import ensure_translations, ftr
+from ui.errors import describe, reason
 from ui.field.models import VisitsModel, verdict_text, window_text
-from ui.i18n import pick
+from ui.i18n import pick, tr
 from ui.ops import OpState
+from ui.workspace import KeySpec
 from workstation.desk import Changes, PlanOption, ValidationError
 from workstation.domain.enums import VisitOutcome
 from workstation.field import (
@@ -51,7 +53,6 @@ from workstation.field import (
     OUTCOME_LABELS,
     THIRD_PARTY_WARNING,
     AgreedPlan,
-    FieldService,
     OfflineFacts,
     TodayPlan,
     VisitInput,
@@ -69,27 +70,6 @@ _LEVEL_COLOURS = {
 }
 
 
-def field_service(ctx: Any) -> FieldService:
-    """The context's field service (created once, kept in ``ctx.extras``)."""
-    service: FieldService | None = ctx.extras.get("field")
-    if service is None:
-        service = FieldService(
-            ctx.store,
-            ctx.desk.device_id,
-            ctx.user,
-            desk=ctx.desk,
-            creditor=getattr(ctx.settings, "creditor", "") or "Acme Consumer Finance",
-        )
-        ctx.extras["field"] = service
-    return service
-
-
-def sync_engine(ctx: Any) -> Any:
-    """The signed-in sync engine, if any (``ctx.extras['sync_engine']`` wins; else the one
-    sign-in attached to the context's sync bridge)."""
-    return ctx.extras.get("sync_engine") or getattr(ctx.sync, "_engine", None)
-
-
 class OfflineBanner(QFrame):
     """“Offline 2 days · 41 changes waiting” — coloured by how urgent a sync is."""
 
@@ -99,10 +79,10 @@ class OfflineBanner(QFrame):
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setObjectName("offlineBannerText")
-        self.label.setAccessibleName(ftr("Sync state"))
+        self.label.setAccessibleName(tr("Sync state"))
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)
-        self.progress.setAccessibleName(ftr("Sync progress"))
+        self.progress.setAccessibleName(tr("Sync progress"))
         self.progress.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -148,21 +128,21 @@ class StopHeader(QFrame):
 
     def show_stop(self, stop: VisitStop | None) -> None:
         if stop is None:
-            self.name.setText(ftr("No visit selected"))
+            self.name.setText(tr("No visit selected"))
             for label in (self.address, self.figures, self.hours, self.verdict):
                 label.clear()
             return
         alt = f"  {stop.name_alt}" if stop.name_alt else ""
         self.name.setText(f"{stop.position}. {stop.customer_name}{alt}")
-        self.address.setText(stop.address or ftr("No address on file"))
+        self.address.setText(stop.address or tr("No address on file"))
         self.figures.setText(
-            ftr("Balance %1 · past due %2 · %3 days past due")
+            tr("Balance %1 · past due %2 · %3 days past due")
             .replace("%1", stop.balance.format())
             .replace("%2", stop.past_due.format())
             .replace("%3", str(stop.days_past_due))
         )
         self.hours.setText(
-            ftr("Visiting hours %1 · customer's time now %2")
+            tr("Visiting hours %1 · customer's time now %2")
             .replace("%1", window_text(stop))
             .replace("%2", stop.local_time.strftime("%H:%M"))
         )
@@ -194,7 +174,7 @@ class VisitForm(QWidget):
             outcome_box.addWidget(button, (number - 1) // 3, (number - 1) % 3)
         self.outcomes.idToggled.connect(self._outcome_changed)
         self.address = QComboBox(self)
-        self.address.setAccessibleName(ftr("Address visited"))
+        self.address.setAccessibleName(tr("Address visited"))
         self.evidence: dict[str, QCheckBox] = {}
         evidence_box = QGridLayout()
         for position, flag in enumerate(EVIDENCE_FLAGS):
@@ -206,44 +186,44 @@ class VisitForm(QWidget):
         self.third_party.setObjectName("error")
         self.third_party.hide()
         self.promise_amount = QLineEdit(self)
-        self.promise_amount.setPlaceholderText(ftr("amount"))
-        self.promise_amount.setAccessibleName(ftr("Promise amount"))
+        self.promise_amount.setPlaceholderText(tr("amount"))
+        self.promise_amount.setAccessibleName(tr("Promise amount"))
         self.promise_date = QLineEdit(self)
-        self.promise_date.setPlaceholderText(ftr("YYYY-MM-DD"))
-        self.promise_date.setAccessibleName(ftr("Promise date"))
+        self.promise_date.setPlaceholderText(tr("YYYY-MM-DD"))
+        self.promise_date.setAccessibleName(tr("Promise date"))
         promise_row = QHBoxLayout()
         promise_row.addWidget(self.promise_amount, 1)
         promise_row.addWidget(self.promise_date, 1)
         self.notes = QPlainTextEdit(self)
-        self.notes.setAccessibleName(ftr("Visit notes"))
+        self.notes.setAccessibleName(tr("Visit notes"))
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
         self.override = QLineEdit(self)
-        self.override.setAccessibleName(ftr("Reason (override)"))
+        self.override.setAccessibleName(tr("Reason (override)"))
         self.override.setPlaceholderText(
-            ftr("Only if the visit was not allowed or evidence is missing")
+            tr("Only if the visit was not allowed or evidence is missing")
         )
         self.error = error_label(self)
-        self.save = QPushButton(ftr("Save visit (Ctrl+Enter)"), self)
+        self.save = QPushButton(tr("Save visit (Ctrl+Enter)"), self)
         self.save.setObjectName("primary")
         self.save.clicked.connect(self.save_requested)
-        self.plan = QPushButton(ftr("Agree a plan… (Ctrl+P)"), self)
+        self.plan = QPushButton(tr("Agree a plan… (Ctrl+P)"), self)
         self.plan.clicked.connect(self.plan_requested)
 
         form = QFormLayout()
         for text, widget in (
-            (ftr("&Address"), self.address),
-            (ftr("&Promise"), promise_row),
-            (ftr("&Notes"), self.notes),
-            (ftr("O&verride reason"), self.override),
+            (tr("&Address"), self.address),
+            (tr("&Promise"), promise_row),
+            (tr("&Notes"), self.notes),
+            (tr("O&verride reason"), self.override),
         ):
             label = QLabel(text, self)
             buddy = widget if isinstance(widget, QWidget) else self.promise_amount
             label.setBuddy(buddy)
             form.addRow(label, widget)
-        outcome_title = QLabel(ftr("What happened?"), self)
+        outcome_title = QLabel(tr("What happened?"), self)
         outcome_title.setObjectName("planTitle")
-        evidence_title = QLabel(ftr("Evidence"), self)
+        evidence_title = QLabel(tr("Evidence"), self)
         evidence_title.setObjectName("planTitle")
         buttons = QHBoxLayout()
         buttons.addWidget(self.plan)
@@ -299,7 +279,7 @@ class VisitForm(QWidget):
             label = pick(EVIDENCE_LABELS[flag])
             box.setText(label + (" *" if flag in required else ""))
             box.setToolTip(
-                pick(required[flag]) + " — " + ftr("required") if flag in required else ""
+                pick(required[flag]) + " — " + tr("required") if flag in required else ""
             )
 
     def show_stop(self, stop: VisitStop | None) -> None:
@@ -352,19 +332,21 @@ class FieldPlanDialog(PlanDialog):
 
     agreement_ready = Signal(object)  # AgreedPlan
 
-    def __init__(self, ctx: Any, account_id: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, account_id: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(ctx, account_id, parent)
         self.setObjectName("fieldPlanDialog")
-        self.setWindowTitle(ftr("Agree a plan at the door"))
+        self.setWindowTitle(tr("Agree a plan at the door"))
         self.preview: Any = None
 
     def _agree(self, option: PlanOption) -> None:
         if self.account_id is None:
             return
-        service, account_id, note = field_service(self.ctx), self.account_id, self.note.text()
+        service, account_id, note = self.ctx.field_service(), self.account_id, self.note.text()
         for column in self.columns:
             column.button.setEnabled(False)
-        self.error.setText(ftr("Preparing the agreement…"))
+        self.error.setText(tr("Preparing the agreement…"))
 
         def op(_state: OpState) -> AgreedPlan:
             return service.agree_plan(account_id, option, note)
@@ -384,7 +366,7 @@ class FieldPlanDialog(PlanDialog):
             agreed.document,
             runner=self.ctx.runner,
             parent=self.parentWidget(),
-            title=ftr("Agreement %1 — print or save for signing").replace("%1", agreed.reference),
+            title=tr("Agreement %1 — print or save for signing").replace("%1", agreed.reference),
             suggested_name=f"{agreed.reference}.pdf",
         )
         self.accept()
@@ -399,23 +381,23 @@ class FieldWorkspace(QWidget):
     banner_updated = Signal(object)  # OfflineFacts
     synced = Signal(object)
     sync_failed = Signal(object)  # the exception
+    sync_finished = Signal(object)  # either: the report or the exception
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        ensure_translations()
         self.setObjectName("fieldWorkspace")
         self.ctx = ctx
-        self.service = field_service(ctx)
+        self.service = ctx.field_service()
         self.plan: TodayPlan | None = None
         self.current: VisitStop | None = None
-        self.online = bool(getattr(ctx.sync, "online", False))  # the demo's first sync worked
+        self.online = ctx.sync.online  # the demo's first sync worked
         self.dialogs: list[Any] = []
 
         self.banner = OfflineBanner(self)
         self.summary = QLabel(self)
         self.summary.setObjectName("figures")
-        self.replan_button = QPushButton(ftr("Plan the route again"), self)
-        self.sync_button = QPushButton(ftr("Sync now (F5)"), self)
+        self.replan_button = QPushButton(tr("Plan the route again"), self)
+        self.sync_button = QPushButton(tr("Sync now (F5)"), self)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.replan_button)
@@ -424,7 +406,7 @@ class FieldWorkspace(QWidget):
         self.model = VisitsModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("visitsTable")
-        self.table.setAccessibleName(ftr("Today's visits"))
+        self.table.setAccessibleName(tr("Today's visits"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -471,15 +453,15 @@ class FieldWorkspace(QWidget):
         self.replan_button.clicked.connect(lambda: self.load(replan=True))
         self.sync_button.clicked.connect(self.sync_now)
         self.act_save = self._action(
-            ftr("Save visit"), self.save_visit, "Ctrl+Return", "Ctrl+Enter"
+            tr("Save visit"), self.save_visit, "Ctrl+Return", "Ctrl+Enter"
         )
-        self.act_next = self._action(ftr("Next visit"), self.next_stop, "Ctrl+N")
-        self.act_plan = self._action(ftr("Agree a plan"), self.open_plan, "Ctrl+P")
-        self.act_sync = self._action(ftr("Sync now"), self.sync_now, "F5")
+        self.act_next = self._action(tr("Next visit"), self.next_stop, "Ctrl+N")
+        self.act_plan = self._action(tr("Agree a plan"), self.open_plan, "Ctrl+P")
+        self.act_sync = self._action(tr("Sync now"), self.sync_now, "F5")
         self.act_replan = self._action(
-            ftr("Plan the route again"), lambda: self.load(replan=True), "Ctrl+Shift+R"
+            tr("Plan the route again"), lambda: self.load(replan=True), "Ctrl+Shift+R"
         )
-        self.act_table = self._action(ftr("Go to the visit list"), self.table.setFocus, "Ctrl+L")
+        self.act_table = self._action(tr("Go to the visit list"), self.table.setFocus, "Ctrl+L")
 
         self._clock = QTimer(self)
         self._clock.setInterval(60_000)
@@ -496,9 +478,32 @@ class FieldWorkspace(QWidget):
         self.addAction(action)
         return action
 
-    # -- loading -----------------------------------------------------------------------------
+    # -- the main window's side (RoleWorkspace) ------------------------------------------
+    def as_widget(self) -> QWidget:
+        return self
+
     def start(self) -> None:
         self.load()
+
+    def sync_shortcuts(self) -> tuple[KeySpec, ...]:
+        return ()  # F5 is this screen's own "Sync now"
+
+    def own_sync(self) -> FieldWorkspace:
+        return self
+
+    def sync_running(self) -> bool:
+        return not self.sync_button.isEnabled()
+
+    def after_sync(self) -> None:
+        self.load()
+
+    def layout_state(self) -> str:
+        return ""
+
+    def restore_layout(self, state: str) -> None:
+        pass
+
+    # -- loading -----------------------------------------------------------------------------
         self.refresh_banner()
 
     def load(self, *, replan: bool = False) -> None:
@@ -530,7 +535,7 @@ class FieldWorkspace(QWidget):
         done = sum(1 for s in stops if s.visited_today is not None)
         areas = len(dict.fromkeys(s.area for s in stops))
         self.summary.setText(
-            ftr("Today: %1 visits in %2 areas · about %3 km · %4 done")
+            tr("Today: %1 visits in %2 areas · about %3 km · %4 done")
             .replace("%1", str(len(stops)))
             .replace("%2", str(areas))
             .replace("%3", f"{self.plan.total_km:.0f}")
@@ -591,7 +596,7 @@ class FieldWorkspace(QWidget):
 
     def _saved(self, changes: Changes) -> None:
         self.form.save.setEnabled(True)
-        self.form.error.setText(ftr("Visit saved on this laptop."))
+        self.form.error.setText(tr("Visit saved on this laptop."))
         self.visit_saved.emit(changes)
         self.refresh_stops(changes)
         self.refresh_banner()
@@ -644,12 +649,12 @@ class FieldWorkspace(QWidget):
 
     # -- sync ----------------------------------------------------------------------------------
     def sync_now(self) -> None:
-        engine = sync_engine(self.ctx)
+        engine = self.ctx.sync.engine
         if engine is None:
             self.banner.label.setText(
                 self.banner.label.text()
                 + "  ·  "
-                + ftr("Not signed in: your work stays on this laptop until you sign in and sync.")
+                + tr("Not signed in: your work stays on this laptop until you sign in and sync.")
             )
             return
         from workstation.field.uploads import sync_field_device
@@ -684,6 +689,7 @@ class FieldWorkspace(QWidget):
         self.sync_button.setEnabled(True)
         self.banner.progress.hide()
         self.synced.emit(result)
+        self.sync_finished.emit(result)
         self.load()
         self.refresh_banner()
 
@@ -695,12 +701,15 @@ class FieldWorkspace(QWidget):
         self.banner.progress.hide()
         self.refresh_banner()
         self.form.error.setText(
-            ftr("Sync did not finish: %1 — nothing recorded here is lost.").replace("%1", str(exc))
+            tr("Sync did not finish: %1 — nothing recorded here is lost.").replace(
+                "%1", reason(exc)
+            )
         )
         self.sync_failed.emit(exc)
+        self.sync_finished.emit(exc)
 
 
-def build_field_workspace(context: Any) -> FieldWorkspace:
+def build_field_workspace(context: AppContext) -> FieldWorkspace:
     """The field collector's central widget for the main window (``--role field``); call
     ``.start()`` once it is shown to plan the day and fill the banner."""
     return FieldWorkspace(context)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
-from ui.field.i18n import ftr
+from ui.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class BarChart(QWidget):
         self.higher_is_better = True
         self.setMinimumHeight(180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName(ftr("KPI per agent"))
+        self.setAccessibleName(tr("KPI per agent"))
 
     def set_data(
         self,
@@ -111,7 +111,7 @@ class BarChart(QWidget):
         metrics = QFontMetrics(self.font())
         if not self.bars:
             painter.setPen(colours["muted"])
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, ftr("No data"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("No data"))
             painter.end()
             return
         label_width = min(
@@ -141,7 +141,7 @@ class BarChart(QWidget):
             painter.drawText(
                 QRectF(x - 120, end + 2, 240, metrics.height()),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                ftr("team %1").replace("%1", format_value(self.team, self.unit)),
+                tr("team %1").replace("%1", format_value(self.team, self.unit)),
             )
         for index, bar in enumerate(self.bars):
             y = top + index * row
@@ -156,7 +156,7 @@ class BarChart(QWidget):
                 painter.drawText(
                     QRectF(left + 4, y, value_width + 40, row),
                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    "— " + ftr("no data"),
+                    "— " + tr("no data"),
                 )
                 continue
             worse = self.team is not None and (
@@ -191,7 +191,7 @@ class TrendChart(QWidget):
         self.unit = "percent"
         self.setMinimumHeight(170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName(ftr("KPI trend by week"))
+        self.setAccessibleName(tr("KPI trend by week"))
 
     def set_data(self, title: str, points: Sequence[Bar], *, unit: str) -> None:
         self.title, self.points, self.unit = title, list(points), unit
@@ -224,7 +224,7 @@ class TrendChart(QWidget):
         known = [p.value for p in self.points if p.value is not None]
         if not known:
             painter.setPen(colours["muted"])
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, ftr("No data"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("No data"))
             painter.end()
             return
         top = margin + title_height + metrics.height()

@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject
 
 from ui import theme
-from ui.field.i18n import ftr
 from ui.field.table import Column, RowsModel
+from ui.i18n import pick, tr
 from ui.labels import bucket_text, product_text, status_text
 from ui.lead.charts import format_value
+from workstation.domain.enums import Segment
 from workstation.kpi import KPIS
 from workstation.lead import AgentSummary, KpiBlock, Move, ReviewItem, TeamAccount
+from workstation.segments.words import SEGMENT, SHORT
 
 
 def _money_map(values: dict) -> str:  # type: ignore[type-arg]
@@ -21,25 +23,25 @@ def _money_map(values: dict) -> str:  # type: ignore[type-arg]
 
 def ago(when: datetime | None) -> str:
     if when is None:
-        return ftr("never")
+        return tr("never")
     seconds = max(0, int((datetime.now(UTC) - when).total_seconds()))
     if seconds < 120:
-        return ftr("just now")
+        return tr("just now")
     if seconds < 7200:
-        return ftr("%1 min ago").replace("%1", str(seconds // 60))
+        return tr("%1 min ago").replace("%1", str(seconds // 60))
     if seconds < 2 * 86400:
-        return ftr("%1 h ago").replace("%1", str(seconds // 3600))
-    return ftr("%1 days ago").replace("%1", str(seconds // 86400))
+        return tr("%1 h ago").replace("%1", str(seconds // 3600))
+    return tr("%1 days ago").replace("%1", str(seconds // 86400))
 
 
 def role_text(role: str) -> str:
-    return {"agent": ftr("desk"), "field": ftr("field"), "lead": ftr("lead")}.get(role, role)
+    return {"agent": tr("desk"), "field": tr("field"), "lead": tr("lead")}.get(role, role)
 
 
 def _state(agent: AgentSummary) -> str:
     if agent.online:
-        return "● " + ftr("online")
-    return "○ " + ftr("offline, synced %1").replace("%1", ago(agent.last_sync_at))
+        return "● " + tr("online")
+    return "○ " + tr("offline, synced %1").replace("%1", ago(agent.last_sync_at))
 
 
 def _backlog_colour(agent: AgentSummary) -> str | None:
@@ -48,25 +50,28 @@ def _backlog_colour(agent: AgentSummary) -> str | None:
 
 def team_columns() -> list[Column[AgentSummary]]:
     return [
-        Column("name", lambda: ftr("Agent"), lambda a: a.name, lambda a: a.name),
-        Column("role", lambda: ftr("Role"), lambda a: role_text(a.role), lambda a: a.role),
-        Column("accounts", lambda: ftr("Accounts"), lambda a: str(a.accounts),
+        Column("name", lambda: tr("Agent"), lambda a: a.name, lambda a: a.name),
+        Column("role", lambda: tr("Role"), lambda a: role_text(a.role), lambda a: a.role),
+        Column("accounts", lambda: tr("Accounts"), lambda a: str(a.accounts),
                lambda a: a.accounts, align_right=True),
-        Column("balance", lambda: ftr("Balance held"), lambda a: _money_map(a.balances),
+        Column("balance", lambda: tr("Balance held"), lambda a: _money_map(a.balances),
                lambda a: a.balance_minor(), align_right=True),
-        Column("attempts", lambda: ftr("Attempts today"), lambda a: str(a.today.attempts),
+        Column("attempts", lambda: tr("Attempts today"), lambda a: str(a.today.attempts),
                lambda a: a.today.attempts, align_right=True),
-        Column("rpc", lambda: ftr("RPC today"), lambda a: str(a.today.right_party_contacts),
+        Column("rpc", lambda: tr("RPC today"), lambda a: str(a.today.right_party_contacts),
                lambda a: a.today.right_party_contacts, align_right=True),
-        Column("ptp", lambda: ftr("Promises today"), lambda a: str(a.today.promises),
+        Column("ptp", lambda: tr("Promises today"), lambda a: str(a.today.promises),
                lambda a: a.today.promises, align_right=True),
-        Column("collected", lambda: ftr("Collected today"),
+        Column("collected", lambda: tr("Collected today"),
                lambda a: _money_map(a.today.collected),
                lambda a: sum(m.minor for m in a.today.collected.values()), align_right=True),
-        Column("state", lambda: ftr("Online / last sync"), _state,
+        Column("reported", lambda: tr("Reported today, unconfirmed"),
+               lambda a: _money_map(a.today.reported),
+               lambda a: sum(m.minor for m in a.today.reported.values()), align_right=True),
+        Column("state", lambda: tr("Online / last sync"), _state,
                lambda a: (not a.online, -(a.last_sync_at.timestamp() if a.last_sync_at else 0)),
                foreground=lambda a: "#1a7f37" if a.online else None),
-        Column("backlog", lambda: ftr("Waiting to upload"), lambda a: str(a.outbox_pending),
+        Column("backlog", lambda: tr("Waiting to upload"), lambda a: str(a.outbox_pending),
                lambda a: a.outbox_pending, align_right=True, background=_backlog_colour),
     ]  # fmt: skip
 
@@ -78,24 +83,27 @@ class TeamModel(RowsModel[AgentSummary]):
 
 def accounts_columns(owner_name: dict[str, str]) -> list[Column[TeamAccount]]:
     return [
-        Column("account", lambda: ftr("Account"), lambda a: "…" + a.account_id[-8:],
+        Column("account", lambda: tr("Account"), lambda a: "…" + a.account_id[-8:],
                lambda a: a.account_id, tooltip=lambda a: a.account_id),
-        Column("customer", lambda: ftr("Customer"), lambda a: a.customer_name or "—",
+        Column("customer", lambda: tr("Customer"), lambda a: a.customer_name or "—",
                lambda a: a.customer_name),
-        Column("owner", lambda: ftr("Agent"),
+        Column("owner", lambda: tr("Agent"),
                lambda a: owner_name.get(a.owner_id or "", a.owner or "—"),
                lambda a: owner_name.get(a.owner_id or "", a.owner or "")),
-        Column("balance", lambda: ftr("Balance"), lambda a: a.balance.format(),
+        Column("balance", lambda: tr("Balance"), lambda a: a.balance.format(),
                lambda a: a.balance.minor, align_right=True),
-        Column("dpd", lambda: ftr("DPD"), lambda a: str(a.days_past_due),
+        Column("dpd", lambda: tr("DPD"), lambda a: str(a.days_past_due),
                lambda a: a.days_past_due, align_right=True),
-        Column("bucket", lambda: ftr("Bucket"), lambda a: bucket_text(a.bucket),
+        Column("bucket", lambda: tr("Bucket"), lambda a: bucket_text(a.bucket),
                lambda a: a.days_past_due),
-        Column("tier", lambda: ftr("Tier"), lambda a: a.risk_tier or "—",
+        Column("tier", lambda: tr("Tier"), lambda a: a.risk_tier or "—",
                lambda a: a.risk_tier or "Z"),
-        Column("status", lambda: ftr("Status"), lambda a: status_text(a.status),
+        Column("segment", lambda: pick(SEGMENT),
+               lambda a: pick(SHORT[Segment(a.segment)]) if a.segment else "—",
+               lambda a: a.segment or "~"),
+        Column("status", lambda: tr("Status"), lambda a: status_text(a.status),
                lambda a: a.status),
-        Column("product", lambda: ftr("Product"), lambda a: product_text(a.product),
+        Column("product", lambda: tr("Product"), lambda a: product_text(a.product),
                lambda a: a.product),
     ]  # fmt: skip
 
@@ -119,17 +127,17 @@ class TeamAccountsModel(RowsModel[TeamAccount]):
 
 def moves_columns(customer: dict[str, str], names: dict[str, str]) -> list[Column[Move]]:
     return [
-        Column("account", lambda: ftr("Account"), lambda m: "…" + m.account_id[-8:],
+        Column("account", lambda: tr("Account"), lambda m: "…" + m.account_id[-8:],
                lambda m: m.account_id, tooltip=lambda m: m.account_id),
-        Column("customer", lambda: ftr("Customer"), lambda m: customer.get(m.account_id, "—"),
+        Column("customer", lambda: tr("Customer"), lambda m: customer.get(m.account_id, "—"),
                lambda m: customer.get(m.account_id, "")),
-        Column("from", lambda: ftr("From"),
+        Column("from", lambda: tr("From"),
                lambda m: names.get(m.from_user_id or "", m.from_username or "—"),
                lambda m: names.get(m.from_user_id or "", m.from_username or "")),
-        Column("to", lambda: ftr("To"),
+        Column("to", lambda: tr("To"),
                lambda m: names.get(m.to_user_id, m.to_username or m.to_user_id),
                lambda m: names.get(m.to_user_id, m.to_username or "")),
-        Column("balance", lambda: ftr("Balance"),
+        Column("balance", lambda: tr("Balance"),
                lambda m: m.balance.format() if m.balance else "—",
                lambda m: m.balance.minor if m.balance else 0, align_right=True),
     ]  # fmt: skip
@@ -143,9 +151,9 @@ class MovesModel(RowsModel[Move]):
 
 
 REVIEW_KINDS = {
-    "fact_after_reassignment": lambda: ftr("Recorded after reassignment"),
-    "contact_conflict": lambda: ftr("Contact details conflict"),
-    "compliance_override": lambda: ftr("Compliance override"),
+    "fact_after_reassignment": lambda: tr("Recorded after reassignment"),
+    "contact_conflict": lambda: tr("Contact details conflict"),
+    "compliance_override": lambda: tr("Compliance override"),
 }
 
 
@@ -156,18 +164,18 @@ def review_kind(kind: str) -> str:
 
 def review_columns(names: dict[str, str]) -> list[Column[ReviewItem]]:
     return [
-        Column("when", lambda: ftr("When"),
+        Column("when", lambda: tr("When"),
                lambda r: r.created_at.astimezone().strftime("%m-%d %H:%M"),
                lambda r: r.created_at),
-        Column("kind", lambda: ftr("What"), lambda r: review_kind(r.kind), lambda r: r.kind),
-        Column("account", lambda: ftr("Account"),
+        Column("kind", lambda: tr("What"), lambda r: review_kind(r.kind), lambda r: r.kind),
+        Column("account", lambda: tr("Account"),
                lambda r: "…" + r.account_id[-8:] if r.account_id else "—",
                lambda r: r.account_id or "", tooltip=lambda r: r.account_id or ""),
-        Column("from", lambda: ftr("By"), lambda r: names.get(r.from_user_id or "", "—"),
+        Column("from", lambda: tr("By"), lambda r: names.get(r.from_user_id or "", "—"),
                lambda r: names.get(r.from_user_id or "", "")),
-        Column("owner", lambda: ftr("Owner now"), lambda r: names.get(r.assignee_id or "", "—"),
+        Column("owner", lambda: tr("Owner now"), lambda r: names.get(r.assignee_id or "", "—"),
                lambda r: names.get(r.assignee_id or "", "")),
-        Column("summary", lambda: ftr("What happened"), lambda r: r.summary,
+        Column("summary", lambda: tr("What happened"), lambda r: r.summary,
                lambda r: r.summary, tooltip=lambda r: r.summary),
     ]  # fmt: skip
 
@@ -201,7 +209,7 @@ def _kpi_text(row: KpiRow, key: str, unit: str) -> str:
 
 def kpi_columns(language: str) -> list[Column[KpiRow]]:
     columns: list[Column[KpiRow]] = [
-        Column("name", lambda: ftr("Agent"),
+        Column("name", lambda: tr("Agent"),
                lambda r: ("Σ " if r.is_team else "") + r.name,
                lambda r: (r.is_team, r.name)),
     ]  # fmt: skip
@@ -215,10 +223,20 @@ def kpi_columns(language: str) -> list[Column[KpiRow]]:
                 align_right=True,
             )
         )
+        if definition.key == "recovery_rate":  # beside recovery, never in it
+            columns.append(
+                Column(
+                    "reported_unconfirmed",
+                    lambda: tr("Reported, unconfirmed"),
+                    lambda r: _money_map(r.block.reported_unconfirmed) or "—",
+                    lambda r: sum(m.minor for m in r.block.reported_unconfirmed.values()),
+                    align_right=True,
+                )
+            )
     columns.append(
         Column(
             "attempts",
-            lambda: ftr("Attempts"),
+            lambda: tr("Attempts"),
             lambda r: str(r.block.counts.get("attempts", "")),
             lambda r: r.block.counts.get("attempts", 0),
             align_right=True,

@@ -6,12 +6,15 @@ would move with its from/to agent and balance, and the per-agent effect ("Chen 3
 the team changed in between (the answer differs from the preview) it says so. A failure
 leaves everything as it was — the server applies a reassignment in one transaction — and
 the dialog says that nothing moved.
+
+Accounts going to an agent not certified for their jurisdiction's rule pack (issue 18) are
+named in the preview with a warning, and "Move" waits for the lead's reason, which the
+server keeps in the audit (it refuses such a move without one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,19 +23,24 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.dialogs.common import describe, error_label, localize_buttons
-from ui.field.i18n import ftr
+from ui.context import AppContext
+from ui.dialogs.common import error_label, localize_buttons
+from ui.errors import describe, reason
+from ui.i18n import tr
 from ui.lead.models import MovesModel
 from ui.ops import OpState
 from workstation.lead import ReassignResult
 
-Run = Callable[[bool], ReassignResult]  # dry_run → result (blocking; runs on the pool)
+# (dry_run, reason) → result (blocking; runs on the pool); the reason is for moves to an
+# agent not certified for the account's jurisdiction
+Run = Callable[[bool, str], ReassignResult]
 
 
 class ReassignDialog(QDialog):
@@ -42,7 +50,7 @@ class ReassignDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         title: str,
         run: Run,
         *,
@@ -58,7 +66,7 @@ class ReassignDialog(QDialog):
         self.accounts = accounts or {}
         self.preview: ReassignResult | None = None
         self.outcome: ReassignResult | None = None
-        self.heading = QLabel(ftr("Asking the server what would move…"), self)
+        self.heading = QLabel(tr("Asking the server what would move…"), self)
         self.heading.setObjectName("planTitle")
         self.heading.setWordWrap(True)
         self.effect = QLabel(self)
@@ -69,7 +77,7 @@ class ReassignDialog(QDialog):
         self.model.names.update(names)
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setAccessibleName(ftr("Accounts that move"))
+        self.table.setAccessibleName(tr("Accounts that move"))
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -77,9 +85,18 @@ class ReassignDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in ((0, 100), (1, 180), (2, 150), (3, 150)):
             self.table.setColumnWidth(column, width)
+        self.warning = QLabel(self)
+        self.warning.setObjectName("error")
+        self.warning.setWordWrap(True)
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText(tr("Why these accounts go to an uncertified agent"))
+        self.reason.setAccessibleName(tr("Reason"))
+        self.reason.textChanged.connect(lambda _t: self._enable_confirm())
+        self.warning.hide()
+        self.reason.hide()
         self.error = error_label(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.confirm = QPushButton(ftr("Move"), self)
+        self.confirm = QPushButton(tr("Move"), self)
         self.confirm.setObjectName("primary")
         self.confirm.setEnabled(False)
         self.buttons.addButton(self.confirm, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -90,6 +107,8 @@ class ReassignDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.effect)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.reason)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(760, 560)
@@ -115,7 +134,7 @@ class ReassignDialog(QDialog):
         run = self.run
 
         def op(_state: OpState) -> ReassignResult:
-            return run(True)
+            return run(True, "")
 
         self.ctx.runner.work(
             op, on_done=self._previewed, on_error=self._preview_failed, label="reassign preview"
@@ -125,34 +144,74 @@ class ReassignDialog(QDialog):
         self.preview = result
         self.model.set_rows(result.moves)
         if not result.moves:
-            self.heading.setText(ftr("Nothing would move: the queues are already like that."))
+            self.heading.setText(tr("Nothing would move: the queues are already like that."))
             self.confirm.setEnabled(False)
         else:
             self.heading.setText(
-                ftr("%1 accounts will move. Nothing has changed yet.").replace(
+                tr("%1 accounts will move. Nothing has changed yet.").replace(
                     "%1", str(result.count)
                 )
             )
-            self.confirm.setText(ftr("Move %1 accounts").replace("%1", str(result.count)))
+            self.confirm.setText(tr("Move %1 accounts").replace("%1", str(result.count)))
             self.confirm.setEnabled(True)
             self.confirm.setFocus()
+        self._warn_uncertified(result)
         self.effect.setText(self._effect_text(result))
         self.preview_ready.emit(result)
 
+    def _warn_uncertified(self, result: ReassignResult) -> None:
+        """Moves to an agent not certified for the account's pack: say which, ask why."""
+        if not result.uncertified:
+            self.warning.hide()
+            self.reason.hide()
+            return
+        per_agent: dict[tuple[str, str], int] = {}
+        for _account, user_id, pack in result.uncertified:
+            per_agent[(user_id, pack)] = per_agent.get((user_id, pack), 0) + 1
+        lines = [
+            tr("%1 is not certified for %2: %3 accounts")
+            .replace("%1", self._name(user_id))
+            .replace("%2", pack)
+            .replace("%3", str(count))
+            for (user_id, pack), count in sorted(per_agent.items())
+        ]
+        self.warning.setText(
+            tr("Not certified for these accounts' jurisdiction:")
+            + "\n"
+            + "\n".join(lines)
+            + "\n"
+            + tr("Say why they should have them (kept in the audit), or cancel.")
+        )
+        self.warning.show()
+        self.reason.show()
+        self.reason.setFocus()
+        self._enable_confirm()
+
+    def _needs_reason(self) -> bool:
+        return bool(self.preview and self.preview.uncertified)
+
+    def _enable_confirm(self) -> None:
+        if self.preview is None or not self.preview.moves or self.outcome is not None:
+            return
+        self.confirm.setEnabled(not self._needs_reason() or bool(self.reason.text().strip()))
+
     def _preview_failed(self, exc: BaseException) -> None:
-        self.heading.setText(ftr("The server could not say what would move."))
+        self.heading.setText(tr("The server could not say what would move."))
         self.error.setText(describe(exc))
         self.failed.emit(str(exc))
 
     def execute(self) -> None:
         if self.preview is None or self.outcome is not None:
             return
-        run = self.run
+        run, why = self.run, self.reason.text().strip()
+        if self._needs_reason() and not why:
+            self.error.setText(tr("Say why the accounts go to an uncertified agent."))
+            return
         self.confirm.setEnabled(False)
-        self.error.setText(ftr("Moving…"))
+        self.error.setText(tr("Moving…"))
 
         def op(_state: OpState) -> ReassignResult:
-            return run(False)
+            return run(False, why)
 
         self.ctx.runner.work(op, on_done=self._done, on_error=self._failed, label="reassign")
 
@@ -160,23 +219,23 @@ class ReassignDialog(QDialog):
         self.outcome = result
         self.model.set_rows(result.moves)
         self.heading.setText(
-            ftr("Done: the server moved %1 accounts.").replace("%1", str(result.count))
+            tr("Done: the server moved %1 accounts.").replace("%1", str(result.count))
         )
         self.effect.setText(self._effect_text(result))
         if self.preview is not None and not result.same_moves(self.preview):
             self.error.setText(
-                ftr("The team changed since the preview; the list shows what actually moved.")
+                tr("The team changed since the preview; the list shows what actually moved.")
             )
         else:
             self.error.clear()
         self.confirm.hide()
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         if cancel is not None:
-            cancel.setText(ftr("Close"))
+            cancel.setText(tr("Close"))
             cancel.setFocus()
         self.completed.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.confirm.setEnabled(True)
-        self.error.setText(ftr("Nothing was moved: %1").replace("%1", describe(exc)))
+        self.error.setText(tr("Nothing was moved: %1").replace("%1", reason(exc)))
         self.failed.emit(str(exc))

@@ -1,5 +1,6 @@
 """The team lead's console: team and queues (with reassignment by selection, by drag and
-drop onto an agent, whole queue, rebalance), the review queue and the KPI dashboard.
+drop onto an agent, whole queue, rebalance), the review queue, the KPI dashboard and the
+team's complaints (``ui.lead.complaints``).
 
 ``build_lead_workspace(ctx)`` returns the widget the main window mounts for ``--role lead``.
 Every server call goes through ``workstation.lead.LeadClient`` on the context's op runner
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -34,12 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.common import describe
-from ui.field.i18n import ensure_translations, ftr
+from ui.context import AppContext
+from ui.errors import describe, reason
 from ui.field.table import ACCOUNT_MIME, KEY_ROLE, account_ids_from
-from ui.i18n import language
+from ui.i18n import language, pick, tr
 from ui.labels import bucket_text, status_text
+from ui.lead.approvals import ApprovalActions, VulnerabilityReviewActions
 from ui.lead.charts import Bar, BarChart, TrendChart
+from ui.lead.complaints import ComplaintsView
+from ui.lead.disputes import DisputesView
 from ui.lead.models import (
     KpiModel,
     KpiRow,
@@ -48,9 +53,12 @@ from ui.lead.models import (
     TeamModel,
     review_kind,
 )
+from ui.lead.quality import QualityView
 from ui.lead.reassign import ReassignDialog
+from ui.lead.strategies import StrategiesView
 from ui.ops import OpState
-from workstation.domain.enums import AccountStatus, Bucket
+from ui.workspace import KeySpec
+from workstation.domain.enums import AccountStatus, Bucket, Segment
 from workstation.kpi import BY_KEY, KPIS
 from workstation.lead import (
     AccountFilter,
@@ -62,22 +70,10 @@ from workstation.lead import (
     TeamOverview,
     write_csv,
 )
+from workstation.segments.words import SEGMENT, SHORT
+from workstation.store import Store
 
 log = logging.getLogger(__name__)
-
-
-def lead_client(ctx: Any) -> LeadClient | None:
-    """``ctx.extras['lead_client']`` if set, else one over the signed-in sync session."""
-    client = ctx.extras.get("lead_client")
-    if client is not None:
-        return client  # type: ignore[no-any-return]
-    engine = ctx.extras.get("sync_engine") or getattr(ctx.sync, "_engine", None)
-    api = getattr(engine, "api", None)
-    if api is None:
-        return None
-    client = LeadClient(api)
-    ctx.extras["lead_client"] = client
-    return client
 
 
 def _table(parent: QWidget, name: str, model: Any, *, multi: bool = False) -> QTableView:
@@ -148,7 +144,7 @@ class TeamAndQueues(QWidget):
         self.team_model = TeamModel(self)
         self.team = AgentTable(self)
         self.team.setModel(self.team_model)
-        self.team.setAccessibleName(ftr("Team"))
+        self.team.setAccessibleName(tr("Team"))
         self.team.setSortingEnabled(True)
         self.team.setAlternatingRowColors(True)
         self.team.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -163,20 +159,20 @@ class TeamAndQueues(QWidget):
         self.team.accounts_dropped.connect(console.reassign_accounts)
         self.unassigned = QLabel(self)
         self.unassigned.setObjectName("muted")
-        self.move_queue_button = QPushButton(ftr("Move a whole queue…"), self)
-        self.rebalance_count = QPushButton(ftr("Rebalance selected by count…"), self)
-        self.rebalance_balance = QPushButton(ftr("Rebalance selected by balance…"), self)
+        self.move_queue_button = QPushButton(tr("Move a whole queue…"), self)
+        self.rebalance_count = QPushButton(tr("Rebalance selected by count…"), self)
+        self.rebalance_balance = QPushButton(tr("Rebalance selected by balance…"), self)
         self.move_from = QComboBox(self)
-        self.move_from.setAccessibleName(ftr("Move the queue of"))
+        self.move_from.setAccessibleName(tr("Move the queue of"))
         self.move_to = QComboBox(self)
-        self.move_to.setAccessibleName(ftr("Move it to"))
+        self.move_to.setAccessibleName(tr("Move it to"))
         team_bar = QHBoxLayout()
         team_bar.addWidget(self.unassigned, 1)
         team_bar.addWidget(self.rebalance_count)
         team_bar.addWidget(self.rebalance_balance)
-        team_bar.addWidget(QLabel(ftr("Queue of"), self))
+        team_bar.addWidget(QLabel(tr("Queue of"), self))
         team_bar.addWidget(self.move_from)
-        team_bar.addWidget(QLabel(ftr("to"), self))
+        team_bar.addWidget(QLabel(tr("to"), self))
         team_bar.addWidget(self.move_to)
         team_bar.addWidget(self.move_queue_button)
         self.move_queue_button.clicked.connect(self._move_queue)
@@ -189,43 +185,51 @@ class TeamAndQueues(QWidget):
         self.tier = QComboBox(self)
         self.status = QComboBox(self)
         self.jurisdiction = QComboBox(self)
+        # the 2×2 of ability and willingness (issue 17)
+        self.segment = QComboBox(self)
 
         def same(value: str) -> str:
             return value
 
+        def segment_words(value: str) -> str:
+            return pick(SHORT[Segment(value)])
+
         for combo, name, values, words in (
-            (self.owner, ftr("Agent"), [], same),
-            (self.bucket, ftr("Bucket"), [b.value for b in Bucket], bucket_text),
-            (self.tier, ftr("Tier"), ["A", "B", "C", "D"], same),
-            (self.status, ftr("Status"), [s.value for s in AccountStatus], status_text),
-            (self.jurisdiction, ftr("Jurisdiction"), ["cn-nifa", "us-regf", "uk-conc"], same),
+            (self.owner, tr("Agent"), [], same),
+            (self.bucket, tr("Bucket"), [b.value for b in Bucket], bucket_text),
+            (self.tier, tr("Tier"), ["A", "B", "C", "D"], same),
+            (self.status, tr("Status"), [s.value for s in AccountStatus], status_text),
+            (self.jurisdiction, tr("Jurisdiction"), ["cn-nifa", "us-regf", "uk-conc"], same),
+            (self.segment, pick(SEGMENT), [s.value for s in Segment], segment_words),
         ):
             combo.setAccessibleName(name)
-            combo.addItem(ftr("any %1").replace("%1", name.lower()), "")
+            combo.addItem(tr("any %1").replace("%1", name.lower()), "")
             for value in values:
                 combo.addItem(words(value), value)
             combo.currentIndexChanged.connect(self.load_accounts)
         self.accounts_model = TeamAccountsModel(self)
-        self.accounts = _table(self, ftr("Team accounts"), self.accounts_model, multi=True)
+        self.accounts = _table(self, tr("Team accounts"), self.accounts_model, multi=True)
         self.accounts.setDragEnabled(True)
         self.accounts.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         for column, width in ((0, 96), (1, 180), (2, 170), (3, 120), (4, 56), (5, 70), (6, 50),
-                              (7, 80)):  # fmt: skip
+                              (7, 120), (8, 80)):  # fmt: skip
             self.accounts.setColumnWidth(column, width)
         self.accounts.selectionModel().selectionChanged.connect(self._count_selection)
         self.count = QLabel(self)
         self.target = QComboBox(self)
-        self.target.setAccessibleName(ftr("Reassign to"))
-        self.reassign_button = QPushButton(ftr("Reassign selected…"), self)
+        self.target.setAccessibleName(tr("Reassign to"))
+        self.reassign_button = QPushButton(tr("Reassign selected…"), self)
         self.reassign_button.clicked.connect(self._reassign_selected)
         filters = QHBoxLayout()
-        filters.addWidget(QLabel(ftr("Queue explorer:"), self))
-        for combo in (self.owner, self.bucket, self.tier, self.status, self.jurisdiction):
+        filters.addWidget(QLabel(tr("Queue explorer:"), self))
+        for combo in (
+            self.owner, self.bucket, self.tier, self.segment, self.status, self.jurisdiction
+        ):
             filters.addWidget(combo)
         filters.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
-        hint = QLabel(ftr("Drag selected accounts onto an agent above, or"), self)
+        hint = QLabel(tr("Drag selected accounts onto an agent above, or"), self)
         hint.setObjectName("muted")
         actions.addWidget(hint)
         actions.addWidget(self.target)
@@ -255,7 +259,7 @@ class TeamAndQueues(QWidget):
     def show_overview(self, overview: TeamOverview) -> None:
         self.team_model.set_rows(overview.agents)
         self.unassigned.setText(
-            ftr("%1 agents · %2 unassigned accounts · drop accounts on an agent to reassign")
+            tr("%1 agents · %2 unassigned accounts · drop accounts on an agent to reassign")
             .replace("%1", str(len(overview.agents)))
             .replace("%2", str(overview.unassigned))
         )
@@ -269,7 +273,7 @@ class TeamAndQueues(QWidget):
             first = combo.itemText(0) if keep_any and combo.count() else ""
             combo.clear()
             if keep_any:
-                combo.addItem(first or ftr("any agent"), "")
+                combo.addItem(first or tr("any agent"), "")
             for agent in sorted(overview.agents, key=lambda a: a.name):
                 combo.addItem(f"{agent.name} ({agent.accounts})", agent.user_id)
             index = combo.findData(current)
@@ -289,6 +293,7 @@ class TeamAndQueues(QWidget):
             risk_tier=self.tier.currentData() or None,
             status=self.status.currentData() or None,
             jurisdiction=self.jurisdiction.currentData() or None,
+            segment=self.segment.currentData() or None,
         )
 
     def load_accounts(self) -> None:
@@ -304,7 +309,7 @@ class TeamAndQueues(QWidget):
         selected = len(self.selected_ids())
         total = getattr(self, "_total", self.accounts_model.rowCount())
         self.count.setText(
-            ftr("%1 accounts · %2 selected").replace("%1", str(total)).replace("%2", str(selected))
+            tr("%1 accounts · %2 selected").replace("%1", str(total)).replace("%2", str(selected))
         )
         self.reassign_button.setEnabled(selected > 0)
 
@@ -336,7 +341,7 @@ class TeamAndQueues(QWidget):
     def _rebalance(self, by: str) -> None:
         agents = self.selected_agents()
         if len(agents) < 2:
-            self.console.say(ftr("Select at least two agents in the team table to rebalance."))
+            self.console.say(tr("Select at least two agents in the team table to rebalance."))
             return
         self.console.rebalance(agents, by)
 
@@ -348,20 +353,20 @@ class ReviewView(QWidget):
         super().__init__(console)
         self.console = console
         self.model = ReviewModel(self)
-        self.table = _table(self, ftr("Review queue"), self.model)
+        self.table = _table(self, tr("Review queue"), self.model)
         for column, width in ((0, 100), (1, 200), (2, 100), (3, 120), (4, 120)):
             self.table.setColumnWidth(column, width)
         self.detail = QTextBrowser(self)
-        self.detail.setAccessibleName(ftr("Review item details"))
+        self.detail.setAccessibleName(tr("Review item details"))
         self.detail.setMaximumHeight(130)
-        self.ack = QPushButton(ftr("Acknowledge (Ctrl+K)"), self)
+        self.ack = QPushButton(tr("Acknowledge (Ctrl+K)"), self)
         self.reassign_to = QComboBox(self)
-        self.reassign_to.setAccessibleName(ftr("Reassign the account to"))
-        self.reassign = QPushButton(ftr("Reassign the account…"), self)
-        self.accept_other = QPushButton(ftr("Accept the other value…"), self)
+        self.reassign_to.setAccessibleName(tr("Reassign the account to"))
+        self.reassign = QPushButton(tr("Reassign the account…"), self)
+        self.accept_other = QPushButton(tr("Accept the other value…"), self)
         self.accept_other.setEnabled(False)
         self.accept_other.setToolTip(
-            ftr("Replace the kept value with the one the collector's device had")
+            tr("Replace the kept value with the one the collector's device had")
         )
         self.confirmation: QMessageBox | None = None
         buttons = QHBoxLayout()
@@ -370,6 +375,8 @@ class ReviewView(QWidget):
         buttons.addWidget(self.reassign)
         buttons.addWidget(self.accept_other)
         buttons.addStretch(1)
+        self.approvals = ApprovalActions(console, self, buttons)
+        self.vulnerability = VulnerabilityReviewActions(console, self, buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
@@ -404,13 +411,13 @@ class ReviewView(QWidget):
         self.reassign_to.setEnabled(movable)
         self.accept_other.setEnabled(item is not None and item.can_accept_other_value)
         if item is None:
-            self.detail.setPlainText(ftr("Nothing to review."))
+            self.detail.setPlainText(tr("Nothing to review."))
             return
         lines = [review_kind(item.kind), item.summary]
         lines += [f"{key}: {value}" for key, value in item.detail.items()]
         if item.kind == "fact_after_reassignment":
             lines.append(
-                ftr("The record is kept on the account; its new owner sees it in the history.")
+                tr("The record is kept on the account; its new owner sees it in the history.")
             )
         self.detail.setPlainText("\n".join(lines))
         if item.kind == "fact_after_reassignment" and item.from_user_id:
@@ -448,13 +455,13 @@ class ReviewView(QWidget):
             return None
         name = self.reassign_to.currentText()
         what = (
-            ftr("the account %1").replace("%1", item.account_id)
+            tr("the account %1").replace("%1", item.account_id)
             if item.account_id
-            else ftr("the team's accounts of this customer")
+            else tr("the team's accounts of this customer")
         )
         return self._confirm(
-            ftr("Reassign from the review queue"),
-            ftr("Give %1 to %2 and resolve this item?").replace("%1", what).replace("%2", name),
+            tr("Reassign from the review queue"),
+            tr("Give %1 to %2 and resolve this item?").replace("%1", what).replace("%2", name),
             lambda: self.console.reassign_review_item(item, str(target)),
         )
 
@@ -463,22 +470,22 @@ class ReviewView(QWidget):
         if item is None or not item.can_accept_other_value:
             return None
         text = (
-            ftr("%1: %2 → %3\nDevices receive the new value at their next sync.")
+            tr("%1: %2 → %3\nDevices receive the new value at their next sync.")
             .replace("%1", item.conflict_path)
             .replace("%2", repr(item.server_value))
             .replace("%3", repr(item.client_value))
         )
         return self._confirm(
-            ftr("Accept the other value"),
+            tr("Accept the other value"),
             text,
             lambda: self.console.accept_client_value(item),
         )
 
 
 PERIODS: tuple[tuple[str, int, Callable[[], str]], ...] = (
-    ("week", 7, lambda: ftr("This week")),
-    ("4w", 28, lambda: ftr("Last 4 weeks")),
-    ("12w", 84, lambda: ftr("Last 12 weeks")),
+    ("week", 7, lambda: tr("This week")),
+    ("4w", 28, lambda: tr("Last 4 weeks")),
+    ("12w", 84, lambda: tr("Last 12 weeks")),
 )
 
 
@@ -491,21 +498,21 @@ class KpiView(QWidget):
         self.console = console
         self.report: KpiReport | None = None
         self.period = QComboBox(self)
-        self.period.setAccessibleName(ftr("Period"))
+        self.period.setAccessibleName(tr("Period"))
         for key, _days, label in PERIODS:
             self.period.addItem(label(), key)
         self.period.setCurrentIndex(1)
         self.kpi = QComboBox(self)
-        self.kpi.setAccessibleName(ftr("KPI shown in the charts"))
+        self.kpi.setAccessibleName(tr("KPI shown in the charts"))
         for definition in KPIS:
             self.kpi.addItem(definition.label(language()), definition.key)
-        self.export = QPushButton(ftr("Export CSV… (Ctrl+E)"), self)
+        self.export = QPushButton(tr("Export CSV… (Ctrl+E)"), self)
         self.range = QLabel(self)
         self.range.setObjectName("muted")
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(ftr("Period"), self))
+        bar.addWidget(QLabel(tr("Period"), self))
         bar.addWidget(self.period)
-        bar.addWidget(QLabel(ftr("Chart"), self))
+        bar.addWidget(QLabel(tr("Chart"), self))
         bar.addWidget(self.kpi)
         bar.addWidget(self.range, 1)
         bar.addWidget(self.export)
@@ -515,7 +522,7 @@ class KpiView(QWidget):
         charts.addWidget(self.bars, 3)
         charts.addWidget(self.trend, 2)
         self.model = KpiModel(language(), self)
-        self.table = _table(self, ftr("KPIs per agent"), self.model)
+        self.table = _table(self, tr("KPIs per agent"), self.model)
         self.table.setColumnWidth(0, 180)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -538,7 +545,7 @@ class KpiView(QWidget):
         self.report = report
         self.range.setText(f"{report.date_from.isoformat()} – {report.date_to.isoformat()}")
         rows = [KpiRow(a.user_id, a.name, a.block) for a in report.agents]
-        rows.append(KpiRow("team", ftr("Team"), report.team, is_team=True))
+        rows.append(KpiRow("team", tr("Team"), report.team, is_team=True))
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self._draw()
@@ -555,7 +562,7 @@ class KpiView(QWidget):
         ]
         team = self.report.team.kpis.get(definition.key)
         self.bars.set_data(
-            title + " — " + ftr("per agent"),
+            title + " — " + tr("per agent"),
             bars,
             unit=definition.unit,
             team=None if team is None else float(team),
@@ -568,14 +575,14 @@ class KpiView(QWidget):
             )
             for w in self.report.weeks
         ]
-        self.trend.set_data(title + " — " + ftr("team, by week"), points, unit=definition.unit)
+        self.trend.set_data(title + " — " + tr("team, by week"), points, unit=definition.unit)
 
     def choose_export(self) -> QFileDialog | None:
         if self.report is None:
             return None
-        dialog = QFileDialog(self, ftr("Export KPIs"))
+        dialog = QFileDialog(self, tr("Export KPIs"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(ftr("CSV files (*.csv)"))
+        dialog.setNameFilter(tr("CSV files (*.csv)"))
         dialog.setDefaultSuffix("csv")
         dialog.selectFile(f"kpis-{self.report.date_from}-{self.report.date_to}.csv")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -595,21 +602,21 @@ class KpiView(QWidget):
         )
 
     def _exported(self, path: str) -> None:
-        self.console.say(ftr("KPIs exported to %1").replace("%1", path))
+        self.console.say(tr("KPIs exported to %1").replace("%1", path))
         self.exported.emit(path)
 
 
 class LeadWorkspace(QWidget):
-    """Tabs: team and queues · review queue · KPIs; a status line for what just happened."""
+    """Tabs: team and queues · review queue · KPIs · complaints; a status line for what
+    just happened."""
 
     reassigned = Signal(object)  # ReassignResult confirmed by the server
     acknowledged = Signal(str)
     review_resolved = Signal(object)  # the ReviewItem as the server resolved it
     review_failed = Signal(str)  # why
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        ensure_translations()
         self.setObjectName("leadWorkspace")
         self.ctx = ctx
         self.overview: TeamOverview | None = None
@@ -619,12 +626,20 @@ class LeadWorkspace(QWidget):
         self.team = TeamAndQueues(self)
         self.review = ReviewView(self)
         self.kpis = KpiView(self)
-        self.tabs.addTab(self.team, ftr("Team and queues"))
-        self.tabs.addTab(self.review, ftr("Review queue"))
-        self.tabs.addTab(self.kpis, ftr("KPIs"))
+        self.complaints = ComplaintsView(self)
+        self.disputes = DisputesView(self)
+        self.quality = QualityView(self)
+        self.strategies = StrategiesView(self)
+        self.tabs.addTab(self.team, tr("Team and queues"))
+        self.tabs.addTab(self.review, tr("Review queue"))
+        self.tabs.addTab(self.kpis, tr("KPIs"))
+        self.tabs.addTab(self.complaints, tr("Complaints"))
+        self.tabs.addTab(self.disputes, tr("Disputes"))
+        self.tabs.addTab(self.quality, tr("Quality"))
+        self.tabs.addTab(self.strategies, tr("Strategies"))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.refresh_button = QPushButton(ftr("Refresh (F5)"), self)
+        self.refresh_button = QPushButton(tr("Refresh (F5)"), self)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.refresh_button)
@@ -633,15 +648,17 @@ class LeadWorkspace(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self.refresh_button.clicked.connect(self.refresh)
-        for number, tab in enumerate((self.team, self.review, self.kpis), 1):
+        tabs = (self.team, self.review, self.kpis, self.complaints, self.disputes, self.quality,
+                self.strategies)  # fmt: skip
+        for number, tab in enumerate(tabs, 1):
             self._action(
-                ftr("Show tab %1").replace("%1", str(number)),
+                tr("Show tab %1").replace("%1", str(number)),
                 lambda _=False, t=tab: self.tabs.setCurrentWidget(t),
                 f"Alt+{number}",
             )
-        self._action(ftr("Refresh"), self.refresh, "F5")
-        self._action(ftr("Acknowledge"), self.review.acknowledge, "Ctrl+K")
-        self._action(ftr("Export CSV"), self.kpis.choose_export, "Ctrl+E")
+        self._action(tr("Refresh"), self.refresh, "F5")
+        self._action(tr("Acknowledge"), self.review.acknowledge, "Ctrl+K")
+        self._action(tr("Export CSV"), self.kpis.choose_export, "Ctrl+E")
 
     def _action(self, text: str, slot: Any, key: str) -> QAction:
         action = QAction(text, self)
@@ -652,23 +669,42 @@ class LeadWorkspace(QWidget):
         return action
 
     def say(self, text: str) -> None:
-        self.status.setText(text)
+        if shiboken6.isValid(self.status):  # an answer arriving after the console closed
+            self.status.setText(text)
 
     @property
     def client(self) -> LeadClient | None:
-        return lead_client(self.ctx)
+        return self.ctx.lead_api()
 
     def _client_or_say(self) -> LeadClient | None:
         client = self.client
         if client is None:
-            self.say(
-                ftr("Sign in to the server to see your team (the console needs a connection).")
-            )
+            self.say(tr("Sign in to the server to see your team (the console needs a connection)."))
         return client
 
-    # -- loading -----------------------------------------------------------------------------
+    # -- the main window's side (RoleWorkspace) ------------------------------------------
+    def as_widget(self) -> QWidget:
+        return self
+
     def start(self) -> None:
         self.refresh()
+
+    def sync_shortcuts(self) -> tuple[KeySpec, ...]:
+        return ("Shift+F5",)  # F5 refreshes the console
+
+    def own_sync(self) -> None:
+        return None
+
+    def after_sync(self) -> None:
+        pass  # the console reads the server, not the replica a sync changes
+
+    def layout_state(self) -> str:
+        return ""
+
+    def restore_layout(self, state: str) -> None:
+        pass
+
+    # -- loading -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
         client = self._client_or_say()
@@ -684,6 +720,10 @@ class LeadWorkspace(QWidget):
         self.load_accounts(self.team.filters())
         self.load_review()
         self.kpis.load()
+        self.complaints.load()
+        self.disputes.load()
+        self.quality.load()
+        self.strategies.load()
 
     def _overview_done(self, overview: TeamOverview) -> None:
         self.overview = overview
@@ -707,7 +747,7 @@ class LeadWorkspace(QWidget):
             from dataclasses import replace
 
             rows = [replace(a, customer_name=names.get(a.customer_id, "")) for a in page.accounts]
-            return rows, page.total, names
+            return rows, page.total or 0, names
 
         def done(result: tuple[list[TeamAccount], int, dict[str, str]]) -> None:
             rows, total, _names = result
@@ -743,7 +783,7 @@ class LeadWorkspace(QWidget):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        self.say(ftr("The server did not answer: %1").replace("%1", describe(exc)))
+        self.say(tr("The server did not answer: %1").replace("%1", reason(exc)))
 
     # -- reassigning -------------------------------------------------------------------------
     def _open(self, title: str, run: Any) -> ReassignDialog:
@@ -775,8 +815,8 @@ class LeadWorkspace(QWidget):
         name = self.names().get(to_user_id, to_user_id)
         ids = list(account_ids)
         return self._open(
-            ftr("Reassign %1 accounts to %2").replace("%1", str(len(ids))).replace("%2", name),
-            lambda dry: client.reassign(ids, to_user_id, dry_run=dry),
+            tr("Reassign %1 accounts to %2").replace("%1", str(len(ids))).replace("%2", name),
+            lambda dry, why: client.reassign(ids, to_user_id, dry_run=dry, reason=why),
         )
 
     def move_queue(self, from_user_id: str, to_user_id: str) -> ReassignDialog | None:
@@ -785,10 +825,10 @@ class LeadWorkspace(QWidget):
             return None
         names = self.names()
         return self._open(
-            ftr("Move the whole queue of %1 to %2")
+            tr("Move the whole queue of %1 to %2")
             .replace("%1", names.get(from_user_id, from_user_id))
             .replace("%2", names.get(to_user_id, to_user_id)),
-            lambda dry: client.move_queue(from_user_id, to_user_id, dry_run=dry),
+            lambda dry, why: client.move_queue(from_user_id, to_user_id, dry_run=dry, reason=why),
         )
 
     def rebalance(self, user_ids: list[str], by: str) -> ReassignDialog | None:
@@ -798,16 +838,21 @@ class LeadWorkspace(QWidget):
         names = self.names()
         who = ", ".join(names.get(u, u) for u in user_ids)
         title = (
-            ftr("Rebalance by balance: %1") if by == "balance" else ftr("Rebalance by count: %1")
+            tr("Rebalance by balance: %1") if by == "balance" else tr("Rebalance by count: %1")
         ).replace("%1", who)
         return self._open(
             title,
-            lambda dry: client.rebalance(list(user_ids), by, dry_run=dry),  # type: ignore[arg-type]
+            lambda dry, why: client.rebalance(
+                list(user_ids),
+                by,  # type: ignore[arg-type]
+                dry_run=dry,
+                reason=why,
+            ),
         )
 
     def _reassigned(self, result: ReassignResult) -> None:
         self.say(
-            ftr("The server moved %1 accounts. Devices hand them over at their next sync.").replace(
+            tr("The server moved %1 accounts. Devices hand them over at their next sync.").replace(
                 "%1", str(result.count)
             )
         )
@@ -821,7 +866,7 @@ class LeadWorkspace(QWidget):
             return
 
         def done(_result: object) -> None:
-            self.say(ftr("Acknowledged."))
+            self.say(tr("Acknowledged."))
             self.acknowledged.emit(item.id)
             self.load_review()
 
@@ -839,7 +884,7 @@ class LeadWorkspace(QWidget):
 
         def done(resolved: ReviewItem) -> None:
             self.say(
-                ftr("Accepted %1 for %2. Devices receive it at their next sync.")
+                tr("Accepted %1 for %2. Devices receive it at their next sync.")
                 .replace("%1", repr(item.client_value))
                 .replace("%2", item.conflict_path)
             )
@@ -861,7 +906,7 @@ class LeadWorkspace(QWidget):
         def done(resolved: ReviewItem) -> None:
             name = self.names().get(agent_id, agent_id)
             self.say(
-                ftr("Reassigned to %1. Devices hand the account over at their next sync.").replace(
+                tr("Reassigned to %1. Devices hand the account over at their next sync.").replace(
                     "%1", name
                 )
             )
@@ -876,25 +921,22 @@ class LeadWorkspace(QWidget):
         )
 
     def _review_failed(self, exc: BaseException) -> None:
-        why = describe(exc)
-        self.say(ftr("Nothing was changed: %1").replace("%1", why))
+        why = reason(exc)
+        self.say(tr("Nothing was changed: %1").replace("%1", why))
         self.review_failed.emit(why)
         self.load_review()
 
 
-def _customer_names(store: Any) -> dict[str, str]:
+def _customer_names(store: Store) -> dict[str, str]:
     """Customer names from the lead's local replica (the team API sends ids only)."""
-    rows = getattr(store, "queue_rows", None)
-    if not callable(rows):
-        return {}
     try:
-        return {r.customer_id: r.customer_name for r in rows()}
+        return {r.customer_id: r.customer_name for r in store.queue_rows()}
     except Exception:  # a locked or missing store must not stop the console
         log.exception("customer names unavailable")
         return {}
 
 
-def build_lead_workspace(context: Any) -> LeadWorkspace:
+def build_lead_workspace(context: AppContext) -> LeadWorkspace:
     """The team lead's central widget for the main window (``--role lead``); call
     ``.start()`` once shown (it loads the team, accounts, review queue and KPIs)."""
     return LeadWorkspace(context)

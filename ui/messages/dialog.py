@@ -5,8 +5,8 @@ Everything that reads the store runs on the db worker (``runner.db``); sending r
 ``message`` event with its outbox row, so it works offline and the backend delivers it
 when the outbox reaches it. Previews are keyed per dialog: a newer one drops an older one.
 
-Strings are bilingual pairs picked by the UI language (``_t``): this issue ships its own
-wording rather than editing the shared Qt catalogue.
+Its words come from the one Qt catalogue (``tr``); the verdict's reasons and what is missing
+come from the core in the UI's language.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs import register_dialog
-from ui.dialogs.common import describe, error_label
-from ui.i18n import is_zh
+from ui.context import AppContext
+from ui.dialogs.common import error_label
+from ui.dialogs.registry import register_dialog
+from ui.errors import describe
+from ui.i18n import language, tr
 from ui.ops import OpState
 from workstation.desk import AccountView, Changes
 from workstation.domain import Channel, Language
@@ -40,27 +42,21 @@ from workstation.messages.fill import AGENT_INPUTS
 from workstation.messages.service import MessageRequest, preview, send
 
 
-def _t(en: str, zh: str) -> str:
-    return zh if is_zh() else en
-
-
-def _lang() -> str:
-    return "zh" if is_zh() else "en"
-
-
 class MessageDialog(QDialog):
     """Compose and send one SMS or e-mail reminder for ``account_id``."""
 
     sent = Signal(object)  # Changes
     previewed = Signal(object)  # Preview (tests wait on it)
 
-    def __init__(self, ctx: Any, account_id: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, account_id: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.account_id = ctx, account_id
         self.view: AccountView | None = None
         self.current: Preview | None = None
         self.setObjectName("messageDialog")
-        self.setWindowTitle(_t("Send reminder", "发送提醒"))
+        self.setWindowTitle(tr("Send reminder"))
         self.templates = default_templates()
 
         form = QFormLayout()
@@ -75,29 +71,25 @@ class MessageDialog(QDialog):
             return caption
 
         self.channel = QComboBox(self)
-        self.channel.addItem(_t("SMS", "短信"), Channel.SMS.value)
-        self.channel.addItem(_t("E-mail", "邮件"), Channel.EMAIL.value)
-        row("channel", _t("&Channel", "渠道(&C)"), self.channel)
+        self.channel.addItem(tr("SMS"), Channel.SMS.value)
+        self.channel.addItem(tr("E-mail"), Channel.EMAIL.value)
+        row("channel", tr("&Channel"), self.channel)
         self.language = QComboBox(self)
         self.language.addItem("English", Language.EN.value)
         self.language.addItem("中文", Language.ZH.value)
-        row("language", _t("&Language", "语言(&L)"), self.language)
+        row("language", tr("&Language"), self.language)
         self.template = QComboBox(self)
-        row("template", _t("&Template", "模板(&T)"), self.template)
+        row("template", tr("&Template"), self.template)
         self.address = QComboBox(self)
-        row("address", _t("Send &to", "发送至(&O)"), self.address)
+        row("address", tr("Send &to"), self.address)
         self.settlement = QLineEdit(self)
         self.settlement.setPlaceholderText("0.00")
-        self.settlement_label = row(
-            "settlement_amount", _t("Settlement &amount", "结清金额(&A)"), self.settlement
-        )
+        self.settlement_label = row("settlement_amount", tr("Settlement &amount"), self.settlement)
         self.valid_until = QDateEdit(self)
         self.valid_until.setCalendarPopup(True)
         self.valid_until.setDisplayFormat("yyyy-MM-dd")
         self.valid_until.setDate(QDate.currentDate().addDays(14))
-        self.valid_label = row(
-            "valid_until", _t("Offer &valid until", "有效期至(&V)"), self.valid_until
-        )
+        self.valid_label = row("valid_until", tr("Offer &valid until"), self.valid_until)
 
         self.subject = QLabel(self)
         self.subject.setObjectName("messageSubject")
@@ -106,7 +98,7 @@ class MessageDialog(QDialog):
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         self.text.setObjectName("messageText")
-        self.text.setAccessibleName(_t("Message text", "消息内容"))
+        self.text.setAccessibleName(tr("Message text"))
         self.text.setMinimumHeight(150)
         self.length = QLabel(self)
         self.length.setObjectName("muted")
@@ -116,25 +108,24 @@ class MessageDialog(QDialog):
         self.verdict = QLabel(self)
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
-        self.verdict.setAccessibleName(_t("Compliance verdict", "合规判断"))
+        self.verdict.setAccessibleName(tr("Compliance verdict"))
         self.error = error_label(self)
 
         self.buttons = QDialogButtonBox(self)
-        self.send_button = QPushButton(_t("&Send", "发送(&S)"), self)
+        self.send_button = QPushButton(tr("&Send"), self)
         self.send_button.setDefault(True)
         self.send_button.setEnabled(False)
         self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(_t("Cancel", "取消"))
+        cancel.setText(tr("Cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         intro = QLabel(
-            _t(
+            tr(
                 "The message waits in the outbox and the server sends it; the timeline shows "
-                "queued → sent → delivered.",
-                "消息进入待同步队列，由服务器发送；时间线依次显示排队中 → 已发送 → 已送达。",
+                "queued → sent → delivered."
             ),
             self,
         )
@@ -161,7 +152,7 @@ class MessageDialog(QDialog):
         self.valid_until.dateChanged.connect(self._changed)
         self._loading = True
         if account_id is None:
-            self.error.setText(_t("Select an account first.", "请先选择账户。"))
+            self.error.setText(tr("Select an account first."))
         else:
             ctx.runner.db(
                 lambda _s: ctx.desk.account(account_id),
@@ -201,14 +192,14 @@ class MessageDialog(QDialog):
 
         def note(record: Any) -> str:
             if record.opted_out:
-                return _t(" — opted out", "（已退订）")
-            return "" if record.consent else _t(" — no consent", "（未获同意）")
+                return tr(" — opted out")
+            return "" if record.consent else tr(" — no consent")
 
         if self.channel.currentData() == Channel.SMS.value:
             kinds = {
-                "mobile": _t("mobile", "手机"),
-                "home": _t("home", "家庭"),
-                "work": _t("work", "工作"),
+                "mobile": tr("mobile"),
+                "home": tr("home"),
+                "work": tr("work"),
             }
             for phone in customer.phones:
                 kind = kinds.get(phone.type.value, phone.type.value)
@@ -222,7 +213,7 @@ class MessageDialog(QDialog):
             usable = [i for i, e in enumerate(customer.emails) if not e.opted_out and e.consent]
             first = (usable or [0])[0]
         if self.address.count() == 0:
-            self.address.addItem(_t("No address on file", "无可用联系方式"), "")
+            self.address.addItem(tr("No address on file", "phone or e-mail"), "")
         self.address.setCurrentIndex(first)
         self.address.blockSignals(False)
 
@@ -272,31 +263,31 @@ class MessageDialog(QDialog):
 
     def _show(self, shown: Preview) -> None:
         self.current = shown
-        lang = _lang()
+        lang = language()
         email = shown.channel is Channel.EMAIL
         self.subject.setVisible(email)
-        self.subject.setText(_t("Subject: ", "主题：") + shown.subject if email else "")
+        self.subject.setText(tr("Subject: ") + shown.subject if email else "")
         self.text.setPlainText(shown.shown_text)
         if email:
-            self.length.setText(_t(f"{shown.units} characters", f"{shown.units} 个字符"))
+            self.length.setText(tr("%1 characters").replace("%1", str(shown.units)))
         else:
+            counts = (
+                tr("%1 SMS segment · %2 · %3 characters")
+                if shown.segments == 1
+                else tr("%1 SMS segments · %2 · %3 characters")
+            )
             self.length.setText(
-                _t(
-                    f"{shown.segments} SMS segment{'s' if shown.segments != 1 else ''} · "
-                    f"{shown.encoding} · {shown.units} characters",
-                    f"{shown.segments} 条短信 · {shown.encoding} 编码 · {shown.units} 个字符",
-                )
+                counts.replace("%1", str(shown.segments))
+                .replace("%2", shown.encoding)
+                .replace("%3", str(shown.units))
             )
         if shown.opt_out_text:
             wording = shown.opt_out_text.replace("{unsubscribe_url}", "…")
             required = shown.opt_out_required
-            self.opt_out.setText(
-                _t(
-                    ("Opt-out wording (required here): " if required else "Opt-out wording: ")
-                    + wording,
-                    ("退订说明（本辖区必须附带）：" if required else "退订说明：") + wording,
-                )
+            caption = (
+                tr("Opt-out wording (required here): %1") if required else tr("Opt-out wording: %1")
             )
+            self.opt_out.setText(caption.replace("%1", wording))
         else:
             self.opt_out.setText("")
         if shown.sendable:
@@ -306,7 +297,7 @@ class MessageDialog(QDialog):
                 for r in shown.verdict.reasons
                 if not r.blocking and r.code == "within_calling_hours"
             ]
-            self.verdict.setText(info[0] if info else _t("May send now", "现在可以发送"))
+            self.verdict.setText(info[0] if info else tr("May send now"))
         else:
             self.verdict.setText("\n".join(shown.why_not(lang)))
         self.verdict.setProperty("allowed", "yes" if shown.sendable else "no")
@@ -327,7 +318,7 @@ class MessageDialog(QDialog):
             return send(desk, request)
 
         self.send_button.setEnabled(False)
-        self.error.setText(_t("Sending…", "正在发送…"))
+        self.error.setText(tr("Sending…"))
         self.ctx.runner.db(op, on_done=self._done, on_error=self._failed, label="send a message")
 
     def _done(self, changes: Changes) -> None:
@@ -340,7 +331,9 @@ class MessageDialog(QDialog):
         self.send_button.setEnabled(self.current is not None and self.current.sendable)
 
 
-def open_message_dialog(context: Any, parent: QWidget | None, account_id: str | None) -> QDialog:
+def open_message_dialog(
+    context: AppContext, parent: QWidget | None, account_id: str | None
+) -> QDialog:
     """Create the "Send reminder" dialog for ``account_id``, ``open()`` it and return it."""
     dialog = MessageDialog(context, account_id, parent)
     dialog.open()
@@ -348,5 +341,5 @@ def open_message_dialog(context: Any, parent: QWidget | None, account_id: str | 
 
 
 @register_dialog("send_reminder")
-def _create(ctx: Any, parent: QWidget | None, account_id: str | None) -> QDialog:
+def _create(ctx: AppContext, parent: QWidget | None, account_id: str | None) -> QDialog:
     return MessageDialog(ctx, account_id, parent)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,26 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import is_zh, pick, tr
-from ui.labels import product_text, status_text
+from ui.i18n import pick, tr
+from ui.labels import flag_text, product_text, status_text
 from ui.models import ContactsModel, TimelineModel
-from workstation.desk import AccountView, AgreementDocument, DeskService, Text
-from workstation.domain import Money
-
-FLAG_LABELS = {
-    "hardship": ("Hardship", "经济困难"),
-    "vulnerable": ("Vulnerable", "弱势客户"),
-    "breathing_space": ("Breathing space", "喘息期"),
-    "deceased": ("Deceased", "已身故"),
-    "bankrupt": ("Bankrupt", "破产"),
-    "cease_communication": ("Cease communication", "停止联系"),
-    "dispute": ("Dispute", "争议"),
-}
-
-
-def flag_label(flag: str) -> str:
-    en, zh = FLAG_LABELS.get(flag, (flag, flag))
-    return zh if is_zh() else en
+from ui.views.holds import HoldPanel, ReasonDialog
+from ui.views.segment import SegmentPanel
+from ui.workflow_words import letter_text
+from workstation.desk import AccountView, AgreementDocument, DeskService
+from workstation.domain import Event, Money
+from workstation.text import Text
 
 
 def _table(view: QTableView) -> QTableView:
@@ -56,6 +46,7 @@ def _table(view: QTableView) -> QTableView:
 class AccountPanel(QWidget):
     save_contacts_requested = Signal()
     open_document_requested = Signal(str, str)  # sha256, reference
+    void_requested = Signal(str, str)  # event id, why
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +67,8 @@ class AccountPanel(QWidget):
         self.score = QLabel(self)
         self.score.setWordWrap(True)
         self.score.setObjectName("muted")
+        # ability, willingness and the 2×2 segment (issue 17), beside the priority's reasons
+        self.segment = SegmentPanel(self)
 
         header = QWidget(self)
         header.setObjectName("accountHeader")
@@ -91,6 +84,7 @@ class AccountPanel(QWidget):
         header_layout.addWidget(self.clock)
         header_layout.addWidget(self.figures)
         header_layout.addWidget(self.score)
+        header_layout.addWidget(self.segment)
 
         self.timeline_model = TimelineModel(self)
         self.timeline = _table(QTableView(self))
@@ -141,17 +135,17 @@ class AccountPanel(QWidget):
         _table(self.documents)
         self.documents.setAccessibleName(tr("Documents"))
         self.documents.setHorizontalHeaderLabels(
-            [tr("Date"), tr("Agreement"), tr("Plan"), tr("Total")]
+            [tr("Date"), tr("Reference"), tr("Type"), tr("Amount")]
         )
         self.documents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.documents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.documents.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.documents.setColumnWidth(0, 96)
         self.documents.setColumnWidth(1, 200)
-        self.documents.setColumnWidth(2, 90)
+        self.documents.setColumnWidth(2, 150)
         self.documents.doubleClicked.connect(lambda _index: self.open_selected_document())
         self.documents.activated.connect(lambda _index: self.open_selected_document())
-        self.open_document = QPushButton(tr("Open agreement…"), self)
+        self.open_document = QPushButton(tr("Open document…"), self)
         self.open_document.setEnabled(False)
         self.open_document.clicked.connect(self.open_selected_document)
         self.documents.itemSelectionChanged.connect(self._document_selected)
@@ -159,6 +153,7 @@ class AccountPanel(QWidget):
         self.documents_note.setObjectName("muted")
         self.documents_note.setWordWrap(True)
         documents_page = QWidget(self)
+        self.documents_page = documents_page
         documents_layout = QVBoxLayout(documents_page)
         documents_layout.setContentsMargins(0, 4, 0, 0)
         documents_layout.addWidget(self.documents, 1)
@@ -168,11 +163,32 @@ class AccountPanel(QWidget):
         documents_layout.addLayout(documents_bar)
         self._documents: list[AgreementDocument] = []
 
+        self.holds = HoldPanel(self)
+
+        # a wrongly logged record is voided from here, with a reason (never edited)
+        self.void_button = QPushButton(tr("Void…"), self)
+        self.void_button.setEnabled(False)
+        self.void_note = QLabel(self)
+        self.void_note.setObjectName("muted")
+        self.void_check: Callable[[Event], Text | None] | None = None
+        self.void_dialog: ReasonDialog | None = None
+        self.void_button.clicked.connect(self.ask_void)
+        self.timeline.selectionModel().currentRowChanged.connect(self._timeline_selected)
+        timeline_page = QWidget(self)
+        timeline_layout = QVBoxLayout(timeline_page)
+        timeline_layout.setContentsMargins(0, 0, 0, 0)
+        timeline_layout.addWidget(self.timeline, 1)
+        void_bar = QHBoxLayout()
+        void_bar.addWidget(self.void_note, 1)
+        void_bar.addWidget(self.void_button)
+        timeline_layout.addLayout(void_bar)
+
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.timeline, tr("Timeline"))
+        self.tabs.addTab(timeline_page, tr("Timeline"))
         self.tabs.addTab(contacts_page, tr("Contacts"))
         self.tabs.addTab(self.others, tr("Other accounts"))
         self.tabs.addTab(documents_page, tr("Documents"))
+        self.tabs.addTab(self.holds, tr("Holds"))
 
         self.placeholder = QLabel(tr("Select an account in the queue."), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -186,6 +202,43 @@ class AccountPanel(QWidget):
         layout.addWidget(self.placeholder)
         self._body = (header, self.tabs)
         self.show_account(None)
+
+    def _timeline_selected(self, *_args: object) -> None:
+        event = self.selected_event()
+        why = None if event is None or self.void_check is None else self.void_check(event)
+        self.void_button.setEnabled(event is not None and self.void_check is not None and not why)
+        self.void_button.setToolTip(pick(why) if why else "")
+        voided = self.timeline_model.voided(event.id) if event is not None else None
+        self.void_note.setText(
+            tr("Voided by %1: %2")
+            .replace("%1", voided.recorded_by)
+            .replace("%2", str(voided.payload.get("reason") or ""))
+            if voided is not None
+            else ""
+        )
+
+    def selected_event(self) -> Event | None:
+        index = self.timeline.currentIndex()
+        return self.timeline_model.event_at(index.row()) if index.isValid() else None
+
+    def ask_void(self) -> ReasonDialog | None:
+        event = self.selected_event()
+        if event is None or not self.void_button.isEnabled():
+            return None
+        if self.void_dialog is not None:
+            self.void_dialog.deleteLater()
+        dialog = ReasonDialog(
+            tr("Void a record"),
+            tr(
+                "The record stays on the timeline, struck through with your name and this "
+                "reason; it no longer counts anywhere. Why is it wrong?"
+            ),
+            self,
+        )
+        dialog.given.connect(lambda why, e=event.id: self.void_requested.emit(e, why))
+        self.void_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _document_selected(self) -> None:
         row = self.documents.currentRow()
@@ -215,20 +268,20 @@ class AccountPanel(QWidget):
             values = (
                 document.occurred_at.astimezone().strftime("%Y-%m-%d"),
                 document.reference or (tr("(no PDF)") if not document.sha256 else "—"),
-                kinds.get(document.kind, document.kind),
+                kinds.get(document.kind) or letter_text(document.kind),
                 total,
             )
             for column, value in enumerate(values):
                 self.documents.setItem(row, column, QTableWidgetItem(value))
         self.documents_note.setText(
-            tr("%1 agreements. Enter or double-click opens one to print or save.").replace(
+            tr("%1 documents. Enter or double-click opens one to print or save.").replace(
                 "%1", str(len(self._documents))
             )
             if self._documents
             else tr("No agreements yet. Agree a plan in the plan calculator (Ctrl+P).")
         )
         label = tr("Documents") + (f" ({len(self._documents)})" if self._documents else "")
-        self.tabs.setTabText(self.tabs.count() - 1, label)
+        self.tabs.setTabText(self.tabs.indexOf(self.documents_page), label)
         self.open_document.setEnabled(False)
         if self._documents:
             self.documents.selectRow(0)
@@ -258,8 +311,7 @@ class AccountPanel(QWidget):
         zone = ZoneInfo(view.customer.timezone)
         now = datetime.now(zone)
         mine = datetime.now().astimezone()
-        day = "一二三四五六日"[now.weekday()] if is_zh() else now.strftime("%a")
-        day = f"周{day}" if is_zh() else day
+        day = QLocale().dayName(now.isoweekday(), QLocale.FormatType.ShortFormat)
         self.clock.setText(
             tr("Customer time %1 (%2) · your time %3")
             .replace("%1", f"{day} {now:%H:%M}")
@@ -287,15 +339,15 @@ class AccountPanel(QWidget):
             flags.append(str(account.status))
         self.flags.setText(
             " ".join(
-                f"<span class='flag'>&nbsp;{html.escape(flag_label(f))}&nbsp;</span>" for f in flags
+                f"<span class='flag'>&nbsp;{html.escape(flag_text(f))}&nbsp;</span>" for f in flags
             )
         )
-        self.flags.setToolTip(", ".join(flag_label(f) for f in flags))
+        self.flags.setToolTip(", ".join(flag_text(f) for f in flags))
         self.identity.setText(
             " · ".join(
                 part
                 for part in (
-                    tr("Account") + " …" + account.id[-8:],
+                    tr("Account") + " " + (account.account_ref or "…" + account.id[-8:]),
                     tr("ID") + " " + (customer.national_id_masked or "—"),
                     tr("Jurisdiction") + " " + customer.jurisdiction,
                     tr("Product") + " " + product_text(account.product),
@@ -321,7 +373,9 @@ class AccountPanel(QWidget):
             f"<b>{labels[3]}</b> {tier} &nbsp; <b>{labels[4]}</b> {score}"
         )
         self.score.setText(" · ".join(pick(r) for r in view.score_reasons))
+        self.segment.show_account(account)
         self.timeline_model.set_events(view.events)
+        self._timeline_selected()
         self.contacts_model.set_contacts(customer.phones, customer.emails)
         self.contacts_error.clear()
         self.save_contacts.setEnabled(False)
@@ -337,3 +391,6 @@ class AccountPanel(QWidget):
             for column, value in enumerate(values):
                 self.others.setItem(row, column, QTableWidgetItem(value))
         self._show_documents(view)
+        self.holds.show_holds(list(view.holds), breathing_space=view.breathing_space_placeable)
+        held = tr("Holds") + (f" ({len(view.holds)})" if view.holds else "")
+        self.tabs.setTabText(self.tabs.indexOf(self.holds), held)

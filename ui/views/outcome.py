@@ -30,43 +30,30 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.i18n import is_zh, pick, tr
+from ui.i18n import is_zh, language, pick, tr
+from ui.labels import channel_text, complaint_text, dispute_text, payment_method_text
+from ui.views.disclosures import DisclosureChecklist
+from ui.views.outcome_search import ranked
 from workstation.desk import (
     COMPLAINT_CATEGORIES,
     DISPUTE_REASONS,
+    PAYMENT_METHODS,
     AccountView,
     OutcomeInput,
-    Text,
     Verdict,
 )
+from workstation.desk import disclosures as required_disclosures
 from workstation.domain import Channel
 from workstation.domain.dispositions import DispositionCatalogue
+from workstation.text import Text, is_chinese
 
-CHANNEL_LABELS = {
-    Channel.PHONE: ("Phone", "电话"),
-    Channel.SMS: ("SMS", "短信"),
-    Channel.EMAIL: ("E-mail", "邮件"),
-    Channel.VISIT: ("Visit", "外访"),
-}
-COMPLAINT_LABELS = {
-    "contact_frequency": ("Too many contacts", "联系过于频繁"),
-    "contact_place": ("Contacted at work / wrong place", "在工作单位等不当场所联系"),
-    "staff_conduct": ("Staff conduct", "工作人员态度"),
-    "amount": ("Amount or charges", "金额或费用"),
-    "other": ("Other", "其他"),
-}
-DISPUTE_LABELS = {
-    "not_mine": ("Not my debt", "非本人债务"),
-    "amount_wrong": ("Amount is wrong", "金额有误"),
-    "already_paid": ("Already paid", "已经还款"),
-    "identity_theft": ("Identity theft", "身份被冒用"),
-    "other": ("Other", "其他"),
-}
 FIELDS = (
     "promise_amount",
     "promise_date",
     "callback_at",
     "payment_amount",
+    "payment_date",
+    "payment_method",
     "settlement_amount",
     "dispute_reason",
     "complaint_category",
@@ -74,12 +61,15 @@ FIELDS = (
 )
 
 
-def bilingual(pair: tuple[str, str]) -> str:
-    return pair[1] if is_zh() else pair[0]
+# where a picker item keeps its place in the catalogue (the order with no search text)
+_CATALOGUE_ORDER = Qt.ItemDataRole.UserRole + 2
+
+# the channels an agent can log an outcome on, in the order the form offers them
+CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL, Channel.VISIT)
 
 
 def channel_label(channel: Channel) -> str:
-    return bilingual(CHANNEL_LABELS[channel])
+    return channel_text(channel.value)
 
 
 def when_text(at: datetime | None, timezone: str) -> str:
@@ -159,7 +149,7 @@ class OutcomePanel(QWidget):
         verdict_layout.setContentsMargins(0, 0, 0, 0)
         verdict_layout.setSpacing(2)
         self.verdict_labels: dict[Channel, QLabel] = {}
-        for channel in CHANNEL_LABELS:
+        for channel in CHANNELS:
             label = QLabel(self.verdict_box)
             label.setWordWrap(True)
             label.setObjectName("verdict")
@@ -170,7 +160,7 @@ class OutcomePanel(QWidget):
         # call -------------------------------------------------------------------------------
         self.channel = QComboBox(self)
         self.channel.setAccessibleName(tr("Channel"))
-        for channel in CHANNEL_LABELS:
+        for channel in CHANNELS:
             self.channel.addItem(channel_label(channel), channel.value)
         self.channel.currentIndexChanged.connect(self._channel_changed)
         self.number = QComboBox(self)
@@ -197,12 +187,9 @@ class OutcomePanel(QWidget):
         self.picker.setUniformItemSizes(True)
         for disposition in catalogue:
             hot = f"{disposition.hotkey}  " if disposition.hotkey else "    "
-            item = QListWidgetItem(hot + disposition.label("zh" if is_zh() else "en"))
+            item = QListWidgetItem(hot + disposition.label(language()))
             item.setData(Qt.ItemDataRole.UserRole, disposition.code)
-            item.setData(
-                Qt.ItemDataRole.UserRole + 1,
-                f"{disposition.label_en} {disposition.label_zh} {disposition.code}".casefold(),
-            )
+            item.setData(_CATALOGUE_ORDER, self.picker.count())
             self.picker.addItem(item)
         self.picker.currentItemChanged.connect(self._disposition_changed)
         keys = _PickerKeys(self)
@@ -221,13 +208,19 @@ class OutcomePanel(QWidget):
         self.callback_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.callback_at.setCalendarPopup(True)
         self.payment_amount = QLineEdit(self)
+        self.payment_date = QDateEdit(self)
+        self.payment_date.setCalendarPopup(True)
+        self.payment_date.setDisplayFormat("yyyy-MM-dd")
+        self.payment_method = QComboBox(self)
+        for code in PAYMENT_METHODS:
+            self.payment_method.addItem(payment_method_text(code), code)
         self.settlement_amount = QLineEdit(self)
         self.dispute_reason = QComboBox(self)
         for code in DISPUTE_REASONS:
-            self.dispute_reason.addItem(bilingual(DISPUTE_LABELS[code]), code)
+            self.dispute_reason.addItem(dispute_text(code), code)
         self.complaint_category = QComboBox(self)
         for code in COMPLAINT_CATEGORIES:
-            self.complaint_category.addItem(bilingual(COMPLAINT_LABELS[code]), code)
+            self.complaint_category.addItem(complaint_text(code), code)
         self.hardship_details = QPlainTextEdit(self)
         self.hardship_details.setFixedHeight(52)
         self.notes = QPlainTextEdit(self)
@@ -236,11 +229,15 @@ class OutcomePanel(QWidget):
         self.notes.setTabChangesFocus(True)
         self.override_reason = QLineEdit(self)
         self.override_reason.setPlaceholderText(tr("Why you contact despite the block (audited)"))
+        self.override_reason.textChanged.connect(self._update_call)
+        self._phone_verdict: Verdict | None = None
         labels = {
             "promise_amount": tr("Promise &amount"),
             "promise_date": tr("Promise &date"),
             "callback_at": tr("Call&back at (customer time)"),
             "payment_amount": tr("Amount &paid"),
+            "payment_date": tr("Paid o&n (customer's date)"),
+            "payment_method": tr("Paid &by"),
             "settlement_amount": tr("Settlement a&mount"),
             "dispute_reason": tr("Dispute &reason"),
             "complaint_category": tr("Complaint &category"),
@@ -258,6 +255,9 @@ class OutcomePanel(QWidget):
             self.form.addRow(label, widget)
             self.fields[name] = widget
             self.field_labels[name] = label
+        # right-party calls: the call guide's disclosures, confirmed one by one
+        self.disclosures = DisclosureChecklist(self)
+        self.disclosures.hide()
         self.errors = QLabel(self)
         self.errors.setObjectName("error")
         self.errors.setWordWrap(True)
@@ -289,6 +289,7 @@ class OutcomePanel(QWidget):
         left.addWidget(self.search)
         left.addWidget(self.picker, 1)
         left.addLayout(self.form)
+        left.addWidget(self.disclosures)
         left.addWidget(self.errors)
         left.addWidget(self.save)
         form_side = QWidget(self)
@@ -329,6 +330,7 @@ class OutcomePanel(QWidget):
                 self.number.count() - 1, email.address, Qt.ItemDataRole.UserRole + 1
             )
         self.number.blockSignals(False)
+        self.disclosures.set_guide(view.call_guide, view.customer.language.value)
         self.clear_form()
         self.refresh_verdicts(dict(view.verdicts))
         self._render_guide(creditor, agent)
@@ -349,7 +351,27 @@ class OutcomePanel(QWidget):
         current = verdicts.get(self.current_channel())
         blocked = current is not None and not current.allowed
         self._set_row_visible("override_reason", blocked)
-        self.call.setEnabled(self.current_channel() is Channel.PHONE)
+        self._phone_verdict = verdicts.get(Channel.PHONE)
+        self._update_call()
+
+    def _update_call(self, *_args: object) -> None:
+        """The call button dials only what the engine allows: on a blocked number it is off,
+        its tooltip the engine's reason in the agent's language; an override reason typed in
+        the form (recorded with the outcome) lets the agent call all the same."""
+        on_phone = self.current_channel() is Channel.PHONE
+        verdict = self._phone_verdict if on_phone else None
+        blocked = verdict is not None and not verdict.allowed
+        overridden = blocked and bool(self.override_reason.text().strip())
+        self.call.setEnabled(on_phone and (not blocked or overridden))
+        if verdict is not None and blocked and not overridden:
+            why = "; ".join(pick(r) for r in verdict.reasons)  # the engine's words, "until…"
+            self.call.setToolTip(tr("Calling is blocked: %1").replace("%1", why))
+        elif overridden:
+            self.call.setToolTip(
+                tr("Call despite the block (Ctrl+D): your reason is saved with the outcome")
+            )
+        else:
+            self.call.setToolTip(tr("Call this number (Ctrl+D)"))
 
     def _render_guide(self, creditor: str, agent: str) -> None:
         view = self.view
@@ -366,7 +388,7 @@ class OutcomePanel(QWidget):
         heading = (tr("In the customer’s language"), tr("Opening"), tr("Required disclosures"))
         parts = [
             f"<p>{html.escape(heading[0])} "
-            f"({'中文' if lang.startswith('zh') else 'English'}) · "
+            f"({'中文' if is_chinese(lang) else 'English'}) · "
             f"{html.escape(guide.jurisdiction)}</p>",
             f"<h4>{html.escape(heading[1])}</h4><p>{fill(guide.opening)}</p>",
             f"<h4>{html.escape(heading[2])}</h4><ul>"
@@ -381,17 +403,28 @@ class OutcomePanel(QWidget):
 
     # -- picker ------------------------------------------------------------------------------
     def _search(self, text: str) -> None:
-        needle = text.strip().casefold()
-        first = None
-        for row in range(self.picker.count()):
-            item = self.picker.item(row)
-            hidden = bool(needle) and needle not in item.data(Qt.ItemDataRole.UserRole + 1)
-            item.setHidden(hidden)
-            if not hidden and first is None:
-                first = item
-        current = self.picker.currentItem()
-        if needle and first is not None and (current is None or current.isHidden()):
-            self.picker.setCurrentItem(first)
+        """Show the outcomes matching ``text``, best first (``outcome_search``: a word the
+        agent starts comes before letters inside another word), and select the best."""
+        matches = {d.code: rank for rank, d in enumerate(ranked(text, self.catalogue))}
+        current = self.current_disposition()
+        self.picker.blockSignals(True)
+        try:
+            items = [self.picker.takeItem(0) for _ in range(self.picker.count())]
+            order = len(matches)
+
+            def position(item: QListWidgetItem) -> int:
+                code = item.data(Qt.ItemDataRole.UserRole)
+                return matches.get(code, order + int(item.data(_CATALOGUE_ORDER)))
+
+            for item in sorted(items, key=position):
+                self.picker.addItem(item)
+                item.setHidden(item.data(Qt.ItemDataRole.UserRole) not in matches)
+                if item.data(Qt.ItemDataRole.UserRole) == current:
+                    self.picker.setCurrentItem(item)
+        finally:
+            self.picker.blockSignals(False)
+        if text.strip() and matches:
+            self.picker.setCurrentRow(0)  # the best match: Enter records what was typed
 
     def select_first_visible(self) -> None:
         for row in range(self.picker.count()):
@@ -426,6 +459,7 @@ class OutcomePanel(QWidget):
         disposition = self.catalogue.get(code)
         self._show_fields(disposition.requires if disposition else frozenset())
         self._mark_errors({})
+        self._show_disclosures()
 
     def _focus_first_field(self) -> None:
         for name in FIELDS:
@@ -437,6 +471,8 @@ class OutcomePanel(QWidget):
         self.form.setRowVisible(self.fields[name], visible)
 
     def _show_fields(self, requires: frozenset[str]) -> None:
+        if "payment_amount" in requires:  # a reported payment: its date and method too
+            requires = requires | {"payment_date", "payment_method"}
         for name in FIELDS:
             self._set_row_visible(name, name in requires)
 
@@ -445,11 +481,24 @@ class OutcomePanel(QWidget):
         return Channel(self.channel.currentData() or Channel.PHONE.value)
 
     def _channel_changed(self, *_args: object) -> None:
+        self._show_disclosures()
+        self._update_call()
         self.channel_changed.emit()
+
+    def disclosures_required(self) -> bool:
+        disposition = self.catalogue.get(self.current_disposition())
+        if self.view is None or disposition is None:
+            return False
+        return bool(
+            required_disclosures.required(disposition, self.current_channel(), self.view.call_guide)
+        )
+
+    def _show_disclosures(self) -> None:
+        self.disclosures.setVisible(self.disclosures_required())
 
     def _call(self) -> None:
         number = self.number.currentData(Qt.ItemDataRole.UserRole + 1)
-        if number:
+        if number and self.call.isEnabled():
             self.call_requested.emit(str(number))
 
     # -- the form -------------------------------------------------------------------------------
@@ -466,6 +515,7 @@ class OutcomePanel(QWidget):
             widget.clear()
         self.hardship_details.clear()
         self.notes.clear()
+        self.disclosures.clear()
         tz = (
             QTimeZone(self.view.customer.timezone.encode())
             if self.view
@@ -475,11 +525,14 @@ class OutcomePanel(QWidget):
         self.promise_date.setDate(
             local_now.date().addDays(3) if local_now.isValid() else QDate.currentDate()
         )
+        self.payment_date.setDate(local_now.date() if local_now.isValid() else QDate.currentDate())
+        self.payment_method.setCurrentIndex(0)
         self.callback_at.setDateTime(
             QDateTime(local_now.date().addDays(1), local_now.time()).addSecs(0)
         )
         self._show_fields(frozenset())
         self._mark_errors({})
+        self._show_disclosures()
 
     def read_form(self, account_id: str) -> OutcomeInput:
         return OutcomeInput(
@@ -495,8 +548,12 @@ class OutcomePanel(QWidget):
             complaint_category=str(self.complaint_category.currentData() or ""),
             hardship_details=self.hardship_details.toPlainText(),
             payment_amount=self.payment_amount.text(),
+            payment_date=self.payment_date.date().toString("yyyy-MM-dd"),
+            payment_method=str(self.payment_method.currentData() or ""),
             settlement_amount=self.settlement_amount.text(),
             override_reason=self.override_reason.text(),
+            disclosures_given=self.disclosures.given() if self.disclosures_required() else (),
+            disclosures_reason=self.disclosures.reason.text(),
         )
 
     def show_errors(self, errors: dict[str, Text]) -> None:
@@ -504,6 +561,8 @@ class OutcomePanel(QWidget):
         if "override_reason" in errors:
             self._set_row_visible("override_reason", True)
         self._mark_errors(errors)
+        if "disclosures" in errors:  # ask again: confirm them, or say why not
+            self.disclosures.ask_reason()
         first = next((n for n in (*FIELDS, "override_reason") if n in errors), None)
         if first is not None:
             self.fields[first].setFocus()
@@ -524,6 +583,8 @@ class OutcomePanel(QWidget):
             name: self.field_labels[name].text().replace("&", "") for name in self.field_labels
         }
         names["disposition"] = tr("Outcome")
+        names["disclosures"] = tr("Disclosures")
+        self.disclosures.mark("disclosures" in errors)
         self.errors.setText(
             "\n".join(f"{names.get(name, name)}: {pick(text)}" for name, text in errors.items())
         )
