@@ -13,6 +13,9 @@ from hypothesis import HealthCheck, settings
 from tests.keyring_memory import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# argon2's cheap profile for every user and unknown name (hundreds of sign-ins and seeded
+# users); tests of the production cost set the variable themselves
+os.environ.setdefault("WORKSTATION_SERVER_PASSWORD_HASH", "fast")
 
 settings.register_profile(
     "ci",

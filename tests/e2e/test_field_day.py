@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,8 @@ def test_a_field_day_offline_then_one_sync(backend: Backend, tmp_path: Path):
         form.override_reason = reason
         if outcome == "met_debtor":
             form.promise_amount = "50"
-            form.promise_date = date.today().isoformat()
+            # a week on: "today" on this machine (UTC) is yesterday in Shanghai after 16:00 UTC
+            form.promise_date = (date.today() + timedelta(days=7)).isoformat()
         recorded.extend(service.record_visit(form).event_ids)
     met = stops[2]
     option = service.desk.compare_plans(met.account_id, instalments=6).options[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 from tests.perf.harness import Measurement, benchmark, best_of, stopwatch
 from workstation.demo.generator import generate_portfolio
 from workstation.store import Store
-from workstation.store import store as store_module
+from workstation.store import queue as queue_module
 from workstation.store.types import to_storage
 
 QUICK = os.environ.get("WORKSTATION_PERF_QUICK") == "1"
@@ -58,7 +58,7 @@ def bench_store() -> list[Measurement]:
 
         queue_s = best_of(3, lambda: store.queue_rows(now=AS_OF))
         since = to_storage(AS_OF - timedelta(days=7))
-        m = store_module
+        m = queue_module
         statements = [
             (m._QUEUE_ACCOUNTS_SQL.format(closed=m._QUEUE_OPEN_ONLY), ()),
             (m._QUEUE_CUSTOMERS_SQL, ()),

@@ -162,12 +162,17 @@ def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def start_backend(
-    url: str, kind: str, *, accounts: int = 120, settings: Settings | None = None
+    url: str,
+    kind: str,
+    *,
+    accounts: int = 120,
+    settings: Settings | None = None,
+    teams: int = 2,
 ) -> Backend:
     upgrade(url)
     engine = make_engine(url, pool_size=2)
     sessions = make_sessionmaker(engine)
-    report = seed(sessions, accounts=accounts, teams=2, agents=2, seed=7, password=PASSWORD)
+    report = seed(sessions, accounts=accounts, teams=teams, agents=2, seed=7, password=PASSWORD)
     settings = settings or Settings(db_url=url, login_max_failures_address=10_000)
     server = start_embedded(url, settings=settings, promise_interval=0)
     backend = Backend(kind, url, server, sessions, report)
@@ -182,6 +187,7 @@ def running_backend(
     *,
     accounts: int = 120,
     settings: Callable[[str], Settings] | None = None,
+    teams: int = 2,
 ) -> Iterator[Backend]:
     """A fresh ``kind`` database, seeded and served on loopback; stopped and disposed after.
 
@@ -189,7 +195,11 @@ def running_backend(
     """
     with fresh_database(kind, tmp_path_factory) as url:
         started = start_backend(
-            url, kind, accounts=accounts, settings=settings(url) if settings else None
+            url,
+            kind,
+            accounts=accounts,
+            settings=settings(url) if settings else None,
+            teams=teams,
         )
         try:
             yield started

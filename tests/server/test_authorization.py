@@ -17,6 +17,7 @@ import requests
 from sqlalchemy import select
 
 from tests.server.conftest import Api, Backend
+from workstation.domain.model import new_id
 from workstation.server.models import AccountRow, CustomerRow, ReviewItem
 
 Ctx = dict[str, Any]
@@ -48,7 +49,31 @@ def _ctx(backend: Backend) -> Ctx:
         )  # fmt: skip
         if session.get(ReviewItem, item.id) is None:
             session.add(item)
+    complaint = {
+        "id": new_id(), "type": "complaint", "account_id": li_account.id,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "payload": {"category": "staff_conduct", "details": "authorization case"},
+    }  # fmt: skip
+    pushed = li.push(li.mutation("event.create", complaint)).json()["results"][0]
+    assert pushed["status"] == "applied", pushed
+    disputed = {
+        "id": new_id(), "type": "dispute", "account_id": li_account.id,
+        "occurred_at": datetime.now(UTC).isoformat(), "payload": {"reason": "not_mine"},
+    }  # fmt: skip
+    pushed = li.push(li.mutation("event.create", disputed)).json()["results"][0]
+    assert pushed["status"] == "applied", pushed
+    asked = {
+        "id": new_id(), "type": "approval", "account_id": li_account.id,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "payload": {"kind": "settlement", "total": "1.00", "currency": li_account.currency,
+                    "issues": ["below the floor"], "justification": "authorization case"},
+    }  # fmt: skip
+    pushed = li.push(li.mutation("event.create", asked)).json()["results"][0]
+    assert pushed["status"] == "applied", pushed
     return {
+        "li_approval": asked["id"],
+        "li_complaint": complaint["id"],
+        "li_dispute": disputed["id"],
         "li_account": li_account.id,
         "li_customer": li_account.customer_id,
         "ny_account": ny_account.id,
@@ -72,16 +97,18 @@ def _refused(response: requests.Response, *codes: int) -> None:
 
 # (method, path template, body, [usernames that must be refused])
 AGENTS = ["li.na", "chen.jie", "wang.qiang"]
-NOT_LEAD = [*AGENTS, "admin"]
-NOT_ADMIN = ["li.na", "wang.qiang", "zhao.min"]
+# the payment processor's user (integration role) may post payments and nothing else
+FEED = "bank.feed"
+NOT_LEAD = [*AGENTS, "admin", FEED]
+NOT_ADMIN = ["li.na", "wang.qiang", "zhao.min", FEED]
 CASES: list[tuple[str, str, Any, list[str]]] = [
     ("GET", "/api/v1/accounts/{ny_account}", None, ["li.na", "zhao.min", "admin"]),
     ("GET", "/api/v1/accounts/{li_account}", None, ["chen.jie", "wang.qiang", "dana.white",
-                                                    "maria.lopez", "admin"]),
-    ("GET", "/api/v1/customers/{li_customer}", None, ["chen.jie", "dana.white", "admin"]),
+                                                    "maria.lopez", "admin", FEED]),
+    ("GET", "/api/v1/customers/{li_customer}", None, ["chen.jie", "dana.white", "admin", FEED]),
     ("GET", "/api/v1/blobs/{blob}", None, ["chen.jie", "maria.lopez", "dana.white"]),
     ("HEAD", "/api/v1/blobs/{blob}", None, ["chen.jie", "maria.lopez"]),
-    ("GET", "/api/v1/review", None, ["admin"]),
+    ("GET", "/api/v1/review", None, ["admin", FEED]),
     ("POST", "/api/v1/review/{review}/ack", None, ["chen.jie", "dana.white", "admin"]),
     ("POST", "/api/v1/review/{review}/accept-client-value", None, [*NOT_LEAD, "dana.white"]),
     ("POST", "/api/v1/review/{review}/reassign", {"agent": "{chen_user}"},
@@ -108,6 +135,47 @@ CASES: list[tuple[str, str, Any, list[str]]] = [
     ("POST", "/api/v1/admin/devices/whatever-device/revoke", None, NOT_ADMIN),
     ("GET", "/api/v1/admin/audit", None, NOT_ADMIN),
     ("POST", "/api/v1/admin/promises/evaluate", None, NOT_ADMIN),
+    # complaints: a lead's team, a collector's portfolio; steps for its handlers only
+    ("GET", "/api/v1/complaints", None, ["admin", FEED]),
+    ("GET", "/api/v1/complaints/kpis?from=2026-01-01&to=2026-01-31", None, NOT_LEAD),
+    ("GET", "/api/v1/portal/kpis?from=2026-01-01&to=2026-01-31", None, [*AGENTS, FEED]),
+    ("GET", "/api/v1/complaints/{li_complaint}", None, ["chen.jie", "wang.qiang", "dana.white",
+                                                       "maria.lopez", "admin", FEED]),
+    ("POST", "/api/v1/complaints", {"account_id": "{li_account}", "category": "other",
+                                    "details": "x"}, [*NOT_LEAD, "dana.white"]),
+    ("POST", "/api/v1/complaints/{li_complaint}/acknowledge", {}, ["li.na", "chen.jie",
+                                                                  "dana.white", "admin", FEED]),
+    # holds: lifted by their lifting event, by a role that may (the table), in one's scope
+    ("POST", "/api/v1/holds/{li_account}/lift", {"flag": "cease_communication",
+                                                  "details": "x"}, ["li.na", "chen.jie",
+                                                                    "dana.white", "admin", FEED]),
+    # disputes: a lead's team, a collector's portfolio; steps for the team's lead only
+    ("GET", "/api/v1/disputes", None, ["admin", FEED]),
+    ("POST", "/api/v1/disputes/{li_dispute}/resume", {"note": "x"}, ["li.na", "chen.jie",
+                                                                    "dana.white", "admin", FEED]),
+    # corrections: a void of a record in one's scope (the table decides the rest)
+    ("POST", "/api/v1/events/{li_complaint}/void", {"reason": "x"}, ["chen.jie", "wang.qiang",
+                                                                    "dana.white", "admin", FEED]),
+    # approvals: the team's lead answers; collectors and leads list their own scope
+    ("GET", "/api/v1/approvals", None, ["admin", FEED]),
+    ("POST", "/api/v1/approvals/{li_approval}/approve", {}, ["li.na", "chen.jie", "dana.white",
+                                                              "admin", FEED]),
+    # confirmed money: the payment processor (integration role) and admins only
+    ("POST", "/api/v1/payments", {"payment_ref": "AUTHZ-1", "account_ref": "CN-000000001",
+                                  "amount": "1.00", "currency": "CNY", "paid_on": "2026-01-01"},
+     [*AGENTS, "zhao.min", "dana.white"]),
+    # strategies: leads and admins run experiments; one account's arms in one's own scope
+    ("GET", "/api/v1/strategies", None, [*AGENTS, FEED]),
+    ("POST", "/api/v1/strategies/experiments", {"name": "x", "segment": "able_willing",
+                                                "challenger_id": "early-call-v1"}, [*AGENTS, FEED]),
+    ("GET", "/api/v1/strategies/experiments/none/results", None, [*AGENTS, FEED]),
+    ("POST", "/api/v1/strategies/experiments/none/stop", {}, [*AGENTS, FEED]),
+    ("GET", "/api/v1/strategies/accounts/{li_account}", None, ["chen.jie", "wang.qiang",
+                                                              "dana.white", "maria.lopez",
+                                                              "admin", FEED]),
+    ("GET", "/api/v1/training/team", None, [*AGENTS, "admin"]),
+    ("POST", "/api/v1/training/results", {"pack": "cn-nifa", "attempts": [], "quiz": {}},
+     ["admin"]),
 ]  # fmt: skip
 # operations whose refusal is tested elsewhere or which are public by design
 OTHER_TESTS = {
@@ -128,8 +196,20 @@ OTHER_TESTS = {
     # unsubscribe link), not a user: test_messaging covers wrong tokens and forged links.
     ("POST", "/api/v1/messaging/sms/inbound"): "test_messaging (wrong webhook token → 401)",
     ("POST", "/api/v1/messaging/sms/status"): "test_messaging (wrong webhook token → 401)",
+    ("POST", "/api/v1/messaging/email/inbound"): "test_messaging (wrong webhook token → 401)",
     ("GET", "/api/v1/messaging/unsubscribe"): "test_messaging (forged link → 400)",
     ("POST", "/api/v1/messaging/unsubscribe"): "test_messaging (forged link → 400)",
+    # QA: leads of the agent's team only, agents their own reviews (its ids come from a
+    # sampled week that test builds)
+    ("GET", "/api/v1/quality/samples"): "test_quality (only the team's lead)",
+    ("GET", "/api/v1/quality/samples/{sample_id}"): "test_quality (only the team's lead)",
+    ("POST", "/api/v1/quality/samples/{sample_id}/reviews"): "test_quality (team's lead)",
+    ("GET", "/api/v1/quality/calibration"): "test_quality (only leads)",
+    ("GET", "/api/v1/quality/kpis"): "test_quality (only leads)",
+    ("GET", "/api/v1/quality/reviews/mine"): "test_quality (collectors, their own)",
+    ("POST", "/api/v1/quality/reviews/{review_id}/acknowledge"): "test_quality (the agent)",
+    # one's own certificates: any signed-in user, nothing of anyone else's in it
+    ("GET", "/api/v1/training/certifications/mine"): "test_certification",
 }
 
 
@@ -188,6 +268,8 @@ def test_the_rightful_user_is_served(
     assert lead.get(f"/api/v1/accounts/{ctx['li_account']}").status_code == 200
     assert lead.get("/api/v1/team/overview").status_code == 200
     assert admin.get("/api/v1/admin/users").status_code == 200
+    assert li.get(f"/api/v1/complaints/{ctx['li_complaint']}").status_code == 200
+    assert lead.get(f"/api/v1/complaints/{ctx['li_complaint']}").status_code == 200
 
 
 def test_sync_scope_is_the_callers(backend: Backend, sessions_by_user: dict[str, Api]) -> None:

@@ -21,6 +21,7 @@ from workstation.kpi import KpiCounts, compute, roll_rates_by_bucket
 from workstation.server.bucket_history import reconcile
 from workstation.server.db import make_engine, make_sessionmaker, upgrade
 from workstation.server.lead import kpi_counts
+from workstation.server.maintenance import MaintenanceLoop, with_maintenance
 from workstation.server.models import (
     AccountRow,
     Base,
@@ -33,9 +34,8 @@ from workstation.server.models import (
 )
 from workstation.server.retention import (
     ADVISORY_LOCK_KEY,
-    MaintenanceLoop,
+    SCHEMA_LOCK,
     run_maintenance,
-    with_maintenance,
 )
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -323,9 +323,13 @@ def test_two_processes_never_prune_at_once(db: tuple[str, sessionmaker[Session]]
     try:
         with other.connect() as holder:
             # another server process in the middle of its run
-            holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
+            holder.execute(
+                text(f"SELECT pg_advisory_lock({SCHEMA_LOCK})"), {"key": ADVISORY_LOCK_KEY}
+            )
             assert run_maintenance(sessions, timedelta(days=90), NOW, timedelta(hours=24)) is None
-            holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+            holder.execute(
+                text(f"SELECT pg_advisory_unlock({SCHEMA_LOCK})"), {"key": ADVISORY_LOCK_KEY}
+            )
         assert run_maintenance(sessions, timedelta(days=90), NOW, timedelta(hours=24)) is not None
     finally:
         other.dispose()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.server.conftest import Backend
+from tests.server.money import pay
 from workstation.domain.model import new_id
 from workstation.kpi import KpiCounts, compute
 from workstation.server.lead import kpi_counts
@@ -105,7 +108,9 @@ def test_a_visit_logged_against_a_block_reaches_the_review_queue(backend: Backen
                      "missing_evidence": ["recording_on"]}},
     )  # fmt: skip
     assert field.push(visit).json()["results"][0]["status"] == "applied"
-    item = next(i for i in lead.get("/api/v1/review").json() if i["event_id"] == visit["payload"]["id"])
+    item = next(
+        i for i in lead.get("/api/v1/review").json() if i["event_id"] == visit["payload"]["id"]
+    )
     assert item["kind"] == "compliance_override"
     assert "recorder broke" in item["summary"]
     assert item["detail"]["missing_evidence"] == ["recording_on"]
@@ -141,36 +146,64 @@ def _event(agent_api: object, account: dict[str, object], kind: str, payload: di
             "occurred_at": when.isoformat(), "payload": payload}  # fmt: skip
 
 
-def test_kpis_are_computed_in_sql_and_exact(backend: Backend) -> None:
-    """A quiet future week with known activity → exact KPI values on both databases."""
+def test_kpis_are_computed_in_sql_and_exact(
+    backend: Backend, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quiet future week with known activity → exact KPI values on both databases.
+
+    Only confirmed money is recovery and keeps a promise; what the agent reported stands
+    beside it until the bank's payment confirms it; a voided call counts nowhere."""
     agent = backend.login("liu.yang") if "liu.yang" in backend.users else backend.login("li.na")
     lead = backend.login("zhao.min")
     snap = agent.snapshot()
     accounts = [a for a in snap["accounts"] if a["status"] not in ("paid", "settled", "closed")]
     account = accounts[0]
     currency = account["currency"]
-    day = date(2031, 3, 3)  # a Monday far from the seeded history
-    at = datetime(2031, 3, 3, 10, tzinfo=UTC)
+    # a Monday long before the seeded history (at most ~140 days back) yet inside the window
+    # of 400 days the server accepts a fact's date in
+    today = datetime.now(UTC).date()
+    day = today - timedelta(days=today.weekday(), weeks=43)
+    at = datetime.combine(day, time(10), tzinfo=UTC)
     evs = [
         ("contact_attempt", {"channel": "phone", "disposition": "NA"}),
         ("contact_attempt", {"channel": "phone", "disposition": "VM"}),
         ("contact_attempt", {"channel": "phone", "disposition": "RPC_NC"}),
         ("contact_attempt", {"channel": "phone", "disposition": "PTP"}),
-        ("promise", {"amount": "100.00", "currency": currency, "due_date": "2031-03-04"}),
+        (
+            "promise",
+            {
+                "amount": "100.00",
+                "currency": currency,
+                "due_date": (day + timedelta(days=1)).isoformat(),
+            },
+        ),
         ("visit", {"address_id": "x", "outcome": "met_debtor", "evidence": {}}),
         ("satisfaction", {"score": 4}),
         ("satisfaction", {"score": 5}),
         ("complaint", {"category": "workplace_contact", "details": "calls at work"}),
-        ("payment", {"amount": "100.00", "currency": currency, "source": "reported"}),
-    ]
+        ("payment", {"amount": "100.00", "currency": currency, "source": "reported",
+                     "paid_on": day.isoformat(), "method": "bank_transfer"}),
+        ("payment", {"amount": "40.00", "currency": currency, "source": "reported",
+                     "paid_on": (day + timedelta(days=1)).isoformat()}),
+        ("contact_attempt", {"channel": "phone", "disposition": "RPC_NC"}),  # voided below
+    ]  # fmt: skip
     mutations = [
         agent.mutation("event.create", _event(agent, account, kind, payload,
                                               at + timedelta(minutes=i)))
         for i, (kind, payload) in enumerate(evs)
     ]  # fmt: skip
-    results = agent.push(*mutations).json()["results"]
-    assert [r["status"] for r in results] == ["applied"] * len(evs), results
+    void = agent.mutation("event.create", _event(agent, account, "void", {
+        "target_event_id": mutations[-1]["payload"]["id"], "reason": "logged on the wrong account"},
+        at + timedelta(minutes=30)))  # fmt: skip
+    results = agent.push(*mutations, void).json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * (len(evs) + 1), results
     promise_id = mutations[4]["payload"]["id"]
+    with backend.sessions() as session:
+        # reported money decides nothing
+        assert session.get(PromiseRow, promise_id).status == "open"  # type: ignore[union-attr]
+    # the bank's file confirms the 100.00 (same amount, same day): the promise is kept
+    report = pay(backend.url, tmp_path, capsys, account, "100.00", day)
+    assert report["reported_confirmed"] == 1
     with backend.sessions() as session:
         assert session.get(PromiseRow, promise_id).status == "kept"  # type: ignore[union-attr]
     response = lead.get("/api/v1/team/kpis", params={"from": day.isoformat(),
@@ -195,7 +228,20 @@ def test_kpis_are_computed_in_sql_and_exact(backend: Backend) -> None:
     accounts_held = counts["accounts"]
     expected = (Decimal(1000) / Decimal(accounts_held)).quantize(Decimal("0.01"))
     assert Decimal(kpis["complaints_per_1000"]) == expected
-    assert counts["collected"] == {currency: "100.00"}
+    assert counts["collected"] == {currency: "100.00"}  # confirmed only
+    assert counts["reported_unconfirmed"] == {currency: "40.00"}  # the 100.00 is confirmed
+    # recovery, by hand: confirmed 100.00 ÷ the placed amount of the accounts she holds
+    with backend.sessions() as session:
+        placed = sum(
+            session.scalars(
+                select(AccountRow.placed_minor).where(
+                    AccountRow.owner_id == agent.user_id, AccountRow.currency == currency
+                )
+            )
+        )
+    assert counts["placed"][currency] == f"{Decimal(placed) / 100:.2f}"
+    by_hand = (Decimal(10_000) * 100 / Decimal(placed)).quantize(Decimal("0.01"))
+    assert mine["recovery_by_currency"][currency] == str(by_hand)
     assert body["team"]["counts"]["attempts"] >= 5
     assert len(body["weeks"]) == 1
     # the same numbers straight from the service
@@ -203,7 +249,12 @@ def test_kpis_are_computed_in_sql_and_exact(backend: Backend) -> None:
         direct = kpi_counts(session, [agent.user_id], day, day + timedelta(days=6))
     assert direct[agent.user_id].attempts == 5
     # a period with nothing: ratios are null, never 0 %
-    empty = lead.get("/api/v1/team/kpis", params={"from": "2040-01-01", "to": "2040-01-02"})
+    # (years before any fact the server accepts, yet inside the reports' window)
+    quiet = today - timedelta(days=3000)
+    empty = lead.get(
+        "/api/v1/team/kpis",
+        params={"from": quiet.isoformat(), "to": (quiet + timedelta(days=1)).isoformat()},
+    )
     assert empty.json()["team"]["kpis"]["rpc_rate"] is None
 
 
@@ -216,7 +267,9 @@ def test_kpi_ratios_never_divide_by_zero() -> None:
     assert compute(single)["recovery_rate"] == Decimal("25.00")
 
 
-def test_promise_lifecycle_from_payments(backend: Backend) -> None:
+def test_promise_lifecycle_from_payments(
+    backend: Backend, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     agent = backend.login("li.na")
     snap = agent.snapshot()
     account = next(a for a in snap["accounts"] if a["status"] not in ("paid", "settled",
@@ -226,15 +279,13 @@ def test_promise_lifecycle_from_payments(backend: Backend) -> None:
     due = (long_ago + timedelta(days=7)).date().isoformat()
     broken = agent.mutation("event.create", _event(agent, account, "promise", {
         "amount": "500.00", "currency": currency, "due_date": due}, long_ago))  # fmt: skip
-    partial = agent.mutation("event.create", _event(agent, account, "payment", {
-        "amount": "100.00", "currency": currency, "source": "reported"},
-        long_ago + timedelta(days=1)))  # fmt: skip
     future_due = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
     pending = agent.mutation("event.create", _event(agent, account, "promise", {
         "amount": "300.00", "currency": currency, "due_date": future_due},
         datetime.now(UTC)))  # fmt: skip
-    results = agent.push(broken, partial, pending).json()["results"]
-    assert [r["status"] for r in results] == ["applied"] * 3
+    results = agent.push(broken, pending).json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * 2
+    pay(backend.url, tmp_path, capsys, account, "100.00", (long_ago + timedelta(days=1)).date())
     with backend.sessions.begin() as session:
         evaluate_due(session, datetime.now(UTC), grace_days=3)
     with backend.sessions.begin() as session:
@@ -244,19 +295,23 @@ def test_promise_lifecycle_from_payments(backend: Backend) -> None:
         second = session.get(PromiseRow, pending["payload"]["id"])
         assert first is not None
         assert second is not None
-        assert first.status == "broken"  # 100 of 500 by the deadline
+        assert first.status == "partly_kept"  # 100 of 500 by the deadline
         assert second.status == "open"  # not due yet (the earlier payment predates it)
-    # paying the rest of the pending promise keeps it at once, and the device hears of it
+    # the customer says she paid the rest: a reported payment keeps nothing
     cursor = agent.changes(0)["cursor"]
-    pay = agent.mutation("event.create", _event(agent, account, "payment", {
+    said = agent.mutation("event.create", _event(agent, account, "payment", {
         "amount": "300.00", "currency": currency, "source": "reported"},
         datetime.now(UTC)))  # fmt: skip
-    assert agent.push(pay).json()["results"][0]["status"] == "applied"
+    assert agent.push(said).json()["results"][0]["status"] == "applied"
+    with backend.sessions() as session:
+        assert session.get(PromiseRow, pending["payload"]["id"]).status == "open"  # type: ignore[union-attr]
+    # the bank's money keeps the pending promise at once, and the device hears of it
+    pay(backend.url, tmp_path, capsys, account, "300.00", datetime.now(UTC).date())
     page = agent.changes(cursor)
     moved = next(a for a in page["accounts"] if a["id"] == account["id"])
     statuses = {p["event_id"]: p["status"] for p in moved["promises"]}
     assert statuses[pending["payload"]["id"]] == "kept"
-    assert statuses[broken["payload"]["id"]] == "broken"
+    assert statuses[broken["payload"]["id"]] == "partly_kept"
     # a kept promise cannot be cancelled; the reason says why
     cancel = agent.mutation("promise.cancel", {"promise_event_id": pending["payload"]["id"]})
     answer = agent.push(cancel).json()["results"][0]

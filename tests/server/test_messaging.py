@@ -25,16 +25,17 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.server.conftest import BACKENDS, Api, Backend, fresh_database, start_backend
 from workstation.compliance import default_policy
+from workstation.contract.mutations import event_create
 from workstation.domain import Channel, Language
+from workstation.domain.model import new_id
 from workstation.messages import compose, message_event
 from workstation.server.messaging.models import MessageJob
 from workstation.server.messaging.rows import load_for_decision
 from workstation.server.models import AccountRow, ContactRow, CustomerRow, EventRow
-from workstation.store import event_wire
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
@@ -275,7 +276,7 @@ def _customer_ready(world: World, jurisdiction: str, language: str) -> tuple[Any
 
 def _mutation(world: World, preview: Any, account: Any) -> tuple[str, dict[str, Any]]:
     event = message_event(preview, account, recorded_by=world.agent.username, now=datetime.now(UTC))
-    return event.id, world.agent.mutation("event.create", event_wire(event))
+    return event.id, world.agent.mutation("event.create", event_create(event))
 
 
 def _push(world: World, mutation: dict[str, Any], expected: str = "applied") -> None:
@@ -297,7 +298,7 @@ def _push_raw(world: World, account: Any, payload: dict[str, Any]) -> str:
         world.agent.username,
         payload,
     )
-    answer = world.agent.push(world.agent.mutation("event.create", event_wire(event)))
+    answer = world.agent.push(world.agent.mutation("event.create", event_create(event)))
     assert answer.json()["results"][0]["status"] == "applied", answer.text
     return event.id
 
@@ -548,3 +549,106 @@ def test_a_tuiding_reply_opts_the_phone_out_at_once(world: World) -> None:
     job = world.wait(later, "failed")
     assert "opted out of SMS" in (job.reason or "")
     assert world.gateway.for_message(later) == []
+
+
+def test_a_reply_naming_a_complaint_is_taken_in_as_one(world: World) -> None:
+    """ "我要投诉…" in an SMS reply: a complaint, registered with its reference and owner."""
+    from workstation.server.complaints.models import ComplaintRow
+
+    with world.backend.sessions.begin() as session:
+        account = session.scalars(
+            select(AccountRow).where(AccountRow.owner_id == world.agent.user_id).limit(1)
+        ).one()
+        phone = session.scalars(
+            select(ContactRow).where(
+                ContactRow.customer_id == account.customer_id, ContactRow.kind == "phone"
+            )
+        ).first()
+        assert phone is not None
+        phone.data = {**phone.data, "number": "+86 138 0013 8000"}  # a number no one else has
+        account_id = account.id
+    number = "+8613800138000"
+    plain = _webhook(world, "sms/inbound", {"from": number, "text": "好的，下周还款"})
+    assert plain.json()["matched"]
+    assert plain.json()["complaint_reference"] is None
+    text = "我要投诉你们的催收员，半夜打电话"
+    answer = _webhook(world, "sms/inbound", {"from": number, "text": text, "id": "c-reply-1"})
+    assert answer.status_code == 200
+    reference = answer.json()["complaint_reference"]
+    assert reference
+    assert reference.startswith("CP-")
+    assert not answer.json()["opted_out"]
+    with world.backend.sessions() as session:
+        complaint = session.scalar(select(ComplaintRow).where(ComplaintRow.reference == reference))
+        assert complaint is not None
+        assert complaint.account_id == account_id
+        assert complaint.channel == "sms"
+        assert complaint.owner_id is not None
+        intake = session.get(EventRow, complaint.id)
+        assert intake is not None
+        assert "半夜打电话" in intake.payload["details"]
+    again = _webhook(world, "sms/inbound", {"from": number, "text": text, "id": "c-reply-1"})
+    assert again.json()["duplicate"]  # the gateway's retry takes nothing in twice
+
+
+def test_an_email_reply_naming_a_complaint_is_taken_in_as_one(world: World) -> None:
+    """A customer's e-mail with "complaint" in the subject: on the timeline of the account,
+    and a complaint registered with its reference and owner (channel e-mail); the provider's
+    retry takes nothing in twice; a plain reply is only a message; a stranger is ignored."""
+    from workstation.server.complaints.models import ComplaintRow
+
+    with world.backend.sessions.begin() as session:
+        account = session.scalars(
+            select(AccountRow).where(AccountRow.owner_id == world.agent.user_id).limit(1)
+        ).one()
+        email = session.scalars(
+            select(ContactRow).where(
+                ContactRow.customer_id == account.customer_id, ContactRow.kind == "email"
+            )
+        ).first()
+        if email is None:
+            email = ContactRow(id=new_id(), customer_id=account.customer_id, kind="email",
+                               position=0, data={}, version=account.version)  # fmt: skip
+            session.add(email)
+        email.data = {**(email.data or {}), "address": "only.this.one@example.com"}
+        account_id, customer_id = account.id, account.customer_id
+    sender = "A Customer <Only.This.One@Example.com>"
+    plain = _webhook(world, "email/inbound", {"from": sender, "subject": "Re: your letter",
+                                              "text": "I will pay on Friday."})  # fmt: skip
+    assert plain.status_code == 200, plain.text
+    assert plain.json()["matched"]
+    assert plain.json()["complaint_reference"] is None
+    body = {"from": sender, "subject": "Complaint about your calls",
+            "text": "Your agent called me four times at work.", "message_id": "<m-1@mail>"}  # fmt: skip
+    answer = _webhook(world, "email/inbound", body)
+    reference = answer.json()["complaint_reference"]
+    assert reference
+    assert reference.startswith("CP-")
+    with world.backend.sessions() as session:
+        complaint = session.scalar(select(ComplaintRow).where(ComplaintRow.reference == reference))
+        assert complaint is not None
+        assert complaint.account_id == account_id
+        assert complaint.channel == "email"
+        assert complaint.owner_id is not None
+        intake = session.get(EventRow, complaint.id)
+        assert intake is not None
+        assert "four times at work" in intake.payload["details"]
+        message = session.get(EventRow, answer.json()["event_id"])
+        assert message is not None
+        assert message.customer_id == customer_id
+        assert message.payload["channel"] == "email"
+        assert message.payload["direction"] == "inbound"
+    again = _webhook(world, "email/inbound", body)
+    assert again.json()["duplicate"]
+    with world.backend.sessions() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(ComplaintRow)
+            .where(ComplaintRow.account_id == account_id, ComplaintRow.channel == "email")
+        )
+    assert count == 1
+    stranger = _webhook(world, "email/inbound", {"from": "nobody@example.org", "text": "complaint"})
+    assert stranger.json()["matched"] is False
+    assert stranger.json()["complaint_reference"] is None
+    assert _webhook(world, "email/inbound", {"text": "complaint"}).status_code == 422
+    assert _webhook(world, "email/inbound", body, token="wrong").status_code == 401

@@ -24,6 +24,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def _soon() -> str:
+    """A promise's due date inside the contract's horizon (a year ahead at the most)."""
+    return (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+
+
 def _event(account: dict[str, Any], kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": new_id(),
@@ -157,9 +162,9 @@ def test_bad_mutations_are_refused_whole_and_write_nothing(backend: Backend) -> 
     good = agent.mutation("event.create", _note(account))
     cases = [
         _event(account, "promise", {"amount": "10.001", "currency": currency,
-                                    "due_date": "2031-01-01"}),
+                                    "due_date": _soon()}),
         _event(account, "promise", {"amount": 10.5, "currency": currency,
-                                    "due_date": "2031-01-01"}),
+                                    "due_date": _soon()}),
         _event(account, "teleport", {}),
         _event(account, "contact_attempt", {"channel": "pigeon", "disposition": "NA"}),
         _event(account, "satisfaction", {"score": 9}),
@@ -183,7 +188,7 @@ def test_business_rejections_are_stored_results(backend: Backend) -> None:
     promise = agent.mutation(
         "event.create",
         _event(account, "promise", {"amount": "50.00", "currency": account["currency"],
-                                    "due_date": "2031-01-01"}),
+                                    "due_date": _soon()}),
     )  # fmt: skip
     assign = agent.mutation("account.assign", {"account_id": account["id"], "owner": "li.na"})
     unknown = agent.mutation("account.nuke", {})
@@ -205,7 +210,10 @@ def test_contact_patch_conflict_keeps_server_value_and_records_client_value(
 ) -> None:
     desk = backend.login("li.na")
     snap = desk.snapshot()
-    customer = next(c for c in snap["customers"] if c["phones"])
+    # a phone not opted out yet, so the laptop's opt-out is a change that applies
+    customer = next(
+        c for c in snap["customers"] if c["phones"] and not c["phones"][0]["opted_out"]
+    )
     phone = customer["phones"][0]
     base = phone["version"]
     # the desk (online) changes the number first
@@ -273,8 +281,11 @@ def test_reassignment_removal_arrival_and_late_fact(backend: Backend) -> None:
     history = [e for e in old_snap["events"] if e["account_id"] in ids]
     assert {e["id"] for e in history} <= {e["id"] for e in page["events"]}
     assert {a["customer_id"] for a in moving} <= {c["id"] for c in page["customers"]}
-    # the old owner (offline meanwhile) pushes a fact on a moved account: accepted, flagged
-    late = old.mutation("event.create", _note(moving[0], "visited yesterday"))
+    # the old owner (offline meanwhile) pushes a fact from before the move: accepted, flagged
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    late = old.mutation(
+        "event.create", {**_note(moving[0], "visited yesterday"), "occurred_at": yesterday}
+    )
     result = old.push(late).json()["results"][0]
     assert result["status"] == "applied"
     review_id = result["result"]["review_item_id"]

@@ -105,13 +105,14 @@ def test_an_interrupted_upgrade_restores_the_file_and_says_so(
     path = tmp_path / "old.db"
     with Store.open(path) as store:
         store.set_state("user", "li.na")
+    shipped = migrate.head_revision()
     location = _broken_migrations(tmp_path)
     monkeypatch.setattr(migrate, "script_location", lambda: location)
     with pytest.raises(MigrationError, match="restored") as caught:
         Store.open(path)
     message = str(caught.value)
     assert "disk full while migrating" in message
-    backup = path.with_name(f"old.db.bak-{'0001'}")
+    backup = path.with_name(f"old.db.bak-{shipped}")
     assert backup.is_file()
     assert str(backup) in message
 
@@ -129,6 +130,7 @@ def test_a_successful_upgrade_keeps_a_backup(
     path = tmp_path / "up.db"
     with Store.open(path) as store:
         store.set_state("user", "li.na")
+    shipped = migrate.head_revision()
     location = _broken_migrations(tmp_path)
     script = location / "versions" / "0999_broken.py"
     script.write_text(
@@ -137,7 +139,7 @@ def test_a_successful_upgrade_keeps_a_backup(
     monkeypatch.setattr(migrate, "script_location", lambda: location)
     with Store.open(path) as store:
         assert store.schema_revision() == "0999"
-        assert store.backup_path == path.with_name("up.db.bak-0001")
+        assert store.backup_path == path.with_name(f"up.db.bak-{shipped}")
         assert store.get_state("user") == "li.na"
     assert store.backup_path is not None
     assert store.backup_path.is_file()

@@ -32,6 +32,7 @@ from workstation.store import (
     UnknownRecordError,
 )
 from workstation.store import store as store_module
+from workstation.store.outbox import OutboxRepository
 
 AS_OF = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -232,7 +233,7 @@ def test_failure_after_the_event_insert_leaves_neither(
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(Store, "_insert_outbox", crash)
+    monkeypatch.setattr(OutboxRepository, "insert", crash)
     with pytest.raises(RuntimeError, match="power cut"):
         store.record_event(event, device_id="laptop-7")
     detail = store.load_account(account.id)
@@ -498,7 +499,7 @@ def test_bulk_derived_columns_equal_the_sql_refresh(store: Store) -> None:
     with store.read() as connection:
         before = connection.exec_driver_sql(f"SELECT {columns} FROM accounts ORDER BY id").all()
     with store.write() as connection:
-        store._refresh_derived(connection, None)
+        store._derived.refresh(connection, None)
     with store.read() as connection:
         after = connection.exec_driver_sql(f"SELECT {columns} FROM accounts ORDER BY id").all()
     assert after == before

@@ -80,12 +80,9 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
 
         return run
 
-    trials = 120  # at least 100 must run (asserted below)
-    deadline = time.monotonic() + 25
+    trials = 100  # a count, not a time budget: a busy machine takes longer, never fewer
     done = 0
     for _ in range(trials):
-        if time.monotonic() > deadline:
-            break
         read_end, write_end = os.pipe()
         pid = _fork(writer(write_end))
         os.close(write_end)
@@ -115,7 +112,7 @@ def test_kill_during_local_writes_keeps_change_and_outbox_together(
             seqs = [r[0] for r in connection.exec_driver_sql("SELECT client_seq FROM outbox")]
     finally:
         store.close()
-    assert done >= 100, f"only {done} trials ran"
+    assert done == trials
     assert events, "the writer never got to write"
     assert events == outbox  # every change has its outbox row and vice versa
     assert seqs == sorted(seqs)

@@ -321,9 +321,7 @@ def test_offline_longer_than_retention_resyncs_and_loses_nothing(
     assert device.store.pending_outbox_count() == 0
     server_view = other.snapshot()
     assert device.accounts() == sorted(a["id"] for a in server_view["accounts"])
-    from workstation.sync.storeops import live_events
-
-    assert live_events(device.store) == {e["id"] for e in server_view["events"]}
+    assert device.store.live_event_ids() == {e["id"] for e in server_view["events"]}
 
 
 @pytest.mark.parametrize("shift", [timedelta(days=3), timedelta(days=-365)])
@@ -331,11 +329,11 @@ def test_device_clock_skew_is_warned_and_server_order_kept(
     backend: Backend, make_device: DeviceFactory, monkeypatch: pytest.MonkeyPatch,
     shift: timedelta,
 ) -> None:  # fmt: skip
-    import workstation.store.store as store_module
+    import workstation.store.outbox as outbox_module
 
     device = make_device(_agent(backend, 1), clock=lambda: datetime.now(UTC) + shift)
     device.sync()
-    monkeypatch.setattr(store_module, "utcnow", lambda: datetime.now(UTC) + shift)
+    monkeypatch.setattr(outbox_module, "utcnow", lambda: datetime.now(UTC) + shift)
     accounts = device.accounts()
     events = [device.note(accounts[0], f"n{i}") for i in range(3)]
     report = device.sync()

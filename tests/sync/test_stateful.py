@@ -38,7 +38,6 @@ from workstation.sync.engine import SyncEngine
 from workstation.sync.errors import SyncError
 from workstation.sync.http import HttpClient
 from workstation.sync.session import ApiSession
-from workstation.sync.storeops import live_events
 
 pytestmark = pytest.mark.slow
 FAULTS = ("ok", "drop_request", "drop_response", "duplicate", "replay")
@@ -172,7 +171,9 @@ class SyncMachine(RuleBasedStateMachine):
                     )
                     held = {r.account_id for r in laptop.store.queue_rows(include_closed=True)}
                     assert held == accounts, f"{laptop.username}: accounts differ"
-                    assert live_events(laptop.store) == events, f"{laptop.username}: events differ"
+                    assert laptop.store.live_event_ids() == events, (
+                        f"{laptop.username}: events differ"
+                    )
         finally:
             for laptop in getattr(self, "laptops", []):
                 laptop.close()

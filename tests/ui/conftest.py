@@ -6,6 +6,7 @@ The store is the real one: a SQLite file at the profile's store path in the test
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,23 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/ui" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _collect_only_while_no_worker_runs() -> Iterator[None]:
+    """Python's cyclic garbage collector runs here only between tests, never on its own.
+
+    CI crashed (SIGSEGV) with the GUI thread 'Garbage-collecting' inside qtbot's wait while the
+    database worker ran a query: collecting a previous test's Qt and store objects while a
+    worker thread is busy is not safe. Each test's context shuts its workers down before this
+    teardown collects."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @pytest.fixture(scope="session")

@@ -149,7 +149,7 @@ def test_save_writes_the_exact_bytes(preview, qtbot, tmp_path, document) -> None
     dialog.reject()
 
 
-def test_open_in_system_viewer(preview, qtbot, monkeypatch, document) -> None:
+def test_open_in_system_viewer(preview, qtbot, monkeypatch, document, workstation_home) -> None:
     opened: list[str] = []
     monkeypatch.setattr(
         QDesktopServices,
@@ -161,6 +161,9 @@ def test_open_in_system_viewer(preview, qtbot, monkeypatch, document) -> None:
     path = Path(signal.args[0])
     assert opened == [str(path)]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == document.sha256
+    # the plain copy for the viewer is handed over outside the profile, in a private folder
+    assert not path.is_relative_to(workstation_home)
+    assert path.parent.stat().st_mode & 0o077 == 0
 
 
 def test_raw_bytes_and_own_runner(qtbot, document) -> None:

@@ -42,7 +42,8 @@ def desk_window(online, qtbot):
 
 
 def _server_promises(account_id: str) -> list[tuple[str, str]]:
-    from workstation.server.db import default_db_url, make_engine
+    from workstation.server.db import make_engine
+    from workstation.server.settings import default_db_url
 
     engine = make_engine(default_db_url())
     try:
@@ -62,13 +63,15 @@ def _log_promise(window, qtbot, amount: str) -> str:
     local = datetime.now(tz).replace(hour=11, minute=0, second=0, microsecond=0)
     ctx.desk.clock = lambda: local.astimezone(UTC)
     with qtbot.waitSignal(window.account_loaded, timeout=10_000):
-        window.load_account(window.view.account.id)
+        window.agent.load_account(window.view.account.id)
     outcome = window.outcome
     if not window.view.verdicts[outcome.current_channel()].allowed:
         outcome.override_reason.setText("customer asked to be called now")
     outcome.picker.setFocus()
     qtbot.keyClick(outcome.picker, Qt.Key.Key_6)
     qtbot.keyClicks(outcome.promise_amount, amount)
+    for box in outcome.disclosures.boxes.values():  # the call guide's required disclosures
+        box.setChecked(True)
     with qtbot.waitSignal(window.outcome_saved, timeout=10_000) as saved:
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert len(saved.args[0].event_ids) == 2  # the attempt and the promise
@@ -96,8 +99,8 @@ def test_agent_logs_a_promise_and_the_backend_has_exactly_it(desk_window, qtbot)
 
 
 def test_offline_promise_waits_and_lands_once_when_the_server_is_back(online, desk_window, qtbot):
-    from workstation.server.db import default_db_url
     from workstation.server.embedded import start_embedded
+    from workstation.server.settings import default_db_url
 
     port = online.server.port
     online.server.stop()
@@ -116,7 +119,7 @@ def test_offline_promise_waits_and_lands_once_when_the_server_is_back(online, de
 
 
 def test_sign_in_errors_keep_what_was_typed_then_sign_in_works(online, desk_window, qtbot):
-    desk_window.ctx.extras["profile"] = online.profile
+    desk_window.ctx.profile = online.profile
     dialog = desk_window.open_dialog("signin")
     dialog.server.setText(online.server.url)
     dialog.user.setText("li.na")

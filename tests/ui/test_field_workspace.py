@@ -122,13 +122,3 @@ def test_plan_at_the_door_records_and_previews_the_agreement(workspace, qtbot):
 def test_sync_without_sign_in_says_work_stays_here(workspace):
     workspace.sync_now()
     assert "Not signed in" in workspace.banner.label.text()
-
-
-def test_every_field_and_lead_string_is_translated(prepared_app):
-    from ui.field.i18n import read_ts, source_strings
-    from workstation.resources import resource_path
-
-    catalogue = read_ts(resource_path("translations", "field_lead_zh_CN.ts"))
-    missing = [s for s in source_strings() if not catalogue.get(s)]
-    assert not missing, missing
-    assert resource_path("translations", "field_lead_zh_CN.qm").exists()

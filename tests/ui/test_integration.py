@@ -175,7 +175,7 @@ def test_sync_bridge_calls_the_engine_with_progress_only_and_forwards_cancel(ctx
 
     engine = _FakeEngine()
     ctx.attach_engine(engine)
-    assert ctx.extras["sync_engine"] is engine
+    assert ctx.sync.engine is engine
     state = OpState(1)
     assert ctx.sync.run(state) == "report"
     assert not engine.cancelled
@@ -215,7 +215,7 @@ def field_window(prepared_app, tmp_path: Path, tmp_path_factory: pytest.TempPath
     qtbot.addWidget(win)
     win.resize(1500, 850)
     win.show()
-    with qtbot.waitSignal(win.desk.plan_loaded, timeout=20_000):
+    with qtbot.waitSignal(win.workspace.plan_loaded, timeout=20_000):
         win.start()
     yield win
     context.runner.shutdown()
@@ -225,10 +225,10 @@ def field_window(prepared_app, tmp_path: Path, tmp_path_factory: pytest.TempPath
 def test_field_role_mounts_the_field_workspace_and_its_keys_work(field_window, qtbot, qtlog):
     from ui.field.workspace import FieldWorkspace
 
-    assert isinstance(field_window.desk, FieldWorkspace)
+    assert isinstance(field_window.workspace, FieldWorkspace)
     assert field_window.queue is None
     assert not field_window.grab().isNull()
-    field = field_window.desk
+    field = field_window.workspace
     qtbot.waitUntil(lambda: field.current is not None, timeout=5000)
     first = field.current.account_id
     field.table.setFocus()
@@ -247,13 +247,13 @@ def test_lead_role_mounts_the_console_and_asks_to_sign_in(prepared_app, store, q
     qtbot.addWidget(win)
     win.show()
     win.start()
-    assert isinstance(win.desk, LeadWorkspace)
-    assert "Sign in" in win.desk.status.text()
+    assert isinstance(win.workspace, LeadWorkspace)
+    assert "Sign in" in win.workspace.status.text()
     win.activateWindow()
-    table = win.desk.team.team
+    table = win.workspace.team.team
     table.setFocus()
     qtbot.waitUntil(table.hasFocus)
     qtbot.keyClick(table, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
-    assert win.desk.tabs.currentWidget() is win.desk.review
+    assert win.workspace.tabs.currentWidget() is win.workspace.review
     assert not _ambiguous(qtlog.records)
     context.runner.shutdown()

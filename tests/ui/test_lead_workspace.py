@@ -32,7 +32,7 @@ def lead_ctx(prepared_app, backend: Backend, tmp_path: Path):
     api = ApiSession(backend.base, "lead-desk-ui")
     api.sign_in("zhao.min", PASSWORD)
     context = build_context(store=store, role=Role.LEAD, user="zhao.min")
-    context.extras["lead_client"] = LeadClient(api)
+    context.lead_client = LeadClient(api)
     yield context
     context.runner.shutdown()
     api.close()

@@ -56,8 +56,15 @@ def _open(ctx, qtbot, account_id: str) -> MessageDialog:
     return dialog
 
 
-def test_chinese_reminder_shows_text_opt_out_segments_and_sends(ctx, qtbot, monkeypatch):
-    monkeypatch.setitem(i18n._state, "language", "zh")
+@pytest.fixture
+def chinese(prepared_app):
+    """The UI in Chinese: the catalogue installed, as the app does at start."""
+    i18n.install(prepared_app, "zh_CN")
+    yield
+    i18n.install(prepared_app, "en")
+
+
+def test_chinese_reminder_shows_text_opt_out_segments_and_sends(ctx, qtbot, chinese):
     account_id, _customer = _pick(ctx, "cn-nifa")
     dialog = _open(ctx, qtbot, account_id)
     assert dialog.windowTitle() == "发送提醒"

@@ -14,8 +14,9 @@ from ui.models import (
     ScheduleModel,
     TimelineModel,
 )
-from workstation.desk import QueueItem, ScheduleLine, Text
+from workstation.desk import QueueItem, ScheduleLine
 from workstation.domain import Email, Money, Phone
+from workstation.text import Text
 
 
 def _item(
@@ -147,3 +148,48 @@ def test_schedule_and_needs_attention_models(qtmodeltester):
     attention = NeedsAttentionModel()
     attention.set_items([{"what": "Promise on …1234", "why": "rejected", "action": "re-enter"}])
     qtmodeltester.check(attention, force_py=True)
+
+
+def test_the_daily_runs_events_read_as_words_on_the_timeline():
+    from ui.models import event_summary, event_type_label
+    from workstation.domain import Event, EventType
+
+    def event(kind: EventType, payload: dict[str, object]) -> Event:
+        return Event(id="e", type=kind, account_id="a", customer_id="c",
+                     occurred_at=datetime(2025, 3, 1, tzinfo=UTC), recorded_by="daily-run",
+                     payload=payload)  # fmt: skip
+
+    missed = event(EventType.INSTALMENT, {"n": 2, "amount": "300.00", "currency": "CNY",
+                                          "due_on": "2025-02-28", "status": "missed"})  # fmt: skip
+    assert event_summary(missed) == "#2 · ¥300.00 · 2025-02-28 · missed"
+    broken = event(EventType.PLAN_STATUS, {"status": "broken", "missed": [1, 2]})
+    assert event_summary(broken) == "plan broken · instalments missed: #1, #2"
+    letter = event(EventType.DOCUMENT, {"kind": "paid_in_full", "paid_amount": "4000.00",
+                                        "currency": "CNY", "document_reference": "PIF-1"})  # fmt: skip
+    assert event_summary(letter) == "Paid-in-full letter · ¥4,000.00 · PIF-1"
+    ended = event(EventType.FLAG_CHANGE, {"flag": "hardship", "value": False,
+                                          "reason": "hold_ended", "duration_days": 30})  # fmt: skip
+    assert event_summary(ended) == "hardship · hold ended after 30 days"
+    assert {event_type_label(k) for k in (EventType.INSTALMENT, EventType.PLAN_STATUS,
+                                          EventType.DOCUMENT)} == {"Instalment", "Plan", "Document"}  # fmt: skip
+
+
+def test_the_timeline_tells_the_lifecycle_events_in_words():
+    from ui.models import event_summary, event_type_label
+    from workstation.domain import Event, EventType
+
+    at = datetime(2027, 3, 1, tzinfo=UTC)
+
+    def event(kind: EventType, payload: dict) -> Event:
+        return Event("e", kind, "a", "c", at, "bank file", payload)
+
+    off = event(EventType.WRITE_OFF, {"amount": "400.00", "currency": "CNY",
+                                      "reason": "settlement"})  # fmt: skip
+    assert "400.00" in event_summary(off)
+    assert event_type_label(EventType.WRITE_OFF) != "write_off"
+    closed = event(EventType.STATUS_CHANGE, {"from_status": "plan", "to_status": "paid",
+                                             "reason": "balance paid in full"})  # fmt: skip
+    text = event_summary(closed)
+    assert "→" in text
+    assert "balance paid in full" in text
+    assert event_type_label(EventType.STATUS_CHANGE) != "status_change"

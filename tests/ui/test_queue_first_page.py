@@ -78,8 +78,8 @@ def test_a_late_first_page_is_dropped(ctx, qtbot, small_page):
     win.show()
     seen = _record(win)
     with qtbot.waitSignal(win.queue_loaded, timeout=10_000):
-        win.show_first_page()
-        win.refresh_queue(select_first=True)  # the full queue is asked for at once
+        win.agent.show_first_page()
+        win.agent.refresh_queue(select_first=True)  # the full queue is asked for at once
     qtbot.wait(50)
     assert all(not preliminary for preliminary, _ in seen)
     assert not win.queue.model.preliminary
@@ -100,7 +100,7 @@ def test_an_account_picked_while_the_queue_reloads_stays_picked(window, qtbot):
     assert second != first
     window.queue.select_account(second)  # as Ctrl+N or a click: loads after the debounce
     with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
-        window.refresh_queue()  # on the single db worker, ahead of that load
+        window.agent.refresh_queue()  # on the single db worker, ahead of that load
     qtbot.waitUntil(lambda: window.view.account.id == second, timeout=5000)
     qtbot.wait(3 * SELECTION_DEBOUNCE_MS)  # and nothing switches back afterwards
     assert window.queue.current_account_id() == second

@@ -61,15 +61,20 @@ def _allowed_now(window) -> bool:
     return window.view.verdicts[window.outcome.current_channel()].allowed
 
 
-def test_logging_a_promise_writes_the_attempt_and_the_promise_once(window, ctx, qtbot):
-    # pin the clock to the customer's 10:00 so the verdict is green
+def _at_ten_local(window, ctx, qtbot) -> datetime:
+    """Pin the desk's clock to the customer's 10:00 (the verdict green), reload the account."""
     tz = ZoneInfo(window.view.customer.timezone)
     local = datetime.now(tz).replace(hour=10, minute=0, second=0, microsecond=0)
     ctx.desk.clock = lambda: local.astimezone(UTC)
     with qtbot.waitSignal(window.account_loaded, timeout=5000):
-        window.load_account(window.view.account.id)
+        window.agent.load_account(window.view.account.id)
     if not _allowed_now(window):
         window.outcome.override_reason.setText("customer called us back")
+    return local
+
+
+def test_logging_a_promise_writes_the_attempt_and_the_promise_once(window, ctx, qtbot):
+    _at_ten_local(window, ctx, qtbot)
     store = ctx.store
     account_id = window.view.account.id
     before_events = event_ids(store, account_id)
@@ -78,6 +83,16 @@ def test_logging_a_promise_writes_the_attempt_and_the_promise_once(window, ctx, 
     outcome.picker.setFocus()
     qtbot.keyClick(outcome.picker, Qt.Key.Key_6)
     qtbot.keyClicks(outcome.promise_amount, "1.00")
+    # a right-party call: the call guide's disclosures are a checklist; unconfirmed, the save
+    # is refused and asks again (a reason field appears); nothing is written
+    assert outcome.disclosures.isVisibleTo(window)
+    assert outcome.disclosures.boxes
+    _save_and_wait(window, qtbot, expect_error=True)
+    assert outcome.disclosures.reason.isVisibleTo(window)
+    assert "disclosure" in outcome.errors.text().lower() or "告知" in outcome.errors.text()
+    assert event_ids(store, account_id) == before_events
+    for box in outcome.disclosures.boxes.values():
+        box.setChecked(True)
     changes = _save_and_wait(window, qtbot)
     new = events_since(store, account_id, before_events)
     assert sorted(e.type for e in new) == sorted([EventType.CONTACT_ATTEMPT, EventType.PROMISE])
@@ -86,8 +101,33 @@ def test_logging_a_promise_writes_the_attempt_and_the_promise_once(window, ctx, 
     promise = next(e for e in new if e.type is EventType.PROMISE)
     assert attempt.payload["disposition"] == "PTP"
     assert attempt.payload["promise_id"] == promise.id
+    assert attempt.payload["disclosures_given"] == list(outcome.disclosures.boxes)
     assert promise.payload["amount"] == "1.00"
     assert set(changes.event_ids) == {attempt.id, promise.id}
+
+
+def test_disclosures_not_given_are_recorded_with_the_reason(window, ctx, qtbot):
+    tz = ZoneInfo(window.view.customer.timezone)
+    local = datetime.now(tz).replace(hour=10, minute=0, second=0, microsecond=0)
+    ctx.desk.clock = lambda: local.astimezone(UTC)
+    with qtbot.waitSignal(window.account_loaded, timeout=5000):
+        window.agent.load_account(window.view.account.id)
+    if not _allowed_now(window):
+        window.outcome.override_reason.setText("customer called us back")
+    outcome = window.outcome
+    account_id = window.view.account.id
+    before = event_ids(ctx.store, account_id)
+    outcome.select_disposition("RPC_NC")
+    first, *rest = outcome.disclosures.boxes.values()
+    first.setChecked(True)
+    _save_and_wait(window, qtbot, expect_error=True)
+    qtbot.keyClicks(outcome.disclosures.reason, "customer hung up")
+    _save_and_wait(window, qtbot)
+    (attempt,) = events_since(ctx.store, account_id, before)
+    assert attempt.payload["disclosures_missing"] == [b.property("disclosure") for b in rest]
+    assert attempt.payload["disclosures_reason"] == "customer hung up"
+    # the account reloads and the form is clear again
+    qtbot.waitUntil(lambda: not outcome.disclosures.reason.isVisibleTo(window), timeout=5000)
 
 
 def test_invalid_input_is_marked_in_place_and_kept(window, qtbot):
@@ -107,7 +147,7 @@ def test_a_blocked_verdict_needs_an_override_reason(window, ctx, qtbot):
     three_am = datetime.now(tz).replace(hour=3, minute=0, second=0, microsecond=0)
     ctx.desk.clock = lambda: three_am.astimezone(UTC) + timedelta(days=1)
     with qtbot.waitSignal(window.account_loaded, timeout=5000):
-        window.load_account(window.view.account.id)
+        window.agent.load_account(window.view.account.id)
     assert not window.view.verdicts[window.outcome.current_channel()].allowed
     assert "✕" in window.outcome.verdict_labels[window.outcome.current_channel()].text()
     outcome = window.outcome
@@ -176,6 +216,36 @@ def test_when_nobody_may_be_called_now_the_queue_opens_on_all(window):
     window.queue.select_tab("due")
     model.set_items(QueueSnapshot.of_items(items, now=datetime.now(UTC)))
     assert model.rowCount() == 0
-    window._show_some_work()
+    window.agent._show_some_work()
     assert model.tab == "all"
     assert model.rowCount() == len(items)
+
+
+def test_paid_during_call_asks_amount_date_and_method_and_records_a_reported_payment(
+    window, ctx, qtbot, tmp_path
+):
+    local = _at_ten_local(window, ctx, qtbot)
+    outcome = window.outcome
+    outcome.picker.setFocus()
+    qtbot.keyClick(outcome.picker, Qt.Key.Key_7)  # hotkey 7 = paid during call
+    assert outcome.current_disposition() == "PAID"
+    for name in ("payment_amount", "payment_date", "payment_method"):
+        assert not outcome.fields[name].isHidden(), name
+    assert outcome.promise_amount.isHidden()
+    window.grab().save(str(tmp_path / "paid-during-call.png"))
+    qtbot.keyClicks(outcome.payment_amount, "2.50")
+    yesterday = local.date() - timedelta(days=1)
+    outcome.payment_date.setDate(outcome.payment_date.date().addDays(-1))
+    outcome.payment_method.setCurrentIndex(outcome.payment_method.findData("wallet"))
+    for box in outcome.disclosures.boxes.values():  # a right-party call: disclosures given
+        box.setChecked(True)
+    store = ctx.store
+    account_id = window.view.account.id
+    before = event_ids(store, account_id)
+    _save_and_wait(window, qtbot)
+    new = events_since(store, account_id, before)
+    payment = next(e for e in new if e.type is EventType.PAYMENT)
+    assert payment.payload["source"] == "reported"
+    assert payment.payload["amount"] == "2.50"
+    assert payment.payload["method"] == "wallet"
+    assert payment.payload["paid_on"] == yesterday.isoformat()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from workstation.compliance import RulePackError, load_pack, load_packs
-from workstation.compliance.packs import parse_pack
+from workstation.compliance.packs import DisputeRules, Extension, Period, parse_pack
 from workstation.domain.enums import Channel, CustomerFlag, Direction
 from workstation.resources import resource_dir, resource_path
 
@@ -77,6 +78,53 @@ def test_a_minimal_pack_takes_defaults() -> None:
     assert not pack.requires_opt_out(Channel.SMS)
     assert pack.third_party.contact_person == "never"
     assert pack.consent_required == frozenset()
+    assert pack.complaints is None
+    assert pack.disputes is None
+    assert pack.vulnerability_review is None
+    assert pack.calendar.weekend == {6, 7}
+    assert pack.calendar.holidays == frozenset()
+
+
+def test_the_workflow_sections_take_defaults() -> None:
+    pack = parse_pack(
+        {
+            "schema": 1,
+            "id": "xx-min",
+            "jurisdictions": ["XX"],
+            "name_en": "Minimal",
+            "name_zh": "最简",
+            "calendar": {},
+            "complaints": {"final": {"days": 30}},
+            "disputes": {},
+        },
+        Path("xx-min.toml"),
+    )
+    assert pack.calendar.weekend == {6, 7}
+    assert pack.complaints is not None
+    assert pack.complaints.final == Period(30, "calendar")
+    assert pack.complaints.acknowledge is None
+    assert pack.complaints.extensions == ()
+    assert pack.complaints.root_cause_required
+    assert pack.disputes == DisputeRules(validation_notice=False, resume_after=None)
+
+
+def test_the_shipped_packs_hold_the_complaint_deadlines_of_issue_15() -> None:
+    packs = load_packs(resource_dir("rules"))
+    cn, uk, us = packs["cn-nifa"], packs["uk-conc"], packs["us-regf"]
+    assert cn.complaints is not None
+    assert cn.complaints.final == Period(15, "calendar")
+    assert cn.complaints.extensions == (Extension(15, False), Extension(30, True))
+    assert uk.complaints is not None
+    assert uk.complaints.summary == Period(3, "business")
+    assert uk.complaints.final == Period(56, "calendar")
+    assert uk.complaints.extensions == ()
+    assert date(2027, 12, 27) in uk.calendar.holidays  # Christmas, substitute day
+    assert us.complaints is not None
+    assert us.complaints.acknowledge == Period(15, "calendar")
+    assert us.complaints.final == Period(60, "calendar")
+    assert us.disputes == DisputeRules(True, Period(30, "calendar"))
+    assert cn.disputes == DisputeRules(False, None)
+    assert {p.vulnerability_review for p in (cn, uk, us)} == {Period(5, "business")}
 
 
 Mutation = Callable[[dict[str, Any]], object]
@@ -180,6 +228,52 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("hold channels", _set("hold/0/channels", []), "(hold_cease_communication).channels': must"),
     ("hold label", _set("hold/0/label_zh", _DELETE), "(hold_cease_communication).label_zh'"),
     ("duplicate", _set("hold/1/code", "attempt_cap_7_in_7"), "duplicate rule code"),
+    ("calendar table", _set("calendar", 5), "'calendar': must be a table"),
+    ("calendar key", _set("calendar/days", []), "'calendar': unknown key(s) ['days']"),
+    ("weekend day", _set("calendar/weekend", ["sunday"]), "'calendar.weekend': days must be"),
+    (
+        "weekend all week",
+        _set("calendar/weekend", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
+        "'calendar.weekend': must leave at least one business day",
+    ),
+    ("holidays text", _set("calendar/holidays", ["2027-01-01"]), "'calendar.holidays': must be"),
+    ("holidays type", _set("calendar/holidays", "none"), "'calendar.holidays': must be a list"),
+    ("complaints table", _set("complaints", []), "'complaints': must be a table"),
+    ("complaints key", _set("complaints/sla", 1), "'complaints': unknown key(s) ['sla']"),
+    ("complaints final", _set("complaints/final", _DELETE), "'complaints.final': is required"),
+    ("final days", _set("complaints/final/days", 0), "'complaints.final.days': must be a whole"),
+    ("final count", _set("complaints/final/count", "weeks"), "'complaints.final.count': must be"),
+    ("final key", _set("complaints/final/weeks", 8), "'complaints.final': unknown key(s)"),
+    ("ack table", _set("complaints/acknowledge", 3), "'complaints.acknowledge': must be a"),
+    ("root cause", _set("complaints/root_cause_required", "yes"), "root_cause_required'"),
+    ("extensions", _set("complaints/extensions", {}), "'complaints.extensions': must be an"),
+    (
+        "extension key",
+        _set("complaints/extensions", [{"days": 15, "approver": True}]),
+        "'complaints.extensions[1]': unknown key(s) ['approver']",
+    ),
+    (
+        "extension days",
+        _set("complaints/extensions", [{"days": -1}]),
+        "'complaints.extensions[1].days': must be a whole number",
+    ),
+    (
+        "extension approval",
+        _set("complaints/extensions", [{"days": 5, "approval": "yes"}]),
+        "'complaints.extensions[1].approval': must be true or false",
+    ),
+    ("disputes table", _set("disputes", 1), "'disputes': must be a table"),
+    ("disputes key", _set("disputes/wait", 1), "'disputes': unknown key(s) ['wait']"),
+    ("notice", _set("disputes/validation_notice", 1), "'disputes.validation_notice': must be"),
+    (
+        "resume without notice",
+        _set("disputes/validation_notice", False),
+        "'disputes.resume_after': only applies with validation_notice = true",
+    ),
+    ("resume days", _set("disputes/resume_after/days", 0), "'disputes.resume_after.days'"),
+    ("reviews table", _set("reviews", []), "'reviews': must be a table"),
+    ("reviews key", _set("reviews/hardship", {}), "'reviews': unknown key(s) ['hardship']"),
+    ("review days", _set("reviews/vulnerability/days", 0), "'reviews.vulnerability.days'"),
 ]
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.unit.test_compliance import call, event, make_account, make_customer
 from workstation.compliance import Decision, decide, default_policy
-from workstation.compliance import engine as engine_module
+from workstation.compliance.lane import Lane, decide_in_lane
 from workstation.domain.dispositions import default_catalogue
 from workstation.domain.enums import Channel, CustomerFlag, Direction, EventType
 from workstation.domain.model import Account, Customer, Event
@@ -173,8 +173,8 @@ def test_the_quick_path_agrees_with_the_full_evaluation(s: dict[str, Any]) -> No
     account: Account = s["account"]
     quick = policy.decide(customer, account, s["channel"], s["at"], s["history"])
     plan = policy._plan(policy.pack_for(customer), s["channel"], default_catalogue())
-    clock = policy._clock(customer.timezone, s["at"])
-    full = engine_module._Evaluation(plan, clock, customer, account, s["history"]).run(None)
+    lane = Lane(plan, policy._clock(customer.timezone, s["at"]))
+    full = decide_in_lane(lane, customer, account, s["history"], full=True)
     assert quick == full
 
 

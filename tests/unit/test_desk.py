@@ -74,10 +74,12 @@ def test_promise_requires_amount_and_date_and_records_attempt_plus_promise(desk)
         .date()
     )
     before = _outbox_types(desk)
+    disclosed = desk.account(item.account_id).call_guide.disclosure_ids
     changes = desk.log_outcome(
-        OutcomeInput(item.account_id, "PTP", promise_amount="1.00", promise_date=due.isoformat()),
+        OutcomeInput(item.account_id, "PTP", promise_amount="1.00", promise_date=due.isoformat(),
+                     disclosures_given=disclosed),
         now=now,
-    )
+    )  # fmt: skip
     assert _outbox_types(desk) == [*before, "event.contact_attempt", "event.promise"]
     attempt, promise = _recorded(desk, item.account_id, changes)
     assert (attempt.type, promise.type) == (EventType.CONTACT_ATTEMPT, EventType.PROMISE)

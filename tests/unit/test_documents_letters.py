@@ -1,11 +1,9 @@
-"""Letters (reminder, settlement offer, paid in full), the blob store for rendered PDFs and
-the plan CLI's ``--pdf`` hook."""
+"""Letters (reminder, settlement offer, paid in full), and the plan CLI's ``--pdf`` hook."""
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -15,10 +13,8 @@ import pytest
 from tests.unit.test_documents_support import CREDITOR, CUSTOMER, pdf_pages_text, pdf_text
 from tests.unit.test_documents_support import schedule as make_schedule
 from tests.unit.test_documents_support import settlement as make_settlement
-from workstation import paths
 from workstation.documents import (
     AccountSummary,
-    BlobError,
     DocumentError,
     DocumentLanguage,
     LetterContent,
@@ -26,9 +22,6 @@ from workstation.documents import (
     PaidInFullDetails,
     ReminderDetails,
     SettlementOfferDetails,
-    get_blob,
-    has_blob,
-    put_blob,
     render_letter,
 )
 from workstation.documents.cli_hook import add_pdf_arguments, handle_pdf_option
@@ -146,46 +139,6 @@ def test_letter_in_another_currency_is_refused() -> None:
     empty_offer = SettlementOfferDetails(replace(make_settlement(), parts=()), date(2025, 1, 31))
     with pytest.raises(DocumentError, match="no payments"):
         render_letter(LetterKind.SETTLEMENT_OFFER, letter(empty_offer))
-
-
-# --- blobs ---------------------------------------------------------------------------------
-
-
-def test_blob_roundtrip_is_content_addressed_in_the_profile(workstation_home: Path) -> None:
-    document = render_letter(LetterKind.PAID_IN_FULL, letter(PAID))
-    blob_id = put_blob(document.pdf)
-    assert blob_id == document.sha256
-    stored = paths.blob_dir() / blob_id
-    assert stored.is_file()
-    assert str(stored).startswith(str(workstation_home))
-    assert has_blob(blob_id)
-    assert get_blob(blob_id) == document.pdf
-    assert put_blob(document.pdf) == blob_id  # idempotent
-    assert not [p for p in paths.blob_dir().iterdir() if p.name.startswith(".incoming-")]
-
-
-def test_damaged_missing_and_malformed_blobs_are_reported(tmp_path: Path) -> None:
-    blob_id = put_blob(b"agreement", root=tmp_path)
-    (tmp_path / blob_id).write_bytes(b"tampered")
-    with pytest.raises(BlobError, match="damaged"):
-        get_blob(blob_id, root=tmp_path)
-    with pytest.raises(BlobError, match="not stored"):
-        get_blob("0" * 64, root=tmp_path)
-    with pytest.raises(BlobError, match="not a SHA-256"):
-        get_blob("../../etc/passwd", root=tmp_path)
-
-
-def test_a_failed_write_leaves_no_blob_behind(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def fail(*_args: object) -> None:
-        raise OSError("disk full")
-
-    root = tmp_path / "blobs"
-    monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
-        put_blob(b"agreement", root=root)
-    assert list(root.iterdir()) == []
 
 
 # --- the plan CLI's --pdf ------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from workstation.desk.approvals import NeedsApproval
 from workstation.desk.types import ValidationError
 from workstation.domain import Money
 from workstation.domain.enums import EventType, VisitOutcome
@@ -281,15 +282,39 @@ def test_a_day_offline_on_the_local_store(field_store):
     assert facts.waiting == 3
     assert facts.documents_waiting == 1
     replanned = service.todays_visits(replan=True)
-    assert len(replanned.stops) == len(plan.stops)
+    # the promise stops the strategy's cadence on that account: off the route, the rest kept
+    assert first.account_id not in [s.account_id for s in replanned.stops]
+    assert len(replanned.stops) >= len(plan.stops) - 1
+
+
+def test_the_route_holds_only_accounts_the_strategy_sends_to_the_field(field_store):
+    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=30)
+    snapshot = service.desk.queue()
+    owned = [snapshot[n] for n in range(len(snapshot))]
+    small_or_current = {
+        i.account_id for i in owned if i.days_past_due < 60 or i.balance_minor < 500_000
+    }
+    assert small_or_current  # the collector holds accounts the strategy keeps off the route
+    stops = service.todays_visits().stops
+    assert stops
+    assert not small_or_current & {s.account_id for s in stops}
 
 
 def test_settlement_and_instalment_agreements_render(field_store):
     service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=3)
     stop = service.todays_visits().stops[0]
-    options = service.desk.compare_plans(stop.account_id, instalments=6).options
+    options = service.desk.compare_plans(
+        stop.account_id, instalments=6, settlement_percent="95"
+    ).options
+    assert not options[2].warnings  # within the settlement policy
     for option in (options[0], options[2]):
         agreed = service.agree_plan(stop.account_id, option)
         assert agreed.reference.startswith("AGR-")
+    # below the policy's floor: the lead's approval first, at the door as at the desk
+    low = service.desk.compare_plans(stop.account_id, settlement_percent="10").options[2]
+    assert low.kind == "settlement"
+    assert low.warnings
+    with pytest.raises(NeedsApproval):
+        service.agree_plan(stop.account_id, low)
     assert service.stop(stop.account_id).account_id == stop.account_id
     assert Decimal(str(options[0].total.amount)) > 0

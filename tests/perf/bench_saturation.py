@@ -1,0 +1,396 @@
+"""Issue 19: throughput to saturation, the sync mix against a floor (``--only scale``).
+
+Two servers on the same PostgreSQL schema, each with 2 uvicorn workers: the real backend
+(``workstation-server serve``) and the floor, a bare FastAPI app whose one endpoint does one
+indexed SELECT (an account by primary key). A load generator in its own process (asyncio +
+httpx, open loop: requests are sent on a schedule whatever the answers) offers each server
+a rate that doubles step by step (``STEP_S`` seconds a step) until p99 > 100 ms or an
+error, and prints each step: offered and achieved rate, p50/p95/p99, errors, the server's
+CPU. The sync mix is what devices do: pulls of the changes since their cursor (two in
+three), pushes of 1-5 events (one in three), a sign-in's first snapshot page of 200
+accounts (0.2 %: a sign-in an hour per device). The figure is the sync
+mix's saturation rate (the highest achieved rate of a step within the p99 bound and without
+errors) as a share of the floor's; the issue's goal is ≥ 40 % on this 2-core machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tests.perf.bench_server import DISPOSITIONS, _free_port, _percentile, _tree_cpu
+from tests.perf.harness import Measurement, benchmark
+
+QUICK = os.environ.get("WORKSTATION_PERF_QUICK") == "1"
+STEP_S = 4.0 if QUICK else 8.0
+FIRST_RATE = 5.0
+MAX_STEPS = 10
+P99_BOUND_S = 0.1
+DEVICES = 20
+# a device signs in (and downloads its first page) about once an hour, and syncs (a pull,
+# half the time after a push) every 5-15 s: one request in ~500 is a sign-in's snapshot
+SNAPSHOT_SHARE = 0.002
+PUSH_SHARE = 0.33
+
+# --- the floor: one indexed SELECT behind FastAPI ------------------------------------------
+
+
+def floor_app() -> Any:
+    """``uvicorn --factory tests.perf.bench_saturation:floor_app`` (URL in WS_FLOOR_DB)."""
+    from fastapi import FastAPI
+    from sqlalchemy import text
+
+    from workstation.server.db import make_engine
+
+    engine = make_engine(os.environ["WS_FLOOR_DB"], pool_size=4)
+    app = FastAPI()
+    statement = text("SELECT id, balance_minor, version FROM accounts WHERE id = :id")
+
+    @app.get("/floor/{account_id}")
+    def one(account_id: str) -> dict[str, Any]:
+        with engine.connect() as conn:
+            row = conn.execute(statement, {"id": account_id}).first()
+        return {"id": account_id, "found": row is not None}
+
+    return app
+
+
+# --- the load generator (its own process) --------------------------------------------------
+
+
+async def _device(http: Any, username: str) -> dict[str, Any]:
+    client_id = f"sat-{uuid.uuid4().hex[:10]}"
+    login = await http.post(
+        "/api/v1/auth/login",
+        json={
+            "username": username,
+            "password": "demo",
+            "client_id": client_id,
+            "device_name": "saturation",
+        },
+    )
+    login.raise_for_status()
+    token = login.json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    snap = await http.get("/api/v1/sync/snapshot", params={"page_size": 200}, headers=headers)
+    snap.raise_for_status()
+    page = snap.json()
+    return {
+        "client_id": client_id,
+        "headers": headers,
+        "cursor": page["cursor"],
+        "accounts": [a["id"] for a in page["accounts"]],
+        "seq": 0,
+    }
+
+
+async def _sync_request(http: Any, rng: random.Random, devices: list[dict[str, Any]]) -> int:
+    device = rng.choice(devices)
+    roll = rng.random()
+    if roll < SNAPSHOT_SHARE:
+        response = await http.get(
+            "/api/v1/sync/snapshot", params={"page_size": 200}, headers=device["headers"]
+        )
+    elif roll < SNAPSHOT_SHARE + PUSH_SHARE and device["accounts"]:
+        now = datetime.now(UTC).isoformat()
+        mutations = []
+        for _ in range(rng.randint(1, 5)):
+            device["seq"] += 1
+            event_id = str(uuid.uuid4())
+            mutations.append(
+                {
+                    "mutation_id": event_id,
+                    "client_seq": device["seq"],
+                    "type": "event.create",
+                    "base_version": None,
+                    "device_time": now,
+                    "payload": {
+                        "id": event_id,
+                        "type": "contact_attempt",
+                        "account_id": rng.choice(device["accounts"]),
+                        "occurred_at": now,
+                        "payload": {
+                            "channel": "phone",
+                            "direction": "outbound",
+                            "disposition": rng.choice(DISPOSITIONS),
+                            "duration_s": rng.randint(5, 300),
+                        },
+                    },
+                }
+            )
+        response = await http.post(
+            "/api/v1/sync/push",
+            json={"client_id": device["client_id"], "mutations": mutations},
+            headers={"Idempotency-Key": uuid.uuid4().hex, **device["headers"]},
+        )
+    else:
+        response = await http.get(
+            "/api/v1/sync/changes", params={"cursor": device["cursor"]}, headers=device["headers"]
+        )
+        if response.status_code == 200:
+            device["cursor"] = response.json()["cursor"]
+    return int(response.status_code)
+
+
+async def _curve(cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    import httpx
+
+    rng = random.Random(19)
+    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    steps: list[dict[str, Any]] = []
+    async with httpx.AsyncClient(base_url=cfg["base"], timeout=10.0, limits=limits) as http:
+        devices: list[dict[str, Any]] = []
+        if cfg["kind"] == "sync":
+            devices = [await _device(http, u) for u in cfg["users"]]
+        ids = cfg["account_ids"]
+        for _ in range(20):  # warm-up, unmeasured: connections, workers' first queries
+            if cfg["kind"] == "sync":
+                await _sync_request(http, rng, devices)
+            else:
+                await http.get(f"/floor/{rng.choice(ids)}")
+        rate = FIRST_RATE
+        for _ in range(MAX_STEPS):
+            latencies: list[float] = []
+            errors: list[str] = []
+
+            async def one(latencies: list[float] = latencies, errors: list[str] = errors) -> None:
+                began = time.perf_counter()
+                try:
+                    if cfg["kind"] == "sync":
+                        status = await _sync_request(http, rng, devices)
+                    else:
+                        status = (await http.get(f"/floor/{rng.choice(ids)}")).status_code
+                except httpx.HTTPError as exc:
+                    errors.append(type(exc).__name__)
+                    return
+                latencies.append(time.perf_counter() - began)
+                if status != 200:
+                    errors.append(str(status))
+
+            cpu0 = _tree_cpu(cfg["server_pid"])
+            started = time.perf_counter()
+            tasks = []
+            total = int(rate * cfg["step_s"])
+            for i in range(total):  # open loop: on schedule, whatever the answers
+                await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+                tasks.append(asyncio.create_task(one()))
+            await asyncio.gather(*tasks)
+            took = time.perf_counter() - started
+            step = {
+                "offered": rate,
+                "achieved": len(latencies) / took,
+                "p50": _percentile(latencies, 0.5),
+                "p95": _percentile(latencies, 0.95),
+                "p99": _percentile(latencies, 0.99),
+                "errors": len(errors),
+                "cpu": (_tree_cpu(cfg["server_pid"]) - cpu0) / took,
+            }
+            steps.append(step)
+            if step["p99"] > P99_BOUND_S or errors:
+                break
+            rate *= 2
+    return steps
+
+
+def _load_main(config_path: str, result_path: str) -> None:
+    cfg = json.loads(Path(config_path).read_text())
+    Path(result_path).write_text(json.dumps(asyncio.run(_curve(cfg))))
+
+
+# --- the benchmark (parent process) ----------------------------------------------------------
+
+
+def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    import requests
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(url, timeout=2).status_code in (200, 404):
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError(f"{url} did not start")
+        time.sleep(0.2)
+
+
+def _run_curve(work: Path, cfg: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    (work / f"{name}.json").write_text(json.dumps(cfg))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.perf.bench_saturation",
+            str(work / f"{name}.json"),
+            str(work / f"{name}-out.json"),
+        ],
+        check=True,
+        timeout=MAX_STEPS * (STEP_S + 30) + 120,
+    )
+    steps: list[dict[str, Any]] = json.loads((work / f"{name}-out.json").read_text())
+    print(f"  {name}: offered/s achieved/s    p50     p95     p99  errors  server CPU")
+    for s in steps:
+        print(
+            f"  {'':<6}{s['offered']:>9.0f} {s['achieved']:>9.1f} {s['p50'] * 1000:>6.1f}ms "
+            f"{s['p95'] * 1000:>6.1f}ms {s['p99'] * 1000:>6.1f}ms {s['errors']:>6} "
+            f"{s['cpu']:>7.2f} cores"
+        )
+    return steps
+
+
+def _saturation(steps: list[dict[str, Any]]) -> float:
+    good = [s["achieved"] for s in steps if s["p99"] <= P99_BOUND_S and not s["errors"]]
+    return max(good, default=0.0)
+
+
+@benchmark("scale: throughput to saturation (sync mix vs floor)")
+def bench_saturation() -> list[Measurement]:
+    from sqlalchemy import create_engine, select
+
+    from workstation.server.db import make_engine, make_sessionmaker, upgrade
+    from workstation.server.models import AccountRow
+    from workstation.server.seed import seed
+
+    base_url = os.environ.get("WORKSTATION_TEST_PG")
+    if not base_url:
+        return [
+            Measurement("scale: saturation", 0.0, None, note="skipped: set WORKSTATION_TEST_PG")
+        ]
+    schema = "ws_sat_" + uuid.uuid4().hex[:10]
+    admin = create_engine(base_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base_url else "?"
+    url = f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    work = Path(tempfile.mkdtemp(prefix="ws-saturation-"))
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        upgrade(url)
+        engine = make_engine(url, pool_size=2)
+        report = seed(
+            make_sessionmaker(engine), accounts=2000 if QUICK else 10000, teams=3, agents=6, seed=5
+        )
+        with engine.connect() as conn:
+            ids = list(conn.scalars(select(AccountRow.id).limit(2000)))
+        engine.dispose()
+        users = [u.username for u in report.users if u.role in ("agent", "field")][:DEVICES]
+        log = (work / "server.log").open("wb")
+        port, floor_port = _free_port(), _free_port()
+        servers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "workstation.server.cli",
+                    "serve",
+                    "--db",
+                    url,
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "2",
+                    "--log-level",
+                    "warning",
+                ],
+                env=dict(os.environ),
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        )
+        servers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "tests.perf.bench_saturation:floor_app",
+                    "--port",
+                    str(floor_port),
+                    "--workers",
+                    "2",
+                    "--log-level",
+                    "warning",
+                ],
+                env={**os.environ, "WS_FLOOR_DB": url},
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        )
+        _wait_up(f"http://127.0.0.1:{port}/api/v1/health", servers[0])
+        _wait_up(f"http://127.0.0.1:{floor_port}/floor/none", servers[1])
+        common = {"account_ids": ids, "users": users, "step_s": STEP_S}
+        floor = _run_curve(
+            work,
+            {
+                **common,
+                "kind": "floor",
+                "server_pid": servers[1].pid,
+                "base": f"http://127.0.0.1:{floor_port}",
+            },
+            "floor",
+        )
+        mix = _run_curve(
+            work,
+            {
+                **common,
+                "kind": "sync",
+                "server_pid": servers[0].pid,
+                "base": f"http://127.0.0.1:{port}",
+            },
+            "sync",
+        )
+        floor_rate, mix_rate = _saturation(floor), _saturation(mix)
+        share = mix_rate / floor_rate if floor_rate else 0.0
+        return [
+            Measurement(
+                "scale: floor (one indexed SELECT) saturation",
+                floor_rate,
+                None,
+                unit="req/s",
+                lower_is_better=False,
+                note=f"p99 ≤ {P99_BOUND_S * 1000:.0f} ms, no errors",
+            ),
+            Measurement(
+                "scale: sync mix saturation",
+                mix_rate,
+                None,
+                unit="req/s",
+                lower_is_better=False,
+                note="2/3 pulls, 1/3 pushes of 1-5 events, 0.2 % snapshots",
+            ),
+            Measurement(
+                "scale: sync mix ÷ floor",
+                share * 100,
+                40.0 if share else None,
+                unit="%",
+                lower_is_better=False,
+                note="target ≥ 40 %" + ("" if share else ": no step of the mix met the bound"),
+            ),
+        ]
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+                try:
+                    server.wait(20)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        admin.dispose()
+
+
+if __name__ == "__main__":  # the load generator's own process
+    _load_main(sys.argv[1], sys.argv[2])
