@@ -3315,5 +3315,77 @@ Devices receive the new value at their next sync.</source>
         <source>Experiment %1: %2.</source>
         <translation>实验 %1：%2。</translation>
     </message>
+    <message>
+        <source>%1 (one rating)</source>
+        <translation>%1（1 条评分）</translation>
+    </message>
+    <message>
+        <source>%1 (%2 ratings)</source>
+        <translation>%1（%2 条评分）</translation>
+    </message>
+    <message>
+        <source>channel not recorded</source>
+        <translation>未记录渠道</translation>
+    </message>
+    <message>
+        <source>Customer portal: what customers did themselves</source>
+        <translation>客户自助页面：客户自己完成的操作</translation>
+    </message>
+    <message>
+        <source>Plans agreed on the portal</source>
+        <translation>在自助页面达成的还款计划</translation>
+    </message>
+    <message>
+        <source>Promises made on the portal</source>
+        <translation>在自助页面作出的还款承诺</translation>
+    </message>
+    <message>
+        <source>Callbacks requested on the portal</source>
+        <translation>在自助页面预约的回电</translation>
+    </message>
+    <message>
+        <source>Payments confirmed through the portal</source>
+        <translation>经自助页面确认的还款</translation>
+    </message>
+    <message>
+        <source>Survey response rate</source>
+        <translation>满意度调查回复率</translation>
+    </message>
+    <message>
+        <source>Satisfaction, the customers&apos; own ratings</source>
+        <translation>满意度（客户本人评分）</translation>
+    </message>
+    <message>
+        <source>Satisfaction, agent-entered during the call</source>
+        <translation>满意度（坐席在通话中录入）</translation>
+    </message>
+    <message>
+        <source>Customers&apos; ratings by channel</source>
+        <translation>按渠道的客户评分</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Sign in to the server to see the portal&apos;s figures.</source>
+        <translation>登录服务器后才能查看自助页面的数据。</translation>
+    </message>
+    <message>
+        <source>%1 answered of %2 sent</source>
+        <translation>已发送 %2 份，回复 %1 份</translation>
+    </message>
+    <message>
+        <source>Customers&apos; ratings by the channel of the conversation rated: %1</source>
+        <translation>按所评沟通渠道的客户评分：%1</translation>
+    </message>
+    <message>
+        <source>%1 – %2, days the server received the records (UTC).</source>
+        <translation>%1 – %2，按服务器收到记录的日期（UTC）。</translation>
+    </message>
+    <message>
+        <source>The portal&apos;s figures are not available: %1</source>
+        <translation>暂时无法获取自助页面的数据：%1</translation>
+    </message>
 </context>
 </TS>

@@ -53,6 +53,7 @@ from ui.lead.models import (
     TeamModel,
     review_kind,
 )
+from ui.lead.portal_kpis import PortalKpiPanel
 from ui.lead.quality import QualityView
 from ui.lead.reassign import ReassignDialog
 from ui.lead.strategies import StrategiesView
@@ -524,10 +525,12 @@ class KpiView(QWidget):
         self.model = KpiModel(language(), self)
         self.table = _table(self, tr("KPIs per agent"), self.model)
         self.table.setColumnWidth(0, 180)
+        self.portal = PortalKpiPanel(console, self)  # what customers did on the portal
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addLayout(charts, 3)
         layout.addWidget(self.table, 2)
+        layout.addWidget(self.portal)
         self.period.currentIndexChanged.connect(self.load)
         self.kpi.currentIndexChanged.connect(self._draw)
         self.export.clicked.connect(self.choose_export)
@@ -540,6 +543,7 @@ class KpiView(QWidget):
     def load(self) -> None:
         start, end = self.dates()
         self.console.load_kpis(start, end)
+        self.portal.load(start, end)
 
     def show_report(self, report: KpiReport) -> None:
         self.report = report

@@ -20,6 +20,7 @@ from workstation.lead.approvals import ApprovalsClient
 from workstation.lead.complaints import ComplaintsClient
 from workstation.lead.disputes import DisputesClient
 from workstation.lead.holds import HoldsClient
+from workstation.lead.portal import PortalKpis
 from workstation.lead.strategies import StrategiesClient
 from workstation.lead.types import (
     AccountFilter,
@@ -175,6 +176,11 @@ class LeadClient:
             },
         )
         return KpiReport.from_wire(raw)
+
+    def portal_kpis(self, date_from: date, date_to: date) -> PortalKpis:
+        """What the team's customers did on the self-service portal, and how they rated it."""
+        params = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+        return PortalKpis.from_wire(self.api.call("GET", "/api/v1/portal/kpis", params=params))
 
     # -- reassigning ----------------------------------------------------------------------------
 
