@@ -157,8 +157,29 @@ class PaymentPayload:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StrategyTaskValue:
+    """A strategy step for the account's owner (call, visit, hardship review): the step and
+    strategy in both languages, the day it fell due, the stop conditions that lift it and
+    the experiment arm that chose the strategy (``workstation.queue.tasks``)."""
+
+    strategy_id: Code
+    step_id: Code
+    task: Literal["call", "visit", "hardship_review"]
+    day: date
+    step_en: Label
+    step_zh: Label
+    strategy_en: Label
+    strategy_zh: Label
+    stop_when: Annotated[tuple[Literal["promise", "plan", "paid", "hold"], ...], Items(4)] = ()
+    experiment_id: Id | None = None
+    arm: Literal["champion", "challenger"] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NotePayload:
     text: Note
+    # set when the daily run raised the note as a strategy's agent task (queue.tasks)
+    strategy_task: StrategyTaskValue | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from workstation.contract.codec import Chars, Items, Range, Tagged
 from workstation.contract.contacts import (
@@ -137,6 +137,11 @@ class AccountRecord:
     ability_reasons: Annotated[tuple[Code, ...], Items(10)] = ()
     willingness_reasons: Annotated[tuple[Code, ...], Items(10)] = ()
     segment_model: Code | None = None
+    # the running experiment that drew the account (its id and name) and the arm it was
+    # drawn into; absent when no running experiment covers the account
+    experiment_id: Id | None = None
+    experiment: Label | None = None
+    arm: Literal["champion", "challenger"] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -121,6 +121,7 @@ def _queue_input(row: Any) -> queue.QueueInput:
         promise_due_on=row.promise_due_on,
         promise_amount_minor=row.promise_amount_minor,
         callback_at=row.callback_due_at,
+        task=None if row.strategy_task is None else queue.parse_task(row.strategy_task),
     )
 
 

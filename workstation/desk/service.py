@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from workstation import compliance
+from workstation import compliance, queue
 from workstation.desk import disclosures, engines
 from workstation.desk.callguide import call_guide
 from workstation.desk.holds import breathing_space_placeable, holds_of
@@ -392,6 +392,7 @@ class DeskService:
             contact_history=history,
             holds=tuple(holds_of(customer, account, history, pack, role=self.role, now=now)),
             breathing_space_placeable=breathing_space_placeable(customer, pack),
+            strategy_task=queue.standing_task(events, account.status.value),
         )
 
     def next_account_id(self, current: str | None, order: Sequence[str]) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from workstation.domain import Account, Channel, Customer, Event
 from workstation.errors import WorkstationError
+from workstation.queue.tasks import StrategyTask
 from workstation.text import Text
 
 if TYPE_CHECKING:
@@ -36,11 +37,12 @@ class QueueCategory:
 
     CALLBACK = "callback"
     PROMISE_DUE = "promise_due"
+    TASK = "task"  # a strategy step raised for the owner (``workstation.queue.tasks``)
     DUE_NOW = "due_now"
     WAITING = "waiting"
     BLOCKED = "blocked"
     CLOSED = "closed"
-    DUE_BANDS = frozenset({CALLBACK, PROMISE_DUE, DUE_NOW})
+    DUE_BANDS = frozenset({CALLBACK, PROMISE_DUE, TASK, DUE_NOW})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ class AccountView:
     # every hold on the account (``desk.holds``), and whether breathing space may be placed
     holds: tuple[HoldLine, ...] = ()
     breathing_space_placeable: bool = False
+    # the strategy step that put the account in the queue, while it stands (``queue.tasks``)
+    strategy_task: StrategyTask | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,6 +148,11 @@ class Account:
     ability_reasons: tuple[str, ...] = ()
     willingness_reasons: tuple[str, ...] = ()
     segment_model: str | None = None
+    # the running experiment that drew the account (``workstation.strategy``), its name and
+    # the arm (champion / challenger); None when no experiment covers the account
+    experiment_id: str | None = None
+    experiment_name: str | None = None
+    experiment_arm: str | None = None
 
     @property
     def bucket(self) -> Bucket:

@@ -6,7 +6,9 @@ Public surface:
 - ``Scorecard``, ``ScoreResult``, ``Reason``, ``load_scorecard``, ``default_scorecard``
   (``scorecard``); ``fit_scorecard``, ``auc`` (``fit``); ``extract_features`` (``features``);
 - ``TreatmentPolicy``, ``Treatment``, ``load_policy``, ``default_policy`` (``treatments``);
-- ``from_row``, ``from_account`` adapters (``inputs``).
+- ``from_row``, ``from_account`` adapters (``inputs``);
+- ``StrategyTask``, ``parse_task``, ``standing_task``, ``stop_holding``: a strategy step
+  raised for the owner (``tasks``).
 """
 
 from workstation.queue.features import FEATURES, extract_features
@@ -32,6 +34,7 @@ from workstation.queue.scorecard import (
     default_scorecard,
     load_scorecard,
 )
+from workstation.queue.tasks import StrategyTask, parse_task, standing_task, stop_holding
 from workstation.queue.treatments import (
     Treatment,
     TreatmentPolicy,
@@ -52,6 +55,7 @@ __all__ = [
     "ScoreResult",
     "Scorecard",
     "ScorecardError",
+    "StrategyTask",
     "Tab",
     "Treatment",
     "TreatmentPolicy",
@@ -68,6 +72,9 @@ __all__ = [
     "in_tab",
     "load_policy",
     "load_scorecard",
+    "parse_task",
     "rank",
+    "standing_task",
+    "stop_holding",
     "tab_rows",
 ]

@@ -17,6 +17,7 @@ from workstation.domain.enums import EventType
 from workstation.domain.model import Account, Customer, Event
 from workstation.domain.money import MINOR_DIGITS
 from workstation.queue.features import extract_features
+from workstation.queue.tasks import parse_task, standing_task
 from workstation.queue.types import QueueInput
 
 
@@ -85,6 +86,7 @@ def from_row(row: Any, *, features: Mapping[str, float] | None = None) -> QueueI
             currency,
         ),
         callback_at=_instant(_first(row, "callback_at", "callback_due_at")),
+        task=parse_task(_first(row, "task", "strategy_task")),
     )
 
 
@@ -160,4 +162,5 @@ def from_account(
         promise_due_on=promise[0] if promise else None,
         promise_amount_minor=promise[1] if promise else None,
         callback_at=pending_callback(history, as_of),
+        task=standing_task(history, account.status.value),
     )

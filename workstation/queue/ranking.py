@@ -7,7 +7,9 @@ This module owns ``rank(inputs, now, contactability)``. Per DESIGN §7 the base 
 (recoverable = past due + a policy share of the rest of the balance, in major units;
 urgency by bucket, boosted just before an account rolls into the next bucket). Overrides
 come before the number: a callback the customer asked for that is due now first, then
-promises falling due today or already missed, then ordinary work by priority, then accounts
+promises falling due today or already missed, then the tasks a strategy step raised for the
+owner (``tasks``: a call, visit or review not yet answered by an outcome, no stop condition
+holding), then ordinary work by priority, then accounts
 waiting on a future promise or callback, then accounts that may not be contacted now
 (soonest contactable first), then closed accounts.
 
@@ -244,7 +246,9 @@ def _entry_in_tab(entry: tuple[Any, ...], tab: Tab) -> bool:
     return True
 
 
-_DUE_NOW_BANDS = frozenset({Category.CALLBACK, Category.PROMISE_DUE, Category.DUE_NOW})
+_DUE_NOW_BANDS = frozenset(
+    {Category.CALLBACK, Category.PROMISE_DUE, Category.TASK, Category.DUE_NOW}
+)
 
 
 def rank(
@@ -304,6 +308,7 @@ def rank(
         _BAND[Category.DUE_NOW],
         _BAND[Category.CLOSED],
     )
+    task_band = _BAND[Category.TASK]
 
     entries: list[tuple[Any, ...]] = []
     append = entries.append
@@ -390,6 +395,11 @@ def rank(
                     clock = callback_at.timestamp()  # type: ignore[union-attr]
                 elif promise_due:
                     category, band = Category.PROMISE_DUE, promise_band
+                elif (task := item.task) is not None and task.standing(
+                    item.status, open_promise=promise_on is not None
+                ):
+                    # a strategy step the owner is asked to take (``queue.tasks``)
+                    category, band = Category.TASK, task_band
                 elif callback_at is not None or promise_on is not None:
                     category, band = Category.WAITING, waiting_band
                 else:
@@ -410,7 +420,7 @@ def in_tab(row: RankedRow, tab: Tab) -> bool:
     if tab is Tab.ALL:
         return True
     if tab is Tab.DUE_NOW:
-        return row.category in (Category.CALLBACK, Category.PROMISE_DUE, Category.DUE_NOW)
+        return row.category in _DUE_NOW_BANDS
     if tab is Tab.CALLBACKS:
         return row.source.callback_at is not None
     return row.promise_due

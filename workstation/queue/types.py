@@ -10,12 +10,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from workstation.queue.tasks import StrategyTask
+
 
 class Category(StrEnum):
     """Why a row sits in its band of the queue; bands are listed in queue order."""
 
     CALLBACK = "callback"  # a callback the customer asked for is due
     PROMISE_DUE = "promise_due"  # an open promise falls due today or was missed
+    TASK = "task"  # a strategy step asks the owner for a call, a visit or a review
     DUE_NOW = "due_now"  # contactable now, ordinary work by priority
     WAITING = "waiting"  # contactable, but a promise or callback is booked for later
     BLOCKED = "blocked"  # may not be contacted now
@@ -55,6 +58,7 @@ class QueueInput:
     promise_due_on: date | None = None
     promise_amount_minor: int | None = None
     callback_at: datetime | None = None
+    task: StrategyTask | None = None  # a strategy's raised task (``queue.tasks``)
 
 
 @dataclass(frozen=True, slots=True)

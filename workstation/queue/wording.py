@@ -200,6 +200,9 @@ def row_reasons(
         return (Reason("CLOSED", f"account {en} — nothing to collect", f"账户{zh} — 无需催收"),)
     if row.category is Category.BLOCKED:
         reasons.append(_blocked(row, now))
+    if row.category is Category.TASK and source.task is not None:
+        words = source.task.reason
+        reasons.append(Reason("STRATEGY_STEP", words.en, words.zh))
     if source.callback_at is not None:
         reasons.append(_callback(source, now))
     if source.promise_due_on is not None:

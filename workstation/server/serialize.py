@@ -27,6 +27,7 @@ from workstation.server.models import (
     PromiseRow,
     User,
 )
+from workstation.server.strategy.models import Experiment, ExperimentAssignment
 
 
 def wire_money(minor: int | None, currency: str | None) -> str | None:
@@ -98,9 +99,10 @@ def account_dict(
     owner: str | None,
     promises: list[PromiseRow | Row[Any]],
     plans: list[PlanRow | Row[Any]],
+    experiment: tuple[str, str, str] | None = None,
 ) -> dict[str, Any]:
     cur = row.currency
-    return {
+    out = {
         "id": row.id,
         "account_ref": row.account_ref,
         "customer_id": row.customer_id,
@@ -147,6 +149,27 @@ def account_dict(
         ],
         "version": row.version,
     }
+    if experiment is not None:
+        out["experiment_id"], out["experiment"], out["arm"] = experiment
+    return out
+
+
+def running_arms(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """account id → (experiment id, name, arm) of the running experiments drawing them."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for chunk in _chunks(list(ids)):
+        for account_id, experiment_id, name, arm in session.execute(
+            select(
+                ExperimentAssignment.account_id,
+                Experiment.id,
+                Experiment.name,
+                ExperimentAssignment.arm,
+            )
+            .join(Experiment, Experiment.id == ExperimentAssignment.experiment_id)
+            .where(ExperimentAssignment.account_id.in_(chunk), Experiment.status == "running")
+        ):
+            found[account_id] = (experiment_id, name, arm)
+    return found
 
 
 def load_accounts(session: Session, ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -162,10 +185,12 @@ def load_accounts(session: Session, ids: Sequence[str]) -> list[dict[str, Any]]:
         for q in session.execute(_columns(PlanRow).where(PlanRow.account_id.in_(chunk))):
             plans[q.account_id].append(q)
     owners = usernames(session, {r.owner_id for r in rows if r.owner_id})
+    arms = running_arms(session, ids)
     order = {aid: i for i, aid in enumerate(ids)}
     rows.sort(key=lambda r: order.get(r.id, 0))
     return [
-        account_dict(r, owners.get(r.owner_id or ""), promises[r.id], plans[r.id]) for r in rows
+        account_dict(r, owners.get(r.owner_id or ""), promises[r.id], plans[r.id], arms.get(r.id))
+        for r in rows
     ]
 
 

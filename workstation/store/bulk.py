@@ -124,10 +124,11 @@ ACCOUNT_SQL = (
     "past_due_minor, placed_minor, days_past_due, status, owner, team, risk_tier, score, "
     "reason_codes, opened_on, placed_on, annual_rate, version, deleted, "
     "last_attempt_at, attempts_total, rpc_total, callback_due_at, promise_due_on, "
-    "promise_amount_minor, promises_broken, last_payment_at, open_complaints, account_ref, "
-    "ability, willingness, segment, ability_reasons, willingness_reasons, segment_model) "
+    "promise_amount_minor, promises_broken, last_payment_at, open_complaints, strategy_task, "
+    "account_ref, ability, willingness, segment, ability_reasons, willingness_reasons, "
+    "segment_model, experiment_id, experiment_name, experiment_arm) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 EVENT_SQL = (
     "INSERT INTO events (id, account_id, customer_id, type, occurred_at, recorded_by, "
@@ -218,7 +219,8 @@ def customer_rows(customers: Iterable[Customer]) -> tuple[Rows, Rows, Rows, Rows
 _LAST_ATTEMPT, _ATTEMPTS, _RPC, _CALLBACK = 0, 1, 2, 3
 _PROMISE_AT, _PROMISE_DUE, _PROMISE_AMOUNT, _BROKEN = 4, 5, 6, 7
 _LAST_PAYMENT, _COMPLAINTS = 8, 9
-_NO_HISTORY = (None, 0, 0, None, None, None, None, 0, None, 0)
+_TASK_AT, _TASK, _LAST_VISIT = 10, 11, 12
+_NO_HISTORY = (None, 0, 0, None, None, None, None, 0, None, 0, None, None, None)
 
 
 def _callback_text(value: Any) -> str | None:
@@ -240,11 +242,13 @@ def event_rows(
     later event in input order. Instants are compared as their fixed-width storage text
     (same order).
     """
-    attempt, promise, payment, complaint = (
+    attempt, promise, payment, complaint, note, visit = (
         EventType.CONTACT_ATTEMPT,
         EventType.PROMISE,
         EventType.PAYMENT,
         EventType.COMPLAINT,
+        EventType.NOTE,
+        EventType.VISIT,
     )
     encode = json_text
     to_text = to_storage
@@ -315,6 +319,21 @@ def event_rows(
             if values is None:
                 values = state[account_id] = list(_NO_HISTORY)
             values[_COMPLAINTS] += 1
+        elif kind is note and payload.get("strategy_task") is not None:
+            values = state.get(account_id)
+            if values is None:
+                values = state[account_id] = list(_NO_HISTORY)
+            latest = values[_TASK_AT]
+            if latest is None or at >= latest:
+                values[_TASK_AT] = at
+                values[_TASK] = payload["strategy_task"]
+        elif kind is visit:
+            values = state.get(account_id)
+            if values is None:
+                values = state[account_id] = list(_NO_HISTORY)
+            latest = values[_LAST_VISIT]
+            if latest is None or at >= latest:
+                values[_LAST_VISIT] = at
     return rows, state
 
 
@@ -324,7 +343,7 @@ def derived_values(values: Sequence[Any] | None) -> tuple[Any, ...]:
     Instants are storage text plus ``+00:00``, exactly as ``derived.DerivedColumns`` writes.
     """
     if values is None:
-        return (None, 0, 0, None, None, None, 0, None, 0)
+        return (None, 0, 0, None, None, None, 0, None, 0, None)
     last_attempt, last_payment = values[_LAST_ATTEMPT], values[_LAST_PAYMENT]
     return (
         None if last_attempt is None else last_attempt + "+00:00",
@@ -336,7 +355,20 @@ def derived_values(values: Sequence[Any] | None) -> tuple[Any, ...]:
         values[_BROKEN],
         None if last_payment is None else last_payment + "+00:00",
         values[_COMPLAINTS],
+        _standing_task(values),
     )
+
+
+def _standing_task(values: Sequence[Any]) -> str | None:
+    """The latest strategy task as JSON text, unless an outcome was logged on or after its
+    day (``derived``'s rule: storage text compares with the ISO day as it sorts)."""
+    task = values[_TASK]
+    if not isinstance(task, dict):
+        return None
+    answered = max(values[_LAST_ATTEMPT] or "", values[_LAST_VISIT] or "")
+    if answered >= str(task.get("day")):
+        return None
+    return json_text(task)
 
 
 def account_rows(
@@ -376,6 +408,9 @@ def account_rows(
                 json_text(list(a.ability_reasons)),
                 json_text(list(a.willingness_reasons)),
                 a.segment_model,
+                a.experiment_id,
+                a.experiment_name,
+                a.experiment_arm,
             )
         )
     return rows

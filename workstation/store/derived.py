@@ -1,7 +1,9 @@
 """The accounts' derived columns: a cache of their event log, recomputed in SQL.
 
 Last attempt, attempt and right-party counts, the latest attempt's callback, the latest
-open promise, broken promises, last payment and open complaints live on the account row so
+open promise, broken promises, last payment, open complaints and the strategy task still
+standing (the latest raised by the daily run, unless a contact attempt or a visit was logged
+on or after its day: ``workstation.queue.tasks``) live on the account row so
 that a queue read never touches the events. Every write that adds or replaces events
 (``writes``, ``pulls``) calls ``DerivedColumns.refresh`` for the accounts it touched, in its
 own transaction. ``bulk`` computes the same values in Python while it loads a whole
@@ -29,7 +31,11 @@ SELECT a.id AS id,
             ELSE strftime('%Y-%m-%d %H:%M:%f', att.cb) || '+00:00' END AS callback_due_at,
        pro.due AS promise_due_on, pro.amount AS promise_amount_minor,
        coalesce(brk.n, 0) AS promises_broken, pay.last_at || '+00:00' AS last_payment_at,
-       coalesce(cmp.n, 0) AS open_complaints
+       coalesce(cmp.n, 0) AS open_complaints,
+       CASE WHEN tsk.task IS NULL THEN NULL
+            WHEN max(coalesce(att.last_at, ''), coalesce(vis.last_at, ''))
+                 >= json_extract(tsk.task, '$.day') THEN NULL
+            ELSE tsk.task END AS strategy_task
 FROM accounts AS a
 LEFT JOIN (SELECT account_id, max(occurred_at) AS last_at, count(*) AS n,
                   sum(json_extract(payload, '$.disposition') IN ({rpc})) AS rpc,
@@ -52,6 +58,14 @@ LEFT JOIN (SELECT account_id, count(*) AS n
            FROM events WHERE type = 'complaint' AND deleted = 0
                 AND json_extract(payload, '$.status') = 'open' {events_filter}
            GROUP BY account_id) AS cmp ON cmp.account_id = a.id
+LEFT JOIN (SELECT account_id, max(occurred_at) AS at,
+                  json_extract(payload, '$.strategy_task') AS task
+           FROM events WHERE type = 'note' AND deleted = 0
+                AND json_extract(payload, '$.strategy_task') IS NOT NULL {events_filter}
+           GROUP BY account_id) AS tsk ON tsk.account_id = a.id
+LEFT JOIN (SELECT account_id, max(occurred_at) AS last_at
+           FROM events WHERE type = 'visit' AND deleted = 0 {events_filter}
+           GROUP BY account_id) AS vis ON vis.account_id = a.id
 {accounts_filter}
 """
 
@@ -61,7 +75,7 @@ UPDATE accounts SET
     rpc_total = d.rpc_total, callback_due_at = d.callback_due_at,
     promise_due_on = d.promise_due_on, promise_amount_minor = d.promise_amount_minor,
     promises_broken = d.promises_broken, last_payment_at = d.last_payment_at,
-    open_complaints = d.open_complaints
+    open_complaints = d.open_complaints, strategy_task = d.strategy_task
 FROM _derived AS d WHERE d.id = accounts.id
 """
 

@@ -135,6 +135,10 @@ class AccountRow(Base):
     ability_reasons: Mapped[list[Any] | None] = mapped_column(JSON)
     willingness_reasons: Mapped[list[Any] | None] = mapped_column(JSON)
     segment_model: Mapped[str | None] = mapped_column(String(100))
+    # the running experiment that drew the account, and its arm (champion / challenger)
+    experiment_id: Mapped[str | None] = mapped_column(String(36))
+    experiment_name: Mapped[str | None] = mapped_column(String(200))
+    experiment_arm: Mapped[str | None] = mapped_column(String(16))
     # derived (cache of the event log; raw text for speed, instants as
     # 'YYYY-MM-DD HH:MM:SS.ffffff+00:00', see Store.queue_rows) -----------------------------
     last_attempt_at: Mapped[str | None] = mapped_column(String(32))
@@ -146,6 +150,8 @@ class AccountRow(Base):
     rpc_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     promises_broken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     open_complaints: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the latest strategy task no outcome has answered: the note's ``strategy_task`` JSON
+    strategy_task: Mapped[str | None] = mapped_column(Text)
 
 
 class EventRow(Base):

@@ -30,7 +30,7 @@ _QUEUE_ACCOUNTS_SQL = """
 SELECT id, customer_id, product, balance_minor, past_due_minor, currency, days_past_due,
        status, risk_tier, score, owner, team, promise_due_on, promise_amount_minor,
        callback_due_at, last_attempt_at, last_payment_at, attempts_total, rpc_total,
-       promises_broken, open_complaints
+       promises_broken, open_complaints, strategy_task
 FROM accounts WHERE deleted = 0 {closed}
 """
 _QUEUE_CUSTOMERS_SQL = """
@@ -166,7 +166,7 @@ class QueueRepository:
         append = result.append
         for (account_id, customer_id, product, balance, past_due, currency, dpd, status, tier,
              score, owner, team, promise_due, promise_amount, callback, last_attempt,
-             last_payment, attempts, rpc, broken, complaints) in accounts:  # fmt: skip
+             last_payment, attempts, rpc, broken, complaints, task) in accounts:  # fmt: skip
             person = people.get(customer_id)
             if person is None:  # the customer is tombstoned
                 continue
@@ -216,6 +216,7 @@ class QueueRepository:
                         broken,
                         complaints,
                         outbox.get(account_id, 0),
+                        task,
                     ),
                 )
             )

@@ -59,6 +59,7 @@ class QueueRow(NamedTuple):
     promises_broken: int
     open_complaints: int
     pending_outbox: int  # local changes for this account not yet acknowledged
+    strategy_task: str | None = None  # a raised strategy task still standing (JSON text)
 
 
 @dataclass(frozen=True, slots=True)

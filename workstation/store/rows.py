@@ -133,6 +133,9 @@ def account_values(account: Account) -> dict[str, Any]:
         "ability_reasons": list(account.ability_reasons),
         "willingness_reasons": list(account.willingness_reasons),
         "segment_model": account.segment_model,
+        "experiment_id": account.experiment_id,
+        "experiment_name": account.experiment_name,
+        "experiment_arm": account.experiment_arm,
     }
 
 
@@ -200,6 +203,9 @@ def account_from(row: Any) -> Account:  # an AccountRow or a Core row of account
         ability_reasons=tuple(row.ability_reasons or ()),
         willingness_reasons=tuple(row.willingness_reasons or ()),
         segment_model=row.segment_model,
+        experiment_id=row.experiment_id,
+        experiment_name=row.experiment_name,
+        experiment_arm=row.experiment_arm,
     )
 
 

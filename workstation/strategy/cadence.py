@@ -19,12 +19,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from workstation.domain.enums import AccountStatus, Bucket
+from workstation.domain.enums import Bucket
 from workstation.domain.money import MINOR_DIGITS
+from workstation.queue.tasks import stop_holding
 from workstation.strategy.model import Anchor, Step, Stop, Strategy, Task
-
-_HELD = frozenset({AccountStatus.HOLD.value, AccountStatus.DISPUTE.value})
-_CLOSED = frozenset(s.value for s in AccountStatus if s.is_closed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +42,17 @@ class AccountState:
 
 
 def stopped_by(strategy: Strategy, account: AccountState) -> Stop | None:
-    """The stop condition that holds for the account, if any (no step is then taken)."""
-    stops = strategy.stop_when
-    if Stop.PAID in stops and account.status in _CLOSED:
-        return Stop.PAID
-    if account.status in _CLOSED:
-        return Stop.PAID  # nothing to collect, whatever the strategy lists
-    if Stop.HOLD in stops and account.status in _HELD:
-        return Stop.HOLD
-    if Stop.PLAN in stops and (account.plan_active or account.status == AccountStatus.PLAN.value):
-        return Stop.PLAN
-    if Stop.PROMISE in stops and (
-        account.open_promise or account.status == AccountStatus.PROMISE.value
-    ):
-        return Stop.PROMISE
-    return None
+    """The stop condition that holds for the account, if any (no step is then taken).
+
+    One definition with the queue's (``queue.tasks.stop_holding``): a raised task leaves the
+    owner's queue under the same conditions that end the cadence."""
+    found = stop_holding(
+        strategy.stop_when,
+        account.status,
+        open_promise=account.open_promise,
+        plan_active=account.plan_active,
+    )
+    return None if found is None else Stop(found)
 
 
 def next_due_date(day_of_month: int, today: date) -> date:

@@ -163,6 +163,9 @@ def account_from_wire(data: Mapping[str, Any]) -> Account:
             ability_reasons=record.ability_reasons,
             willingness_reasons=record.willingness_reasons,
             segment_model=record.segment_model,
+            experiment_id=record.experiment_id,
+            experiment_name=record.experiment,
+            experiment_arm=record.arm,
             placed_amount=None
             if record.placed_amount is None
             else _amount(record.placed_amount, currency),

@@ -16,8 +16,10 @@ plans, so the cadence sees the day's state:
    allowed but clearing within the worker's wait, it is queued for the moment it clears
    (deferred); blocked longer (a hold, an opt-out), it is not sent and the reason is kept;
 5. an agent task (call, visit, hardship review) becomes a note on the account's timeline
-   naming the step and the strategy — the reason the owner's queue shows — and a visit is
-   written only where the strategy's field rule sends the account.
+   naming the step and the strategy, carrying the task itself (``strategy_task``): the
+   owner's device ranks the account in the queue's task band with the step as its first
+   reason until an outcome is logged or a stop condition holds (``workstation.queue.tasks``);
+   a visit is written only where the strategy's field rule sends the account.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from workstation.domain.enums import AccountStatus, Bucket, EventType
 from workstation.domain.model import Customer, Event
 from workstation.domain.money import MINOR_DIGITS
 from workstation.messages.compose import ComposeError, compose, message_payload
+from workstation.queue.tasks import StrategyTask
 from workstation.server.domain_rows import KNOWN_EVENT_TYPES, account_of, customer_of, event_of
 from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.messaging.delivery import MAX_WAIT, enqueue
@@ -192,6 +195,8 @@ def _assignments(
         session.execute(insert(ExperimentAssignment), rows)
         for account_id, arm in arms.items():
             out[account_id] = (experiment.id, arm)
+        # the account record carries its arm: a new version tells the owner's device
+        changes.accounts.update(arms)
         changes.count("experiment_assigned", len(rows))
     return out
 
@@ -347,6 +352,22 @@ def _message(
     return action
 
 
+def strategy_task(due: Due, day: date) -> StrategyTask:
+    """The task the owner's queue shows for an agent step (``workstation.queue.tasks``)."""
+    assert due.step.task is not None
+    return StrategyTask(
+        strategy_id=due.strategy.id,
+        step_id=due.step.id,
+        task=due.step.task.value,
+        day=day,
+        step=due.step.describe(),
+        strategy=due.strategy.name,
+        stops=frozenset(s.value for s in due.strategy.stop_when),
+        experiment_id=due.experiment_id,
+        arm=due.arm,
+    )
+
+
 def _task(
     session: Session, due: Due, day: date, changes: DayChanges, accounts: dict[str, AccountRow]
 ) -> dict[str, Any]:
@@ -355,8 +376,12 @@ def _task(
         return {"status": SKIPPED, "detail": {"reason": "the account is no longer on file"}}
     words = due.step.describe()
     name = due.strategy.name
+    # the note is the timeline's record; its ``strategy_task`` is what puts the account in
+    # the owner's queue with the step as the reason, until an outcome is logged or a stop
+    # condition holds (``workstation.queue.tasks``)
     payload = {
-        "text": f"{TASK_PREFIX.en}{words.en} ({name.en}) / {TASK_PREFIX.zh}{words.zh}（{name.zh}）"
+        "text": f"{TASK_PREFIX.en}{words.en} ({name.en}) / {TASK_PREFIX.zh}{words.zh}（{name.zh}）",
+        "strategy_task": strategy_task(due, day).to_payload(),
     }
     event = changes.event(session, row, EventType.NOTE, payload)
     return {"status": RAISED, "event_id": event.id, "detail": _step_detail(due, day)}

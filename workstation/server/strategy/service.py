@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from workstation.domain.model import new_id
 from workstation.server.deps import Principal, audit
 from workstation.server.errors import ApiError
+from workstation.server.models import AccountRow
 from workstation.server.strategy.models import (
     Experiment,
     ExperimentAssignment,
@@ -25,6 +26,7 @@ from workstation.server.strategy.models import (
 )
 from workstation.server.strategy.results import results
 from workstation.server.strategy.run import RUNNING, champions
+from workstation.server.versioning import allocate
 from workstation.strategy.model import SEGMENTS, StrategyBook, default_book
 
 PROMOTED, STOPPED = "promoted", "stopped"
@@ -126,6 +128,28 @@ def start(
     return row
 
 
+def announce_arms(session: Session, experiment_id: str) -> int:
+    """Give every account the experiment drew a new version, so each owner's device hears
+    that its arm changed (the account record carries the running experiment's arm)."""
+    ids = sorted(
+        session.scalars(
+            select(ExperimentAssignment.account_id).where(
+                ExperimentAssignment.experiment_id == experiment_id
+            )
+        )
+    )
+    if not ids:
+        return 0
+    first = allocate(session, len(ids))
+    table = AccountRow.__table__
+    assert isinstance(table, Table)
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("b_id")).values(version=bindparam("b_version")),
+        [{"b_id": account_id, "b_version": first + k} for k, account_id in enumerate(ids)],
+    )
+    return len(ids)
+
+
 def _running(session: Session, experiment_id: str) -> Experiment:
     row = session.get(Experiment, experiment_id, with_for_update=True)
     if row is None:
@@ -160,6 +184,7 @@ def decide(
         else:
             current.strategy_id, current.since = row.challenger_id, now
             current.by_user_id, current.experiment_id = principal.user_id, row.id
+    announce_arms(session, row.id)
     audit(
         session, principal,
         "strategy.experiment.promote" if promote else "strategy.experiment.stop",
