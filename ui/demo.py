@@ -225,8 +225,9 @@ def run(argv: list[str]) -> int:
     theme_name = args.theme or ctx.settings.theme
     app_mod.prepare(app, language, theme_name)
     from ui.main_window import MainWindow
+    from ui.training import open_training
 
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, training=open_training)
     if setup.problem:
         window.statusBar().showMessage(setup.problem, 15000)
     if args.screenshot:

@@ -150,6 +150,7 @@ class Startup:
             return
         from ui import app as app_mod
         from ui.main_window import MainWindow
+        from ui.training import open_training
 
         user = engine.api.user if engine is not None else None
         role = _role_of(user.role) if user else Role(self._saved_role())
@@ -167,7 +168,7 @@ class Startup:
         ctx.profile = self.profile
         if engine is not None:
             ctx.attach_engine(engine)
-        window = MainWindow(ctx)
+        window = MainWindow(ctx, training=open_training)
         self.window = window
         window.show()
         window.start()

@@ -1,5 +1,5 @@
 """Words for the codes the core stores (account status, bucket, product, channel, flag,
-complaint category, dispute reason), in the UI language.
+complaint category, dispute reason, rule pack), in the UI language.
 
 One place for every screen (desk, field, lead), translated through the desk's catalogue, so a
 table never shows a raw code such as ``open`` or ``current`` and the same code reads the same
@@ -126,3 +126,12 @@ def dispute_text(reason: str) -> str:
         "other": tr("Other"),
     }
     return labels.get(str(reason), str(reason))
+
+
+def pack_name(pack_id: str) -> str:
+    """A rule pack (training mode's packs) by its jurisdiction's name."""
+    return {
+        "cn-nifa": tr("China (NIFA)"),
+        "uk-conc": tr("United Kingdom (FCA CONC)"),
+        "us-regf": tr("United States (Regulation F)"),
+    }.get(pack_id, pack_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,6 +19,7 @@ from ui.context import AppContext, SyncStatus
 from ui.desk import AgentDesk
 from ui.errors import describe, is_refusal
 from ui.i18n import tr
+from ui.labels import pack_name
 from ui.sync_panel import NeedsAttentionPanel, SyncStatusWidget
 from ui.theme import icon
 from ui.views.account import AccountPanel
@@ -27,7 +29,26 @@ from ui.workspace import KeySpec, RoleWorkspace
 from workstation.desk import AccountView, Changes
 from workstation.domain import Role
 
+if TYPE_CHECKING:
+    from workstation.quality.client import QualityClient
+
 log = logging.getLogger(__name__)
+
+
+class TrainingOpener(Protocol):
+    """Opens training mode for one rule pack (``ui.training.open_training``). Training mode's
+    window is a ``MainWindow``, so this module cannot import it: the entry points hand it in
+    (``MainWindow(ctx, training=open_training)``); without one there is no Practice menu."""
+
+    def __call__(
+        self,
+        pack_id: str,
+        *,
+        user: str,
+        server: QualityClient | None = None,
+        settings: Any = None,
+    ) -> MainWindow: ...
+
 
 RoleBuilder = Callable[["MainWindow"], RoleWorkspace]
 ROLE_LAYOUTS: dict[Role, RoleBuilder] = {}
@@ -67,14 +88,21 @@ class MainWindow(QMainWindow):
     outcome_saved = Signal(object)
     sync_finished = Signal(object)  # the report, or the exception when it failed
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        training: TrainingOpener | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.training_opener = training  # training mode's opener, from the entry point
         self.setObjectName("mainWindow")
         self.setWindowTitle(tr("Collector Workstation") + f" — {ctx.user}")
         self._open_dialogs: list[QDialog] = []
         self.error_box: QMessageBox | None = None  # the last error shown (tests read it)
-        self._training: QMainWindow | None = None  # training mode's window, when open
+        self._training: MainWindow | None = None  # training mode's window, when open
         builder = ROLE_LAYOUTS.get(ctx.role) or ROLE_LAYOUTS[Role.AGENT]
         self.workspace = builder(self)
         self.setCentralWidget(self.workspace.as_widget())
@@ -246,11 +274,12 @@ class MainWindow(QMainWindow):
             account,
         )
         self.practice_menu = practice = work.addMenu(tr("&Practice (training mode)"))
+        practice.menuAction().setVisible(self.training_opener is not None)
         from workstation.training.data import training_packs
 
         for pack_id in sorted(training_packs()):
             self._action(
-                self._pack_name(pack_id),
+                pack_name(pack_id),
                 lambda _=False, p=pack_id: self.open_training(p),
                 menu=practice,
             )
@@ -268,20 +297,16 @@ class MainWindow(QMainWindow):
                 menu=view,
             )
 
-    @staticmethod
-    def _pack_name(pack_id: str) -> str:
-        from ui.training import pack_name
-
-        return pack_name(pack_id)
-
-    def open_training(self, pack_id: str) -> QMainWindow:
+    def open_training(self, pack_id: str) -> MainWindow | None:
         """Training mode in a window of its own over a fresh practice store; the practice
-        is submitted through this desk's signed-in session (none: practice only)."""
-        from ui.training import open_training
+        is submitted through this desk's signed-in session (none: practice only). None when
+        the window was given no training opener."""
         from workstation.quality.client import QualityClient
 
+        if self.training_opener is None:
+            return None
         engine = self.ctx.sync.engine
-        window = open_training(
+        window = self.training_opener(
             pack_id,
             user=self.ctx.user,
             server=QualityClient(engine.api) if engine is not None else None,

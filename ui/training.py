@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from ui.dialogs.common import localize_buttons
 from ui.errors import describe
 from ui.i18n import pick, tr
+from ui.labels import pack_name
 from ui.main_window import MainWindow
 from workstation.desk import Changes
 from workstation.training.citations import cite
@@ -54,14 +55,6 @@ if TYPE_CHECKING:
     from workstation.quality.client import QualityClient
 
 BANNER_STYLE = "background:#e8590c;color:white;font-weight:bold;padding:6px 10px;border-radius:3px;"
-
-
-def pack_name(pack_id: str) -> str:
-    return {
-        "cn-nifa": tr("China (NIFA)"),
-        "uk-conc": tr("United Kingdom (FCA CONC)"),
-        "us-regf": tr("United States (Regulation F)"),
-    }.get(pack_id, pack_id)
 
 
 def result_html(result: ScenarioResult) -> str:
@@ -429,8 +422,7 @@ class TrainingWindow(MainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         # never synced: no sync, no sign-in, no timer; no practice inside the practice
         self.sync_timer.stop()
-        if self.agent is not None:
-            self.practice_menu.menuAction().setVisible(False)
+        if self.agent is not None:  # no training opener was given: no Practice menu
             self.act_reviews.setVisible(False)
         for action in (self.act_sync, self.act_signin):
             action.setEnabled(False)

@@ -77,8 +77,9 @@ def ctx(prepared_app, store) -> Iterator:
 @pytest.fixture
 def window(ctx, qtbot):
     from ui.main_window import MainWindow
+    from ui.training import open_training
 
-    win = MainWindow(ctx)
+    win = MainWindow(ctx, training=open_training)  # as the entry points build it
     qtbot.addWidget(win)
     win.resize(1600, 900)
     win.show()
