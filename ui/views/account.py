@@ -27,6 +27,7 @@ from ui.labels import flag_text, product_text, status_text
 from ui.models import ContactsModel, TimelineModel
 from ui.views.holds import HoldPanel, ReasonDialog
 from ui.views.segment import SegmentPanel
+from ui.views.strategy_step import StrategyStepPanel
 from ui.workflow_words import letter_text
 from workstation.desk import AccountView, AgreementDocument, DeskService
 from workstation.domain import Event, Money
@@ -69,6 +70,8 @@ class AccountPanel(QWidget):
         self.score.setObjectName("muted")
         # ability, willingness and the 2×2 segment (issue 17), beside the priority's reasons
         self.segment = SegmentPanel(self)
+        # beside it: the experiment arm and the strategy step that queued the account
+        self.strategy_step = StrategyStepPanel(self)
 
         header = QWidget(self)
         header.setObjectName("accountHeader")
@@ -85,6 +88,7 @@ class AccountPanel(QWidget):
         header_layout.addWidget(self.figures)
         header_layout.addWidget(self.score)
         header_layout.addWidget(self.segment)
+        header_layout.addWidget(self.strategy_step)
 
         self.timeline_model = TimelineModel(self)
         self.timeline = _table(QTableView(self))
@@ -374,6 +378,7 @@ class AccountPanel(QWidget):
         )
         self.score.setText(" · ".join(pick(r) for r in view.score_reasons))
         self.segment.show_account(account)
+        self.strategy_step.show_account(account, view.strategy_task)
         self.timeline_model.set_events(view.events)
         self._timeline_selected()
         self.contacts_model.set_contacts(customer.phones, customer.emails)
