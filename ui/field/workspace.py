@@ -484,6 +484,7 @@ class FieldWorkspace(QWidget):
 
     def start(self) -> None:
         self.load()
+        self.refresh_banner()
 
     def sync_shortcuts(self) -> tuple[KeySpec, ...]:
         return ()  # F5 is this screen's own "Sync now"
@@ -504,8 +505,6 @@ class FieldWorkspace(QWidget):
         pass
 
     # -- loading -----------------------------------------------------------------------------
-        self.refresh_banner()
-
     def load(self, *, replan: bool = False) -> None:
         service = self.service
         current = self.current.account_id if self.current else None
