@@ -66,7 +66,9 @@ def _payments(path: Path, accounts: list[tuple[str, int]]) -> None:
             amount = balance + rng.randrange(1, 10_000)  # overpaid: credit kept
         else:
             amount = max(1, int(balance * share / 3))
-        lines.append(f"P-{index:09d},{ref},{amount / 100:.2f},CNY,2027-02-{1 + index % 27:02d},card")
+        lines.append(
+            f"P-{index:09d},{ref},{amount / 100:.2f},CNY,2027-02-{1 + index % 27:02d},card"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

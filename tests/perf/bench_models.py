@@ -44,8 +44,7 @@ def bench_models_alone() -> Measurement:
     for event in portfolio.events:
         events[event.account_id].append(event)
     features = [
-        extract_features(customers[a.customer_id], a, events[a.id], NOW)
-        for a in portfolio.accounts
+        extract_features(customers[a.customer_id], a, events[a.id], NOW) for a in portfolio.accounts
     ]
     ability, willingness = default_models()
 

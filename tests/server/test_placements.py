@@ -45,9 +45,7 @@ def _file(directory: Path, lines: list[str], header: str = HEADER) -> Path:
     return path
 
 
-def _run(
-    capsys: pytest.CaptureFixture[str], *argv: str
-) -> tuple[int, dict[str, Any], str]:
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
     capsys.readouterr()
     code = main([*argv, "--json"])
     out = capsys.readouterr()
@@ -109,7 +107,9 @@ def test_new_accounts_arrive_scored_assigned_and_reach_the_agent(
         # the full national id is nowhere in the database
         for table in ("customers", "contacts", "accounts", "audit_log", "events"):
             found = session.execute(
-                text(f"SELECT count(*) FROM {table} WHERE CAST({_all_text(table)} AS TEXT) LIKE :id"),
+                text(
+                    f"SELECT count(*) FROM {table} WHERE CAST({_all_text(table)} AS TEXT) LIKE :id"
+                ),
                 {"id": f"%{FULL_ID}%"},
             ).scalar()
             assert found == 0, table
@@ -182,9 +182,12 @@ def test_a_replacement_updates_balances_and_keeps_history(
         assert after is not None
         assert (after.balance_minor, after.past_due_minor, after.days_past_due) == (12345, 2345, 12)
         assert (after.owner_id, after.placed_minor) == (owner, placed)
-        assert session.scalar(
-            select(func.count()).select_from(EventRow).where(EventRow.account_id == row.id)
-        ) == events_before
+        assert (
+            session.scalar(
+                select(func.count()).select_from(EventRow).where(EventRow.account_id == row.id)
+            )
+            == events_before
+        )
     page = agent.changes(snap["cursor"])
     moved = next(a for a in page["accounts"] if a["id"] == account["id"])
     assert moved["balance"] == "123.45"
@@ -224,9 +227,14 @@ def test_a_bad_placement_file_lists_every_line_and_writes_nothing(
     assert "line 10: customer_ref BC-0: name differs from line 2" in err
     assert _counter(backend) == before
     with backend.sessions() as session:
-        assert session.scalar(
-            select(func.count()).select_from(AccountRow).where(AccountRow.account_ref.like("BAD-%"))
-        ) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(AccountRow)
+                .where(AccountRow.account_ref.like("BAD-%"))
+            )
+            == 0
+        )
     code, _, err = _run(capsys, "import", "placements", str(_file(tmp_path, [good])), "--team", "no-such-team", "--db", backend.url)  # fmt: skip
     assert code == 2
     assert "no team named 'no-such-team'" in err
@@ -266,9 +274,14 @@ def test_a_recall_closes_the_account_and_takes_it_out_of_every_queue(
         assert kept is not None
         assert kept.status == "cancelled"
         # history kept: every event, plus the one saying why it closed
-        assert session.scalar(
-            select(func.count()).select_from(EventRow).where(EventRow.account_id == account["id"])
-        ) == events_before + 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(EventRow)
+                .where(EventRow.account_id == account["id"])
+            )
+            == events_before + 1
+        )
     for api, cursor in ((agent, agent_cursor), (lead, lead_cursor)):
         page = api.changes(cursor)
         assert account["id"] in [r["id"] for r in page["removals"]]

@@ -211,9 +211,7 @@ def test_contact_patch_conflict_keeps_server_value_and_records_client_value(
     desk = backend.login("li.na")
     snap = desk.snapshot()
     # a phone not opted out yet, so the laptop's opt-out is a change that applies
-    customer = next(
-        c for c in snap["customers"] if c["phones"] and not c["phones"][0]["opted_out"]
-    )
+    customer = next(c for c in snap["customers"] if c["phones"] and not c["phones"][0]["opted_out"])
     phone = customer["phones"][0]
     base = phone["version"]
     # the desk (online) changes the number first

@@ -66,9 +66,7 @@ def _reversed(model: SegmentModel) -> SegmentModel:
         kind=model.kind,
         version=f"reversed-{model.kind}",
         intercept=model.intercept,
-        features=[
-            ModelFeature(f.name, f.mean, f.scale, -f.coefficient) for f in model.features
-        ],
+        features=[ModelFeature(f.name, f.mean, f.scale, -f.coefficient) for f in model.features],
     )
 
 
@@ -122,7 +120,9 @@ def test_a_fit_worse_than_the_model_in_use_is_stored_but_not_promoted(backend: B
         oracle = fit_model(kind, "x", rows, labels)
         oracles.append(
             SegmentModel(
-                kind=kind, version=f"oracle-{kind}", intercept=oracle.intercept,
+                kind=kind,
+                version=f"oracle-{kind}",
+                intercept=oracle.intercept,
                 features=oracle.features,
             )
         )
@@ -145,7 +145,9 @@ def test_a_fit_worse_than_the_model_in_use_is_stored_but_not_promoted(backend: B
         assert set(session.scalars(select(AccountRow.segment_model).distinct())) == before
 
 
-def test_train_models_on_the_command_line(backend: Backend, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_models_on_the_command_line(
+    backend: Backend, capsys: pytest.CaptureFixture[str]
+) -> None:
     from workstation.server.cli import main
 
     assert main(["train-models", "--db", backend.url]) == 0

@@ -143,7 +143,8 @@ def test_the_lead_filters_the_queue_explorer_by_segment(prepared_app, backend, q
             widget.start()
         everyone = team.accounts_model.rowCount()
         column = next(
-            i for i in range(team.accounts_model.columnCount())
+            i
+            for i in range(team.accounts_model.columnCount())
             if team.accounts_model.headerData(i, Qt.Orientation.Horizontal) == "Segment"
         )
         for value in (Segment.UNABLE_WILLING.value, Segment.ABLE_WILLING.value):

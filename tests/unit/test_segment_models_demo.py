@@ -63,9 +63,7 @@ def test_trained_models_recover_hidden_ability_and_willingness() -> None:
         exported = parse_model(model.to_json(), "exported")  # what a desktop would load
         scores = [exported.probability(f) for f in features]
         own = auc(scores, above_median(model.kind))
-        other = auc(
-            scores, above_median("willingness" if model.kind == "ability" else "ability")
-        )
+        other = auc(scores, above_median("willingness" if model.kind == "ability" else "ability"))
         measured[model.kind] = (own, other)
     print("AUC against the hidden traits (own, other):", measured)
     ability_own, ability_other = measured["ability"]

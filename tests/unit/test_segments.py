@@ -148,7 +148,9 @@ def test_a_missing_feature_is_neutral_and_assess_combines_both() -> None:
         ({"intercept": float("inf")}, "intercept"),
     ],
 )
-def test_a_malformed_model_is_refused_naming_the_key(change: dict[str, object], message: str) -> None:
+def test_a_malformed_model_is_refused_naming_the_key(
+    change: dict[str, object], message: str
+) -> None:
     doc = default_models()[0].to_json() | change
     with pytest.raises(SegmentModelError, match=message):
         parse_model(doc, "test")

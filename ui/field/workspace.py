@@ -452,9 +452,7 @@ class FieldWorkspace(QWidget):
 
         self.replan_button.clicked.connect(lambda: self.load(replan=True))
         self.sync_button.clicked.connect(self.sync_now)
-        self.act_save = self._action(
-            tr("Save visit"), self.save_visit, "Ctrl+Return", "Ctrl+Enter"
-        )
+        self.act_save = self._action(tr("Save visit"), self.save_visit, "Ctrl+Return", "Ctrl+Enter")
         self.act_next = self._action(tr("Next visit"), self.next_stop, "Ctrl+N")
         self.act_plan = self._action(tr("Agree a plan"), self.open_plan, "Ctrl+P")
         self.act_sync = self._action(tr("Sync now"), self.sync_now, "F5")

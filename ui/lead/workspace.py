@@ -224,7 +224,12 @@ class TeamAndQueues(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(QLabel(tr("Queue explorer:"), self))
         for combo in (
-            self.owner, self.bucket, self.tier, self.segment, self.status, self.jurisdiction
+            self.owner,
+            self.bucket,
+            self.tier,
+            self.segment,
+            self.status,
+            self.jurisdiction,
         ):
             filters.addWidget(combo)
         filters.addStretch(1)

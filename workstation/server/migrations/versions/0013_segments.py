@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.Column("trained_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_segment_models_kind_promoted", "segment_models", ["kind", "promoted", "id"]
-    )
+    op.create_index("ix_segment_models_kind_promoted", "segment_models", ["kind", "promoted", "id"])
 
 
 def downgrade() -> None:
