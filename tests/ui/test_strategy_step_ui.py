@@ -123,3 +123,22 @@ def test_the_desk_shows_the_arm_and_the_step_beside_the_segment(window, ctx, qtb
             _shot(window, "desk-strategy-step-zh.png")
         finally:
             _state["language"] = saved
+
+
+def test_an_account_the_server_has_not_assessed_is_scored_on_the_desk(window, ctx, qtbot) -> None:
+    account_id = window.view.account.id
+    with ctx.store.write() as connection:
+        connection.execute(
+            update(AccountRow)
+            .where(AccountRow.id == account_id)
+            .values(ability=None, willingness=None, segment=None, segment_model=None)
+        )
+    with qtbot.waitSignal(window.account_loaded, timeout=5000):
+        window.agent.load_account(account_id)
+    assert window.view.account.segment is None
+    assessment = window.view.assessment
+    assert assessment is not None
+    panel = window.account.segment
+    assert panel.segment is assessment.segment
+    assert f"{assessment.ability * 100 // 10_000} %" in panel.ability.text()
+    assert panel.toolTip().endswith("scored on this device")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,8 @@ from ui.views.segment import SegmentPanel
 from ui.views.strategy_step import StrategyStepPanel
 from ui.workflow_words import letter_text
 from workstation.desk import AccountView, AgreementDocument, DeskService
-from workstation.domain import Event, Money
+from workstation.domain import Account, Event, Money
+from workstation.segments.words import SCORED_HERE
 from workstation.text import Text
 
 
@@ -42,6 +44,23 @@ def _table(view: QTableView) -> QTableView:
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def _assessed(account: Account, view: AccountView) -> Account:
+    """The account as the segment panel shows it: the server's scores, else the desk's own
+    (``desk.segments``: the server's models evaluated offline), marked as the device's."""
+    found = view.assessment
+    if account.segment is not None or found is None:
+        return account
+    return replace(
+        account,
+        ability=found.ability,
+        willingness=found.willingness,
+        segment=found.segment,
+        ability_reasons=found.ability_reasons,
+        willingness_reasons=found.willingness_reasons,
+        segment_model=f"{found.model_version} · {pick(SCORED_HERE)}",
+    )
 
 
 class AccountPanel(QWidget):
@@ -377,7 +396,7 @@ class AccountPanel(QWidget):
             f"<b>{labels[3]}</b> {tier} &nbsp; <b>{labels[4]}</b> {score}"
         )
         self.score.setText(" · ".join(pick(r) for r in view.score_reasons))
-        self.segment.show_account(account)
+        self.segment.show_account(_assessed(account, view))
         self.strategy_step.show_account(account, view.strategy_task)
         self.timeline_model.set_events(view.events)
         self._timeline_selected()

@@ -35,6 +35,7 @@ from workstation.desk.plans import (
     compare,
 )
 from workstation.desk.ports import StorePort
+from workstation.desk.segments import assess_account
 from workstation.desk.snapshot import QueueSnapshot
 from workstation.desk.types import (
     AccountView,
@@ -393,6 +394,9 @@ class DeskService:
             holds=tuple(holds_of(customer, account, history, pack, role=self.role, now=now)),
             breathing_space_placeable=breathing_space_placeable(customer, pack),
             strategy_task=queue.standing_task(events, account.status.value),
+            assessment=(
+                assess_account(self.store, account_id, now) if account.segment is None else None
+            ),
         )
 
     def next_account_id(self, current: str | None, order: Sequence[str]) -> str | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from workstation.domain import Account, Channel, Customer, Event
 from workstation.errors import WorkstationError
 from workstation.queue.tasks import StrategyTask
+from workstation.segments.model import Assessment
 from workstation.text import Text
 
 if TYPE_CHECKING:
@@ -129,6 +130,9 @@ class AccountView:
     breathing_space_placeable: bool = False
     # the strategy step that put the account in the queue, while it stands (``queue.tasks``)
     strategy_task: StrategyTask | None = None
+    # ability and willingness scored here, offline, when the server has not assessed the
+    # account yet (``desk.segments``: the server's models as data)
+    assessment: Assessment | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ SEGMENT = Text("Segment", "客户分群")
 ABILITY = Text("Ability", "还款能力")
 WILLINGNESS = Text("Willingness", "还款意愿")
 TREATMENT = Text("Treatment", "处置方式")
+SCORED_HERE = Text("scored on this device", "本机评分")
 NOT_ASSESSED = Text("Ability and willingness not assessed yet", "尚未评估还款能力与还款意愿")
 #: the quadrants' short names, for a cell of the 2×2 or a column
 SHORT = {

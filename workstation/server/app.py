@@ -271,6 +271,9 @@ def create_app(
     app.include_router(corrections_router)
     app.include_router(approvals_router)
     app.include_router(strategies_router)
+    from workstation.server.segmentation.router import router as segment_models_router
+
+    app.include_router(segment_models_router)  # the models as data for devices (issue 17)
     from workstation.server.portal import install as install_portal
 
     install_portal(app, state, messaging)  # the customer's self-service pages (issue 16)

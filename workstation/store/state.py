@@ -26,6 +26,9 @@ LAST_SYNC_AT = "last_sync_at"
 # read by the field banner
 CHANGE_RETENTION_DAYS = "server.change_retention_days"
 SCHEMA_EPOCH = "schema_epoch"
+# the ability and willingness models the server uses, as data ({"version", "ability",
+# "willingness"}): written by ``sync.segment_models``, evaluated by ``desk.segments``
+SEGMENT_MODELS = "segments.models"
 
 
 class StateRepository:

@@ -57,7 +57,7 @@ from workstation.store import (
     Store,
     Tombstone,
 )
-from workstation.sync import blobs, info, statusfile
+from workstation.sync import blobs, info, segment_models, statusfile
 from workstation.sync.errors import (
     CancelledError,
     DeviceRevokedError,
@@ -211,6 +211,7 @@ class SyncReport:
     clock_skew_s: int | None = None
     # announced by the server in this sync (None: not asked this time, or no usable answer)
     change_retention_days: int | None = None
+    segment_models: str | None = None  # the models' version installed by this sync, if any
     finished_at: datetime | None = None
 
 
@@ -322,6 +323,8 @@ class SyncEngine:
         now = self.clock()
         if report.first_sync or report.resynced or info.due(self.store, now):
             report.change_retention_days = info.refresh(self.store, self.api, now)
+        if segment_models.due(self.store):
+            report.segment_models = segment_models.refresh(self.store, self.api)
 
     # --- clock -------------------------------------------------------------------------------
 
