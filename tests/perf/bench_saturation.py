@@ -82,22 +82,41 @@ async def _device(http: Any, username: str) -> dict[str, Any]:
     login.raise_for_status()
     token = login.json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    snap = await http.get("/api/v1/sync/snapshot", params={"page_size": 200}, headers=headers)
-    snap.raise_for_status()
-    page = snap.json()
+    # the first sign-in downloads the whole portfolio; pages come customers first, then
+    # accounts: read on until the device holds accounts to record its calls on (a first
+    # page of 200 is all customers, and a device without accounts would never push)
+    params: dict[str, Any] = {"page_size": 1000}
+    accounts: list[str] = []
+    while True:
+        snap = await http.get("/api/v1/sync/snapshot", params=params, headers=headers)
+        snap.raise_for_status()
+        page = snap.json()
+        cursor = page["snapshot_version"]
+        accounts += [a["id"] for a in page["accounts"]]
+        if accounts or page["complete"]:
+            break
+        params["page_token"] = page["next_page_token"]
+    if not accounts:
+        raise RuntimeError(f"{username} holds no accounts: the mix would have no pushes")
     return {
         "client_id": client_id,
         "headers": headers,
-        "cursor": page["cursor"],
-        "accounts": [a["id"] for a in page["accounts"]],
+        "cursor": cursor,
+        "accounts": accounts,
         "seq": 0,
     }
+
+
+# requests of each kind sent in the current step (printed beside the curve: the mix is
+# what the step measured, not what was meant)
+SENT: dict[str, int] = {}
 
 
 async def _sync_request(http: Any, rng: random.Random, devices: list[dict[str, Any]]) -> int:
     device = rng.choice(devices)
     roll = rng.random()
     if roll < SNAPSHOT_SHARE:
+        SENT["snapshot"] = SENT.get("snapshot", 0) + 1
         response = await http.get(
             "/api/v1/sync/snapshot", params={"page_size": 200}, headers=device["headers"]
         )
@@ -128,12 +147,15 @@ async def _sync_request(http: Any, rng: random.Random, devices: list[dict[str, A
                     },
                 }
             )
+        SENT["push"] = SENT.get("push", 0) + 1
+        SENT["events"] = SENT.get("events", 0) + len(mutations)
         response = await http.post(
             "/api/v1/sync/push",
             json={"client_id": device["client_id"], "mutations": mutations},
             headers={"Idempotency-Key": uuid.uuid4().hex, **device["headers"]},
         )
     else:
+        SENT["pull"] = SENT.get("pull", 0) + 1
         response = await http.get(
             "/api/v1/sync/changes", params={"cursor": device["cursor"]}, headers=device["headers"]
         )
@@ -177,6 +199,7 @@ async def _curve(cfg: dict[str, Any]) -> list[dict[str, Any]]:
                 if status != 200:
                     errors.append(str(status))
 
+            SENT.clear()
             cpu0 = _tree_cpu(cfg["server_pid"])
             started = time.perf_counter()
             tasks = []
@@ -194,6 +217,7 @@ async def _curve(cfg: dict[str, Any]) -> list[dict[str, Any]]:
                 "p99": _percentile(latencies, 0.99),
                 "errors": len(errors),
                 "cpu": (_tree_cpu(cfg["server_pid"]) - cpu0) / took,
+                "sent": dict(SENT),
             }
             steps.append(step)
             if step["p99"] > P99_BOUND_S or errors:
@@ -245,6 +269,13 @@ def _run_curve(work: Path, cfg: dict[str, Any], name: str) -> list[dict[str, Any
             f"  {'':<6}{s['offered']:>9.0f} {s['achieved']:>9.1f} {s['p50'] * 1000:>6.1f}ms "
             f"{s['p95'] * 1000:>6.1f}ms {s['p99'] * 1000:>6.1f}ms {s['errors']:>6} "
             f"{s['cpu']:>7.2f} cores"
+            + (
+                "  ({pull} pulls, {push} pushes of {events} events, {snapshot} snapshots)".format(
+                    **{"pull": 0, "push": 0, "events": 0, "snapshot": 0, **s["sent"]}
+                )
+                if s.get("sent")
+                else ""
+            )
         )
     return steps
 
