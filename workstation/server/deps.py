@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from sqlalchemy import Engine, Table, event, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.enums import Role
@@ -89,6 +89,9 @@ class Principal:
     role: Role
     team_id: str | None
     device_id: str
+    # when the device last completed a pull, as the sign-in check read it (``None``: never,
+    # or not known): lets the pull skip noting it again within its 15 s (``sync_read``)
+    synced_at: datetime | None = None
 
     @property
     def is_collector(self) -> bool:
@@ -130,6 +133,26 @@ def _report_time(value: str | None) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else None
 
 
+# what the sign-in check needs of the device and its user, in one row
+_PRINCIPAL_QUERY = (
+    select(
+        Device.revoked_at,
+        Device.session_epoch,
+        Device.last_seen_at,
+        Device.last_sync_at,
+        Device.outbox_pending,
+        Device.app_version,
+        User.id.label("user_id"),
+        User.username,
+        User.role,
+        User.team_id,
+        User.active,
+    )
+    .join(User, User.id == Device.user_id)
+    .where(Device.id == bindparam("device_id"))
+)
+
+
 def get_principal(
     request: Request,
     state: StateDep,
@@ -157,36 +180,40 @@ def get_principal(
     pending = _report_int(x_outbox_pending)
     oldest = _report_time(x_outbox_oldest)
     with state.statements.begin() as session:  # one SELECT; on PostgreSQL no BEGIN/ROLLBACK
-        row = session.execute(
-            select(Device, User)
-            .join(User, User.id == Device.user_id)
-            .where(Device.id == claims.device_id)
-        ).one_or_none()
+        # the columns, not the mapped rows: every request runs this, and building two ORM
+        # instances (identity map, instance state) cost more than the query itself
+        row = session.execute(_PRINCIPAL_QUERY, {"device_id": claims.device_id}).first()
         if row is None:
             raise ApiError(401, "invalid_token", "unknown device; sign in again")
-        device, user = row
-        if device.revoked_at is not None:
+        if row.revoked_at is not None:
             raise ApiError(
                 401,
                 "device_revoked",
                 "this device has been revoked by an administrator: wipe local data",
                 wipe=True,
             )
-        if not user.active or user.id != claims.user_id:
+        if not row.active or row.user_id != claims.user_id:
             raise ApiError(
                 401, "user_disabled", "this user is disabled: wipe local data", wipe=True
             )
-        if device.session_epoch != claims.session_epoch:
+        if row.session_epoch != claims.session_epoch:
             raise ApiError(401, "signed_out", "this session has ended; sign in again")
         values: dict[str, Any] = {}
-        if device.last_seen_at is None or now - device.last_seen_at > timedelta(seconds=30):
+        if row.last_seen_at is None or now - row.last_seen_at > timedelta(seconds=30):
             values["last_seen_at"] = now
-        if pending is not None and pending != device.outbox_pending:
+        if pending is not None and pending != row.outbox_pending:
             values["outbox_pending"] = pending
             values["outbox_oldest_at"] = oldest
-        if x_app_version and x_app_version[:50] != device.app_version:
+        if x_app_version and x_app_version[:50] != row.app_version:
             values["app_version"] = x_app_version[:50]
-        principal = Principal(user.id, user.username, Role(user.role), user.team_id, device.id)
+        principal = Principal(
+            row.user_id,
+            row.username,
+            Role(row.role),
+            row.team_id,
+            claims.device_id,
+            row.last_sync_at,
+        )
         request.state.principal = principal  # whom a refusal is audited against (refusals)
     if values:  # after the read ended (SQLite: one writer at a time); one statement
         with state.statements.begin() as write:

@@ -120,6 +120,9 @@ def scorecard_dict(row: ScorecardRow | None) -> dict[str, Any] | None:
     }
 
 
+SYNC_NOTE_EVERY_S = 15
+
+
 def _mark_synced(session: Session, principal: Principal, *, told_of_removal: bool = False) -> None:
     """Note the completed pull; at most every 15 s per device (no write on every poll).
 
@@ -127,7 +130,12 @@ def _mark_synced(session: Session, principal: Principal, *, told_of_removal: boo
     device knows, and a fact it records on that account later is no longer its to record
     (``facts.check_former_owner``)."""
     now = utcnow()
-    due = or_(Device.last_sync_at.is_(None), Device.last_sync_at < now - timedelta(seconds=15))
+    since = now - timedelta(seconds=SYNC_NOTE_EVERY_S)
+    if not told_of_removal and principal.synced_at is not None and principal.synced_at >= since:
+        # the sign-in check read it a moment ago: not due, and the UPDATE below would match
+        # nothing; skip its round trip (the pull's only write)
+        return
+    due = or_(Device.last_sync_at.is_(None), Device.last_sync_at < since)
     session.execute(
         update(Device)
         .where(Device.id == principal.device_id, *(() if told_of_removal else (due,)))

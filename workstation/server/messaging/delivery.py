@@ -81,8 +81,13 @@ def address_key(channel: str, address: str) -> str:
 # --- enqueue (inside the push transaction) -------------------------------------------------------
 
 
-def enqueue(session: Session, event: EventRow, now: datetime | None = None) -> MessageJob | None:
-    """The sync hook: a pushed outbound ``message`` event in status ``queued`` becomes a job."""
+def enqueue(
+    session: Session, event: EventRow, now: datetime | None = None, *, fresh: bool = False
+) -> MessageJob | None:
+    """The sync hook: a pushed outbound ``message`` event in status ``queued`` becomes a job.
+
+    ``fresh``: the event's id was minted just now in this transaction (``new_id``), so no
+    job can hold it yet; the lookup's round trip is skipped (a right-party call's survey)."""
     payload = event.payload or {}
     if event.type != EventType.MESSAGE.value:
         return None
@@ -97,7 +102,7 @@ def enqueue(session: Session, event: EventRow, now: datetime | None = None) -> M
         return None
     if not isinstance(text, str) or not text.strip() or not isinstance(address_id, str):
         return None
-    if session.get(MessageJob, event.id) is not None:
+    if not fresh and session.get(MessageJob, event.id) is not None:
         return None
     now = now or utcnow()
     to = str(payload.get("to") or "")

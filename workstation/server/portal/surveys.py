@@ -94,7 +94,7 @@ def schedule(
             "text": text,
         },
     )
-    job = enqueue(session, row, now)
+    job = enqueue(session, row, now, fresh=True)  # the Sink minted the row's id just now
     if job is not None:
         job.next_attempt_at = now + timedelta(hours=pack.portal.survey_after_hours)
     return row
