@@ -152,7 +152,9 @@ def record(
     signed link and the one-time code named it); no portfolio applies.
 
     Raises ``Refusal`` for a business rejection (nothing of it is written)."""
-    account = session.get(AccountRow, event.account_id, with_for_update=True)
+    # ``customer`` is held for the steps below: the session's identity map keeps only weak
+    # references, and an unreferenced row would be gone before they look for it
+    account, customer_held = _locked_account(session, event.account_id)
     if account is None:
         raise Refusal("account_not_found", "no such account in your portfolio")
     former = not customer_self and check_former_owner(
@@ -296,7 +298,25 @@ def record(
     if review is not None:
         result["review_item_id"] = review.id
     result.update(workflow)
+    del customer_held  # held until the steps above had read it
     return result
+
+
+def _locked_account(
+    session: Session, account_id: str
+) -> tuple[AccountRow | None, CustomerRow | None]:
+    """The account, locked (``FOR UPDATE``), and its customer beside it, unlocked, in ONE
+    round trip: the workflow steps after the event read the customer (a vulnerability
+    review, a right-party call's survey) and find it in the session. A step that changes
+    the customer still locks it itself (``_apply``)."""
+    row = session.execute(
+        select(AccountRow, CustomerRow)
+        .outerjoin(CustomerRow, CustomerRow.id == AccountRow.customer_id)
+        .where(AccountRow.id == account_id)
+        .with_for_update(of=AccountRow)
+        .execution_options(populate_existing=True)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def _apply(
