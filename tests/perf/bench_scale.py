@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, delete, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -271,6 +271,16 @@ def bench_kpis() -> list[Measurement]:
     started = time.perf_counter()
     recounted = refresh(make_sessionmaker(engine))
     refreshed = time.perf_counter() - started
+    from workstation.server import kpi_delinquency
+
+    started = time.perf_counter()
+    with Session(engine) as session:
+        session.execute(
+            delete(kpi_delinquency.KpiRollEnd).where(kpi_delinquency.KpiRollEnd.end_day == end)
+        )
+        session.commit()
+    kpi_delinquency.refresh(make_sessionmaker(engine), end)
+    rolled = time.perf_counter() - started
 
     def team(session: Session) -> None:
         lead.kpis(session, principal, start, end, False)
@@ -284,6 +294,12 @@ def bench_kpis() -> list[Measurement]:
             refreshed,
             None,
             note=f"{recounted} days recounted (the first refresh counts every day)",
+        ),
+        Measurement(
+            "scale: cure/roll rollup refresh (one end day)",
+            rolled,
+            None,
+            note=f"{kpi_delinquency.LOOKBACK_DAYS + 1} state days; the daily run's share",
         ),
         Measurement("scale: team KPIs, 4 weeks", _timed(engine, "team KPIs", team), KPI_TARGET_S),
         Measurement(

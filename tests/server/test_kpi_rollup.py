@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.server.conftest import BACKENDS, Backend, running_backend
 from tests.server.workflow_helpers import push_event
 from workstation.kpi import KpiCounts
+from workstation.server.kpi_delinquency import KpiRollDay
 from workstation.server.kpi_rollup import event_counts, watermark
 from workstation.server.lead import _event_counts
 from workstation.server.lifecycle.daily import run_daily
@@ -124,3 +125,92 @@ def test_rollups_equal_a_scan_across_daily_runs_late_events_and_voids(fresh: Bac
     _assert_rollup_equals_scan(fresh)
     with fresh.sessions() as session:
         assert watermark(session) >= mark
+
+
+# --- cure and roll counts (kpi_delinquency) ------------------------------------------------------
+
+
+def _delinquency_periods() -> list[tuple[date, date]]:
+    real_today = datetime.now(UTC).date()
+    return [
+        (TODAY - timedelta(days=27), TODAY),  # four weeks ending on the day run: a lookup
+        (TODAY - timedelta(days=6), TODAY),
+        (TODAY - timedelta(days=27), real_today),  # ending after it: lookup + correction
+        (TODAY - timedelta(days=40), TODAY - timedelta(days=10)),  # an older end day
+        (TODAY - timedelta(days=100), TODAY),  # longer than the lookback: the scan
+        (TODAY, TODAY),
+    ]
+
+
+def _assert_roll_counts_equal_scan(backend: Backend, *, stored: int) -> None:
+    """Rollup == scan for every period; ``stored``: how many periods at least were
+    answered from the rollup (so the comparison is not of the scan with itself)."""
+    from workstation.server import kpi_delinquency
+    from workstation.server.lead import _delinquency_scan
+
+    answered = 0
+    with backend.sessions() as session:
+        users = list(session.scalars(select(User.id)))
+        for start, end in _delinquency_periods():
+            scanned = {
+                (owner, int(rank)): [int(n), int(c or 0), int(r or 0)]
+                for owner, rank, n, c, r in _delinquency_scan(session, users, start, end)
+            }
+            rolled = kpi_delinquency.counts(session, users, start, end)
+            if rolled is not None:
+                answered += 1
+                assert rolled == scanned, (start, end)
+    assert answered >= stored
+
+
+def test_cure_and_roll_rollups_equal_a_scan_after_changes_and_backdated_writes(
+    fresh: Backend,
+) -> None:
+    from sqlalchemy import text
+
+    from workstation.server.kpi_delinquency import KpiRollEnd
+    from workstation.server.models import AccountRow
+
+    _assert_roll_counts_equal_scan(fresh, stored=0)  # nothing stored: every period scans
+    run_daily(fresh.sessions, TODAY - timedelta(days=11))
+    run_daily(fresh.sessions, TODAY)  # stores the end days it ran
+    with fresh.sessions() as session:
+        ends = set(session.scalars(select(KpiRollEnd.end_day)))
+        delinquent = session.scalars(
+            select(AccountRow).where(AccountRow.days_past_due > 30).order_by(AccountRow.id)
+        ).all()
+        assert len(delinquent) >= 3
+    assert TODAY in ends
+    assert TODAY - timedelta(days=11) in ends
+    _assert_roll_counts_equal_scan(fresh, stored=4)
+    with fresh.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(KpiRollDay)) > 0
+
+    # today's work (history rows after the stored day): one account pays up, one is moved
+    # to another collector, one rolls a bucket
+    with fresh.sessions.begin() as session:
+        paid, moved, rolling = (session.get(AccountRow, a.id) for a in delinquent[:3])
+        assert paid is not None and moved is not None and rolling is not None
+        paid.days_past_due = 0
+        paid.status = "paid"
+        others = [u for u in session.scalars(select(User.id)) if u != moved.owner_id]
+        moved.owner_id = others[0]
+        rolling.days_past_due = 200
+    _assert_roll_counts_equal_scan(fresh, stored=4)
+
+    # a write dated inside a stored period (SQL that bypasses the ORM): the end days it
+    # could change are dropped (the trigger), those periods scan, and stay equal
+    with fresh.sessions.begin() as session:
+        session.execute(
+            text("UPDATE bucket_history SET days_past_due = 0 WHERE account_id = :a AND day <= :d"),
+            {"a": delinquent[-1].id, "d": TODAY - timedelta(days=3)},
+        )
+    with fresh.sessions() as session:
+        ends = set(session.scalars(select(KpiRollEnd.end_day)))
+    assert TODAY not in ends
+    _assert_roll_counts_equal_scan(fresh, stored=0)
+
+    run_daily(fresh.sessions, TODAY + timedelta(days=1))  # stores its day again
+    with fresh.sessions() as session:
+        assert TODAY + timedelta(days=1) in set(session.scalars(select(KpiRollEnd.end_day)))
+    _assert_roll_counts_equal_scan(fresh, stored=1)  # the period ending after it

@@ -26,6 +26,7 @@ from workstation.kpi import (
     right_party_codes,
     roll_rates_by_bucket,
 )
+from workstation.server import kpi_delinquency
 from workstation.server.bucket_history import BUCKET_ORDER, bucket_rank, state_as_of
 from workstation.server.deps import Principal, audit, utcnow
 from workstation.server.errors import ApiError
@@ -576,6 +577,34 @@ def _delinquency_counts(
     The start state is the end of the day before ``start_day``, the end state the end of
     ``end_day`` (``bucket_history``). Accounts closed at the start are not counted.
     """
+    stored = kpi_delinquency.counts(session, list(counts), start_day, end_day)
+    rows = (
+        _delinquency_scan(session, list(counts), start_day, end_day)
+        if stored is None
+        else [(owner, rank, n, c, r) for (owner, rank), (n, c, r) in stored.items()]
+    )
+    worst = len(BUCKET_ORDER) - 1
+    for owner, rank, n, n_cured, n_rolled in rows:
+        entry = counts[owner]
+        bucket = BUCKET_ORDER[int(rank)].value
+        entry.in_bucket_at_start[bucket] = entry.in_bucket_at_start.get(bucket, 0) + int(n)
+        if rank < worst:
+            entry.rolled_from_bucket[bucket] = entry.rolled_from_bucket.get(bucket, 0) + int(
+                n_rolled or 0
+            )
+        if rank > 0:
+            entry.delinquent_at_start += int(n)
+            entry.cured += int(n_cured or 0)
+            if rank < worst:
+                entry.roll_base += int(n)
+                entry.rolled += int(n_rolled or 0)
+
+
+def _delinquency_scan(
+    session: Session, owners: list[str], start_day: date, end_day: date
+) -> list[Any]:
+    """The cure and roll counts by scanning ``bucket_history`` (what ``kpi_delinquency``
+    stores, and its fallback): (owner, bucket rank, accounts, cured, rolled) rows."""
     start = state_as_of(start_day - timedelta(days=1))
     end = state_as_of(end_day)
     from_rank = bucket_rank(start.c.days_past_due)
@@ -592,24 +621,10 @@ def _delinquency_counts(
             func.sum(case((rolled, 1), else_=0)),
         )
         .join(end, end.c.account_id == start.c.account_id)
-        .where(start.c.owner_id.in_(list(counts)), start.c.status.not_in(CLOSED_STATUSES))
+        .where(start.c.owner_id.in_(owners), start.c.status.not_in(CLOSED_STATUSES))
         .group_by(start.c.owner_id, from_rank)
     )
-    worst = len(BUCKET_ORDER) - 1
-    for owner, rank, n, n_cured, n_rolled in session.execute(stmt):
-        entry = counts[owner]
-        bucket = BUCKET_ORDER[int(rank)].value
-        entry.in_bucket_at_start[bucket] = entry.in_bucket_at_start.get(bucket, 0) + int(n)
-        if rank < worst:
-            entry.rolled_from_bucket[bucket] = entry.rolled_from_bucket.get(bucket, 0) + int(
-                n_rolled or 0
-            )
-        if rank > 0:
-            entry.delinquent_at_start += int(n)
-            entry.cured += int(n_cured or 0)
-            if rank < worst:
-                entry.roll_base += int(n)
-                entry.rolled += int(n_rolled or 0)
+    return list(session.execute(stmt))
 
 
 def _kpi_out(counts: KpiCounts) -> dict[str, Any]:

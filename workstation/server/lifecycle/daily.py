@@ -177,6 +177,10 @@ def run_daily(
         from workstation.server.kpi_rollup import refresh
 
         refresh(sessions)
+        # and the cure and roll counts of periods ending on the last day run
+        from workstation.server import kpi_delinquency
+
+        kpi_delinquency.refresh(sessions, as_of)
     return report
 
 
