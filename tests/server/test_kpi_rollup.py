@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from tests.server.conftest import BACKENDS, Backend, running_backend
 from tests.server.workflow_helpers import push_event
@@ -214,3 +214,113 @@ def test_cure_and_roll_rollups_equal_a_scan_after_changes_and_backdated_writes(
     with fresh.sessions() as session:
         assert TODAY + timedelta(days=1) in set(session.scalars(select(KpiRollEnd.end_day)))
     _assert_roll_counts_equal_scan(fresh, stored=1)  # the period ending after it
+
+
+# --- running totals kept by triggers (kpi_summaries) ---------------------------------------------
+
+
+def _assert_summaries_equal_scan(backend: Backend) -> None:
+    from workstation.server import kpi_summaries
+    from workstation.server.models import AccountRow, PromiseRow
+
+    with backend.sessions() as session:
+        users = list(session.scalars(select(User.id)))
+        scanned_portfolio = sorted(
+            (owner, currency, int(n), int(placed))
+            for owner, currency, n, placed in session.execute(
+                select(
+                    AccountRow.owner_id,
+                    AccountRow.currency,
+                    func.count(),
+                    func.sum(AccountRow.placed_minor),
+                )
+                .where(AccountRow.owner_id.in_(users))
+                .group_by(AccountRow.owner_id, AccountRow.currency)
+            )
+        )
+        assert sorted(kpi_summaries.portfolio(session, users)) == scanned_portfolio
+        assert scanned_portfolio
+        for start, end in [
+            (TODAY - timedelta(days=27), TODAY),
+            (TODAY - timedelta(days=130), TODAY + timedelta(days=60)),
+            (TODAY + timedelta(days=1), TODAY + timedelta(days=30)),
+        ]:
+            statuses = ("kept", "broken", "pending")
+            for kept in ("kept", "pending"):
+                scanned = {
+                    uid or "": (int(n), int(k or 0))
+                    for uid, n, k in session.execute(
+                        select(
+                            PromiseRow.recorded_by_id,
+                            func.count(),
+                            func.sum(case((PromiseRow.status == kept, 1), else_=0)),
+                        )
+                        .where(
+                            PromiseRow.recorded_by_id.in_(users),
+                            PromiseRow.due_date >= start,
+                            PromiseRow.due_date <= end,
+                            PromiseRow.status.in_(statuses),
+                        )
+                        .group_by(PromiseRow.recorded_by_id)
+                    )
+                }
+                summed = kpi_summaries.promises_due(
+                    session, users, start, end, statuses=statuses, kept=kept
+                )
+                assert summed == scanned, (start, end, kept)
+
+
+def test_running_totals_equal_a_scan_after_every_kind_of_write(fresh: Backend) -> None:
+    from sqlalchemy import text
+
+    from workstation.server.models import AccountRow, PromiseRow
+
+    _assert_summaries_equal_scan(fresh)  # the seed (bulk inserts)
+    agent_user = fresh.of_role("agent")[0]
+    agent = fresh.login(agent_user.username)
+    with fresh.sessions() as session:
+        account_id, currency = session.execute(
+            select(AccountRow.id, AccountRow.currency)
+            .where(AccountRow.owner_id == agent_user.user_id, AccountRow.status == "open")
+            .limit(1)
+        ).one()
+    promised = push_event(
+        agent,
+        account_id,
+        "promise",
+        {
+            "amount": "100.00",
+            "currency": currency,
+            "due_date": (TODAY + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert promised["status"] == "applied", promised
+    _assert_summaries_equal_scan(fresh)  # a promise through the API (ORM insert)
+    run_daily(fresh.sessions, TODAY - timedelta(days=1))  # promises decided, accounts aged
+    run_daily(fresh.sessions, TODAY)
+    _assert_summaries_equal_scan(fresh)
+    with fresh.sessions.begin() as session:
+        others = [u for u in session.scalars(select(User.id)) if u != agent_user.user_id]
+        account = session.get(AccountRow, account_id)
+        assert account is not None
+        account.owner_id = others[0]  # an ORM move to another holder
+        account.placed_minor += 12_345
+    _assert_summaries_equal_scan(fresh)
+    with fresh.sessions.begin() as session:  # set-based SQL that bypasses the ORM
+        session.execute(
+            text(
+                "UPDATE accounts SET owner_id = NULL WHERE id IN (SELECT id FROM accounts "
+                "WHERE owner_id = :o ORDER BY id LIMIT 3)"
+            ),
+            {"o": agent_user.user_id},
+        )
+        session.execute(
+            text(
+                "UPDATE promises SET status = 'broken', due_date = :d WHERE event_id IN "
+                "(SELECT event_id FROM promises ORDER BY event_id LIMIT 5)"
+            ),
+            {"d": TODAY - timedelta(days=2)},
+        )
+        first = session.scalar(select(PromiseRow.event_id).order_by(PromiseRow.event_id.desc()))
+        session.execute(text("DELETE FROM promises WHERE event_id = :e"), {"e": first})
+    _assert_summaries_equal_scan(fresh)

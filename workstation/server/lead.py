@@ -26,7 +26,7 @@ from workstation.kpi import (
     right_party_codes,
     roll_rates_by_bucket,
 )
-from workstation.server import kpi_delinquency
+from workstation.server import kpi_delinquency, kpi_summaries
 from workstation.server.bucket_history import BUCKET_ORDER, bucket_rank, state_as_of
 from workstation.server.deps import Principal, audit, utcnow
 from workstation.server.errors import ApiError
@@ -43,7 +43,6 @@ from workstation.server.models import (
     Assignment,
     Device,
     EventRow,
-    PromiseRow,
     Removal,
     User,
 )
@@ -506,39 +505,25 @@ def kpi_counts(
     end = datetime.combine(end_day + timedelta(days=1), time(0), UTC)
     # the events' counts from the daily rollups (equal to ``_event_counts``' scan)
     counts = event_counts(session, user_ids, start_day, end_day)
-    # promises falling due in the period and decided, by recorder
-    for uid, due, kept in session.execute(
-        select(
-            PromiseRow.recorded_by_id,
-            func.count(),
-            func.sum(case((PromiseRow.status == PromiseStatus.KEPT.value, 1), else_=0)),
-        )
-        .where(
-            PromiseRow.recorded_by_id.in_(user_ids),
-            PromiseRow.due_date >= start_day,
-            PromiseRow.due_date <= end_day,
-            PromiseRow.status.in_([PromiseStatus.KEPT.value, PromiseStatus.BROKEN.value]),
-        )
-        .group_by(PromiseRow.recorded_by_id)
-    ):
+    # promises falling due in the period and decided, by recorder (running totals kept by
+    # triggers, equal to a scan of the promises: ``kpi_summaries``)
+    for uid, (due, kept) in kpi_summaries.promises_due(
+        session,
+        user_ids,
+        start_day,
+        end_day,
+        statuses=(PromiseStatus.KEPT.value, PromiseStatus.BROKEN.value),
+        kept=PromiseStatus.KEPT.value,
+    ).items():
         if uid in counts:
-            counts[uid].promises_due += int(due or 0)
-            counts[uid].promises_kept += int(kept or 0)
-    # portfolio KPIs on the accounts each agent holds now
-    for holder, currency, n, high, low in session.execute(
-        select(
-            AccountRow.owner_id,
-            AccountRow.currency,
-            func.count(),
-            *exact_sum(AccountRow.placed_minor),
-        )
-        .where(AccountRow.owner_id.in_(user_ids))
-        .group_by(AccountRow.owner_id, AccountRow.currency)
-    ):
+            counts[uid].promises_due += due
+            counts[uid].promises_kept += kept
+    # portfolio KPIs on the accounts each agent holds now (the same running totals)
+    for holder, currency, n, placed in kpi_summaries.portfolio(session, user_ids):
         if holder in counts:
             entry = counts[holder]
-            entry.accounts += int(n)
-            entry.placed[currency] = entry.placed.get(currency, 0) + joined(high, low)
+            entry.accounts += n
+            entry.placed[currency] = entry.placed.get(currency, 0) + placed
     for owner, n in session.execute(
         select(AccountRow.owner_id, func.count())
         .select_from(EventRow)

@@ -9,6 +9,7 @@ import workstation.server.approvals.models  # registers the approvals room's tab
 import workstation.server.complaints.models  # registers the complaints room's tables
 import workstation.server.disputes.models  # registers the disputes room's table
 import workstation.server.kpi_delinquency  # the cure and roll rollups
+import workstation.server.kpi_summaries  # running totals the KPIs read
 import workstation.server.lifecycle.models  # registers the daily run's tables on Base
 import workstation.server.messaging.models
 import workstation.server.portal.models  # the customer's portal (links, sessions, payments)
