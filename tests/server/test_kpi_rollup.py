@@ -190,7 +190,9 @@ def test_cure_and_roll_rollups_equal_a_scan_after_changes_and_backdated_writes(
     # to another collector, one rolls a bucket
     with fresh.sessions.begin() as session:
         paid, moved, rolling = (session.get(AccountRow, a.id) for a in delinquent[:3])
-        assert paid is not None and moved is not None and rolling is not None
+        assert paid is not None
+        assert moved is not None
+        assert rolling is not None
         paid.days_past_due = 0
         paid.status = "paid"
         others = [u for u in session.scalars(select(User.id)) if u != moved.owner_id]
