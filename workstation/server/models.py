@@ -199,6 +199,8 @@ QUEUE_EXPLORER_ORDERS: dict[str, tuple[str, ...]] = {
     "tier": ("risk_tier", "id"),
     "placed": ("placed_on", "id"),
 }
+# the orders whose first page, filtered by a risk tier, missed 200 ms at 1M without their own
+TIER_EXPLORER_ORDERS = {k: QUEUE_EXPLORER_ORDERS[k] for k in ("balance", "past_due", "dpd")}
 
 
 class AccountRow(Base):
@@ -246,6 +248,12 @@ class AccountRow(Base):
         *(
             Index(f"ix_accounts_team_{name}", "team_id", *columns)
             for name, columns in QUEUE_EXPLORER_ORDERS.items()
+        ),
+        # a risk tier is a small slice of a team: walking the team's sort index for it read
+        # most of the team before a page was found (tier A by days past due: 631 ms at 1M)
+        *(
+            Index(f"ix_accounts_team_tier_{name}", "team_id", "risk_tier", *columns)
+            for name, columns in TIER_EXPLORER_ORDERS.items()
         ),
     )
 
