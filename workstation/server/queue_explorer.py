@@ -36,7 +36,9 @@ from sqlalchemy import ColumnElement, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from workstation.domain.enums import Bucket
+from workstation.errors import WorkstationError
 from workstation.server.models import AccountRow, CustomerRow
+from workstation.text import Text
 
 
 class Sort(StrEnum):
@@ -65,10 +67,14 @@ SORT_COLUMNS: dict[Sort, Any] = {
     Sort.PLACED_ON: AccountRow.placed_on,
 }
 NULLABLE = frozenset({Sort.SCORE, Sort.RISK_TIER, Sort.PLACED_ON})
+UNDECODABLE = Text("the cursor does not decode", "翻页游标无法解析")
+OTHER_ORDER = Text("the cursor was made for another sort or order", "翻页游标属于另一种排序")
 
 
-class CursorError(ValueError):
+class CursorError(WorkstationError, ValueError):
     """A cursor that does not decode, or was made for another order."""
+
+    summary = Text("This page of the queue cannot be continued", "无法继续加载这一页队列")
 
 
 def encode_cursor(sort: Sort, order: Order, key: Any, account_id: str) -> str:
@@ -83,20 +89,20 @@ def decode_cursor(cursor: str, sort: Sort, order: Order) -> tuple[Any, str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         made_for, made_order, key, account_id = json.loads(base64.urlsafe_b64decode(padded))
     except (ValueError, TypeError, binascii.Error) as exc:
-        raise CursorError("the cursor does not decode") from exc
+        raise CursorError(UNDECODABLE) from exc
     if made_for != sort.value or made_order != order.value:
-        raise CursorError("the cursor was made for another sort or order")
+        raise CursorError(OTHER_ORDER)
     if not isinstance(account_id, str) or not isinstance(key, str | int | None):
-        raise CursorError("the cursor does not decode")
+        raise CursorError(UNDECODABLE)
     if key is None and sort not in NULLABLE:
-        raise CursorError("the cursor does not decode")
+        raise CursorError(UNDECODABLE)
     if sort in (Sort.BALANCE, Sort.PAST_DUE, Sort.DAYS_PAST_DUE) and not isinstance(key, int):
-        raise CursorError("the cursor does not decode")
+        raise CursorError(UNDECODABLE)
     if sort is Sort.PLACED_ON and key is not None:
         try:
             return date.fromisoformat(str(key)), account_id
         except ValueError as exc:
-            raise CursorError("the cursor does not decode") from exc
+            raise CursorError(UNDECODABLE) from exc
     return key, account_id
 
 
