@@ -20,9 +20,11 @@ from tests.server.lifecycle_helpers import bank_pays, plan_payload
 from workstation.domain.enums import Bucket
 from workstation.domain.model import new_id
 from workstation.lifecycle.aging import age
+from workstation.lifecycle.policy import load_lifecycle_policy
 from workstation.server.cli import main as server_main
 from workstation.server.lifecycle.daily import ADVISORY_LOCK_KEY, DailyError, run_daily
 from workstation.server.lifecycle.models import DailyRun, PlanInstalment
+from workstation.server.lifecycle.plans import _to_monitor
 from workstation.server.models import (
     AccountRow,
     BucketHistory,
@@ -332,6 +334,24 @@ def test_a_plan_is_monitored_instalment_by_instalment(fresh: Backend) -> None:
     run_daily(fresh.sessions, TODAY + timedelta(days=99))
     last = _plan_events(fresh, account["id"])[-1]
     assert (last["type"], last["status"]) == ("plan_status", "completed")
+
+
+def test_plans_to_monitor_with_more_new_money_than_one_statement_can_bind(fresh: Backend) -> None:
+    # at 1M accounts a day's new money touched ~257,000 accounts; binding them all in one
+    # statement passes PostgreSQL's 65,535 parameters and the whole day rolled back
+    agent = fresh.login("li.na")
+    account = _agent_account(fresh, agent)
+    lines = [(TODAY + timedelta(days=d), 30_000) for d in (10, 40)]
+    plan_id = _push(
+        agent, account["id"], "plan_agreement", plan_payload(account["currency"], lines)
+    )
+    run_daily(fresh.sessions, TODAY)  # monitored once: only money or a deadline brings it back
+    strangers = {f"no-such-account-{n:06d}" for n in range(70_000)}
+    policy = load_lifecycle_policy()
+    with fresh.sessions() as session:
+        assert _to_monitor(session, TODAY + timedelta(days=1), policy, strangers) == []
+        found = _to_monitor(session, TODAY + timedelta(days=1), policy, strangers | {account["id"]})
+    assert found == [(plan_id, account["id"])]
 
 
 def test_a_plan_breaks_after_two_missed_instalments_and_the_account_reopens(fresh: Backend) -> None:
