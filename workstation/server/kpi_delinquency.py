@@ -49,7 +49,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -57,6 +56,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from workstation.domain.enums import AccountStatus
 from workstation.server.bucket_history import bucket_rank
 from workstation.server.models import Base, BucketHistory
+from workstation.server.retention import take_guard
 
 log = logging.getLogger(__name__)
 
@@ -180,12 +180,7 @@ def refresh(sessions: sessionmaker[Session], end_day: date) -> bool:
     False when another node is doing it (PostgreSQL advisory lock) or it is stored."""
     began = time.perf_counter()
     with sessions.begin() as session:
-        if (
-            session.get_bind().dialect.name == "postgresql"
-            and not session.execute(
-                text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}
-            ).scalar_one()
-        ):
+        if not take_guard(session, LOCK_KEY):
             return False
         if session.get(KpiRollEnd, end_day) is not None:
             return False

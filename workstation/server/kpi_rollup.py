@@ -28,12 +28,13 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from workstation.domain.enums import EventType, VisitOutcome
 from workstation.kpi import KpiCounts
 from workstation.server.models import EventRow, KpiEventDay, ServerState
+from workstation.server.retention import take_guard
 from workstation.server.versioning import committed_version
 
 log = logging.getLogger(__name__)
@@ -180,12 +181,7 @@ def refresh(sessions: sessionmaker[Session]) -> int:
     how many days were recounted (0: nothing new, or another node is refreshing)."""
     began = time.perf_counter()
     with sessions.begin() as session:
-        if (
-            session.get_bind().dialect.name == "postgresql"
-            and not session.execute(
-                text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}
-            ).scalar_one()
-        ):
+        if not take_guard(session, LOCK_KEY):
             return 0
         old = watermark(session)
         new = committed_version(session)
