@@ -191,6 +191,8 @@ OTHER_TESTS = {
     # any signed-in device may read the retention; nothing in it is scoped
     ("GET", "/api/v1/sync/info"): "test_unauthenticated_is_401_everywhere",
     ("GET", "/api/v1/scorecard"): "test_unauthenticated_is_401_everywhere (same for all)",
+    # the promoted segment models, as data: the same for every signed-in device
+    ("GET", "/api/v1/segments/models"): "test_unauthenticated_is_401_everywhere (same for all)",
     ("PUT", "/api/v1/blobs/{sha256}"): "test_unauthenticated_is_401_everywhere",
     # Messaging webhooks authenticate the gateway (shared token) or the customer (signed
     # unsubscribe link), not a user: test_messaging covers wrong tokens and forged links.

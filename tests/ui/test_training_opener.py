@@ -23,6 +23,7 @@ def test_the_practice_menu_opens_training_through_the_opener_given(window, qtbot
     packs[0].trigger()
     training = window._training
     assert isinstance(training, TrainingWindow)
+    qtbot.addWidget(training)  # closed and deleted at teardown, like every other window
     try:
         assert training.session.pack.pack == "cn-nifa"
         assert "China (NIFA)" in training.windowTitle()
