@@ -20,6 +20,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ from workstation.server.lifecycle.aging import record_history
 from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.lifecycle.confirmed import confirmed_payments
 from workstation.server.lifecycle.isolation import flag_for_review
-from workstation.server.models import AccountRow, PromiseRow
+from workstation.server.models import AccountRow, CustomerRow, PromiseRow
 from workstation.server.versioning import allocate
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,26 @@ def deadline(due: date, grace_days: int) -> datetime:
     return datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
 
 
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def decide(
-    promise: _PromiseFacts | PromiseRow, payments: Sequence[Payment], day: date, grace_days: int
+    promise: _PromiseFacts | PromiseRow,
+    payments: Sequence[Payment],
+    day: date,
+    grace_days: int,
+    timezone: str | None,
 ) -> PromiseStatus | None:
-    """The promise's new status at the end of ``day``, or ``None`` when it stays open."""
-    made_on = promise.made_at.astimezone(UTC).date()
+    """The promise's new status at the end of ``day``, or ``None`` when it stays open.
+
+    The day it was made is the customer's (``timezone``), as payments' days are: a promise
+    made at 01:48 UTC on the 6th by a customer at UTC-12 and paid the same afternoon
+    there counts that payment (its ``paid_on`` is the 5th)."""
+    made_on = promise.made_at.astimezone(_zone(timezone)).date()
     decision = decide_promise(
         promise.amount_minor, made_on, promise.due_date, payments, day, grace_days=grace_days
     )
@@ -68,13 +84,16 @@ def _decide_account(
     version: int | None,
 ) -> int:
     payments = confirmed_payments(session, [account.id]).get(account.id, [])
+    timezone = session.scalar(
+        select(CustomerRow.timezone).where(CustomerRow.id == account.customer_id)
+    )
     changed = 0
     for promise in session.scalars(
         select(PromiseRow).where(
             PromiseRow.account_id == account.id, PromiseRow.status == PromiseStatus.OPEN.value
         )
     ):
-        status = decide(promise, payments, day, grace_days)
+        status = decide(promise, payments, day, grace_days, timezone)
         if status is not None:
             promise.status = status.value
             promise.decided_at = decided_at
@@ -126,6 +145,7 @@ class _PromiseFacts(Protocol):
     amount_minor: int
     made_at: datetime
     due_date: date
+    timezone: str
 
 
 def _sweep(
@@ -154,7 +174,11 @@ def _sweep(
                 PromiseRow.amount_minor,
                 PromiseRow.made_at,
                 PromiseRow.due_date,
-            ).where(
+                CustomerRow.timezone,
+            )
+            .join(AccountRow, AccountRow.id == PromiseRow.account_id)
+            .join(CustomerRow, CustomerRow.id == AccountRow.customer_id)
+            .where(
                 PromiseRow.account_id.in_(ids[start : start + 500]),
                 PromiseRow.status == PromiseStatus.OPEN.value,
             )
@@ -168,7 +192,8 @@ def _sweep(
             mine = [
                 {"b_id": p.event_id, "b_status": status.value}
                 for p in open_promises
-                if (status := decide(p, money.get(account_id, []), day, grace_days)) is not None
+                if (status := decide(p, money.get(account_id, []), day, grace_days, p.timezone))
+                is not None
             ]
         except Exception as exc:
             log.exception("deciding the promises of account %s failed", account_id)
