@@ -184,6 +184,19 @@ def arrive(driver: Any, part: str) -> None:
     )
 
 
+def follow(driver: Any, element: Any, part: str = "") -> None:
+    """Click what leads to another page and wait for that page: the old one gone (a page
+    whose address already matched must not pass for the next), the new one loaded."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    arrive(driver, part)
+
+
 def sign_in(world: World, driver: Any, number: str, born: date | None = None) -> None:
     """From the SMS's link to the account page: the code by SMS and the ID's last four (or,
     given ``born``, the date of birth typed into its three fields)."""
@@ -194,8 +207,7 @@ def sign_in(world: World, driver: Any, number: str, born: date | None = None) ->
     driver.get(link)
     world.check(driver)
     seen = len(world.gateway.texts_to(number))
-    driver.find_element(By.CSS_SELECTOR, "form[action$='/code'] button").click()
-    arrive(driver, "sent=sms")
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/code'] button"), "sent=sms")
     code = world.gateway.wait_for(number, r"(?:^|验证码)(\d{6})", seen).group(1)
     assert "sent=sms" in driver.current_url
     world.check(driver)
@@ -206,8 +218,9 @@ def sign_in(world: World, driver: Any, number: str, born: date | None = None) ->
         driver.find_element(By.ID, "birth_day").send_keys(str(born.day))
         driver.find_element(By.ID, "birth_month").send_keys(str(born.month))
         driver.find_element(By.ID, "birth_year").send_keys(str(born.year))
-    driver.find_element(By.CSS_SELECTOR, "form[action$='/verify'] button").click()
-    arrive(driver, "/portal/")
+    follow(
+        driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/verify'] button"), "/portal/"
+    )
     assert driver.current_url.endswith("/portal/account"), (
         world.gateway.texts_to(number),
         driver.find_element(By.TAG_NAME, "main").text,
@@ -230,14 +243,13 @@ def test_sms_link_verify_plan_pdf_and_the_desk_shows_the_plan(
     driver.get(driver.current_url + "?lang=zh")
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
     world.check(driver)
-    driver.find_element(By.CSS_SELECTOR, "a[href='/portal/plan']").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "a[href='/portal/plan']"))
     world.check(driver)
-    driver.find_element(By.CSS_SELECTOR, ".offers a.button").click()
-    arrive(driver, "/portal/plan/review")
+    follow(driver, driver.find_element(By.CSS_SELECTOR, ".offers a.button"), "/portal/plan/review")
     world.check(driver)
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "consent").click()
-    driver.find_element(By.CSS_SELECTOR, "form[action='/portal/plan/agree'] button").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/portal/plan/agree'] button"))
     world.check(driver)
     driver.find_element(By.ID, "agreement").click()
     deadline = time.monotonic() + 20
@@ -281,23 +293,25 @@ def test_pay_now_confirms_the_payment_and_keeps_the_promise(world: World, driver
     assert born is not None
     send_invitation(world, account_id)
     sign_in(world, driver, number, born)  # this customer proves who they are by birth date
-    driver.find_element(By.CSS_SELECTOR, "a[href='/portal/promise']").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "a[href='/portal/promise']"))
     world.check(driver)
     driver.find_element(By.ID, "amount").send_keys("30.00")
     due = driver.find_element(By.ID, "due_date")
     driver.execute_script("arguments[0].value = arguments[0].min", due)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/portal/promise'] button").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/portal/promise'] button"))
     world.check(driver)
     driver.get(world.backend.base + "/portal/pay")
     world.check(driver)
     amount = driver.find_element(By.ID, "amount")
     amount.clear()
     amount.send_keys("30.00")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/portal/pay'] button").click()
-    arrive(driver, "/portal/gateway/stand-in/")
+    follow(
+        driver,
+        driver.find_element(By.CSS_SELECTOR, "form[action='/portal/pay'] button"),
+        "/portal/gateway/stand-in/",
+    )
     world.check(driver)
-    driver.find_element(By.ID, "gateway-pay").click()
-    arrive(driver, "/portal/pay/return/")
+    follow(driver, driver.find_element(By.ID, "gateway-pay"), "/portal/pay/return/")
     world.check(driver)
     assert "30.00" in driver.find_element(By.TAG_NAME, "main").text
     with world.backend.sessions() as session:
@@ -319,11 +333,11 @@ def test_a_complaint_shows_its_reference_and_the_lead_sees_it(world: World, driv
     account_id, number, _name = ready_account(world)
     send_invitation(world, account_id)
     sign_in(world, driver, number)
-    driver.find_element(By.CSS_SELECTOR, "a[href='/portal/complaint']").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "a[href='/portal/complaint']"))
     world.check(driver)
     driver.find_element(By.ID, "cat-contact_frequency").click()
     driver.find_element(By.ID, "details").send_keys("You called me four times on Sunday")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/portal/complaint'] button").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/portal/complaint'] button"))
     world.check(driver)
     reference = re.search(r"CP-\d{4}-\d+", driver.find_element(By.TAG_NAME, "main").text)
     assert reference is not None
@@ -381,7 +395,7 @@ def test_a_survey_after_a_call_moves_the_satisfaction_kpis(world: World, driver:
         world.check(driver)
         driver.find_element(By.ID, "score-4").click()
         driver.find_element(By.ID, "comment").send_keys("Clear and kind")
-        driver.find_element(By.CSS_SELECTOR, "main form button").click()
+        follow(driver, driver.find_element(By.CSS_SELECTOR, "main form button"))
         world.check(driver)
         after = lead.call("GET", "/api/v1/portal/kpis", params=period)
     finally:
