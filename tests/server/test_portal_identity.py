@@ -33,13 +33,17 @@ def backend(
         yield started
 
 
-def born_on(backend: Backend, person: Customer, born: date | None) -> None:
+def born_on(
+    backend: Backend, person: Customer, born: date | None, language: str | None = None
+) -> None:
+    """Put ``born`` (and, given, the language) on file for the person behind the link."""
     with backend.sessions.begin() as session:
         link = session.get(PortalLink, person.token.split(".")[0])
         assert link is not None
         row = session.get(CustomerRow, link.customer_id)
         assert row is not None
         row.birth_date = born
+        row.language = language or row.language
 
 
 def answer(person: Customer, code: str, **fields: str) -> requests.Response:
@@ -126,7 +130,7 @@ def answer_after_lock(person: Customer, code: str) -> requests.Response:
 
 def test_a_date_that_is_no_date_or_no_proof_at_all_counts_nothing(backend: Backend) -> None:
     person = customer(backend)
-    born_on(backend, person, BORN)
+    born_on(backend, person, BORN, language="zh")
     code = person.send_code()
     for fields, says in (
         ({"birth_year": "1984", "birth_month": "2", "birth_day": "30"}, "bad_birth_date"),
