@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from tests.server.conftest import BACKENDS, Backend, running_backend
+from tests.server.model_helpers import backwards_in_use, put_in_use
 from workstation.segments import parse_model
-from workstation.segments.model import ModelFeature, SegmentModel
+from workstation.segments.model import SegmentModel
 from workstation.segments.samples import time_split
 from workstation.server.models import AccountRow, SegmentModelRow
 from workstation.server.segmentation import current_models
@@ -49,39 +49,8 @@ def _rows(backend: Backend) -> list[SegmentModelRow]:
     return rows
 
 
-def _put_in_use(backend: Backend, models: list[SegmentModel]) -> None:
-    with backend.sessions.begin() as session:
-        for model in models:
-            session.add(
-                SegmentModelRow(
-                    kind=model.kind,
-                    model=model.to_json(),
-                    metrics={},
-                    promoted=True,
-                    trained_at=datetime.now(UTC),
-                )
-            )
-
-
-def _reversed(model: SegmentModel) -> SegmentModel:
-    """The same model ranking every account the other way round (AUC becomes 1 − AUC)."""
-    return SegmentModel(
-        kind=model.kind,
-        version=f"reversed-{model.kind}",
-        intercept=model.intercept,
-        features=[ModelFeature(f.name, f.mean, f.scale, -f.coefficient) for f in model.features],
-    )
-
-
 def test_a_fit_better_than_the_model_in_use_is_promoted_and_rescores(backend: Backend) -> None:
-    # the model in use is a fit turned backwards: anything learned from the data beats it
-    history = load_history(backend.sessions)
-    train, _, _, _ = time_split(history, 30)
-    backwards = []
-    for kind in ("ability", "willingness"):
-        rows, labels = _labelled(train, kind)
-        backwards.append(_reversed(fit_model(kind, "x", rows, labels)))
-    _put_in_use(backend, backwards)
+    backwards_in_use(backend)  # anything learned from the data beats the model in use
 
     report = train_models(backend.sessions, horizon_days=30)
     assert [r.kind for r in report.models] == ["ability", "willingness"]
@@ -146,7 +115,7 @@ def test_a_fit_worse_than_the_model_in_use_is_stored_but_not_promoted(
                 features=oracle.features,
             )
         )
-    _put_in_use(backend, oracles)
+    put_in_use(backend, oracles)
     with backend.sessions() as session:
         before = set(session.scalars(select(AccountRow.segment_model).distinct()))
 
