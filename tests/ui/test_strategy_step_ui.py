@@ -90,8 +90,10 @@ def test_the_desk_shows_the_arm_and_the_step_beside_the_segment(window, ctx, qtb
         )  # fmt: skip
     # the daily run's note, as a pull brings it (server state: no outbox)
     # (dated tomorrow: no attempt in the seeded history can have answered it yet)
+    # (without the promise stop: the seeded history leaves an open promise on this account on
+    # some days, and the stops themselves are test_queue_tasks' business)
     today = datetime.now(UTC).date() + timedelta(days=1)
-    task = replace(TASK, day=today)
+    task = replace(TASK, day=today, stops=frozenset({"paid", "hold"}))
     note = Event(
         id=new_id(), type=EventType.NOTE, account_id=account_id, customer_id=customer_id,
         occurred_at=datetime.combine(today, time(23, 59, 59), UTC), recorded_by="system",
