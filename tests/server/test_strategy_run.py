@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.server.conftest import BACKENDS, Backend, running_backend
+from tests.server.strategy_helpers import pick, quiet_others, run_day, set_account
 from workstation.domain.model import new_id
-from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.lifecycle.daily import run_daily
 from workstation.server.messaging.models import MessageJob
 from workstation.server.models import AccountRow, CustomerRow, EventRow
 from workstation.server.strategy.models import Experiment, ExperimentAssignment, StrategyAction
-from workstation.server.strategy.run import run_strategies, send_instant
+from workstation.server.strategy.run import send_instant
 from workstation.strategy.assign import CHALLENGER
 
 DAY = date(2030, 6, 3)  # a fixed business day: nothing here depends on the machine's today
@@ -35,63 +35,22 @@ def fresh(
         yield started
 
 
-def _pick(backend: Backend, n: int) -> list[str]:
-    with backend.sessions() as session:
-        ids = [
-            account_id
-            for account_id, flags in session.execute(
-                select(AccountRow.id, CustomerRow.flags)
-                .join(CustomerRow, CustomerRow.id == AccountRow.customer_id)
-                .where(AccountRow.status == "open")
-                .order_by(AccountRow.id)
-            )
-            if not flags
-        ]
-    assert len(ids) >= n
-    return list(ids[:n])
-
-
-def _set(backend: Backend, account_id: str, **values: object) -> None:
-    with backend.sessions.begin() as session:
-        session.execute(update(AccountRow).where(AccountRow.id == account_id).values(**values))
-
-
-def _run(backend: Backend, day: date) -> int:
-    with backend.sessions.begin() as session:
-        changes = DayChanges(day)
-        done = run_strategies(session, day, changes)
-        changes.stamp(session)
-        return done
-
-
-def _quiet_others(backend: Backend, keep: list[str]) -> None:
-    """Every other account on a day no step falls on (days past due 4: no cadence uses it)."""
-    with backend.sessions.begin() as session:
-        session.execute(
-            update(AccountRow)
-            .where(
-                AccountRow.id.not_in(keep), AccountRow.status.not_in(["paid", "settled", "closed"])
-            )
-            .values(days_past_due=4, status="open", score="0.80", segment="able_willing")
-        )
-
-
 def test_due_steps_are_taken_once_messages_queued_and_tasks_raised(fresh: Backend) -> None:
-    sms, call, held = _pick(fresh, 3)
-    _quiet_others(fresh, [sms, call, held])
+    sms, call, held = pick(fresh, 3)
+    quiet_others(fresh, [sms, call, held])
     # able and willing (score 0.8) on day 1 past due: the SMS reminder
-    _set(fresh, sms, days_past_due=1, score="0.80", segment="able_willing", status="open")
+    set_account(fresh, sms, days_past_due=1, score="0.80", segment="able_willing", status="open")
     # able and unwilling (score 0.2) on day 3: a firm call, raised to the owner
-    _set(fresh, call, days_past_due=3, score="0.20", segment="able_unwilling", status="open")
+    set_account(fresh, call, days_past_due=3, score="0.20", segment="able_unwilling", status="open")
     # on day 1 too, but the customer asked to cease communication: not sent, reason kept
-    _set(fresh, held, days_past_due=1, score="0.80", segment="able_willing", status="open")
+    set_account(fresh, held, days_past_due=1, score="0.80", segment="able_willing", status="open")
     with fresh.sessions.begin() as session:
         account = session.get(AccountRow, held)
         assert account is not None
         customer = session.get(CustomerRow, account.customer_id)
         assert customer is not None
         customer.flags = ["cease_communication"]
-    assert _run(fresh, DAY) == 3
+    assert run_day(fresh, DAY) == 3
     with fresh.sessions() as session:
         actions = {a.account_id: a for a in session.scalars(select(StrategyAction))}
         assert actions[sms].step_id == "aw-sms-1"
@@ -124,16 +83,16 @@ def test_due_steps_are_taken_once_messages_queued_and_tasks_raised(fresh: Backen
         assert "stop communicating" in actions[held].detail["reason"]
         jobs = session.scalar(select(func.count()).select_from(MessageJob))
     # the same day again sends nothing twice
-    assert _run(fresh, DAY) == 0
+    assert run_day(fresh, DAY) == 0
     with fresh.sessions() as session:
         assert session.scalar(select(func.count()).select_from(MessageJob)) == jobs
         assert session.scalar(select(func.count()).select_from(StrategyAction)) == 3
 
 
 def test_field_visits_go_only_to_late_large_accounts(fresh: Backend) -> None:
-    small, large = _pick(fresh, 2)
-    _quiet_others(fresh, [small, large])
-    _set(
+    small, large = pick(fresh, 2)
+    quiet_others(fresh, [small, large])
+    set_account(
         fresh,
         small,
         days_past_due=60,
@@ -142,7 +101,7 @@ def test_field_visits_go_only_to_late_large_accounts(fresh: Backend) -> None:
         segment="unable_unwilling",
         status="open",
     )
-    _set(
+    set_account(
         fresh,
         large,
         days_past_due=60,
@@ -151,7 +110,7 @@ def test_field_visits_go_only_to_late_large_accounts(fresh: Backend) -> None:
         segment="unable_unwilling",
         status="open",
     )
-    _run(fresh, DAY)
+    run_day(fresh, DAY)
     with fresh.sessions() as session:
         kinds = {(a.account_id, a.kind) for a in session.scalars(select(StrategyAction))}
     assert (large, "visit") in kinds
@@ -176,7 +135,7 @@ def test_an_experiment_draws_its_arms_once_and_the_challenger_takes_its_steps(
                 created_at=datetime.now(UTC), note="",
             )
         )  # fmt: skip
-    _run(fresh, DAY)
+    run_day(fresh, DAY)
     with fresh.sessions() as session:
         arms = dict(
             session.execute(select(ExperimentAssignment.account_id, ExperimentAssignment.arm)).all()
@@ -193,7 +152,7 @@ def test_an_experiment_draws_its_arms_once_and_the_challenger_takes_its_steps(
     assert 0.3 < len(challengers) / len(arms) < 0.7
     # the challenger's day-2 call, and only for its arm
     assert calls == challengers
-    _run(fresh, DAY + timedelta(days=1))
+    run_day(fresh, DAY + timedelta(days=1))
     with fresh.sessions() as session:
         again = dict(
             session.execute(select(ExperimentAssignment.account_id, ExperimentAssignment.arm)).all()
@@ -202,9 +161,9 @@ def test_an_experiment_draws_its_arms_once_and_the_challenger_takes_its_steps(
 
 
 def test_the_daily_run_takes_the_strategy_steps(fresh: Backend) -> None:
-    sms, _ = _pick(fresh, 2)
-    _quiet_others(fresh, [sms])
-    _set(
+    sms, _ = pick(fresh, 2)
+    quiet_others(fresh, [sms])
+    set_account(
         fresh,
         sms,
         days_past_due=0,
