@@ -300,6 +300,47 @@ def test_the_route_holds_only_accounts_the_strategy_sends_to_the_field(field_sto
     assert not small_or_current & {s.account_id for s in stops}
 
 
+def _raise_task(store, item, task: str) -> None:
+    """The server's daily run raised ``task`` on the account (its note, as a pull brings it)."""
+    from workstation.domain import Event, new_id
+    from workstation.queue.tasks import StrategyTask
+    from workstation.text import Text
+
+    day = datetime.now(UTC).date() + timedelta(days=1)  # no seeded visit can answer it yet
+    raised = StrategyTask(
+        strategy_id="early-call-v1", step_id=f"step-{task}", task=task, day=day,
+        step=Text(f"{task} step", f"{task} 步骤"), strategy=Text("Early call", "提前致电"),
+        stops=frozenset({"paid"}), experiment_id="exp-1", arm="challenger",
+    )  # fmt: skip
+    store.apply_changes(
+        events=[
+            Event(
+                id=new_id(), type=EventType.NOTE, account_id=item.account_id,
+                customer_id=item.customer_id, recorded_by="system",
+                occurred_at=datetime.combine(day, datetime.min.time(), UTC),
+                payload={"text": "Strategy step", "strategy_task": raised.to_payload()},
+            )
+        ]
+    )  # fmt: skip
+
+
+def test_a_raised_task_decides_the_route_over_the_champions_rule(field_store):
+    # the server ran the account's own strategy (a challenger's, here): its visit task puts a
+    # small account on the route; a call task keeps a late, large one off (a call comes first)
+    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=30)
+    snapshot = service.desk.queue()
+    owned = [snapshot[n] for n in range(len(snapshot))]
+    small = next(i for i in owned if i.balance_minor < 500_000 and i.status == "open")
+    planned = {s.account_id for s in service.todays_visits().stops}
+    assert small.account_id not in planned
+    late = next(iter(planned))
+    _raise_task(field_store, small, "visit")
+    _raise_task(field_store, next(i for i in owned if i.account_id == late), "call")
+    replanned = {s.account_id for s in service.todays_visits(replan=True).stops}
+    assert small.account_id in replanned
+    assert late not in replanned
+
+
 def test_settlement_and_instalment_agreements_render(field_store):
     service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=3)
     stop = service.todays_visits().stops[0]

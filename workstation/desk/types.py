@@ -81,6 +81,11 @@ class QueueItem:
     ranked: Any = field(default=None, repr=False, compare=False)
 
     @property
+    def task(self) -> StrategyTask | None:
+        """The strategy task standing on the account (``queue.tasks``), as the ranker saw it."""
+        return getattr(getattr(self.ranked, "source", None), "task", None)
+
+    @property
     def reasons(self) -> tuple[Text, ...]:
         """Why the row sits where it does, worded on demand by the ranker (en and zh)."""
         if self.ranked is None:

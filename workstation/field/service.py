@@ -49,7 +49,7 @@ from workstation.plans import (
     build_settlement,
 )
 from workstation.strategy.cadence import AccountState, visit_wanted
-from workstation.strategy.model import default_book
+from workstation.strategy.model import Task, default_book
 from workstation.strategy.segments import segment_of
 from workstation.text import Text
 
@@ -142,9 +142,17 @@ class AgreedPlan:
 
 
 def sent_to_field(item: Any) -> bool:
-    """Whether the champion strategy sends this queue row to the field: a visit step for its
-    segment and bucket, its field rule (late and large enough) met, no stop condition
+    """Whether the strategy sends this queue row to the field.
+
+    A task standing on the account decides: the server's daily run raised it with the
+    account's own strategy (an experiment's challenger included), so a visit task puts the
+    account on the route and a call or a hardship review keeps it off (that step comes
+    first). Without a task, the champion's rule: a visit step for the row's segment and
+    bucket, its field rule (late and large enough) met, no stop condition
     (``workstation.strategy``). Current accounts of a few hundred yuan stay off the route."""
+    task = getattr(item, "task", None)
+    if task is not None:
+        return bool(task.task == Task.VISIT.value)
     strategy = default_book().get(default_book().default_champion)
     state = AccountState(
         account_id=item.account_id,
