@@ -207,3 +207,46 @@ def test_rescore_command(backend: Backend, capsys: pytest.CaptureFixture[str]) -
     assert f"scored {len(_open_rows(backend))} open accounts" in out
     assert "0 changed" in out
     assert main(["rescore", "--db", backend.url, "--batch-size", "0"]) == 2
+
+
+def test_the_rescore_reads_only_the_history_the_features_need(backend: Backend) -> None:
+    # the rescore fetches the feature event types (attempts of the last 90 days only); what
+    # it stores must equal scoring from every event on file (notes, messages, old calls)
+    from collections import defaultdict
+
+    from workstation.server.domain_rows import account_of, customer_of, event_of
+    from workstation.server.models import CustomerRow, EventRow
+    from workstation.server.scoring import score_objects
+    from workstation.server.segmentation import current_models
+
+    moment = datetime.now(UTC).replace(microsecond=0)
+    rescore(backend.sessions, as_of=moment)
+    with backend.sessions() as session:
+        rows = _open_rows(backend)[:40]
+        ids = [r.id for r in rows]
+        customers = {
+            c.id: customer_of(c)
+            for c in session.scalars(
+                select(CustomerRow).where(CustomerRow.id.in_({r.customer_id for r in rows}))
+            )
+        }
+        events: dict[str, list[Any]] = defaultdict(list)
+        for row in session.scalars(
+            select(EventRow).where(EventRow.account_id.in_(ids)).order_by(EventRow.occurred_at)
+        ):
+            events[row.account_id].append(event_of(row))
+        kinds = {e.type.value for history in events.values() for e in history}
+        assert {"note", "contact_attempt"} <= kinds  # more on file than the features read
+        expected = score_objects(
+            [account_of(r) for r in rows], customers, events, current_scorecard(session),
+            moment, models=current_models(session),
+        )  # fmt: skip
+    for row, new in zip(rows, expected, strict=True):
+        stored = _row(backend, row.id)
+        assert abs(float(stored.score or 0) - float(new.score)) < 0.01  # the write tolerance
+        assert stored.risk_tier == new.risk_tier
+        assert list(stored.reason_codes or ()) == new.reason_codes
+        assert stored.segment == new.segment
+        assert stored.ability is not None
+        assert new.ability is not None
+        assert abs(stored.ability - new.ability) < 100

@@ -32,6 +32,11 @@ GROUPS = (ABILITY, WILLINGNESS, SITUATION)
 # Look-back for "recent" behaviour; long enough to see a promise cycle, short enough to
 # forget last year's customer.
 RECENT_DAYS = 90
+#: the only event types ``extract_features`` reads (contact attempts only within
+#: ``RECENT_DAYS``); a caller reading history from a database may fetch just these
+FEATURE_EVENT_TYPES = frozenset(
+    {EventType.CONTACT_ATTEMPT, EventType.PROMISE, EventType.PAYMENT, EventType.DISPUTE}
+)
 PARTIAL_PAYMENT_DAYS = 30
 # Caps keep one extreme account from dominating a fitted coefficient.
 MAX_DAYS_SINCE_PAYMENT = 365.0

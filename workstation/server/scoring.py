@@ -36,15 +36,15 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from workstation.domain.enums import AccountStatus, Bucket
+from workstation.domain.enums import AccountStatus, Bucket, EventType
 from workstation.domain.model import Account, Customer, Event
-from workstation.server.domain_rows import account_of, customer_of, event_of
+from workstation.server.domain_rows import account_of, customer_of
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ScorecardRow
 from workstation.server.versioning import allocate
 
@@ -135,10 +135,44 @@ def is_material(row: AccountRow, new: Scored) -> bool:
     return old is None or abs(old - float(new.score)) >= SCORE_TOLERANCE - 1e-9
 
 
+def _feature_events(session: Session, ids: list[str], as_of: datetime) -> dict[str, list[Event]]:
+    """The accounts' events the features read (``FEATURE_EVENT_TYPES``; contact attempts
+    of the last ``RECENT_DAYS`` only), oldest first, read as plain rows: a rescore of a
+    large book would otherwise spend most of its time building ORM objects for notes,
+    messages and old calls the features never look at."""
+    from workstation.queue.features import FEATURE_EVENT_TYPES, RECENT_DAYS
+
+    attempt = EventType.CONTACT_ATTEMPT.value
+    stmt = (
+        select(
+            EventRow.id,
+            EventRow.type,
+            EventRow.account_id,
+            EventRow.customer_id,
+            EventRow.occurred_at,
+            EventRow.recorded_by,
+            EventRow.payload,
+        )
+        .where(
+            EventRow.account_id.in_(ids),
+            EventRow.type.in_(sorted(t.value for t in FEATURE_EVENT_TYPES)),
+            or_(EventRow.type != attempt, EventRow.occurred_at >= as_of - timedelta(RECENT_DAYS)),
+        )
+        .order_by(EventRow.occurred_at)
+    )
+    events: dict[str, list[Event]] = defaultdict(list)
+    for event_id, kind, account_id, customer_id, at, by, payload in session.execute(stmt):
+        events[account_id].append(
+            Event(event_id, EventType(kind), account_id, customer_id, at, by, payload or {})
+        )
+    return events
+
+
 def _batches(
-    sessions: sessionmaker[Session], account_ids: Sequence[str] | None, size: int
+    sessions: sessionmaker[Session], account_ids: Sequence[str] | None, size: int, as_of: datetime
 ) -> Iterator[tuple[list[AccountRow], dict[str, CustomerRow], dict[str, list[Event]]]]:
-    """Open accounts ``size`` at a time (by id), with their customers and events."""
+    """Open accounts ``size`` at a time (by id), with their customers and the events the
+    features read."""
     pending = sorted(set(account_ids)) if account_ids is not None else None
     last = ""
     while True:
@@ -165,11 +199,7 @@ def _batches(
                     select(CustomerRow).where(CustomerRow.id.in_(customer_ids))
                 )
             }
-            events: dict[str, list[Event]] = defaultdict(list)
-            for row in session.scalars(
-                select(EventRow).where(EventRow.account_id.in_(ids)).order_by(EventRow.occurred_at)
-            ):
-                events[row.account_id].append(event_of(row))
+            events = _feature_events(session, ids, as_of)
             session.expunge_all()
         yield accounts, customers, events
         if pending is None and len(accounts) < size:
@@ -337,7 +367,7 @@ def rescore(
         scorecard = current_scorecard(session)
         models = current_models(session)
     scored = changed = material = 0
-    for accounts, customers, events in _batches(sessions, account_ids, batch_size):
+    for accounts, customers, events in _batches(sessions, account_ids, batch_size, moment):
         results = _score_batch(accounts, customers, events, scorecard, moment, models=models)
         scored += len(results)
         changes = [new for row, new in results if is_material(row, new)]
