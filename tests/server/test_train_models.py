@@ -146,3 +146,13 @@ def test_train_models_on_the_command_line(
     assert "willingness model" in out
     assert "Brier" in out
     assert "reliability" in out
+
+
+def test_a_retrained_model_keeps_the_cut_off_a_lead_chose(backend: Backend) -> None:
+    from workstation.server.segmentation.cutoffs import set_cutoffs
+
+    set_cutoffs(backend.sessions, ability=4200, willingness=5800, rescore_accounts=False)
+    report = train_models(backend.sessions, horizon_days=30, rescore_accounts=False)
+    assert [r.model.cutoff_bp for r in report.models] == [4200, 5800]
+    for row in _rows(backend)[-2:]:
+        assert parse_model(row.model, "db").cutoff_bp in (4200, 5800)

@@ -146,6 +146,11 @@ def test_a_missing_feature_is_neutral_and_assess_combines_both() -> None:
         ({"features": [{"name": "shoe_size", "mean": 0, "scale": 1, "coefficient": 1}]}, "name"),
         ({"features": [{"name": "hardship", "mean": 0, "scale": 0, "coefficient": 1}]}, "scale"),
         ({"intercept": float("inf")}, "intercept"),
+        ({"cutoff_bp": 0}, "cutoff_bp"),
+        ({"cutoff_bp": BASIS}, "cutoff_bp"),
+        ({"cutoff_bp": 4999.5}, "cutoff_bp"),
+        ({"cutoff_bp": True}, "cutoff_bp"),
+        ({"cutoff_bp": "5000"}, "cutoff_bp"),
     ],
 )
 def test_a_malformed_model_is_refused_naming_the_key(
@@ -154,6 +159,31 @@ def test_a_malformed_model_is_refused_naming_the_key(
     doc = default_models()[0].to_json() | change
     with pytest.raises(SegmentModelError, match=message):
         parse_model(doc, "test")
+
+
+def test_the_segment_cuts_at_the_models_own_cut_offs() -> None:
+    ability = _model("ability", {"income_margin": 2.0}, intercept=0.0)
+    willingness = _model("willingness", {"broken_promises": -2.0}, intercept=0.0)
+    features = {"income_margin": 0.6, "broken_promises": 0.4}  # both a little above 5000 bp
+    at_half = assess(ability, willingness, features)
+    assert at_half.segment is Segment.ABLE_WILLING
+    assert 5000 < at_half.ability < 7000
+    # a lead raises the ability cut-off above this account's score: unable, same scores
+    raised = ability.revised(cutoff_bp=at_half.ability + 1)
+    moved = assess(raised, willingness, features)
+    assert moved.segment is Segment.UNABLE_WILLING
+    assert (moved.ability, moved.willingness) == (at_half.ability, at_half.willingness)
+    # thresholds given explicitly still win; the cut-off travels in the document
+    assert assess(raised, willingness, features, DEFAULT_THRESHOLDS).segment is (
+        Segment.ABLE_WILLING
+    )
+    doc = raised.to_json()
+    assert doc["cutoff_bp"] == at_half.ability + 1
+    assert parse_model(doc, "round trip").cutoff_bp == at_half.ability + 1
+    del doc["cutoff_bp"]  # a document from before cut-offs: one half
+    assert parse_model(doc, "old").cutoff_bp == 5000
+    with pytest.raises(SegmentModelError, match="cut-off"):
+        ability.revised(cutoff_bp=0)
 
 
 def test_unknown_reason_codes_read_as_none() -> None:

@@ -7,12 +7,18 @@ the same model without scikit-learn or numpy::
     {"format": 1, "kind": "ability", "version": "3", "intercept": -0.2,
      "features": [{"name": "income_margin", "mean": 0.21, "scale": 0.18,
                    "coefficient": 0.9}, ...],
-     "metrics": {...}}
+     "metrics": {...}, "cutoff_bp": 5000}
 
 A feature's contribution is ``coefficient × (x − mean) ÷ scale``; a feature missing from
 an account counts as the mean (neutral). The reasons of a score are the features that
 moved it most away from the average account, each coded ``<sign><FEATURE>_<HIGH|LOW>``
 (``reasons.py`` has the words).
+
+``cutoff_bp`` is the score (basis points) at and above which an account counts as able
+(willing) in the 2×2 segment; 5000 (a probability of one half) when the document has none.
+It travels with the model, so the server and every desk cut at the same place, and a lead
+who moves it (``workstation-server segment-cutoffs``) moves it everywhere; a retrained
+model keeps the cut-off of the model it replaces.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from workstation.errors import WorkstationError
 from workstation.queue.features import FEATURES
 from workstation.queue.scorecard import sigmoid
 from workstation.resources import resource_path
-from workstation.segments.classify import DEFAULT_THRESHOLDS, Thresholds, classify, to_basis_points
+from workstation.segments.classify import BASIS, Thresholds, classify, to_basis_points
 from workstation.segments.reasons import REASON_FEATURES, reason_code
 from workstation.text import Text
 
@@ -40,6 +46,7 @@ ABILITY = "ability"
 WILLINGNESS = "willingness"
 KINDS = (ABILITY, WILLINGNESS)
 REASONS_KEPT = 3
+DEFAULT_CUTOFF_BP = 5_000
 
 
 class SegmentModelError(WorkstationError, ValueError):
@@ -75,8 +82,16 @@ class SegmentModel:
         intercept: float,
         features: Sequence[ModelFeature],
         metrics: Mapping[str, Any] | None = None,
+        cutoff_bp: int = DEFAULT_CUTOFF_BP,
     ) -> None:
+        if isinstance(cutoff_bp, bool) or not isinstance(cutoff_bp, int):
+            raise SegmentModelError(f"the cut-off must be whole basis points, got {cutoff_bp!r}")
+        if not 0 < cutoff_bp < BASIS:
+            raise SegmentModelError(
+                f"the cut-off must lie between 1 and {BASIS - 1} basis points, got {cutoff_bp}"
+            )
         self.kind = kind
+        self.cutoff_bp = cutoff_bp
         self.version = version
         self.intercept = intercept
         self.features: tuple[ModelFeature, ...] = tuple(features)
@@ -86,6 +101,23 @@ class SegmentModel:
         self._slopes = tuple(f.coefficient / f.scale for f in self.features)
         self._means = tuple(f.mean for f in self.features)
         self._offset = intercept - sum(f.coefficient * f.mean / f.scale for f in self.features)
+
+    def revised(
+        self,
+        *,
+        version: str | None = None,
+        metrics: Mapping[str, Any] | None = None,
+        cutoff_bp: int | None = None,
+    ) -> SegmentModel:
+        """The same coefficients with another version, metrics or cut-off."""
+        return SegmentModel(
+            kind=self.kind,
+            version=self.version if version is None else version,
+            intercept=self.intercept,
+            features=self.features,
+            metrics=self.metrics if metrics is None else metrics,
+            cutoff_bp=self.cutoff_bp if cutoff_bp is None else cutoff_bp,
+        )
 
     # evaluation ---------------------------------------------------------------------------
     def log_odds(self, features: Mapping[str, float]) -> float:
@@ -128,6 +160,7 @@ class SegmentModel:
                 for f in self.features
             ],
             "metrics": self.metrics,
+            "cutoff_bp": self.cutoff_bp,
         }
 
     def dump(self, path: Path) -> None:
@@ -179,12 +212,19 @@ def parse_model(data: Any, source: str) -> SegmentModel:
             raise SegmentModelError(f"{where} ({name}): 'scale' must be positive, got {scale}")
         mean, coefficient = _number(raw, "mean", where), _number(raw, "coefficient", where)
         features.append(ModelFeature(name, mean, scale, coefficient))
+    cutoff = data.get("cutoff_bp", DEFAULT_CUTOFF_BP)
+    if isinstance(cutoff, bool) or not isinstance(cutoff, int) or not 0 < cutoff < BASIS:
+        raise SegmentModelError(
+            f"{source}: 'cutoff_bp' must be whole basis points between 1 and {BASIS - 1}, "
+            f"got {cutoff!r}"
+        )
     return SegmentModel(
         kind=kind,
         version=version,
         intercept=_number(data, "intercept", source),
         features=features,
         metrics=metrics,
+        cutoff_bp=cutoff,
     )
 
 
@@ -228,11 +268,12 @@ def assess(
     ability: SegmentModel,
     willingness: SegmentModel,
     features: Mapping[str, float],
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds | None = None,
     *,
     top: int = REASONS_KEPT,
 ) -> Assessment:
-    """Both models on one account's features (``queue.features.extract_features``)."""
+    """Both models on one account's features (``queue.features.extract_features``), cut
+    into the 2×2 at the models' own cut-offs unless ``thresholds`` are given."""
     if ability.kind != ABILITY or willingness.kind != WILLINGNESS:
         raise SegmentModelError("assess needs an ability model and a willingness model, in order")
     a = ability.explain(features, top=top)
@@ -240,7 +281,11 @@ def assess(
     return Assessment(
         ability=a.basis_points,
         willingness=w.basis_points,
-        segment=classify(a.basis_points, w.basis_points, thresholds),
+        segment=classify(
+            a.basis_points,
+            w.basis_points,
+            thresholds or Thresholds(ability.cutoff_bp, willingness.cutoff_bp),
+        ),
         ability_reasons=a.reasons,
         willingness_reasons=w.reasons,
         model_version=model_version(ability, willingness),

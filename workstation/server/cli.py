@@ -434,6 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     from workstation.server.strategy.cli import register as add_simulate
 
     add_simulate(sub)
+    from workstation.server.segmentation.cli import register as add_segmentation
+
+    add_segmentation(sub, with_db, _db)
     return parser
 
 

@@ -1,11 +1,12 @@
 """Which 2×2 segment an account is in, for the strategy to pick its cadence.
 
 The ability and willingness models (issue 17's other half) give each account both scores
-and its ``segment``; where the scores are there, the segment is read from them at the
-models' own cut-off (0.5). Until an account has been scored by them, the segment is
-approximated from what every account has: willingness from the propensity score, ability
-from how long the account has gone unpaid (a customer 90+ days late is taken as unable).
-The approximation is only a fallback; it is never stored.
+and its ``segment``, cut at the models' own cut-offs (``SegmentModel.cutoff_bp``); where it
+is stored it is used as it is (bare scores without one are cut at one half). Until an
+account has been scored by them, the segment is approximated from what every account has:
+willingness from the propensity score, ability from how long the account has gone unpaid
+(a customer 90+ days late is taken as unable). The approximation is only a fallback; it is
+never stored.
 """
 
 from __future__ import annotations

@@ -235,13 +235,9 @@ def train_from_history(
             "current": {"version": in_use.version, **_figures(on_current)},
             "promoted": promote,
         }
-        model = SegmentModel(
-            kind=kind,
-            version=model.version,
-            intercept=model.intercept,
-            features=model.features,
-            metrics=metrics,
-        )
+        # the cut-off in use carries over: a retrain changes the scores, not where a lead
+        # chose to cut them
+        model = model.revised(metrics=metrics, cutoff_bp=in_use.cutoff_bp)
         out.append((model, on_train, on_validation, on_current, promote))
     return out, training_cut, validation_cut
 
@@ -284,13 +280,7 @@ def train_models(
             )
             session.add(row)
             session.flush()  # the row's id is the model's version
-            model = SegmentModel(
-                kind=fitted.kind,
-                version=str(row.id),
-                intercept=fitted.intercept,
-                features=fitted.features,
-                metrics=fitted.metrics,
-            )
+            model = fitted.revised(version=str(row.id))
             row.model = model.to_json()
             reports.append(
                 ModelReport(
