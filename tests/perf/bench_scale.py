@@ -10,8 +10,11 @@ cached database is brought to the current migrations first (``upgrade``).
 
 Figures: seed time; the lead's queue explorer's first page (500 rows, uncounted, and the
 count on its own) per filter and sort; the KPI rollups' refresh and team and organisation
-KPIs over 4 weeks (the event counts from the rollups); and the
-EXPLAIN of every statement those ran, with a check that none reads ``accounts`` or
+KPIs over 4 weeks (the event counts from the rollups); a device's first snapshot of a
+5,000-account portfolio (against its time in a book of 100,000, built and cached the same
+way) and its changes page, over loopback HTTP; the daily run of the whole book (the next
+day each time: the cached book moves on as production's does); and the EXPLAIN of every
+statement the explorer and KPI figures ran, with a check that none reads ``accounts`` or
 ``events`` by sequential scan.
 """
 
@@ -308,6 +311,161 @@ def bench_kpis() -> list[Measurement]:
             KPI_TARGET_S,
         ),
     ]
+
+
+PORTFOLIO = 5_000  # a device's portfolio for the snapshot and changes figures
+BASELINE_ACCOUNTS = 100_000  # the snapshot's reference size (issue 19: ≤ 1.5× its time there)
+SNAPSHOT_RATIO = 1.5
+CHANGES_TARGET_S = 0.3  # DESIGN §9's incremental sync, the server's share of it
+DAILY_TARGET_S = 600.0
+BENCH_USER = "scale.agent"
+
+
+def _portfolio_owner(engine: Engine) -> str:
+    """A device user owning ``PORTFOLIO`` accounts of the book (made once, kept in the
+    cached database): moved from the agents of one team, each move a new version (a quick
+    book's team holds fewer: its figures are not comparable)."""
+    from workstation.domain.model import new_id, utcnow
+    from workstation.server.models import AccountRow, User
+    from workstation.server.security import hash_password
+    from workstation.server.versioning import allocate
+
+    with Session(engine) as session, session.begin():
+        user_id = session.scalar(select(User.id).where(User.username == BENCH_USER))
+        if user_id is None:
+            ids = _ids(session)
+            team_id = session.scalar(select(User.team_id).where(User.id == ids["agent"]))
+            user_id = new_id()
+            session.add(
+                User(id=user_id, username=BENCH_USER, display_name="Scale Agent", role="agent",
+                     team_id=team_id, password_hash=hash_password("demo"), active=True,
+                     created_at=utcnow())
+            )  # fmt: skip
+            session.flush()
+            moved = list(
+                session.scalars(
+                    select(AccountRow.id)
+                    .where(AccountRow.team_id == team_id)
+                    .order_by(AccountRow.id)
+                    .limit(PORTFOLIO)
+                )
+            )
+            first = allocate(session, len(moved))
+            for i, account_id in enumerate(moved):
+                session.execute(
+                    text("UPDATE accounts SET owner_id = :u, version = :v WHERE id = :a"),
+                    {"u": user_id, "v": first + i, "a": account_id},
+                )
+    return str(user_id)
+
+
+def _sync_figures(accounts: int) -> tuple[float, float, int]:
+    """(first snapshot seconds, one changes page seconds, events in the snapshot) for the
+    ``PORTFOLIO``-account device on the book of ``accounts``, over loopback HTTP against the
+    real backend."""
+    import requests
+
+    from workstation.server.db import make_engine, upgrade
+    from workstation.server.embedded import start_embedded
+    from workstation.server.settings import Settings
+
+    if accounts == ACCOUNTS:
+        engine = _book()[0]
+    else:
+        if _cached_seed_seconds(accounts) is None:
+            _build(accounts)
+        upgrade(_url(accounts))
+        engine = make_engine(_url(accounts), pool_size=2)
+    _portfolio_owner(engine)
+    url = _url(accounts)
+    server = start_embedded(url, settings=Settings(db_url=url, pool_size=4), promise_interval=0)
+    try:
+        http = requests.Session()
+        signed = http.post(
+            server.url + "/api/v1/auth/login",
+            json={
+                "username": BENCH_USER,
+                "password": "demo",
+                "client_id": "scale-bench-1",
+                "device_name": "bench",
+            },
+            timeout=60,
+        )
+        signed.raise_for_status()
+        http.headers["Authorization"] = f"Bearer {signed.json()['access_token']}"
+        best = float("inf")
+        events = 0
+        cursor = 0
+        for _ in range(2):  # the second run is the figure's best chance, as a warm server's
+            started = time.perf_counter()
+            token, events = None, 0
+            while True:
+                params: dict[str, object] = {"page_size": PORTFOLIO}
+                if token:
+                    params["page_token"] = token
+                page = http.get(server.url + "/api/v1/sync/snapshot", params=params, timeout=600)
+                page.raise_for_status()
+                body = page.json()
+                events += len(body["events"])
+                if body["complete"]:
+                    cursor = int(body["cursor"])
+                    break
+                token = body["next_page_token"]
+            best = min(best, time.perf_counter() - started)
+        started = time.perf_counter()
+        http.get(
+            server.url + "/api/v1/sync/changes", params={"cursor": cursor}, timeout=60
+        ).raise_for_status()
+        changes = time.perf_counter() - started
+    finally:
+        server.stop()
+        if accounts != ACCOUNTS:
+            engine.dispose()
+    return best, changes, events
+
+
+@benchmark("scale: a device's first snapshot and its changes page")
+def bench_device_sync() -> list[Measurement]:
+    snapshot, changes, events = _sync_figures(ACCOUNTS)
+    baseline_size = min(BASELINE_ACCOUNTS, ACCOUNTS // 2)
+    at_baseline, _, _ = _sync_figures(baseline_size)
+    return [
+        Measurement(
+            f"scale: first snapshot, {PORTFOLIO:,} accounts of {ACCOUNTS:,}",
+            snapshot,
+            at_baseline * SNAPSHOT_RATIO,
+            note=(
+                f"{events:,} events; {at_baseline:.2f} s in a book of {baseline_size:,} "
+                f"(target {SNAPSHOT_RATIO}x that)"
+            ),
+        ),
+        Measurement("scale: changes page after the snapshot", changes, CHANGES_TARGET_S),
+    ]
+
+
+@benchmark("scale: the daily run")
+def bench_daily_run() -> Measurement:
+    """The daily run for the day after the book's newest run (aging, interest, promises,
+    plans, workflows, strategies, KPI rollups) — on a copy of nothing: the cached book moves
+    on a day each time this runs, as production's does."""
+    from workstation.server.db import make_sessionmaker
+    from workstation.server.lifecycle.daily import last_processed, run_daily
+
+    engine, _, _ = _book()
+    sessions = make_sessionmaker(engine)
+    with Session(engine) as session:
+        last = last_processed(session)
+    day = (last + timedelta(days=1)) if last else datetime.now(UTC).date()
+    started = time.perf_counter()
+    report = run_daily(sessions, day)
+    seconds = time.perf_counter() - started
+    counts = report.processed[0].counts if report.processed else {}
+    return Measurement(
+        f"scale: daily run of {ACCOUNTS:,} accounts",
+        seconds,
+        DAILY_TARGET_S * ACCOUNTS / 1_000_000,
+        note=f"as of {day}; {sum(counts.values()):,} changes counted",
+    )
 
 
 @benchmark("scale: EXPLAIN of the hot statements")
