@@ -20,6 +20,12 @@ order is refused (422), as is a forged one that does not decode.
 The first page (no cursor) also answers ``total``, the number of matching rows, unless the
 caller says ``count=False`` (counting half a million rows costs as much as the page
 itself); later pages never count again (``None``), so paging costs one page each.
+
+**The strategy task standing on each row** (``standing_tasks``): the latest agent task the
+daily run raised on the account and nobody has settled yet (``strategy_actions`` with status
+``raised``; ``strategy.settle`` moves the rest on). It is read for the page's ids only, in
+one query by ``account_id IN (…)`` (the table's primary key starts with the account), so a
+page costs the same at a million accounts.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -37,7 +44,11 @@ from sqlalchemy.orm import Session
 
 from workstation.domain.enums import Bucket
 from workstation.errors import WorkstationError
+from workstation.queue.tasks import StrategyTask
 from workstation.server.models import AccountRow, CustomerRow
+from workstation.server.strategy.models import StrategyAction
+from workstation.server.strategy.settle import RAISED
+from workstation.strategy.model import StrategyBook, StrategyError, default_book
 from workstation.text import Text
 
 
@@ -244,3 +255,53 @@ def _segment(  # noqa: PLR0917 - one range scan's bounds
         select(AccountRow.id, column).where(*conditions).order_by(*ordering).limit(limit)
     ).all()
     return [(r[0], r[1]) for r in found]
+
+
+def standing_tasks(
+    session: Session, account_ids: Sequence[str], book: StrategyBook | None = None
+) -> dict[str, StrategyTask]:
+    """The strategy task standing on each of ``account_ids`` (a page's: one query), by
+    account id; an account without one is absent. Of two raised on one account (before the
+    daily run supersedes the older) the latest day wins, as on the owner's desk.
+
+    The step and strategy are given in words from the strategy book; a strategy or step no
+    longer on file is shown by its id rather than lost."""
+    if not account_ids:
+        return {}
+    book = book or default_book()
+    found = session.scalars(
+        select(StrategyAction)
+        .where(StrategyAction.account_id.in_(list(account_ids)), StrategyAction.status == RAISED)
+        .order_by(StrategyAction.account_id, StrategyAction.day, StrategyAction.step_id)
+    )
+    tasks: dict[str, StrategyTask] = {}
+    for action in found:  # ascending day: the latest of an account overwrites the others
+        tasks[action.account_id] = _task(action, book)
+    return tasks
+
+
+def _task(action: StrategyAction, book: StrategyBook) -> StrategyTask:
+    step_words = Text(action.step_id, action.step_id)
+    strategy_words = Text(action.strategy_id, action.strategy_id)
+    stops: frozenset[str] = frozenset()
+    try:
+        strategy = book.get(action.strategy_id)
+    except StrategyError:
+        strategy = None
+    if strategy is not None:
+        strategy_words = strategy.name
+        stops = frozenset(s.value for s in strategy.stop_when)
+        step = strategy.step(action.step_id)
+        if step is not None:
+            step_words = step.describe()
+    return StrategyTask(
+        strategy_id=action.strategy_id,
+        step_id=action.step_id,
+        task=action.kind,
+        day=action.day,
+        step=step_words,
+        strategy=strategy_words,
+        stops=stops,
+        experiment_id=action.experiment_id,
+        arm=action.arm,
+    )

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, Field, WithJsonSchema
 
 from workstation.contract import json_schema
+from workstation.contract.events import StrategyTaskValue
 from workstation.contract.records import AccountRecord, CustomerRecord, EventRecord
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -20,6 +21,8 @@ Id = Annotated[str, Field(min_length=1, max_length=64)]
 CustomerOut = Annotated[dict[str, Any], WithJsonSchema(json_schema(CustomerRecord))]
 AccountOut = Annotated[dict[str, Any], WithJsonSchema(json_schema(AccountRecord))]
 EventOut = Annotated[dict[str, Any], WithJsonSchema(json_schema(EventRecord))]
+# a strategy's agent task, as the note that raised it carries it (``queue.tasks``)
+StrategyTaskOut = Annotated[dict[str, Any], WithJsonSchema(json_schema(StrategyTaskValue))]
 
 
 class RemovalOut(BaseModel):

@@ -14,7 +14,7 @@ from workstation.server.deps import Principal, PrincipalDep, StateDep, require, 
 from workstation.server.errors import ERROR_RESPONSES, ApiError
 from workstation.server.periods import report_period
 from workstation.server.queue_explorer import CursorError, Filters, Order, Sort
-from workstation.server.schemas import AccountOut
+from workstation.server.schemas import AccountOut, StrategyTaskOut
 from workstation.server.serialize import load_accounts
 
 router = APIRouter(prefix="/api/v1/team", tags=["team"], responses=ERROR_RESPONSES)
@@ -80,6 +80,9 @@ class AccountsPage(BaseModel):
     total: int | None
     # the position after this page's last row; None on the last page
     next_cursor: str | None = None
+    # the strategy task standing on a row of this page (raised, not yet settled), by account
+    # id; rows without one are absent
+    tasks: dict[str, StrategyTaskOut] = Field(default_factory=dict)
 
 
 @router.get("/accounts", response_model=AccountsPage)
@@ -126,10 +129,12 @@ def team_accounts(
             )
         except CursorError as exc:
             raise ApiError(422, "bad_cursor", str(exc)) from exc
+        tasks = queue_explorer.standing_tasks(session, found.ids)
         return {
             "accounts": load_accounts(session, found.ids),
             "total": found.total,
             "next_cursor": found.next_cursor,
+            "tasks": {account_id: task.to_payload() for account_id, task in tasks.items()},
         }
 
 
