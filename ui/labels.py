@@ -1,5 +1,5 @@
 """Words for the codes the core stores (account status, bucket, product, channel, flag,
-complaint category, dispute reason, rule pack), in the UI language.
+complaint category, dispute reason, rule pack, strategy task), in the UI language.
 
 One place for every screen (desk, field, lead), translated through the desk's catalogue, so a
 table never shows a raw code such as ``open`` or ``current`` and the same code reads the same
@@ -74,6 +74,16 @@ def channel_text(channel: str) -> str:
         "portal": tr("Customer portal"),
     }
     return labels.get(str(channel), str(channel))
+
+
+def task_text(task: str) -> str:
+    """A strategy's agent task (``strategy.model.Task``): what the owner is asked to do."""
+    labels = {
+        "call": tr("Call"),
+        "visit": tr("Visit"),
+        "hardship_review": tr("Hardship review"),
+    }
+    return labels.get(str(task), str(task).replace("_", " "))
 
 
 def flag_text(flag: str) -> str:

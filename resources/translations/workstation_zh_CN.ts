@@ -1443,6 +1443,10 @@ Devices receive the new value at their next sync.</source>
         <translation>风险等级</translation>
     </message>
     <message>
+        <source>Task</source>
+        <translation>策略任务</translation>
+    </message>
+    <message>
         <source>From</source>
         <translation>原负责人</translation>
     </message>
@@ -2577,6 +2581,14 @@ Devices receive the new value at their next sync.</source>
     <message>
         <source>Customer portal</source>
         <translation>客户自助页面</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>致电</translation>
+    </message>
+    <message>
+        <source>Hardship review</source>
+        <translation>困难评估</translation>
     </message>
     <message>
         <source>Hardship</source>

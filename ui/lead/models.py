@@ -9,12 +9,14 @@ from PySide6.QtCore import QObject
 from ui import theme
 from ui.field.table import Column, RowsModel
 from ui.i18n import pick, tr
-from ui.labels import bucket_text, product_text, status_text
+from ui.labels import bucket_text, product_text, status_text, task_text
 from ui.lead.charts import format_value
 from workstation.domain.enums import Segment
 from workstation.kpi import KPIS
 from workstation.lead import AgentSummary, KpiBlock, Move, ReviewItem, TeamAccount
+from workstation.queue.tasks import StrategyTask
 from workstation.segments.words import SEGMENT, SHORT
+from workstation.strategy.words import EXPERIMENT, arm_words
 
 
 def _money_map(values: dict) -> str:  # type: ignore[type-arg]
@@ -81,6 +83,23 @@ class TeamModel(RowsModel[AgentSummary]):
         super().__init__(team_columns(), lambda a: a.user_id, parent)
 
 
+def task_cell(task: StrategyTask | None) -> str:
+    """The strategy task standing on an explorer row: what and the day it fell due."""
+    if task is None:
+        return ""
+    return f"{task_text(task.task)} · {task.day.isoformat()}"
+
+
+def task_tooltip(task: StrategyTask | None) -> str:
+    """The step in words, the strategy that took it and, in an experiment, the arm."""
+    if task is None:
+        return ""
+    lines = [pick(task.step), f"{pick(task.strategy)} ({task.strategy_id} · {task.step_id})"]
+    if task.arm is not None:
+        lines.append(f"{pick(EXPERIMENT)}: {pick(arm_words(task.arm))}")
+    return "\n".join(lines)
+
+
 def accounts_columns(owner_name: dict[str, str]) -> list[Column[TeamAccount]]:
     return [
         Column("account", lambda: tr("Account"), lambda a: "…" + a.account_id[-8:],
@@ -103,6 +122,10 @@ def accounts_columns(owner_name: dict[str, str]) -> list[Column[TeamAccount]]:
                lambda a: a.segment or "~"),
         Column("status", lambda: tr("Status"), lambda a: status_text(a.status),
                lambda a: a.status),
+        # the strategy task standing on the account; rows without one sort last
+        Column("task", lambda: tr("Task"), lambda a: task_cell(a.task),
+               lambda a: (0, a.task.day.isoformat(), a.task.task) if a.task else (1, "", ""),
+               tooltip=lambda a: task_tooltip(a.task)),
         Column("product", lambda: tr("Product"), lambda a: product_text(a.product),
                lambda a: a.product),
     ]  # fmt: skip

@@ -213,7 +213,7 @@ class TeamAndQueues(QWidget):
         self.accounts.setDragEnabled(True)
         self.accounts.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         for column, width in ((0, 96), (1, 180), (2, 170), (3, 120), (4, 56), (5, 70), (6, 50),
-                              (7, 120), (8, 80)):  # fmt: skip
+                              (7, 120), (8, 80), (9, 150)):  # fmt: skip
             self.accounts.setColumnWidth(column, width)
         self.accounts.selectionModel().selectionChanged.connect(self._count_selection)
         self.count = QLabel(self)

@@ -133,8 +133,9 @@ class LeadClient:
             params["cursor"] = cursor
         raw = self.api.call("GET", "/api/v1/team/accounts", params=params)
         total = raw.get("total")
+        tasks = raw.get("tasks") or {}
         return AccountsPage(
-            tuple(TeamAccount.from_wire(a) for a in raw.get("accounts") or ()),
+            tuple(TeamAccount.from_wire(a, tasks.get(a["id"])) for a in raw.get("accounts") or ()),
             int(total) if total is not None else None,
             raw.get("next_cursor"),
         )

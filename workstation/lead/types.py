@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from workstation.domain import Money
+from workstation.queue.tasks import StrategyTask, parse_task
 
 
 def _money_map(raw: Mapping[str, Any] | None) -> dict[str, Money]:
@@ -137,9 +138,12 @@ class TeamAccount:
     product: str
     customer_name: str = ""
     segment: str | None = None
+    # the strategy task standing on the account (raised by the daily run, not yet cleared)
+    task: StrategyTask | None = None
 
     @classmethod
-    def from_wire(cls, raw: Mapping[str, Any]) -> TeamAccount:
+    def from_wire(cls, raw: Mapping[str, Any], task: Any = None) -> TeamAccount:
+        """An explorer row; ``task``: the page's ``tasks`` entry for it, if any."""
         from workstation.domain.enums import Bucket
 
         currency = str(raw.get("currency") or "CNY")
@@ -157,6 +161,7 @@ class TeamAccount:
             risk_tier=raw.get("risk_tier"),
             product=str(raw.get("product") or ""),
             segment=raw.get("segment"),
+            task=parse_task(task),
         )
 
 

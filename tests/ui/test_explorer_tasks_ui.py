@@ -1,0 +1,112 @@
+"""The lead's queue explorer shows the strategy task standing on each account: the daily run
+raises a field visit and a call on two of li.na's accounts, and the lead's table says what
+and when in its Task column, the step and strategy in the tooltip; other rows stay empty."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt
+
+DAY = datetime.now(UTC).date()
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory):
+    from tests.server.conftest import running_backend
+
+    with running_backend("sqlite", tmp_path_factory, accounts=60) as started:
+        yield started
+
+
+def test_the_explorer_shows_the_task_standing_on_each_account(
+    prepared_app, backend, qtbot, qtmodeltester, tmp_path
+) -> None:
+    from tests.server.conftest import PASSWORD
+    from tests.server.strategy_helpers import pick, quiet_others, run_day, set_account
+    from ui import i18n
+    from ui.context import build_context
+    from ui.lead.workspace import build_lead_workspace
+    from workstation.domain import Role
+    from workstation.lead import LeadClient
+    from workstation.store import Store
+    from workstation.strategy.model import default_book
+    from workstation.sync import ApiSession
+
+    agent = backend.login("li.na")
+    visit, call = accounts = pick(backend, 2, agent.user_id)
+    quiet_others(backend, accounts)
+    # late and large enough for the field; able and unwilling on day 3: a firm call
+    set_account(backend, visit, days_past_due=60, balance_minor=800_000, segment="able_willing")
+    set_account(backend, call, days_past_due=3, score="0.20", segment="able_unwilling")
+    assert run_day(backend, DAY) == 2
+    standard = default_book().get("standard-v1")
+    visit_step = standard.step("late-visit-60")
+    assert visit_step is not None
+
+    store = Store.open(tmp_path / "lead.db")
+    api = ApiSession(backend.base, "lead-desk-tasks")
+    api.sign_in("zhao.min", PASSWORD)
+    context = build_context(store=store, role=Role.LEAD, user="zhao.min")
+    context.lead_client = LeadClient(api)
+    try:
+        widget = build_lead_workspace(context)
+        qtbot.addWidget(widget)
+        widget.resize(1500, 850)
+        widget.show()
+        team = widget.team
+        with qtbot.waitSignals(
+            [team.overview_loaded, team.accounts_loaded, widget.kpis.loaded], timeout=30_000
+        ):
+            widget.start()
+        model = team.accounts_model
+        qtmodeltester.check(model)
+        headers = [
+            model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())
+        ]
+        column = headers.index("Task")
+        # the rows with a task first, the earliest day first
+        team.accounts.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+
+        def cell(account_id: str, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole):
+            row = next(
+                r for r in range(model.rowCount()) if model.row_at(r).account_id == account_id
+            )
+            return model.index(row, column).data(role)
+
+        assert cell(visit) == f"Visit · {DAY.isoformat()}"
+        assert cell(call) == f"Call · {DAY.isoformat()}"
+        tooltip = cell(visit, Qt.ItemDataRole.ToolTipRole)
+        assert visit_step.describe().en in tooltip  # "field visit, day 60 past due"
+        assert "Standard (standard-v1 · late-visit-60)" in tooltip
+        assert "Experiment" not in tooltip  # in no experiment: no arm to name
+        others = {cell(a.account_id) for a in model.rows() if a.account_id not in accounts}
+        assert others == {""}
+        assert {model.row_at(0).account_id, model.row_at(1).account_id} == set(accounts)
+        folder = os.environ.get("WORKSTATION_SCREENSHOTS")
+        if folder:
+            widget.grab().save(os.path.join(folder, "lead-explorer-task.png"))
+
+        # Chinese is first-class: the same table in zh, the step in the tooltip too
+        i18n.install(prepared_app, "zh_CN")
+        try:
+            assert model.headerData(column, Qt.Orientation.Horizontal) == "策略任务"
+            assert cell(visit) == f"外访 · {DAY.isoformat()}"
+            assert cell(call) == f"致电 · {DAY.isoformat()}"
+            tooltip = cell(visit, Qt.ItemDataRole.ToolTipRole)
+            assert visit_step.describe().zh in tooltip
+            assert "标准策略" in tooltip
+            if folder:
+                team.accounts.viewport().update()
+                widget.grab().save(os.path.join(folder, "lead-explorer-task-zh.png"))
+        finally:
+            i18n.install(prepared_app, "en")
+    finally:
+        context.runner.shutdown()
+        api.close()
+        store.close()
