@@ -636,6 +636,10 @@
         <translation>全部%1</translation>
     </message>
     <message>
+        <source>With a standing task</source>
+        <translation>仅看有待办策略任务</translation>
+    </message>
+    <message>
         <source>Team accounts</source>
         <translation>团队账户</translation>
     </message>

@@ -67,11 +67,28 @@ def _quiet_today(backend: Backend, candidates: list[str], n: int) -> list[str]:
 
 
 def _explorer(lead: Any, **params: str) -> dict[str, Any]:
-    response = lead.get("/api/v1/team/accounts", params={"limit": "500", **params})
+    response = lead.get("/api/v1/team/accounts", params={"limit": "500"} | params)
     assert response.status_code == 200, response.text
     page: dict[str, Any] = response.json()
     assert set(page["tasks"]) <= {a["id"] for a in page["accounts"]}  # the page's rows only
     return page
+
+
+def _walk_standing(lead: Any) -> tuple[set[str], int]:
+    """Every account the "has a standing task" filter keeps, two a page (by balance), and
+    the first page's count; each row kept carries its task."""
+    seen: list[str] = []
+    params = {"standing_task": "true", "sort": "balance", "order": "desc", "limit": "2"}
+    page = _explorer(lead, **params)
+    total = page["total"]
+    while True:
+        assert set(page["tasks"]) == {a["id"] for a in page["accounts"]}
+        seen.extend(a["id"] for a in page["accounts"])
+        if page["next_cursor"] is None:
+            break
+        page = _explorer(lead, **params, cursor=page["next_cursor"])
+    assert len(seen) == len(set(seen))
+    return set(seen), total
 
 
 def test_the_lead_sees_standing_tasks_until_the_desk_clears_them(fresh: Backend) -> None:
@@ -97,6 +114,8 @@ def test_the_lead_sees_standing_tasks_until_the_desk_clears_them(fresh: Backend)
     # every page of the team, in any order, carries the same task for the row
     by_balance = _explorer(lead, sort="balance", order="desc")
     assert by_balance["tasks"][standing] == task
+    # the filter keeps exactly the accounts with one, page after page
+    assert _walk_standing(lead) == (set(accounts), 3)
 
     # the owner calls one; another promises; the third waits
     result = push_event(
@@ -112,6 +131,7 @@ def test_the_lead_sees_standing_tasks_until_the_desk_clears_them(fresh: Backend)
     page = _explorer(lead, owner_id=agent.user_id)
     assert set(page["tasks"]) == {standing}
     assert page["tasks"][standing] == task
+    assert _walk_standing(lead) == ({standing}, 1)
 
 
 def test_the_latest_raised_task_of_an_account_is_the_one_shown(fresh: Backend) -> None:

@@ -1,6 +1,7 @@
 """The lead's queue explorer shows the strategy task standing on each account: the daily run
 raises a field visit and a call on two of li.na's accounts, and the lead's table says what
-and when in its Task column, the step and strategy in the tooltip; other rows stay empty."""
+and when in its Task column, the step and strategy in the tooltip; other rows stay empty;
+"With a standing task" keeps only the two."""
 
 from __future__ import annotations
 
@@ -91,6 +92,16 @@ def test_the_explorer_shows_the_task_standing_on_each_account(
         folder = os.environ.get("WORKSTATION_SCREENSHOTS")
         if folder:
             widget.grab().save(os.path.join(folder, "lead-explorer-task.png"))
+
+        # "With a standing task" keeps the two (the server filters: one page, its count)
+        with qtbot.waitSignal(team.accounts_loaded, timeout=10_000):
+            team.standing_task.setChecked(True)
+        assert team.filters().standing_task
+        assert {a.account_id for a in model.rows()} == set(accounts)
+        assert team.count.text().startswith("2 accounts")
+        with qtbot.waitSignal(team.accounts_loaded, timeout=10_000):
+            team.standing_task.setChecked(False)
+        assert model.rowCount() > 2
 
         # Chinese is first-class: the same table in zh, the step in the tooltip too
         i18n.install(prepared_app, "zh_CN")

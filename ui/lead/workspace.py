@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -208,6 +209,9 @@ class TeamAndQueues(QWidget):
             for value in values:
                 combo.addItem(words(value), value)
             combo.currentIndexChanged.connect(self.load_accounts)
+        # only accounts a strategy task stands on (the Task column says which)
+        self.standing_task = QCheckBox(tr("With a standing task"), self)
+        self.standing_task.toggled.connect(self.load_accounts)
         self.accounts_model = TeamAccountsModel(self)
         self.accounts = _table(self, tr("Team accounts"), self.accounts_model, multi=True)
         self.accounts.setDragEnabled(True)
@@ -232,6 +236,7 @@ class TeamAndQueues(QWidget):
             self.jurisdiction,
         ):
             filters.addWidget(combo)
+        filters.addWidget(self.standing_task)
         filters.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
@@ -300,6 +305,7 @@ class TeamAndQueues(QWidget):
             status=self.status.currentData() or None,
             jurisdiction=self.jurisdiction.currentData() or None,
             segment=self.segment.currentData() or None,
+            standing_task=self.standing_task.isChecked(),
         )
 
     def load_accounts(self) -> None:

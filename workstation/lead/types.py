@@ -107,6 +107,7 @@ class AccountFilter:
     status: str | None = None
     jurisdiction: str | None = None
     segment: str | None = None  # able_willing, able_unwilling, unable_willing, unable_unwilling
+    standing_task: bool = False  # only accounts with a strategy task standing
 
     def params(self) -> dict[str, str]:
         return {
@@ -118,6 +119,7 @@ class AccountFilter:
                 ("status", self.status),
                 ("jurisdiction", self.jurisdiction),
                 ("segment", self.segment),
+                ("standing_task", "true" if self.standing_task else None),
             )
             if v
         }

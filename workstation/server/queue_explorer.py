@@ -25,7 +25,11 @@ itself); later pages never count again (``None``), so paging costs one page each
 daily run raised on the account and nobody has settled yet (``strategy_actions`` with status
 ``raised``; ``strategy.settle`` moves the rest on). It is read for the page's ids only, in
 one query by ``account_id IN (…)`` (the table's primary key starts with the account), so a
-page costs the same at a million accounts.
+page costs the same at a million accounts. The filter ``standing_task`` keeps the accounts
+with one (an EXISTS). Both read the partial index of raised actions (migration 0020), never
+the settled history, and both write the status as a literal: a partial index serves only a
+query whose condition implies the index's, which a bound parameter does not (SQLite, and
+PostgreSQL's generic plans).
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, func, literal, literal_column, select, tuple_
 from sqlalchemy.orm import Session
 
 from workstation.domain.enums import Bucket
@@ -78,6 +82,8 @@ SORT_COLUMNS: dict[Sort, Any] = {
     Sort.PLACED_ON: AccountRow.placed_on,
 }
 NULLABLE = frozenset({Sort.SCORE, Sort.RISK_TIER, Sort.PLACED_ON})
+# a literal, not a parameter, so the partial index of standing tasks serves it (above)
+_STANDING = StrategyAction.status == literal_column(f"'{RAISED}'")
 UNDECODABLE = Text("the cursor does not decode", "翻页游标无法解析")
 OTHER_ORDER = Text("the cursor was made for another sort or order", "翻页游标属于另一种排序")
 
@@ -125,6 +131,7 @@ class Filters:
     risk_tier: str | None = None
     jurisdiction: str | None = None
     segment: str | None = None  # the 2×2 of ability and willingness (``Segment``'s value)
+    standing_task: bool = False  # only accounts with a strategy task standing
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +170,15 @@ def _where(team_id: str, filters: Filters) -> list[ColumnElement[bool]]:
                 CustomerRow.id == AccountRow.customer_id,
                 CustomerRow.jurisdiction == filters.jurisdiction,
             )
+            .exists()
+        )
+    if filters.standing_task:
+        # EXISTS on the partial index of standing tasks: at 1 % of accounts with one the
+        # planner walks the sort index and probes it; with fewer it reads the few standing
+        # and sorts them (migration 0020 gives the figures)
+        where.append(
+            select(StrategyAction.account_id)
+            .where(StrategyAction.account_id == AccountRow.id, _STANDING)
             .exists()
         )
     if filters.bucket:
@@ -271,7 +287,7 @@ def standing_tasks(
     book = book or default_book()
     found = session.scalars(
         select(StrategyAction)
-        .where(StrategyAction.account_id.in_(list(account_ids)), StrategyAction.status == RAISED)
+        .where(StrategyAction.account_id.in_(list(account_ids)), _STANDING)
         .order_by(StrategyAction.account_id, StrategyAction.day, StrategyAction.step_id)
     )
     tasks: dict[str, StrategyTask] = {}

@@ -96,6 +96,7 @@ def team_accounts(
     risk_tier: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
     jurisdiction: Annotated[str | None, Query(max_length=32)] = None,
     segment: Segment | None = None,
+    standing_task: bool = False,
     sort: Sort = Sort.ID,
     order: Order = Order.ASC,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
@@ -104,7 +105,8 @@ def team_accounts(
 ) -> Any:
     """Queue explorer over the whole team, filtered and sorted, a page at a time: pass the
     previous page's ``next_cursor`` as ``cursor`` for the next (keyset pagination:
-    ``queue_explorer``)."""
+    ``queue_explorer``). ``standing_task``: only accounts with a strategy task standing;
+    ``tasks`` gives the task standing on each row of the page."""
     _lead(principal)
     assert principal.team_id is not None
     filters = Filters(
@@ -114,6 +116,7 @@ def team_accounts(
         risk_tier=risk_tier,
         jurisdiction=jurisdiction,
         segment=segment.value if segment else None,
+        standing_task=standing_task,
     )
     with state.sessions() as session:
         try:

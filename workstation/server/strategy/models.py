@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workstation.server.models import Base
@@ -74,4 +74,14 @@ class StrategyAction(Base):
     event_id: Mapped[str | None] = mapped_column(String(36))
     not_before: Mapped[datetime | None]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
-    __table_args__ = (Index("ix_strategy_actions_day_kind", "day", "kind"),)
+    __table_args__ = (
+        Index("ix_strategy_actions_day_kind", "day", "kind"),
+        # the tasks still standing, by account (migration 0020): the queue explorer's
+        # look-up and its "has a standing task" filter read only these, not the history
+        Index(
+            "ix_strategy_actions_raised",
+            "account_id",
+            postgresql_where=text("status = 'raised'"),
+            sqlite_where=text("status = 'raised'"),
+        ),
+    )
