@@ -217,6 +217,7 @@ def bench_explorer() -> list[Measurement]:
         "tier A": qe.Filters(risk_tier="A"),
         "status promise": qe.Filters(status="promise"),
         "jurisdiction": qe.Filters(jurisdiction="cn-nifa"),
+        "standing task": qe.Filters(standing_task=True),
     }
     out = []
     for label, filt in filters.items():
