@@ -214,3 +214,14 @@ def backend(
 ) -> Iterator[Backend]:
     with running_backend(request.param, tmp_path_factory) as started:
         yield started
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
+    """A backend of its own per test (60 accounts): for tests that move days or raise and
+    settle strategy steps, whose traces a shared backend would carry into the next test. A
+    module needing another size defines its own ``fresh``."""
+    with running_backend(request.param, tmp_path_factory, accounts=60) as started:
+        yield started

@@ -9,14 +9,12 @@ real push from the owner's device; the lead reads the real explorer endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
-from tests.server.conftest import BACKENDS, Backend, running_backend
+from tests.server.conftest import Backend
 from tests.server.strategy_helpers import pick, quiet_others, set_account
 from tests.server.workflow_helpers import push_event
 from workstation.server.lifecycle.changes import DayChanges
@@ -29,14 +27,6 @@ from workstation.strategy.model import default_book
 # today (UTC): the owner's call, logged now, answers a task of this day
 DAY = datetime.now(UTC).date()
 LEAD, AGENT = "zhao.min", "li.na"  # the seed's lead of li.na's team
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Backend]:
-    with running_backend(request.param, tmp_path_factory, accounts=60) as started:
-        yield started
 
 
 def _day(backend: Backend, day: date) -> dict[str, int]:

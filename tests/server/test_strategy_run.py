@@ -8,13 +8,11 @@ called for a chosen day; nothing sleeps and nothing reads the clock to decide.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select, update
 
-from tests.server.conftest import BACKENDS, Backend, running_backend
+from tests.server.conftest import Backend
 from tests.server.strategy_helpers import pick, quiet_others, run_day, set_account
 from workstation.domain.model import new_id
 from workstation.server.lifecycle.daily import run_daily
@@ -25,14 +23,6 @@ from workstation.server.strategy.run import send_instant
 from workstation.strategy.assign import CHALLENGER
 
 DAY = date(2030, 6, 3)  # a fixed business day: nothing here depends on the machine's today
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Backend]:
-    with running_backend(request.param, tmp_path_factory, accounts=60) as started:
-        yield started
 
 
 def test_due_steps_are_taken_once_messages_queued_and_tasks_raised(fresh: Backend) -> None:

@@ -7,13 +7,11 @@ Days move only through the strategy room's daily step for chosen days
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import select
 
-from tests.server.conftest import BACKENDS, Backend, running_backend
+from tests.server.conftest import Backend
 from tests.server.strategy_helpers import pick, quiet_others, set_account
 from tests.server.workflow_helpers import push_event
 from workstation.server.lifecycle.changes import DayChanges
@@ -25,14 +23,6 @@ from workstation.server.strategy.service import account_strategy
 # the tasks' day: today (UTC), so the owner's call, logged now, falls on it (the server
 # takes no outcome dated in the future); the accounts chosen have none logged today yet
 DAY = datetime.now(UTC).date()
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Backend]:
-    with running_backend(request.param, tmp_path_factory, accounts=60) as started:
-        yield started
 
 
 def _day(backend: Backend, day: date) -> dict[str, int]:
