@@ -24,7 +24,6 @@ from workstation.server.lead import kpi_counts
 from workstation.server.maintenance import MaintenanceLoop, with_maintenance
 from workstation.server.models import (
     AccountRow,
-    Base,
     BucketHistory,
     CustomerRow,
     Removal,
@@ -37,6 +36,7 @@ from workstation.server.retention import (
     SCHEMA_LOCK,
     run_maintenance,
 )
+from workstation.server.tables import metadata
 
 # --- fixtures ---------------------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ def test_the_migrations_build_exactly_the_models(db: tuple[str, sessionmaker[Ses
     _url, sessions = db
     with sessions() as session:
         context = MigrationContext.configure(session.connection())
-        diff = [d for d in compare_metadata(context, Base.metadata) if "alembic" not in str(d)]
+        diff = [d for d in compare_metadata(context, metadata) if "alembic" not in str(d)]
     assert diff == []
 
 

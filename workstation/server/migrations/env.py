@@ -5,20 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import workstation.server.approvals.models  # registers the approvals room's table
-import workstation.server.complaints.models  # registers the complaints room's tables
-import workstation.server.disputes.models  # registers the disputes room's table
-import workstation.server.kpi_delinquency  # the cure and roll rollups
-import workstation.server.kpi_summaries  # running totals the KPIs read
-import workstation.server.lifecycle.models  # registers the daily run's tables on Base
-import workstation.server.messaging.models
-import workstation.server.portal.models  # the customer's portal (links, sessions, payments)
-import workstation.server.quality.models  # QA samples, reviews, training results
-import workstation.server.strategy.models  # noqa: F401  (champions, experiments, actions)
-from workstation.server.models import Base
+from workstation.server.tables import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_online() -> None:
