@@ -31,7 +31,7 @@ from workstation.strategy import (
 )
 from workstation.strategy.cadence import next_due_date
 from workstation.strategy.model import Stop, Task
-from workstation.strategy.stats import guard_rail_broken
+from workstation.strategy.stats import Stratum, compare_strata, guard_rail_broken
 
 STANDARD = Path(__file__).parents[2] / "resources" / "strategies" / "standard-v1.toml"
 
@@ -234,3 +234,69 @@ def test_ratio_interval_for_money_and_the_guard_rail() -> None:
     empty = compare(RatioSums(), challenger, 0.95)
     assert empty.verdict is Verdict.UNDECIDED
     assert empty.difference.value is None
+
+
+def _money_arm(
+    rng: random.Random, n: int, placed: float, paid_shares: tuple[float, ...]
+) -> RatioSums:
+    sums = RatioSums()
+    for _ in range(n):
+        amount = placed * rng.uniform(0.5, 1.5)
+        sums.add(amount * rng.choice(paid_shares), amount)
+    return sums
+
+
+def test_money_is_compared_within_each_currency_then_weighted() -> None:
+    rng = random.Random(11)
+    # one stratum is exactly the plain comparison
+    a, b = _money_arm(rng, 500, 1e6, (0, 0.2)), _money_arm(rng, 500, 1e6, (0, 0.3))
+    assert compare_strata([Stratum(1.0, a, b)], 0.95) == compare(a, b, 0.95)
+    # CNY accounts ten thousand times larger than the USD ones: the challenger recovers the
+    # same in CNY and far more in USD; per-currency ratios weighted by accounts see it, a sum
+    # of minor units would not
+    cny = Stratum(1000.0, _money_arm(rng, 500, 1e8, (0, 0.2)), _money_arm(rng, 500, 1e8, (0, 0.2)))
+    usd = Stratum(
+        1000.0, _money_arm(rng, 500, 1e4, (0, 0.2)), _money_arm(rng, 500, 1e4, (0.3, 0.5))
+    )
+    both = compare_strata([cny, usd], 0.95)
+    assert both.verdict is Verdict.AHEAD
+    assert both.champion.value is not None
+    assert both.challenger.value is not None
+    assert abs(both.champion.value - 0.10) < 0.02
+    assert abs(both.challenger.value - (0.10 + 0.40) / 2) < 0.02
+    summed = RatioSums()
+    for sums in (cny.challenger, usd.challenger):
+        summed.n += sums.n
+        summed.sy += sums.sy
+        summed.sx += sums.sx
+    assert summed.ratio is not None
+    assert abs(summed.ratio - 0.10) < 0.02  # the USD uplift drowned
+    # a currency only one arm holds is left out, the others' weights renormalised
+    gbp = Stratum(1000.0, RatioSums(), _money_arm(rng, 50, 1e5, (1.0,)))
+    assert compare_strata([cny, usd, gbp], 0.95) == both
+    assert compare_strata([gbp], 0.95).verdict is Verdict.UNDECIDED
+
+
+def test_identical_arms_in_two_currencies_are_declared_different_no_more_than_the_error_rate() -> (
+    None
+):
+    rng = random.Random(7)
+    runs = 300
+    declared = sum(
+        compare_strata(
+            [
+                Stratum(
+                    300.0,
+                    _money_arm(rng, 150, 1e8, (0, 0.2, 1)),
+                    _money_arm(rng, 150, 1e8, (0, 0.2, 1)),
+                ),
+                Stratum(
+                    100.0, _money_arm(rng, 50, 1e4, (0, 0.5)), _money_arm(rng, 50, 1e4, (0, 0.5))
+                ),
+            ],
+            0.95,
+        ).verdict
+        is not Verdict.UNDECIDED
+        for _ in range(runs)
+    )
+    assert declared / runs <= 0.05 + 3 * (0.05 * 0.95 / runs) ** 0.5

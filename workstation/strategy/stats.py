@@ -1,8 +1,9 @@
 """How sure an experiment's result is: intervals per arm, the difference, a plain verdict.
 
 Every KPI an experiment compares is a ratio of two sums over the arm's accounts (recovery =
-Σ confirmed money ÷ Σ placed; cure rate = Σ cured ÷ Σ delinquent at start; mean satisfaction
-= Σ scores ÷ Σ surveys; …), and accounts, not contacts, are what was randomised. So each
+Σ confirmed money ÷ Σ placed within one currency, ``compare_strata`` combining currencies;
+cure rate = Σ cured ÷ Σ delinquent at start; mean satisfaction = Σ scores ÷ Σ surveys; …),
+and accounts, not contacts, are what was randomised. So each
 ratio's standard error is the ratio estimator's (the delta method over accounts as
 clusters): SE(R) = √(Σ (yᵢ − R·xᵢ)² / (n(n−1))) ÷ x̄, which is the familiar √(p(1−p)/n) for a
 plain proportion. It needs only five sums per arm (``RatioSums``), so the server adds them
@@ -19,6 +20,7 @@ quantile).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from statistics import NormalDist
@@ -131,8 +133,16 @@ def compare(
     se_a, se_b = champion.standard_error(), challenger.standard_error()
     if a.value is None or b.value is None or se_a is None or se_b is None:
         return Comparison(a, b, Estimate(None, None, None, a.n + b.n), Verdict.UNDECIDED)
+    return _judged(a, b, math.sqrt(se_a * se_a + se_b * se_b), confidence, higher_is_better)
+
+
+def _judged(
+    a: Estimate, b: Estimate, se: float, confidence: float, higher_is_better: bool
+) -> Comparison:
+    """The difference b − a (standard error ``se``), its interval and the verdict."""
+    assert a.value is not None
+    assert b.value is not None
     diff = b.value - a.value
-    se = math.sqrt(se_a * se_a + se_b * se_b)
     z = z_for(confidence)
     low, high = diff - z * se, diff + z * se
     verdict = Verdict.UNDECIDED
@@ -140,6 +150,72 @@ def compare(
         better = low > 0 if higher_is_better else high < 0
         verdict = Verdict.AHEAD if better else Verdict.BEHIND
     return Comparison(a, b, Estimate(diff, low, high, a.n + b.n), verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class Stratum:
+    """One stratum of a stratified comparison (a currency, for money): its weight and each
+    arm's sums over the stratum's accounts."""
+
+    weight: float
+    champion: RatioSums
+    challenger: RatioSums
+
+    @property
+    def comparable(self) -> bool:
+        return all(
+            sums.ratio is not None and sums.standard_error() is not None
+            for sums in (self.champion, self.challenger)
+        )
+
+
+def compare_strata(
+    strata: Sequence[Stratum],
+    confidence: float,
+    *,
+    higher_is_better: bool = True,
+) -> Comparison:
+    """A ratio compared within each stratum, then combined with fixed weights.
+
+    For a ratio whose sums must not cross strata — money in different currencies never adds
+    up, so recovery is Σ paid ÷ Σ placed *within* a currency — each arm's value is
+    R = Σₛ wₛ Rₛ, the weighted mean of its per-stratum ratios, and the difference is
+    Σₛ wₛ (Rₛ,challenger − Rₛ,champion), with SE² = Σₛ wₛ² (SEₛ,champion² + SEₛ,challenger²)
+    (the strata are independent). Both arms use the same weights, so a different mix of
+    strata between the arms is not mistaken for a difference of the ratio. Only strata
+    both arms can estimate (a denominator and at least two accounts each) count; their
+    weights are renormalised to sum to one. One stratum gives exactly ``compare``.
+    """
+    usable = [s for s in strata if s.comparable and s.weight > 0]
+    n_a = sum(s.champion.n for s in strata)
+    n_b = sum(s.challenger.n for s in strata)
+    total = sum(s.weight for s in usable)
+    if not usable or total <= 0:
+        return Comparison(
+            Estimate(None, None, None, n_a),
+            Estimate(None, None, None, n_b),
+            Estimate(None, None, None, n_a + n_b),
+            Verdict.UNDECIDED,
+        )
+    z = z_for(confidence)
+
+    def combined(arm: str) -> tuple[Estimate, float]:
+        value = variance = 0.0
+        n = 0
+        for s in usable:
+            sums: RatioSums = getattr(s, arm)
+            w = s.weight / total
+            ratio, se = sums.ratio, sums.standard_error()
+            assert ratio is not None
+            assert se is not None
+            value += w * ratio
+            variance += w * w * se * se
+            n += sums.n
+        se_arm = math.sqrt(variance)
+        return Estimate(value, value - z * se_arm, value + z * se_arm, n), variance
+
+    (a, var_a), (b, var_b) = combined("champion"), combined("challenger")
+    return _judged(a, b, math.sqrt(var_a + var_b), confidence, higher_is_better)
 
 
 def guard_rail_broken(comparison: Comparison, allowed_increase: float) -> bool:

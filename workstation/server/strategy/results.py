@@ -8,6 +8,15 @@ through ``kpi.compute``, and the per-account numerators and denominators give th
 (``workstation.strategy.stats``). Added here: contacts per 1,000 collected (what the arm's
 contacts cost: attempts, visits and strategy messages per 1,000 units of confirmed money).
 
+Money never adds up across currencies (the team's KPI gives recovery per currency and none
+for a mixed book). So the two money metrics — recovery and contacts per 1,000 collected —
+are ratios *within* each currency (Σ paid ÷ Σ placed over the arm's accounts in CNY, in USD,
+…), and an arm's figure is the mean of its per-currency ratios weighted by each currency's
+share of the experiment's accounts (both arms together, so both arms are weighed alike; a
+currency only one arm can estimate is left out and the weights renormalised:
+``stats.compare_strata``). A book in one currency gets exactly Σ paid ÷ Σ placed, the team's
+recovery; each currency's own comparison is given beside (``by_currency``).
+
 The verdict is recovery's at the experiment's confidence; a challenger whose complaints per
 1,000 exceed the champion's by more than the experiment's guard-rail is flagged whatever its
 recovery.
@@ -39,7 +48,15 @@ from workstation.server.lifecycle.money_kpis import not_voided
 from workstation.server.models import AccountRow, EventRow, PaymentRow, PromiseRow
 from workstation.server.strategy.models import Experiment, ExperimentAssignment
 from workstation.strategy.assign import CHALLENGER, CHAMPION
-from workstation.strategy.stats import Comparison, Estimate, RatioSums, compare, guard_rail_broken
+from workstation.strategy.stats import (
+    Comparison,
+    Estimate,
+    RatioSums,
+    Stratum,
+    compare,
+    compare_strata,
+    guard_rail_broken,
+)
 
 _CLOSED = tuple(s.value for s in AccountStatus if s.is_closed)
 _PAID_UP = (AccountStatus.PAID.value, AccountStatus.SETTLED.value)
@@ -52,16 +69,17 @@ class Metric:
     label_zh: str
     scale: float  # 100 for a percentage, 1,000 for "per 1,000"
     higher_is_better: bool
+    per_currency: bool = False  # a ratio of money: compared within each currency
 
 
-def _kpi(key: str, scale: float) -> Metric:
+def _kpi(key: str, scale: float, *, per_currency: bool = False) -> Metric:
     definition = BY_KEY[key]
     return Metric(key, definition.label_en, definition.label_zh, scale,
-                  definition.higher_is_better)  # fmt: skip
+                  definition.higher_is_better, per_currency)  # fmt: skip
 
 
 METRICS: tuple[Metric, ...] = (
-    _kpi("recovery_rate", 100),
+    _kpi("recovery_rate", 100, per_currency=True),
     _kpi("cure_rate", 100),
     _kpi("roll_rate", 100),
     _kpi("rpc_rate", 100),
@@ -70,7 +88,7 @@ METRICS: tuple[Metric, ...] = (
     _kpi("complaints_per_1000", 1000),
     _kpi("mean_satisfaction", 1),
     Metric("contacts_per_1000_collected", "Contacts per 1,000 collected", "每千元回款联系次数",
-           1000, higher_is_better=False),
+           1000, higher_is_better=False, per_currency=True),
 )  # fmt: skip
 PRIMARY = "recovery_rate"
 
@@ -300,22 +318,55 @@ def period_results(
     for entry in accounts.values():
         arms[entry.arm].append(entry)
     sums = {arm: {m.key: RatioSums() for m in METRICS} for arm in (CHAMPION, CHALLENGER)}
+    # the money metrics' sums per currency: {currency: {arm: {key: sums}}}
+    by_currency: dict[str, dict[str, dict[str, RatioSums]]] = {}
+    money = [m.key for m in METRICS if m.per_currency]
     for arm, entries in arms.items():
         for entry in entries:
+            per_currency = by_currency.setdefault(
+                entry.currency,
+                {a: {key: RatioSums() for key in money} for a in (CHAMPION, CHALLENGER)},
+            )
             for key, (y, x) in _pairs(entry).items():
                 sums[arm][key].add(float(y), float(x))
+                if key in per_currency[arm]:
+                    per_currency[arm][key].add(float(y), float(x))
     points = {arm: compute(_counts(arms.get(arm, []))) for arm in (CHAMPION, CHALLENGER)}
     metrics: list[dict[str, Any]] = []
     comparisons: dict[str, Comparison] = {}
     for metric in METRICS:
-        comparison = compare(
-            sums[CHAMPION][metric.key],
-            sums[CHALLENGER][metric.key],
-            experiment.confidence,
-            higher_is_better=metric.higher_is_better,
-        ).scaled(metric.scale)
+        currencies: dict[str, dict[str, Any]] = {}
+        if metric.per_currency:
+            strata: list[Stratum] = []
+            for currency, arm_sums in sorted(by_currency.items()):
+                a, b = arm_sums[CHAMPION][metric.key], arm_sums[CHALLENGER][metric.key]
+                stratum = Stratum(float(a.n + b.n), a, b)
+                strata.append(stratum)
+                own = compare(a, b, experiment.confidence,
+                              higher_is_better=metric.higher_is_better)  # fmt: skip
+                scaled = own.scaled(metric.scale)
+                currencies[currency] = {
+                    "champion": _estimate_out(scaled.champion),
+                    "challenger": _estimate_out(scaled.challenger),
+                    "difference": _estimate_out(scaled.difference),
+                    "verdict": scaled.verdict.value,
+                    "weight": round(stratum.weight / len(accounts), 4),
+                    "counted": stratum.comparable,
+                }
+            comparison = compare_strata(
+                strata, experiment.confidence, higher_is_better=metric.higher_is_better
+            ).scaled(metric.scale)
+        else:
+            comparison = compare(
+                sums[CHAMPION][metric.key],
+                sums[CHALLENGER][metric.key],
+                experiment.confidence,
+                higher_is_better=metric.higher_is_better,
+            ).scaled(metric.scale)
         comparisons[metric.key] = comparison
         out = _comparison_out(metric, comparison)
+        if metric.per_currency:
+            out["by_currency"] = currencies
         # the team's own KPI values (two decimals) beside the interval's centre
         out["kpi"] = {
             arm: (str(points[arm].get(metric.key)) if points[arm].get(metric.key) is not None
