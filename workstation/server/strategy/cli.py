@@ -31,7 +31,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         report = simulate(
             url, days=args.days, challenger_id=args.experiment, segment=args.segment,
             share=args.share, accounts=args.accounts, seed=args.seed, start=args.start,
-            uplift=args.uplift,
+            uplift=args.uplift, complaint_scale=args.complaint_scale,
         )  # fmt: skip
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -39,7 +39,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     to_date = report.results["to_date"]
     print(f"{report.days} days from {report.start} over {report.accounts:,} demo accounts "
           f"({report.seconds:.0f} s): {report.payments:,} payments, "
-          f"{report.messages_delivered:,} messages delivered")  # fmt: skip
+          f"{report.messages_delivered:,} messages delivered, "
+          f"{report.complaints:,} complaints")  # fmt: skip
+    contacts = report.contacts
+    print(f"strategy contacts: champion {contacts.get('champion', 0):,}, "
+          f"challenger {contacts.get('challenger', 0):,}")  # fmt: skip
     print(f"arms: {to_date['accounts']}; recovery: {to_date['verdict_en']}"
           + ("; COMPLAINTS FLAGGED" if to_date["complaints_flagged"] else ""))  # fmt: skip
     for metric in to_date["metrics"]:
@@ -48,6 +52,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             "—" if d["value"] is None else f"{d['value']:+.2f} [{d['low']:+.2f}, {d['high']:+.2f}]"
         )
         print(f"  {metric['label_en']:<32} {span:<32} {metric['verdict_en']}")
+        for currency, own in metric.get("by_currency", {}).items():
+            d = own["difference"]
+            span = (
+                "—"
+                if d["value"] is None
+                else (f"{d['value']:+.2f} [{d['low']:+.2f}, {d['high']:+.2f}]")
+            )
+            print(f"    {currency:<30} {span:<32} {own['verdict'].replace('_', ' ')}")
     return 0
 
 
@@ -63,8 +75,13 @@ def register(sub: Any) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2030, 1, 7))
     parser.add_argument(
-        "--uplift", type=float, default=1.0, help="multiply the challenger's chance of paying"
-    )
+        "--uplift", type=float, default=1.0,
+        help="multiply the effect of the challenger's contacts on paying (a known effect)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--complaint-scale", type=float, default=1.0,
+        help="multiply every contact's chance of a complaint (both arms)",
+    )  # fmt: skip
     parser.add_argument("--db", help="an empty database to simulate in (default: a temp file)")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=cmd_simulate)
