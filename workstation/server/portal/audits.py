@@ -27,6 +27,9 @@ class ViewAudits:
         self.state = state
         self._pending: list[tuple[str, str, datetime]] = []
         self._lock = threading.Lock()
+        # one writer at a time: a flush waits for the one in progress, so whoever calls
+        # ``flush`` finds every view added before the call written when it returns
+        self._writing = threading.Lock()
         self._thread: threading.Thread | None = None
         self._failures = 0
 
@@ -40,6 +43,10 @@ class ViewAudits:
                 self._thread.start()
 
     def flush(self) -> int:
+        with self._writing:
+            return self._write_pending()
+
+    def _write_pending(self) -> int:
         with self._lock:
             taken, self._pending = self._pending, []
         if not taken:
