@@ -4,8 +4,8 @@ Two servers on the same PostgreSQL schema, each with 2 uvicorn workers: the real
 (``workstation-server serve``) and the floor, a bare FastAPI app whose one endpoint does one
 indexed SELECT (an account by primary key). A load generator in its own process (asyncio +
 httpx, open loop: requests are sent on a schedule whatever the answers) offers each server
-a rate that doubles step by step (``STEP_S`` seconds a step) until p99 > 100 ms or an
-error, and prints each step: offered and achieved rate, p50/p95/p99, errors, the server's
+a rate that doubles step by step (``STEP_S`` seconds a step, and at least ``MIN_SAMPLES``
+requests) until p99 > 100 ms or an error, and prints each step: offered and achieved rate, p50/p95/p99, errors, the server's
 CPU. The sync mix is what devices do: pulls of the changes since their cursor (two in
 three), pushes of 1-5 events (one in three), a sign-in's first snapshot page of 200
 accounts (0.2 %: a sign-in an hour per device). The figure is the sync
@@ -35,6 +35,9 @@ QUICK = os.environ.get("WORKSTATION_PERF_QUICK") == "1"
 STEP_S = 4.0 if QUICK else 8.0
 FIRST_RATE = 5.0
 MAX_STEPS = 10
+# a step lasts long enough for its p99 to be a percentile, not the one slowest request: at
+# 5 req/s an 8 s step had 40 requests, and one slow push ended the curve at the first step
+MIN_SAMPLES = 200
 P99_BOUND_S = 0.1
 DEVICES = 20
 # a device signs in (and downloads its first page) about once an hour, and syncs (a pull,
@@ -203,7 +206,7 @@ async def _curve(cfg: dict[str, Any]) -> list[dict[str, Any]]:
             cpu0 = _tree_cpu(cfg["server_pid"])
             started = time.perf_counter()
             tasks = []
-            total = int(rate * cfg["step_s"])
+            total = max(int(rate * cfg["step_s"]), MIN_SAMPLES)
             for i in range(total):  # open loop: on schedule, whatever the answers
                 await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
                 tasks.append(asyncio.create_task(one()))
