@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select, update
 
 from tests.server.conftest import Backend
 from workstation.server.lifecycle.changes import DayChanges
-from workstation.server.models import AccountRow, CustomerRow
+from workstation.server.models import AccountRow, CustomerRow, EventRow
 from workstation.server.strategy.run import run_strategies
 
 
@@ -52,3 +52,35 @@ def quiet_others(backend: Backend, keep: list[str]) -> None:
             )
             .values(days_past_due=4, status="open", score="0.80", segment="able_willing")
         )
+
+
+def quiet_since(backend: Backend, candidates: list[str], day: date, n: int) -> list[str]:
+    """``n`` of ``candidates`` with no call or visit logged on or after ``day`` (UTC): a task
+    raised on ``day`` stands on them until the test answers it."""
+    since = datetime.combine(day, time.min, UTC)
+    with backend.sessions() as session:
+        busy = set(
+            session.scalars(
+                select(EventRow.account_id).where(
+                    EventRow.account_id.in_(candidates),
+                    EventRow.type.in_(["contact_attempt", "visit"]),
+                    EventRow.occurred_at >= since,
+                )
+            )
+        )
+    quiet = [a for a in candidates if a not in busy]
+    assert len(quiet) >= n
+    return quiet[:n]
+
+
+def strategy_day(backend: Backend, day: date) -> dict[str, int]:
+    """The daily run's strategy step for ``day`` (settle raised tasks, then the day's steps),
+    in one transaction as the daily run takes it: its counts."""
+    from workstation.server.strategy.daily import run_strategy_day
+
+    with backend.sessions.begin() as session:
+        changes = DayChanges(day)
+        run_strategy_day(session, day, changes)
+        changes.stamp(session)
+    assert "strategy_failed" not in changes.counts
+    return changes.counts

@@ -9,51 +9,19 @@ real push from the owner's device; the lead reads the real explorer endpoint.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from tests.server.conftest import Backend
-from tests.server.strategy_helpers import pick, quiet_others, set_account
+from tests.server.strategy_helpers import pick, quiet_others, quiet_since, set_account, strategy_day
 from tests.server.workflow_helpers import push_event
-from workstation.server.lifecycle.changes import DayChanges
-from workstation.server.models import EventRow
 from workstation.server.queue_explorer import standing_tasks
-from workstation.server.strategy.daily import run_strategy_day
 from workstation.server.strategy.models import StrategyAction
 from workstation.strategy.model import default_book
 
 # today (UTC): the owner's call, logged now, answers a task of this day
 DAY = datetime.now(UTC).date()
 LEAD, AGENT = "zhao.min", "li.na"  # the seed's lead of li.na's team
-
-
-def _day(backend: Backend, day: date) -> dict[str, int]:
-    with backend.sessions.begin() as session:
-        changes = DayChanges(day)
-        run_strategy_day(session, day, changes)
-        changes.stamp(session)
-    assert "strategy_failed" not in changes.counts
-    return changes.counts
-
-
-def _quiet_today(backend: Backend, candidates: list[str], n: int) -> list[str]:
-    """``n`` of ``candidates`` with no call or visit logged on or after ``DAY``."""
-    since = datetime.combine(DAY, time.min, UTC)
-    with backend.sessions() as session:
-        busy = set(
-            session.scalars(
-                select(EventRow.account_id).where(
-                    EventRow.account_id.in_(candidates),
-                    EventRow.type.in_(["contact_attempt", "visit"]),
-                    EventRow.occurred_at >= since,
-                )
-            )
-        )
-    quiet = [a for a in candidates if a not in busy]
-    assert len(quiet) >= n
-    return quiet[:n]
 
 
 def _explorer(lead: Any, **params: str) -> dict[str, Any]:
@@ -84,11 +52,13 @@ def _walk_standing(lead: Any) -> tuple[set[str], int]:
 def test_the_lead_sees_standing_tasks_until_the_desk_clears_them(fresh: Backend) -> None:
     agent = fresh.login(AGENT)
     lead = fresh.login(LEAD)
-    answered, promised, standing = accounts = _quiet_today(fresh, pick(fresh, 12, agent.user_id), 3)
+    answered, promised, standing = accounts = quiet_since(
+        fresh, pick(fresh, 12, agent.user_id), DAY, 3
+    )
     quiet_others(fresh, accounts)
     for account_id in accounts:  # able and unwilling, day 3 past due: a firm call each
         set_account(fresh, account_id, days_past_due=3, score="0.20", segment="able_unwilling")
-    assert _day(fresh, DAY).get("strategy_raised") == 3
+    assert strategy_day(fresh, DAY).get("strategy_raised") == 3
 
     page = _explorer(lead, owner_id=agent.user_id)
     assert set(page["tasks"]) == set(accounts)
@@ -115,7 +85,7 @@ def test_the_lead_sees_standing_tasks_until_the_desk_clears_them(fresh: Backend)
     set_account(fresh, promised, status="promise")
     for account_id in accounts:
         set_account(fresh, account_id, days_past_due=4)  # no step falls on day 4
-    counts = _day(fresh, DAY + timedelta(days=1))
+    counts = strategy_day(fresh, DAY + timedelta(days=1))
     assert (counts.get("strategy_answered"), counts.get("strategy_stopped")) == (1, 1)
 
     page = _explorer(lead, owner_id=agent.user_id)

@@ -7,32 +7,19 @@ Days move only through the strategy room's daily step for chosen days
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from tests.server.conftest import Backend
-from tests.server.strategy_helpers import pick, quiet_others, set_account
+from tests.server.strategy_helpers import pick, quiet_others, quiet_since, set_account, strategy_day
 from tests.server.workflow_helpers import push_event
-from workstation.server.lifecycle.changes import DayChanges
-from workstation.server.models import EventRow
-from workstation.server.strategy.daily import run_strategy_day
 from workstation.server.strategy.models import StrategyAction
 from workstation.server.strategy.service import account_strategy
 
 # the tasks' day: today (UTC), so the owner's call, logged now, falls on it (the server
 # takes no outcome dated in the future); the accounts chosen have none logged today yet
 DAY = datetime.now(UTC).date()
-
-
-def _day(backend: Backend, day: date) -> dict[str, int]:
-    """The daily run's strategy step for ``day`` (settle, then the day's steps): its counts."""
-    with backend.sessions.begin() as session:
-        changes = DayChanges(day)
-        run_strategy_day(session, day, changes)
-        changes.stamp(session)
-    assert "strategy_failed" not in changes.counts
-    return changes.counts
 
 
 def _actions(backend: Backend, account_id: str) -> list[tuple[date, str, str]]:
@@ -47,33 +34,15 @@ def _actions(backend: Backend, account_id: str) -> list[tuple[date, str, str]]:
         ]
 
 
-def _quiet_today(backend: Backend, candidates: list[str]) -> list[str]:
-    """Four of ``candidates`` with no call or visit logged on or after ``DAY``."""
-    since = datetime.combine(DAY, time.min, UTC)
-    with backend.sessions() as session:
-        busy = set(
-            session.scalars(
-                select(EventRow.account_id).where(
-                    EventRow.account_id.in_(candidates),
-                    EventRow.type.in_(["contact_attempt", "visit"]),
-                    EventRow.occurred_at >= since,
-                )
-            )
-        )
-    quiet = [a for a in candidates if a not in busy]
-    assert len(quiet) >= 4
-    return quiet[:4]
-
-
 def test_raised_tasks_are_answered_stopped_or_superseded(fresh: Backend) -> None:
     agent = fresh.login("li.na")
-    answered, promised, standing, twice = accounts = _quiet_today(
-        fresh, pick(fresh, 12, agent.user_id)
+    answered, promised, standing, twice = accounts = quiet_since(
+        fresh, pick(fresh, 12, agent.user_id), DAY, 4
     )
     quiet_others(fresh, accounts)
     for account_id in accounts:  # able and unwilling, day 3 past due: a firm call each
         set_account(fresh, account_id, days_past_due=3, score="0.20", segment="able_unwilling")
-    assert _day(fresh, DAY).get("strategy_raised") == 4
+    assert strategy_day(fresh, DAY).get("strategy_raised") == 4
     assert {_actions(fresh, a)[0][2] for a in accounts} == {"raised"}
 
     # the owner calls one; another promises; one waits; one falls due for its next call
@@ -86,7 +55,7 @@ def test_raised_tasks_are_answered_stopped_or_superseded(fresh: Backend) -> None
         set_account(fresh, account_id, days_past_due=4)  # no step falls on day 4
     set_account(fresh, twice, days_past_due=15)
     later = DAY + timedelta(days=12)
-    counts = _day(fresh, later)
+    counts = strategy_day(fresh, later)
     assert counts.get("strategy_answered") == 1
     assert counts.get("strategy_stopped") == 1
     assert counts.get("strategy_raised") == 1  # the second call, day 15
@@ -97,7 +66,7 @@ def test_raised_tasks_are_answered_stopped_or_superseded(fresh: Backend) -> None
 
     # the next day the first call of that account is superseded by the second; nothing else
     set_account(fresh, twice, days_past_due=16)
-    counts = _day(fresh, later + timedelta(days=1))
+    counts = strategy_day(fresh, later + timedelta(days=1))
     assert counts.get("strategy_superseded") == 1
     assert not counts.get("strategy_answered")
     assert not counts.get("strategy_stopped")
@@ -116,4 +85,4 @@ def test_raised_tasks_are_answered_stopped_or_superseded(fresh: Backend) -> None
         assert row.detail["settled_on"] == later.isoformat()
     assert [s["status"] for s in steps] == ["stopped"]
     # settling again changes nothing
-    assert not _day(fresh, later + timedelta(days=2)).get("strategy_superseded")
+    assert not strategy_day(fresh, later + timedelta(days=2)).get("strategy_superseded")

@@ -28,16 +28,10 @@ def backend(tmp_path_factory: pytest.TempPathFactory):
 def test_the_explorer_shows_the_task_standing_on_each_account(
     prepared_app, backend, qtbot, qtmodeltester, tmp_path
 ) -> None:
-    from tests.server.conftest import PASSWORD
     from tests.server.strategy_helpers import pick, quiet_others, run_day, set_account
+    from tests.ui.lead_helpers import lead_console
     from ui import i18n
-    from ui.context import build_context
-    from ui.lead.workspace import build_lead_workspace
-    from workstation.domain import Role
-    from workstation.lead import LeadClient
-    from workstation.store import Store
     from workstation.strategy.model import default_book
-    from workstation.sync import ApiSession
 
     agent = backend.login("li.na")
     visit, call = accounts = pick(backend, 2, agent.user_id)
@@ -50,21 +44,8 @@ def test_the_explorer_shows_the_task_standing_on_each_account(
     visit_step = standard.step("late-visit-60")
     assert visit_step is not None
 
-    store = Store.open(tmp_path / "lead.db")
-    api = ApiSession(backend.base, "lead-desk-tasks")
-    api.sign_in("zhao.min", PASSWORD)
-    context = build_context(store=store, role=Role.LEAD, user="zhao.min")
-    context.lead_client = LeadClient(api)
-    try:
-        widget = build_lead_workspace(context)
-        qtbot.addWidget(widget)
-        widget.resize(1500, 850)
-        widget.show()
+    with lead_console(backend, qtbot, tmp_path, "lead-desk-tasks") as widget:
         team = widget.team
-        with qtbot.waitSignals(
-            [team.overview_loaded, team.accounts_loaded, widget.kpis.loaded], timeout=30_000
-        ):
-            widget.start()
         model = team.accounts_model
         qtmodeltester.check(model)
         headers = [
@@ -117,7 +98,3 @@ def test_the_explorer_shows_the_task_standing_on_each_account(
                 widget.grab().save(os.path.join(folder, "lead-explorer-task-zh.png"))
         finally:
             i18n.install(prepared_app, "en")
-    finally:
-        context.runner.shutdown()
-        api.close()
-        store.close()

@@ -118,29 +118,10 @@ def backend(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_the_lead_filters_the_queue_explorer_by_segment(prepared_app, backend, qtbot, tmp_path):
-    from tests.server.conftest import PASSWORD
-    from ui.context import build_context
-    from ui.lead.workspace import build_lead_workspace
-    from workstation.domain import Role
-    from workstation.lead import LeadClient
-    from workstation.store import Store
-    from workstation.sync import ApiSession
+    from tests.ui.lead_helpers import lead_console
 
-    store = Store.open(tmp_path / "lead.db")
-    api = ApiSession(backend.base, "lead-desk-segment")
-    api.sign_in("zhao.min", PASSWORD)
-    context = build_context(store=store, role=Role.LEAD, user="zhao.min")
-    context.lead_client = LeadClient(api)
-    try:
-        widget = build_lead_workspace(context)
-        qtbot.addWidget(widget)
-        widget.resize(1500, 850)
-        widget.show()
+    with lead_console(backend, qtbot, tmp_path, "lead-desk-segment") as widget:
         team = widget.team
-        with qtbot.waitSignals(
-            [team.overview_loaded, team.accounts_loaded, widget.kpis.loaded], timeout=30_000
-        ):
-            widget.start()
         everyone = team.accounts_model.rowCount()
         column = next(
             i
@@ -160,7 +141,3 @@ def test_the_lead_filters_the_queue_explorer_by_segment(prepared_app, backend, q
             assert team.accounts_model.rowCount() < everyone
             assert shown <= {team.segment.itemText(index)}
         _shot(widget, "lead-segment-filter.png")
-    finally:
-        context.runner.shutdown()
-        api.close()
-        store.close()
