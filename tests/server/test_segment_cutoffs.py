@@ -72,7 +72,12 @@ def test_a_raised_ability_cut_off_moves_the_segments_and_is_audited(
         able = "able" if ability_bp >= cut else "unable"
         willing = "willing" if willingness_bp >= 5000 else "unwilling"
         assert segment == f"{able}_{willing}"
-    assert sorted(a for a, _, _ in after) == scores
+    # the scores are the same models' (a rescore at a later instant may move one by a few
+    # basis points: days since a payment grow; the write tolerance is 100)
+    assert len(after) == len(scores)
+    assert all(
+        abs(x - y) < 100 for x, y in zip(sorted(a for a, _, _ in after), scores, strict=True)
+    )
 
     # a device receives the cut-off with the models it scores offline
     agent = backend.login(backend.of_role("agent")[0].username)
