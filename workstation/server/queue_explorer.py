@@ -51,7 +51,7 @@ from workstation.errors import WorkstationError
 from workstation.queue.tasks import StrategyTask
 from workstation.server.models import AccountRow, CustomerRow
 from workstation.server.strategy.models import StrategyAction
-from workstation.server.strategy.settle import RAISED
+from workstation.server.strategy.run import RAISED
 from workstation.strategy.model import StrategyBook, StrategyError, default_book
 from workstation.text import Text
 

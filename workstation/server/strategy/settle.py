@@ -33,10 +33,10 @@ from workstation.queue.tasks import stop_holding
 from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.models import AccountRow, EventRow, PromiseRow
 from workstation.server.strategy.models import StrategyAction
+from workstation.server.strategy.run import RAISED
 from workstation.strategy.model import StrategyBook, StrategyError, default_book
 
 ANSWERED, STOPPED, SUPERSEDED = "answered", "stopped", "superseded"
-RAISED = "raised"  # as ``strategy.run.RAISED``
 _OUTCOMES = (EventType.CONTACT_ATTEMPT.value, EventType.VISIT.value)
 _CHUNK = 500
 
