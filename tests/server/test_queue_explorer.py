@@ -178,3 +178,27 @@ def test_the_jurisdiction_filter_and_an_uncounted_first_page(book: Backend) -> N
     ).json()
     assert uncounted["total"] is None
     assert [a["id"] for a in uncounted["accounts"]] == _expected(rows, Sort.BALANCE, Order.ASC)[:3]
+
+
+def test_the_count_stops_at_its_bound_and_says_so(
+    book: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first page's count reads at most COUNT_LIMIT + 1 rows: below the bound it is
+    exact, above it the page says "that many or more" (``total_capped``), filtered too."""
+    from workstation.server import queue_explorer
+
+    lead = book.login(book.of_role("lead")[0].username)
+    _team_id, rows = _team_rows(book)
+    exact = lead.get("/api/v1/team/accounts", params={"limit": "3"}).json()
+    assert (exact["total"], exact["total_capped"]) == (len(rows), False)
+    monkeypatch.setattr(queue_explorer, "COUNT_LIMIT", len(rows))  # exactly at the bound
+    at = lead.get("/api/v1/team/accounts", params={"limit": "3"}).json()
+    assert (at["total"], at["total_capped"]) == (len(rows), False)
+    monkeypatch.setattr(queue_explorer, "COUNT_LIMIT", 10)
+    capped = lead.get("/api/v1/team/accounts", params={"limit": "3", "sort": "score"}).json()
+    assert (capped["total"], capped["total_capped"]) == (10, True)
+    assert [a["id"] for a in capped["accounts"]] == _expected(rows, Sort.SCORE, Order.ASC)[:3]
+    filtered = lead.get(
+        "/api/v1/team/accounts", params={"limit": "3", "jurisdiction": "xx-none"}
+    ).json()
+    assert (filtered["total"], filtered["total_capped"]) == (0, False)

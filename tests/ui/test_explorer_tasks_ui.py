@@ -1,7 +1,8 @@
 """The lead's queue explorer shows the strategy task standing on each account: the daily run
 raises a field visit and a call on two of li.na's accounts, and the lead's table says what
 and when in its Task column, the step and strategy in the tooltip; other rows stay empty;
-"With a standing task" keeps only the two."""
+"With a standing task" keeps only the two; past the server's bound on its count the lead
+reads "10+ accounts"."""
 
 from __future__ import annotations
 
@@ -26,11 +27,12 @@ def backend(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_the_explorer_shows_the_task_standing_on_each_account(
-    prepared_app, backend, qtbot, qtmodeltester, tmp_path
+    prepared_app, backend, qtbot, qtmodeltester, tmp_path, monkeypatch
 ) -> None:
     from tests.server.strategy_helpers import pick, quiet_others, run_day, set_account
     from tests.ui.lead_helpers import lead_console
     from ui import i18n
+    from workstation.server import queue_explorer
     from workstation.strategy.model import default_book
 
     agent = backend.login("li.na")
@@ -83,6 +85,12 @@ def test_the_explorer_shows_the_task_standing_on_each_account(
         with qtbot.waitSignal(team.accounts_loaded, timeout=10_000):
             team.standing_task.setChecked(False)
         assert model.rowCount() > 2
+        # past the server's bound on its count the lead reads "10+", every row still listed
+        monkeypatch.setattr(queue_explorer, "COUNT_LIMIT", 10)
+        with qtbot.waitSignal(team.accounts_loaded, timeout=10_000):
+            team.load_accounts()
+        assert team.count.text().startswith("10+ accounts")
+        assert model.rowCount() > 10
 
         # Chinese is first-class: the same table in zh, the step in the tooltip too
         i18n.install(prepared_app, "zh_CN")

@@ -64,6 +64,7 @@ from workstation.domain.enums import AccountStatus, Bucket, Segment
 from workstation.kpi import BY_KEY, KPIS
 from workstation.lead import (
     AccountFilter,
+    AccountsPage,
     KpiReport,
     LeadClient,
     ReassignResult,
@@ -311,17 +312,21 @@ class TeamAndQueues(QWidget):
     def load_accounts(self) -> None:
         self.console.load_accounts(self.filters())
 
-    def show_accounts(self, accounts: list[TeamAccount], total: int) -> None:
+    def show_accounts(
+        self, accounts: list[TeamAccount], total: int, *, capped: bool = False
+    ) -> None:
+        """The loaded rows and how many match; ``capped``: more than ``total`` match (the
+        server's count stops at its bound), shown "10,000+"."""
         self.accounts_model.set_rows(accounts)
-        self._total = total
+        self._total = f"{total:,}+" if capped else f"{total:,}"
         self._count_selection()
         self.accounts_loaded.emit(len(accounts))
 
     def _count_selection(self, *_args: Any) -> None:
         selected = len(self.selected_ids())
-        total = getattr(self, "_total", self.accounts_model.rowCount())
+        total = getattr(self, "_total", f"{self.accounts_model.rowCount():,}")
         self.count.setText(
-            tr("%1 accounts · %2 selected").replace("%1", str(total)).replace("%2", str(selected))
+            tr("%1 accounts · %2 selected").replace("%1", total).replace("%2", str(selected))
         )
         self.reassign_button.setEnabled(selected > 0)
 
@@ -755,19 +760,19 @@ class LeadWorkspace(QWidget):
             return
         store = self.ctx.store
 
-        def op(state: OpState) -> tuple[list[TeamAccount], int, dict[str, str]]:
+        def op(state: OpState) -> tuple[list[TeamAccount], AccountsPage]:
             page = client.accounts(filters, limit=2000)
             names = _customer_names(store)
             state.check()
             from dataclasses import replace
 
             rows = [replace(a, customer_name=names.get(a.customer_id, "")) for a in page.accounts]
-            return rows, page.total or 0, names
+            return rows, page
 
-        def done(result: tuple[list[TeamAccount], int, dict[str, str]]) -> None:
-            rows, total, _names = result
+        def done(result: tuple[list[TeamAccount], AccountsPage]) -> None:
+            rows, page = result
             self.customers = {a.account_id: a.customer_name for a in rows if a.customer_name}
-            self.team.show_accounts(rows, total)
+            self.team.show_accounts(rows, page.total or 0, capped=page.total_capped)
 
         self.ctx.runner.work(
             op, on_done=done, on_error=self._failed, key="lead-accounts", label="team accounts"

@@ -138,6 +138,7 @@ class LeadClient:
             tuple(TeamAccount.from_wire(a, tasks.get(a["id"])) for a in raw.get("accounts") or ()),
             int(total) if total is not None else None,
             raw.get("next_cursor"),
+            bool(raw.get("total_capped")),
         )
 
     def all_accounts(

@@ -170,8 +170,9 @@ class TeamAccount:
 @dataclass(frozen=True, slots=True)
 class AccountsPage:
     accounts: tuple[TeamAccount, ...]
-    total: int | None  # counted on the first page only
+    total: int | None  # counted on the first page only, up to the server's bound
     next_cursor: str | None  # where the next page starts; None after the last
+    total_capped: bool = False  # more than ``total`` match (the count stopped: "10,000+")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,13 @@ key value, id). It is bound to the sort and order it was made for; a cursor for 
 order is refused (422), as is a forged one that does not decode.
 
 The first page (no cursor) also answers ``total``, the number of matching rows, unless the
-caller says ``count=False`` (counting half a million rows costs as much as the page
-itself); later pages never count again (``None``), so paging costs one page each.
+caller says ``count=False``; later pages never count again (``None``), so paging costs one
+page each. **The count is bounded**: it stops at ``COUNT_LIMIT`` (10,000) and then says so
+(``total_capped``: "10,000+"). An exact count of a third of a million-account book is a
+scan of a third of the table (a sequential scan at 1M: 170 ms, 390 ms with the
+jurisdiction's join to customers) and tells a lead nothing a page and the KPIs do not; the
+bounded count is the ``(team_id, id)`` range scan the id order's page uses, read
+``COUNT_LIMIT + 1`` rows deep at most, so it costs the same at any size.
 
 **The strategy task standing on each row** (``standing_tasks``): the latest agent task the
 daily run raised on the account and nobody has settled yet (``strategy_actions`` with status
@@ -137,8 +142,13 @@ class Filters:
 @dataclass(frozen=True, slots=True)
 class Page:
     ids: list[str]
-    total: int | None  # only on the first page
+    total: int | None  # only on the first page; at most COUNT_LIMIT
     next_cursor: str | None  # None: this was the last page
+    total_capped: bool = False  # more than COUNT_LIMIT match ("10,000+")
+
+
+# where the first page's count stops (module docstring: the count is bounded)
+COUNT_LIMIT = 10_000
 
 
 _BUCKET_DAYS = {
@@ -205,9 +215,10 @@ def page(
     after ``cursor`` (the first page without one). Raises ``CursorError``."""
     where = _where(team_id, filters)
     total = None
+    capped = False
     after: tuple[Any, str] | None = None
     if cursor is None and count:
-        total = int(session.scalar(select(func.count()).select_from(AccountRow).where(*where)) or 0)
+        total, capped = _count(session, where)
     if cursor is not None:
         after = decode_cursor(cursor, sort, order)
     column = SORT_COLUMNS[sort]
@@ -230,7 +241,22 @@ def page(
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(sort, order, rows[-1][1], rows[-1][0]) if more and rows else None
-    return Page([r[0] for r in rows], total, next_cursor)
+    return Page([r[0] for r in rows], total, next_cursor, capped)
+
+
+def _count(session: Session, where: list[ColumnElement[bool]]) -> tuple[int, bool]:
+    """How many rows match, up to ``COUNT_LIMIT``, and whether more do. In id order so the
+    planner reads the team's ``(team_id, id)`` index (or a narrower one and sorts what it
+    finds) and stops at the limit, never a sequential scan that counts the whole team."""
+    bounded = (
+        select(AccountRow.id)
+        .where(*where)
+        .order_by(AccountRow.id)
+        .limit(COUNT_LIMIT + 1)
+        .subquery()
+    )
+    found = int(session.scalar(select(func.count()).select_from(bounded)) or 0)
+    return min(found, COUNT_LIMIT), found > COUNT_LIMIT
 
 
 def _segment(  # noqa: PLR0917 - one range scan's bounds

@@ -76,8 +76,10 @@ def overview(principal: PrincipalDep, state: StateDep) -> Any:
 
 class AccountsPage(BaseModel):
     accounts: list[AccountOut]
-    # matching accounts: counted on the first page (no cursor) only
+    # matching accounts: counted on the first page (no cursor) only, up to 10,000
     total: int | None
+    # more than ``total`` match: the count stopped at its bound (shown "10,000+")
+    total_capped: bool = False
     # the position after this page's last row; None on the last page
     next_cursor: str | None = None
     # the strategy task standing on a row of this page (raised, not yet settled), by account
@@ -136,6 +138,7 @@ def team_accounts(
         return {
             "accounts": load_accounts(session, found.ids),
             "total": found.total,
+            "total_capped": found.total_capped,
             "next_cursor": found.next_cursor,
             "tasks": {account_id: task.to_payload() for account_id, task in tasks.items()},
         }
