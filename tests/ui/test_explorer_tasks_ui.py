@@ -26,7 +26,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory):
         yield started
 
 
-def test_the_explorer_shows_the_task_standing_on_each_account(
+def test_the_explorer_shows_the_task_standing_on_each_account(  # noqa: PLR0917 - fixtures
     prepared_app, backend, qtbot, qtmodeltester, tmp_path, monkeypatch
 ) -> None:
     from tests.server.strategy_helpers import pick, quiet_others, run_day, set_account
