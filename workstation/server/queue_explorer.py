@@ -23,8 +23,9 @@ page each. **The count is bounded**: it stops at ``COUNT_LIMIT`` (10,000) and th
 (``total_capped``: "10,000+"). An exact count of a third of a million-account book is a
 scan of a third of the table (a sequential scan at 1M: 170 ms, 390 ms with the
 jurisdiction's join to customers) and tells a lead nothing a page and the KPIs do not; the
-bounded count is the ``(team_id, id)`` range scan the id order's page uses, read
-``COUNT_LIMIT + 1`` rows deep at most, so it costs the same at any size.
+bounded count stops at ``COUNT_LIMIT + 1`` matching rows: a broad filter is the
+``(team_id, id)`` range scan the id order's page uses, cut short, whatever the team's size;
+a narrow one is read through the narrower index the planner picks, and sorted.
 
 **The strategy task standing on each row** (``standing_tasks``): the latest agent task the
 daily run raised on the account and nobody has settled yet (``strategy_actions`` with status
