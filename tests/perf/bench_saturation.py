@@ -6,8 +6,8 @@ indexed SELECT (an account by primary key). A load generator in its own process 
 httpx, open loop: requests are sent on a schedule whatever the answers) offers each server
 a rate that doubles step by step (``STEP_S`` seconds a step, and at least ``MIN_SAMPLES``
 requests) until p99 > 100 ms or an error, then ``REFINE_STEPS`` steps inside the last
-doubling's bracket (a doubling alone reads a knee at 150/s as 80/s), and prints each step: offered and achieved rate, p50/p95/p99, errors, the server's
-CPU. The sync mix is what devices do: pulls of the changes since their cursor (two in
+doubling's bracket (a doubling alone reads a knee at 150/s as 80/s), and prints each step:
+offered and achieved rate, p50/p95/p99, errors, the server's CPU. The sync mix is what devices do: pulls of the changes since their cursor (two in
 three), pushes of 1-5 events (one in three), a sign-in's first snapshot page of 200
 accounts (0.2 %: a sign-in an hour per device). The figure is the sync
 mix's saturation rate (the highest achieved rate of a step within the p99 bound and without
