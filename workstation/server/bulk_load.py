@@ -116,7 +116,7 @@ def indexes_deferred(session: Session, models: Sequence[Any]) -> Iterator[bool]:
     # index builds (and before the first query after the commit)
     for table in names:
         session.execute(text(f"ANALYZE {table}"))
-    session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    session.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
     for _name, definition in indexes:
         session.execute(text(definition))
     for table, name, definition in foreign_keys:

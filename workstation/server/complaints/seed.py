@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workstation.domain.enums import ComplaintOutcome, EventType
 from workstation.server.complaints.models import ComplaintRow
-from workstation.server.complaints.workflow import register, write_step
-from workstation.server.models import AccountRow, CustomerRow, EventRow
+from workstation.server.complaints.workflow import register, team_leads, write_step
+from workstation.server.models import AccountRow, CustomerRow, EventRow, User
+from workstation.server.versioning import allocate
 from workstation.server.workflows.events import SYSTEM, Sink
 from workstation.workflows.complaints import State, Step
 from workstation.workflows.deadlines import local_day
@@ -23,6 +26,33 @@ from workstation.workflows.root_causes import root_causes
 
 _CHUNK = 500
 _OUTCOMES = (ComplaintOutcome.NOT_UPHELD, ComplaintOutcome.PARTLY_UPHELD, ComplaintOutcome.UPHELD)
+
+
+@dataclass
+class _Versions:
+    """Versions reserved a block at a time: one bump of the counter per ``_CHUNK`` events,
+    not one per event (a block's unused end is a gap, as a rolled-back writer's is)."""
+
+    next: int = 0
+    end: int = 0
+
+    def take(self, session: Session) -> int:
+        if self.next >= self.end:
+            self.next = allocate(session, _CHUNK)
+            self.end = self.next + _CHUNK
+        self.next += 1
+        return self.next - 1
+
+
+@dataclass
+class _SeedSink(Sink):
+    """The workflow's sink (``now`` mode) with versions from the seed's blocks."""
+
+    block: _Versions | None = None
+
+    def stamp(self, session: Session, row: Any, attribute: str) -> None:
+        assert self.block is not None
+        setattr(row, attribute, self.block.take(session))
 
 
 def _pick(complaint_id: str, salt: str, n: int) -> int:
@@ -49,12 +79,23 @@ def _preload(session: Session, event_ids: Sequence[str]) -> tuple[set[str], list
 
 def seed_complaints(session: Session, event_ids: Sequence[str]) -> int:
     """Register the seeded complaint intakes ``event_ids``; how many were registered."""
+    # one transaction registering thousands: the rows are flushed a chunk at a time (not
+    # before every statement the workflow runs), the versions come in blocks and each
+    # team's leads are read once
+    with session.no_autoflush:
+        return _register_all(session, event_ids)
+
+
+def _register_all(session: Session, event_ids: Sequence[str]) -> int:
     count = 0
     causes = [c.code for c in root_causes()]
     registered: set[str] = set()
     _held: list[object] = []  # keeps the preloaded rows alive for the session
+    block = _Versions()
+    leads: dict[str | None, list[User]] = {}
     for index, event_id in enumerate(event_ids):
         if index % _CHUNK == 0:
+            session.flush()
             registered, _held = _preload(session, event_ids[index : index + _CHUNK])
         intake = session.get(EventRow, event_id)
         if intake is None or intake.type != EventType.COMPLAINT.value:
@@ -65,8 +106,10 @@ def seed_complaints(session: Session, event_ids: Sequence[str]) -> int:
         customer = session.get(CustomerRow, intake.customer_id)
         assert account is not None
         assert customer is not None
-        sink = Sink(SYSTEM, intake.occurred_at + timedelta(seconds=1))
-        row = register(session, account, intake, sink)
+        sink = _SeedSink(SYSTEM, intake.occurred_at + timedelta(seconds=1), block=block)
+        if account.team_id not in leads:
+            leads[account.team_id] = team_leads(session, account.team_id)
+        row = register(session, account, intake, sink, leads=leads[account.team_id])
         count += 1
         if row.status != State.RESOLVED.value:
             continue
@@ -80,11 +123,12 @@ def seed_complaints(session: Session, event_ids: Sequence[str]) -> int:
             account,
             row,
             Step.RESOLVE,
-            sink=Sink(SYSTEM, resolved_at),
+            sink=_SeedSink(SYSTEM, resolved_at, block=block),
             fields={
                 "outcome": row.outcome,
                 "root_cause": row.root_cause,
                 "resolution": "Resolved before the complaints workflow (demo history).",
             },
         )
+    session.flush()
     return count

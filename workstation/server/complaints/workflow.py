@@ -16,6 +16,7 @@ Nothing here commits: the caller's transaction holds the whole step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -80,6 +81,8 @@ def next_reference(session: Session, year: int) -> str:
         .where(ComplaintSequence.year == year)
         .values(last=ComplaintSequence.last + 1)
         .returning(ComplaintSequence.last)
+        # no session holds counter rows as objects: nothing to bring up to date
+        .execution_options(synchronize_session=False)
     )
     number = session.execute(bump).scalar()
     if number is None:
@@ -104,9 +107,15 @@ def team_leads(session: Session, team_id: str | None) -> list[User]:
     )
 
 
-def default_owner(session: Session, team_id: str | None, about_user_id: str | None) -> str | None:
-    """The team's lead — the first one by name who is not the agent complained about."""
-    for lead in team_leads(session, team_id):
+def default_owner(
+    session: Session,
+    team_id: str | None,
+    about_user_id: str | None,
+    leads: Sequence[User] | None = None,
+) -> str | None:
+    """The team's lead — the first one by name who is not the agent complained about;
+    ``leads``: the team's leads as ``team_leads`` lists them, when the caller has them."""
+    for lead in team_leads(session, team_id) if leads is None else leads:
         if lead.id != about_user_id:
             return lead.id
     return None
@@ -167,9 +176,17 @@ def complaint_from_reply(
     return row.reference
 
 
-def register(session: Session, account: AccountRow, intake: EventRow, sink: Sink) -> ComplaintRow:
+def register(
+    session: Session,
+    account: AccountRow,
+    intake: EventRow,
+    sink: Sink,
+    *,
+    leads: Sequence[User] | None = None,
+) -> ComplaintRow:
     """Register a new complaint (its intake event just written): reference, owner,
-    deadlines, the row and the ``register`` step's event."""
+    deadlines, the row and the ``register`` step's event. ``leads``: the account's team's
+    leads (``team_leads``), for a caller registering many (else read here)."""
     customer = session.get(CustomerRow, account.customer_id)
     assert customer is not None
     payload = intake.payload
@@ -177,7 +194,7 @@ def register(session: Session, account: AccountRow, intake: EventRow, sink: Sink
     pack = pack_for_jurisdiction(customer.jurisdiction)
     deadlines = complaint_deadlines(pack, received_on)
     about = str(payload.get("about_user_id") or "") or None
-    owner = default_owner(session, account.team_id, about)
+    owner = default_owner(session, account.team_id, about, leads)
     row = ComplaintRow(
         id=intake.id,
         reference=next_reference(session, received_on.year),
