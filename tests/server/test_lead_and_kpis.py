@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -305,8 +306,12 @@ def test_promise_lifecycle_from_payments(
     assert agent.push(said).json()["results"][0]["status"] == "applied"
     with backend.sessions() as session:
         assert session.get(PromiseRow, pending["payload"]["id"]).status == "open"  # type: ignore[union-attr]
-    # the bank's money keeps the pending promise at once, and the device hears of it
-    pay(backend.url, tmp_path, capsys, account, "300.00", datetime.now(UTC).date())
+    # the bank's money keeps the pending promise at once, and the device hears of it: paid
+    # on the customer's today, the day the promise was made there (in Shanghai after 16:00
+    # UTC that is tomorrow in UTC, and money on the UTC date would predate the promise)
+    customer = next(c for c in snap["customers"] if c["id"] == account["customer_id"])
+    today_there = datetime.now(ZoneInfo(customer["timezone"])).date()
+    pay(backend.url, tmp_path, capsys, account, "300.00", today_there)
     page = agent.changes(cursor)
     moved = next(a for a in page["accounts"] if a["id"] == account["id"])
     statuses = {p["event_id"]: p["status"] for p in moved["promises"]}
