@@ -77,6 +77,28 @@ def _book(backend: Backend, account_id: str, mutations: list[dict[str, Any]]) ->
     }
 
 
+def _calls(
+    agent: Api, account: dict[str, Any], count: int, disposition: str
+) -> list[dict[str, Any]]:
+    """``count`` outbound phone calls on ``account``, each a different length."""
+    return [
+        agent.mutation(
+            "event.create",
+            event_body(
+                account,
+                "contact_attempt",
+                {
+                    "channel": "phone",
+                    "direction": "outbound",
+                    "disposition": disposition,
+                    "duration_s": 10 * (i + 1),
+                },
+            ),
+        )
+        for i in range(count)
+    ]
+
+
 def _open_account(agent: Api) -> dict[str, Any]:
     return next(a for a in agent.snapshot()["accounts"] if a["status"] == "open")
 
@@ -130,22 +152,7 @@ def test_a_push_reads_its_own_earlier_events_and_numbers_every_answer(backend: B
 def test_a_long_push_is_applied_in_order(backend: Backend) -> None:
     agent = backend.login("li.na")
     account = _open_account(agent)
-    calls = [
-        agent.mutation(
-            "event.create",
-            event_body(
-                account,
-                "contact_attempt",
-                {
-                    "channel": "phone",
-                    "direction": "outbound",
-                    "disposition": "NA",
-                    "duration_s": i + 1,
-                },
-            ),
-        )
-        for i in range(30)
-    ]
+    calls = _calls(agent, account, 30, "NA")
     results = agent.push(*calls).json()["results"]
     assert [r["status"] for r in results] == ["applied"] * len(calls)
     versions = [r["result"]["server_version"] for r in results]
@@ -162,22 +169,7 @@ def test_a_mutation_stored_by_a_racing_push_is_answered_as_a_duplicate(
     record, rolls back and answers from it."""
     agent = backend.login("li.na")
     account = _open_account(agent)
-    batch = [
-        agent.mutation(
-            "event.create",
-            event_body(
-                account,
-                "contact_attempt",
-                {
-                    "channel": "phone",
-                    "direction": "outbound",
-                    "disposition": "BUSY",
-                    "duration_s": 10 * (i + 1),
-                },
-            ),
-        )
-        for i in range(3)
-    ]
+    batch = _calls(agent, account, 3, "BUSY")
     checked = sync_write.check_stored_hashes
     raced: list[dict[str, Any]] = []
 
