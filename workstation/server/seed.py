@@ -13,10 +13,13 @@ the process's argon2 cost profile: ``security.PASSWORD_HASH_ENV``), like any oth
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,6 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from workstation.domain.bulk import gc_paused
 from workstation.domain.enums import EventType, Role
 from workstation.domain.model import Customer, Event, new_id
 from workstation.domain.money import Money, MoneyError
@@ -301,7 +305,7 @@ def seed(
         if session.scalar(select(ScorecardRow.id).limit(1)) is None:
             _store_default_scorecard(session, now)
         writer = _Writer(session, holders, as_of, history_days)
-        with indexes_deferred(session, _LOADED):
+        with indexes_deferred(session, _LOADED), _collected_between_chunks() as settle:
             for index, start in enumerate(range(0, accounts, CHUNK)):
                 began = time.perf_counter()
                 portfolio = generate_portfolio(
@@ -313,6 +317,8 @@ def seed(
                 )
                 generated = time.perf_counter()
                 writer.write(portfolio)
+                del portfolio
+                settle()
                 log.info(
                     "seed: %d of %d accounts written (%.0f s; this chunk generated in %.1f s, "
                     "written in %.1f s)",
@@ -347,6 +353,33 @@ def seed(
         teams=list(team_ids),
         scoring=scoring,
     )
+
+
+@contextmanager
+def _collected_between_chunks() -> Iterator[Callable[[], None]]:
+    """Python's cycle collector paused for the body; ``settle()`` (after each chunk) collects
+    the chunk's garbage once and sets the survivors aside (``gc.freeze``).
+
+    A seed keeps every account's owner and pack for the complaints and certification after
+    the chunks, and each chunk allocates millions of short-lived objects: left on, the
+    collector's full passes walk that growing heap again and again (a 1M build's twenty
+    chunks took 485 s, each slower than the last; 364 s with the collector paused and
+    each chunk's survivors frozen). The frozen objects are handed
+    back to the collector at the end (unless the caller had frozen objects of its own: then
+    nothing is frozen or unfrozen here, only collected)."""
+    freezing = gc.get_freeze_count() == 0
+
+    def settle() -> None:
+        gc.collect()
+        if freezing:
+            gc.freeze()
+
+    with gc_paused():
+        try:
+            yield settle
+        finally:
+            if freezing:
+                gc.unfreeze()
 
 
 # the tables a seed fills in bulk (their indexes are built after a first, big load)
