@@ -8,6 +8,7 @@ database's version counter. Several processes on one PostgreSQL therefore just w
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import socket
@@ -309,12 +310,24 @@ def app_from_env() -> FastAPI:
     settings = Settings.from_env(**overrides)
     app = create_app(settings)
     hours = float(os.environ.get(PRUNE_INTERVAL_ENV) or 24)
-    if hours <= 0:
-        return app
-    loop = MaintenanceLoop(
-        app.state.ws.sessions, settings.change_retention, timedelta(hours=hours), daily=True
-    )
-    return with_maintenance(app, loop)
+    if hours > 0:
+        loop = MaintenanceLoop(
+            app.state.ws.sessions, settings.change_retention, timedelta(hours=hours), daily=True
+        )
+        app = with_maintenance(app, loop)
+    _startup_heap_set_aside()
+    return app
+
+
+def _startup_heap_set_aside() -> None:
+    """Move everything the server process built to start (modules, the app's routes and
+    models, SQLAlchemy's mappers and compiled caches so far) out of the cycle collector's
+    reach (``gc.freeze``): they live as long as the process, and every full collection
+    walked all of them again while a request waited. Only the server's own process does
+    this (``serve``'s factory); an embedded backend shares its process with the desktop or
+    the tests and leaves the collector alone."""
+    gc.collect()
+    gc.freeze()
 
 
 def _no_delay_on_inherited_listeners() -> None:
