@@ -239,6 +239,7 @@ def run(argv: list[str]) -> int:
             setup.server.stop()
         return 1 if failures else 0
     window.show()
+    app_mod.set_heap_aside()  # before start(): no worker is busy while it collects
     window.start()
     try:
         return app.exec()

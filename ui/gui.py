@@ -94,8 +94,11 @@ class UnlockDialog(QDialog):
 class Startup:
     """Unlock → sign in (or offline) → the window. Keeps what it opened alive."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, *, settle_heap: bool = False) -> None:
+        """``settle_heap``: once the window is started, set the process's heap aside from
+        the cycle collector (``app.set_heap_aside``; the entry point's choice)."""
         self.app = app
+        self.settle_heap = settle_heap
         self.profile: LocalProfile | None = None
         self.window: MainWindow | None = None
         self.dialog: QDialog | None = None
@@ -171,6 +174,8 @@ class Startup:
         window = MainWindow(ctx, training=open_training)
         self.window = window
         window.show()
+        if self.settle_heap:  # before start(): no worker is busy while it collects
+            app_mod.set_heap_aside()
         window.start()
         if engine is not None:
             window.sync_now(quiet=True)
@@ -209,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     app_mod.configure_logging()
     settings = settings_mod.load()
     app_mod.prepare(app, settings.language, settings.theme)
-    startup = Startup(app)
+    startup = Startup(app, settle_heap=True)
     startup.begin()
     code = app.exec()
     if startup.window is not None:

@@ -40,3 +40,27 @@ def test_unlock_dialog_keeps_the_dialog_open_on_a_wrong_passphrase(prepared_app,
     dialog.open()
     assert not dialog.grab().isNull()
     dialog.reject()
+
+
+def test_the_entry_point_sets_the_heap_aside_once_the_window_is_up(prepared_app, qtbot):
+    import gc
+
+    from ui.gui import Startup
+
+    assert gc.get_freeze_count() == 0  # nothing in the suite froze before
+    startup = Startup(prepared_app, settle_heap=True)  # as ``main`` opens it
+    try:
+        startup.begin()
+        assert startup.dialog is not None
+        assert gc.get_freeze_count() == 0, "set aside before the window was up"
+        startup.dialog.offline.click()
+        window = startup.window
+        assert window is not None
+        qtbot.addWidget(window)
+        # the window, Qt's wrappers and the modules: out of the collector's full passes
+        assert gc.get_freeze_count() > 50_000
+        assert len(gc.get_objects()) < gc.get_freeze_count() / 10
+        window.close()
+        startup.profile.close()
+    finally:
+        gc.unfreeze()  # the rest of the suite shares this process
