@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from ui import settings as settings_mod
 from ui.context import AppContext, build_context
 from workstation import paths
 from workstation.domain import Role
+from workstation.domain.bulk import freeze_heap
 from workstation.redaction import RedactingFilter
 
 if TYPE_CHECKING:
@@ -48,18 +48,12 @@ def prepare(app: QApplication, language: str, theme_name: str) -> None:
 
 
 def set_heap_aside() -> None:
-    """Move every object built so far (the modules, Qt's wrappers, the window and its models)
-    out of the cycle collector's reach (``gc.freeze``).
-
-    They live as long as the window, and a full collection walked all of them again: with
-    the demo's window up (~290,000 tracked objects) one took ~200 ms, on whichever thread
-    was allocating, so now and then the window stalled that long. The entry points call
-    this once the window is built and shown, before it starts its workers (a collection
-    while a worker thread uses Qt or store objects is not safe: tests/ui/conftest.py);
-    tests, which share one process, do not (the collector still runs for everything built
-    afterwards)."""
-    gc.collect()
-    gc.freeze()
+    """The window and everything built to show it, out of the collector's full passes
+    (``domain.bulk.freeze_heap``; with the demo's window up a pass took ~200 ms on whichever
+    thread was allocating). The entry points call this once the window is built and shown,
+    before it starts its workers (a collection while a worker thread uses Qt or store objects
+    is not safe: tests/ui/conftest.py); tests, which share one process, do not."""
+    freeze_heap()
 
 
 def make_context(

@@ -8,7 +8,6 @@ database's version counter. Several processes on one PostgreSQL therefore just w
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import socket
@@ -28,6 +27,7 @@ from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from workstation.domain.bulk import freeze_heap
 from workstation.errors import WorkstationError
 from workstation.server.approvals.router import router as approvals_router
 from workstation.server.complaints.router import router as complaints_router
@@ -315,19 +315,10 @@ def app_from_env() -> FastAPI:
             app.state.ws.sessions, settings.change_retention, timedelta(hours=hours), daily=True
         )
         app = with_maintenance(app, loop)
-    _startup_heap_set_aside()
+    # the process lives for its startup heap: out of every full collection's walk (an
+    # embedded backend shares its process with the desktop or the tests and does not)
+    freeze_heap()
     return app
-
-
-def _startup_heap_set_aside() -> None:
-    """Move everything the server process built to start (modules, the app's routes and
-    models, SQLAlchemy's mappers and compiled caches so far) out of the cycle collector's
-    reach (``gc.freeze``): they live as long as the process, and every full collection
-    walked all of them again while a request waited. Only the server's own process does
-    this (``serve``'s factory); an embedded backend shares its process with the desktop or
-    the tests and leaves the collector alone."""
-    gc.collect()
-    gc.freeze()
 
 
 def _no_delay_on_inherited_listeners() -> None:

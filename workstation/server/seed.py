@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workstation.domain.bulk import gc_paused
+from workstation.domain.bulk import freeze_heap, gc_paused
 from workstation.domain.enums import EventType, Role
 from workstation.domain.model import Customer, Event, new_id
 from workstation.domain.money import Money, MoneyError
@@ -370,9 +370,10 @@ def _collected_between_chunks() -> Iterator[Callable[[], None]]:
     freezing = gc.get_freeze_count() == 0
 
     def settle() -> None:
-        gc.collect()
         if freezing:
-            gc.freeze()
+            freeze_heap()
+        else:
+            gc.collect()
 
     with gc_paused():
         try:
