@@ -95,8 +95,9 @@ class Startup:
     """Unlock → sign in (or offline) → the window. Keeps what it opened alive."""
 
     def __init__(self, app: QApplication, *, settle_heap: bool = False) -> None:
-        """``settle_heap``: once the window is started, set the process's heap aside from
-        the cycle collector (``app.set_heap_aside``; the entry point's choice)."""
+        """``settle_heap``: once the window is built and shown (before it starts its
+        workers), set the process's heap aside from the cycle collector
+        (``app.set_heap_aside``; the entry point's choice)."""
         self.app = app
         self.settle_heap = settle_heap
         self.profile: LocalProfile | None = None

@@ -363,10 +363,10 @@ def _collected_between_chunks() -> Iterator[Callable[[], None]]:
     A seed keeps every account's owner and pack for the complaints and certification after
     the chunks, and each chunk allocates millions of short-lived objects: left on, the
     collector's full passes walk that growing heap again and again (a 1M build's twenty
-    chunks took 485 s, each slower than the last; 364 s with the collector paused and
-    each chunk's survivors frozen). The frozen objects are handed
-    back to the collector at the end (unless the caller had frozen objects of its own: then
-    nothing is frozen or unfrozen here, only collected)."""
+    chunks took 485 s, each slower than the last; 364 s with the collector paused and each
+    chunk's survivors frozen). The frozen objects are handed back to the collector at the
+    end (unless the caller had frozen objects of its own: then nothing is frozen or unfrozen
+    here, only collected)."""
     freezing = gc.get_freeze_count() == 0
 
     def settle() -> None:
