@@ -92,6 +92,9 @@ class Principal:
     # when the device last completed a pull, as the sign-in check read it (``None``: never,
     # or not known): lets the pull skip noting it again within its 15 s (``sync_read``)
     synced_at: datetime | None = None
+    # the change cursor the device reported with this call (``X-Sync-Cursor``): every change
+    # up to it has reached the device (a page served but lost on the way has not)
+    cursor: int | None = None
 
     @property
     def is_collector(self) -> bool:
@@ -113,14 +116,14 @@ def _bearer(authorization: str | None) -> str:
     return authorization[7:].strip()
 
 
-def _report_int(value: str | None) -> int | None:
+def _report_int(value: str | None, limit: int = 10**9) -> int | None:
     if value is None:
         return None
     try:
         number = int(value)
     except ValueError:
         return None
-    return number if 0 <= number < 10**9 else None
+    return number if 0 <= number < limit else None
 
 
 def _report_time(value: str | None) -> datetime | None:
@@ -161,11 +164,13 @@ def get_principal(
     x_outbox_pending: Annotated[str | None, Header()] = None,
     x_outbox_oldest: Annotated[str | None, Header()] = None,
     x_app_version: Annotated[str | None, Header()] = None,
+    x_sync_cursor: Annotated[str | None, Header()] = None,
 ) -> Principal:
     """Check the access token and the device; note what the device reports about itself.
 
     A device may report its outbox backlog on any call with ``X-Outbox-Pending: N`` (and
-    ``X-Outbox-Oldest: <ISO instant>``); the team overview shows it.
+    ``X-Outbox-Oldest: <ISO instant>``); the team overview shows it. A device's push carries
+    its change cursor (``X-Sync-Cursor``): what it has received, not what it was sent.
     """
     token = _bearer(authorization)
     now = utcnow()
@@ -213,6 +218,7 @@ def get_principal(
             row.team_id,
             claims.device_id,
             row.last_sync_at,
+            _report_int(x_sync_cursor, 2**63),
         )
         request.state.principal = principal  # whom a refusal is audited against (refusals)
     if values:  # after the read ended (SQLite: one writer at a time); one statement

@@ -50,6 +50,7 @@ from workstation.server.models import (
     EventRow,
     PlanRow,
     PromiseRow,
+    Removal,
     ReviewItem,
 )
 from workstation.server.sync_read import in_scope
@@ -116,15 +117,39 @@ def check_former_owner(
     moved = _utc(moved_at)
     if happened <= moved:
         return True
-    device = session.get(Device, principal.device_id)
-    last_pull = device.last_sync_at if device is not None else None
-    told = last_pull is not None and _utc(last_pull) >= moved
+    told = _told_of_move(session, principal, account, moved)
     if not told and happened <= moved + state.settings.change_retention:
         return True
     raise Refusal(
         "no_longer_yours",
         "the account was reassigned before this happened; record it on an account of yours",
     )
+
+
+def _told_of_move(
+    session: Session, principal: Principal, account: AccountRow, moved: datetime
+) -> bool:
+    """Whether the sending device has heard that the account left it.
+
+    A device that reports its change cursor (``X-Sync-Cursor``) has heard when the cursor is
+    at or past the removal's version: it applied the page that named it. Serving that page
+    proves nothing (the answer can be lost on the way, and the laptop still shows the
+    account as the collector's). Without a cursor (another client), the device's last pull
+    noted after the move counts."""
+    if principal.cursor is not None:
+        mine = (
+            Removal.user_id == principal.user_id
+            if principal.is_collector
+            else Removal.team_id == principal.team_id
+        )
+        removed: int | None = session.scalar(
+            select(func.max(Removal.version)).where(Removal.entity_id == account.id, mine)
+        )
+        if removed is not None:
+            return principal.cursor >= removed
+    device = session.get(Device, principal.device_id)
+    last_pull = device.last_sync_at if device is not None else None
+    return last_pull is not None and _utc(last_pull) >= moved
 
 
 def _utc(moment: datetime) -> datetime:

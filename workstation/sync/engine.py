@@ -498,12 +498,17 @@ class SyncEngine:
         key = hashlib.sha256(
             ("\n".join([self.api.device_id, *(m["mutation_id"] for m in mutations)])).encode()
         ).hexdigest()[:40]
+        # what this store has received: the server judges a fact on an account that left us
+        # by it (a change page it served may never have arrived); not part of the body, so a
+        # retried batch is the same request whatever was pulled between the tries
+        cursor = self.store.get_state(CURSOR)
         try:
             data = self.api.call(
                 "POST",
                 "/api/v1/sync/push",
                 body={"client_id": self.api.device_id, "mutations": mutations},
                 idempotency_key=f"push-{key}",
+                headers={"X-Sync-Cursor": str(cursor)} if cursor is not None else None,
             )
         except ServerError as exc:
             if exc.status == 422 and exc.body.get("mutation_id") in owner:

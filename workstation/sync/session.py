@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -194,11 +195,13 @@ class ApiSession:
         data: bytes | None = None,
         content_type: str | None = None,
         idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """One authenticated call; an expired access token is renewed once, transparently.
 
         Every call carries the outbox backlog last set with ``report_outbox`` (the server
-        notes it for the lead's team overview — no separate heartbeat round trip).
+        notes it for the lead's team overview — no separate heartbeat round trip), and
+        ``headers`` when given.
         """
         self.ensure_token()
         for attempt in range(2):
@@ -211,7 +214,7 @@ class ApiSession:
                     data=data,
                     content_type=content_type,
                     idempotency_key=idempotency_key,
-                    headers=self.outbox_report,
+                    headers={**self.outbox_report, **headers} if headers else self.outbox_report,
                 )
             except ServerError as exc:
                 self._raise_for_auth(exc)
