@@ -187,13 +187,22 @@ def arrive(driver: Any, part: str) -> None:
 def follow(driver: Any, element: Any, part: str = "") -> None:
     """Click what leads to another page and wait for that page: the old one gone (a page
     whose address already matched must not pass for the next), the new one loaded."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(By.TAG_NAME, "html")
+    # the old document is marked; the next one is not (Selenium's staleness check on the old
+    # element can meet chromedriver's "node does not belong to the document" instead of a
+    # stale reference, mid-navigation, and fail the test)
+    driver.execute_script("document.documentElement.dataset.leaving = '1'")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+
+    def gone(d: Any) -> bool:
+        try:
+            return d.execute_script("return document.documentElement.dataset.leaving") is None
+        except WebDriverException:  # between the documents
+            return False
+
+    WebDriverWait(driver, 30).until(gone)
     arrive(driver, part)
 
 
