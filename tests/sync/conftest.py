@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.server.conftest import PASSWORD, Backend, running_backend
+from tests.sync.faults import FaultProxy
 from workstation.domain.model import Event, new_id, utcnow
 from workstation.store import Store
 from workstation.sync.engine import SyncEngine, SyncProgress, SyncReport
@@ -100,3 +101,23 @@ def make_device(tmp_path: Path, backend: Backend) -> Iterator[DeviceFactory]:
     yield make
     for device in made:
         device.close()
+
+
+@pytest.fixture
+def proxy(backend: Backend) -> Iterator[FaultProxy]:
+    """A fault proxy in front of the module's backend (``via_proxy`` routes a device by it)."""
+    started = FaultProxy(backend.base)
+    yield started
+    started.stop()
+
+
+def via_proxy(make_device: DeviceFactory, proxy: FaultProxy, username: str, **kw: Any) -> Device:
+    """A device whose sync calls go through ``proxy``; its sign-in and token renewals do not
+    (a fault meant for sync must not end the session)."""
+    device = make_device(username, **kw)
+    device.api.http.base_url = proxy.url  # same server, reached through the proxy
+    device.api.http.session.mount(
+        proxy.url + "/api/v1/auth/",
+        device.api.http.session.get_adapter(proxy.url + "/api/v1/auth/x"),
+    )
+    return device

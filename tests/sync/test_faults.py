@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.server.conftest import Backend
-from tests.sync.conftest import Device, DeviceFactory
+from tests.sync.conftest import Device, DeviceFactory, via_proxy
 from tests.sync.faults import FaultProxy, FaultyAdapter, Rule, session_with
 from workstation.domain.enums import EventType
 from workstation.domain.model import Event, new_id, utcnow
@@ -44,27 +43,10 @@ def _server_events(backend: Backend, event_id: str) -> int:
         return int(session.scalar(select(func.count()).where(EventRow.id == event_id)) or 0)
 
 
-@pytest.fixture
-def proxy(backend: Backend) -> Iterator[FaultProxy]:
-    started = FaultProxy(backend.base)
-    yield started
-    started.stop()
-
-
-def _via_proxy(make_device: DeviceFactory, proxy: FaultProxy, username: str, **kw: Any) -> Device:
-    device = make_device(username, **kw)
-    device.api.http.base_url = proxy.url  # same server, reached through the proxy
-    device.api.http.session.mount(
-        proxy.url + "/api/v1/auth/",
-        device.api.http.session.get_adapter(proxy.url + "/api/v1/auth/x"),
-    )
-    return device
-
-
 def test_lost_response_after_commit_retry_makes_one_record(
     backend: Backend, make_device: DeviceFactory, proxy: FaultProxy
 ) -> None:
-    device = _via_proxy(make_device, proxy, _agent(backend))
+    device = via_proxy(make_device, proxy, _agent(backend))
     device.sync()
     event = device.note(device.accounts()[0])
     # the server commits, the response is lost; urllib3 re-sends the keyed POST
@@ -383,7 +365,7 @@ def test_first_sync_interrupted_at_60_percent_resumes_same_snapshot(
 def test_truncated_json_and_unknown_enum_leave_cursor_unchanged(
     backend: Backend, make_device: DeviceFactory, proxy: FaultProxy
 ) -> None:
-    device = _via_proxy(make_device, proxy, _agent(backend, 0))
+    device = via_proxy(make_device, proxy, _agent(backend, 0))
     device.sync()
     cursor = device.store.get_state(CURSOR)
     writer = backend.login(device.username)
@@ -417,7 +399,7 @@ def test_busy_server_retry_after_is_honoured_but_capped(
 ) -> None:
     settings = HttpSettings(connect_timeout=2, read_timeout=20, retries=2, backoff_factor=0.01,
                             backoff_max=0.05, retry_after_cap=0.6)  # fmt: skip
-    device = _via_proxy(make_device, proxy, _agent(backend, 0), settings=settings)
+    device = via_proxy(make_device, proxy, _agent(backend, 0), settings=settings)
     device.sync()
     cursor = device.store.get_state(CURSOR)
     # twice busy then fine: waits as told (capped at 0.6 s instead of 3600 s), then succeeds

@@ -10,13 +10,11 @@ every push (``X-Sync-Cursor``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 
 from tests.server.conftest import Backend
-from tests.sync.conftest import Device, DeviceFactory
+from tests.sync.conftest import DeviceFactory, via_proxy
 from tests.sync.faults import FaultProxy, Rule
 from workstation.domain.model import new_id, utcnow
 from workstation.server.models import EventRow, ReviewItem
@@ -24,23 +22,6 @@ from workstation.store import CURSOR
 from workstation.sync.errors import OfflineError
 
 TEAM = "sh-desk"
-
-
-@pytest.fixture
-def proxy(backend: Backend) -> Iterator[FaultProxy]:
-    started = FaultProxy(backend.base)
-    yield started
-    started.stop()
-
-
-def _via_proxy(make_device: DeviceFactory, proxy: FaultProxy, username: str) -> Device:
-    device = make_device(username)
-    device.api.http.base_url = proxy.url  # the same server, reached through the proxy
-    device.api.http.session.mount(
-        proxy.url + "/api/v1/auth/",
-        device.api.http.session.get_adapter(proxy.url + "/api/v1/auth/x"),
-    )
-    return device
 
 
 def _reassign(backend: Backend, account_id: str, to_username: str) -> None:
@@ -64,7 +45,7 @@ def test_a_lost_change_page_does_not_count_as_the_device_being_told(
     backend: Backend, make_device: DeviceFactory, proxy: FaultProxy
 ) -> None:
     old_owner, new_owner = (u.username for u in backend.of_role("agent", TEAM)[:2])
-    laptop = _via_proxy(make_device, proxy, old_owner)
+    laptop = via_proxy(make_device, proxy, old_owner)
     laptop.sync()
     account_id = laptop.accounts()[0]
     _reassign(backend, account_id, new_owner)
