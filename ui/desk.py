@@ -55,7 +55,7 @@ class AgentDesk(QSplitter):
         self.setChildrenCollapsible(False)
         self.queue = QueuePanel(self)
         self.account = AccountPanel(self)
-        self.outcome = OutcomePanel(ctx.desk.catalogue, self)
+        self.outcome = OutcomePanel(ctx.desk.catalogue, self, clock=ctx.desk.now)
         self.addWidget(self.queue)
         self.addWidget(self.account)
         self.addWidget(self.outcome)

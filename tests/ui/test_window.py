@@ -73,6 +73,24 @@ def _at_ten_local(window, ctx, qtbot) -> datetime:
     return local
 
 
+def test_the_forms_default_dates_are_the_customers_today_by_the_desks_clock(window, ctx, qtbot):
+    """The promise, payment and call-back defaults come from the desk's clock (the one the
+    desk validates them against) in the customer's zone: not the machine's clock or zone."""
+    tz = ZoneInfo(window.view.customer.timezone)
+    # far from the real date, and just after the customer's midnight, so the customer's day is
+    # not UTC's wherever the customer lives east of UTC
+    local = datetime(2031, 3, 1, 0, 20, tzinfo=tz)
+    ctx.desk.clock = lambda: local.astimezone(UTC)
+    with qtbot.waitSignal(window.account_loaded, timeout=5000):
+        window.agent.load_account(window.view.account.id)
+    outcome = window.outcome
+    assert outcome.payment_date.date().toPython() == local.date()
+    assert outcome.promise_date.date().toPython() == local.date() + timedelta(days=3)
+    callback = outcome.callback_at.dateTime()
+    assert callback.date().toPython() == local.date() + timedelta(days=1)
+    assert (callback.time().hour(), callback.time().minute()) == (0, 20)
+
+
 def test_logging_a_promise_writes_the_attempt_and_the_promise_once(window, ctx, qtbot):
     _at_ten_local(window, ctx, qtbot)
     store = ctx.store

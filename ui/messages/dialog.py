@@ -36,6 +36,7 @@ from ui.i18n import language, tr
 from ui.ops import OpState
 from workstation.desk import AccountView, Changes
 from workstation.domain import Channel, Language
+from workstation.domain.model import wall_clock
 from workstation.messages import default_templates
 from workstation.messages.compose import Preview
 from workstation.messages.fill import AGENT_INPUTS
@@ -88,7 +89,8 @@ class MessageDialog(QDialog):
         self.valid_until = QDateEdit(self)
         self.valid_until.setCalendarPopup(True)
         self.valid_until.setDisplayFormat("yyyy-MM-dd")
-        self.valid_until.setDate(QDate.currentDate().addDays(14))
+        today = wall_clock(ctx.desk.now(), None)  # the desk's clock, as it validates
+        self.valid_until.setDate(QDate(today.year, today.month, today.day).addDays(14))
         self.valid_label = row("valid_until", tr("Offer &valid until"), self.valid_until)
 
         self.subject = QLabel(self)

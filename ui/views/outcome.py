@@ -4,11 +4,11 @@ only the fields it requires, notes, override reason; and the call guide beside i
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -45,6 +45,7 @@ from workstation.desk import (
 from workstation.desk import disclosures as required_disclosures
 from workstation.domain import Channel
 from workstation.domain.dispositions import DispositionCatalogue
+from workstation.domain.model import utcnow, wall_clock
 from workstation.text import Text, is_chinese
 
 FIELDS = (
@@ -136,10 +137,19 @@ class OutcomePanel(QWidget):
     channel_changed = Signal()
     reminder_requested = Signal()
 
-    def __init__(self, catalogue: DispositionCatalogue, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalogue: DispositionCatalogue,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("outcomePanel")
         self.catalogue = catalogue
+        # The desk's clock: the form's default dates are the customer's today by the same
+        # clock the desk service validates them against.
+        self.clock = clock
         self.view: AccountView | None = None
 
         # verdicts ----------------------------------------------------------------------
@@ -516,19 +526,13 @@ class OutcomePanel(QWidget):
         self.hardship_details.clear()
         self.notes.clear()
         self.disclosures.clear()
-        tz = (
-            QTimeZone(self.view.customer.timezone.encode())
-            if self.view
-            else QTimeZone.systemTimeZone()
-        )
-        local_now = QDateTime.currentDateTime().toTimeZone(tz)
-        self.promise_date.setDate(
-            local_now.date().addDays(3) if local_now.isValid() else QDate.currentDate()
-        )
-        self.payment_date.setDate(local_now.date() if local_now.isValid() else QDate.currentDate())
+        local_now = wall_clock(self.clock(), self.view.customer.timezone if self.view else None)
+        today = QDate(local_now.year, local_now.month, local_now.day)
+        self.promise_date.setDate(today.addDays(3))
+        self.payment_date.setDate(today)
         self.payment_method.setCurrentIndex(0)
         self.callback_at.setDateTime(
-            QDateTime(local_now.date().addDays(1), local_now.time()).addSecs(0)
+            QDateTime(today.addDays(1), QTime(local_now.hour, local_now.minute))
         )
         self._show_fields(frozenset())
         self._mark_errors({})

@@ -180,6 +180,11 @@ class DeskService:
         # a ranking on another worker thread never pairs one queue with another's positions
         self._snapshot: QueueSnapshot | None = None
 
+    def now(self) -> datetime:
+        """The desk's current instant (its ``clock``, which tests and training may replace):
+        forms take their default dates from it, so what they offer is what it validates."""
+        return self.clock()
+
     # -- reading ---------------------------------------------------------------------------
 
     def queue(self, now: datetime | None = None) -> QueueSnapshot:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation.domain.enums import (
     AccountStatus,
@@ -44,6 +45,17 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def wall_clock(now: datetime, timezone: str | None) -> datetime:
+    """``now`` on the wall clock of the IANA ``timezone`` (the machine's zone when it is None
+    or unknown)."""
+    if timezone:
+        try:
+            return now.astimezone(ZoneInfo(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return now.astimezone()
 
 
 def mask_national_id(raw: str) -> str:
