@@ -130,27 +130,36 @@ def _uv() -> list[str]:
 
 
 def refresh() -> None:
-    command = [
-        *_uv(),
-        "pip",
-        "compile",
-        "pyproject.toml",
-        "--all-extras",
-        "--universal",
-        "--python-version",
-        "3.11",
-        "--no-header",
-        "--quiet",
-    ]
-    resolved = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    # uv prefers the versions already in its output file: a refresh after adding one package
+    # pins that package (and what it needs) and leaves every other pin where it was.
+    with tempfile.TemporaryDirectory(prefix="lock-") as folder:
+        previous = Path(folder) / "previous.txt"
+        if LOCK.exists():
+            shutil.copyfile(LOCK, previous)
+        command = [
+            *_uv(),
+            "pip",
+            "compile",
+            "pyproject.toml",
+            "--all-extras",
+            "--universal",
+            "--python-version",
+            "3.11",
+            "--no-header",
+            "--quiet",
+            "--output-file",
+            str(previous),
+        ]
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+        resolved_text = previous.read_text(encoding="utf-8")
     header = (
         "# Pins for every install this repository makes (pip constraints: `pip install -c\n"
         "# requirements.lock ...`). Generated -- do not edit; after changing a dependency in\n"
         f"# pyproject.toml run `{REFRESH}`. CI fails when the two disagree.\n"
         f"{DIGEST_LINE}{inputs_digest()}\n"
     )
-    LOCK.write_text(header + resolved.stdout, encoding="utf-8")
-    print(f"wrote {LOCK.relative_to(ROOT)} ({len(pins(resolved.stdout))} packages)")
+    LOCK.write_text(header + resolved_text, encoding="utf-8")
+    print(f"wrote {LOCK.relative_to(ROOT)} ({len(pins(resolved_text))} packages)")
 
 
 def main(argv: list[str] | None = None) -> int:
