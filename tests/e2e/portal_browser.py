@@ -5,15 +5,16 @@ the browser, the driver or axe is absent."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.loopback import JsonHandler
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -118,22 +119,14 @@ class SmsGateway:
 
 
 def serve_gateway(gateway: SmsGateway) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = self.read_json()
             with gateway.lock:
                 gateway.messages.append(body)
                 gateway.counter += 1
-                answer = json.dumps({"id": f"gw-{gateway.counter}", "status": "delivered"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *_args: Any) -> None:
-            pass
+                answer = {"id": f"gw-{gateway.counter}", "status": "delivered"}
+            self.send_json(200, answer)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

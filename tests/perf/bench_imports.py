@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 import random
 import tempfile
-import uuid
 from datetime import date
 from pathlib import Path
 
 from tests.perf.harness import Measurement, benchmark, stopwatch
+from tests.pg_schema import drop_pg_schema, new_pg_schema
 
 AS_OF = date(2027, 3, 1)
 TEAM = "sh-desk"
@@ -81,7 +81,6 @@ def bench_imports() -> list[Measurement]:
     quick = os.environ.get("WORKSTATION_PERF_QUICK") == "1"
     count = 10_000 if quick else 100_000
     scale = count / 100_000
-    from sqlalchemy import create_engine
 
     from workstation.lifecycle.assignment import AssignmentRule
     from workstation.server.db import make_engine, make_sessionmaker, upgrade
@@ -90,12 +89,7 @@ def bench_imports() -> list[Measurement]:
     from workstation.server.seed import seed
     from workstation.server.settings import Settings
 
-    schema = "ws_bench_life_" + uuid.uuid4().hex[:8]
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base_url else "?"
-    url = f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    schema, url = new_pg_schema(base_url, "ws_bench_life_")
     work = Path(tempfile.mkdtemp(prefix="ws-bench-lifecycle-"))
     engine = None
     try:
@@ -131,6 +125,4 @@ def bench_imports() -> list[Measurement]:
     finally:
         if engine is not None:
             engine.dispose()
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        admin.dispose()
+        drop_pg_schema(base_url, schema)

@@ -13,25 +13,14 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.perf.harness import Measurement, benchmark
+from tests.pg_schema import drop_pg_schema, new_pg_schema
 
 QUICK = os.environ.get("WORKSTATION_PERF_QUICK") == "1"
 ACCOUNTS = 10_000 if QUICK else 100_000
-
-
-def _schema(base_url: str) -> tuple[str, str, Any]:
-    from sqlalchemy import create_engine
-
-    schema = "ws_bench_" + uuid.uuid4().hex[:10]
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base_url else "?"
-    return schema, f"{base_url}{sep}options=-csearch_path%3D{schema}", admin
 
 
 def _bare_update(sessions: Any) -> float:
@@ -65,7 +54,7 @@ def bench_daily() -> list[Measurement]:
     from workstation.server.models import AccountRow
     from workstation.server.seed import seed
 
-    schema, url, admin = _schema(base_url)
+    schema, url = new_pg_schema(base_url, "ws_bench_")
     try:
         upgrade(url)
         engine = make_engine(url, pool_size=2)
@@ -88,9 +77,7 @@ def bench_daily() -> list[Measurement]:
         ordinary = run_daily(sessions, today + timedelta(days=1)).processed[0]
         engine.dispose()
     finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        admin.dispose()
+        drop_pg_schema(base_url, schema)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(ordinary.counts.items()))
     ratio = ordinary.seconds / bare if bare else 0.0
     return [

@@ -131,9 +131,9 @@ def bench_portal() -> list[Measurement]:
     pg = os.environ.get("WORKSTATION_TEST_PG", "")
     schema = None
     if pg:
-        from tests.server.conftest import _pg_schema
+        from tests.pg_schema import new_pg_schema
 
-        schema, url = _pg_schema(pg)
+        schema, url = new_pg_schema(pg)
     else:
         url = f"sqlite:///{work / 'server.db'}"
     upgrade(url)
@@ -180,9 +180,9 @@ def bench_portal() -> list[Measurement]:
         server.should_exit = True
         thread.join(timeout=10)
         if schema:
-            from tests.server.conftest import _drop_pg_schema
+            from tests.pg_schema import drop_pg_schema
 
-            _drop_pg_schema(pg, schema)
+            drop_pg_schema(pg, schema)
     every = [t for values in timed.times.values() for t in values]
     where = "PostgreSQL" if pg else "SQLite"
     out = [

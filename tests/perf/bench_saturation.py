@@ -29,8 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.perf.bench_server import DISPOSITIONS, _free_port, _percentile, _tree_cpu
+from tests.loopback import free_port
+from tests.perf.bench_server import DISPOSITIONS, _percentile, _tree_cpu
 from tests.perf.harness import Measurement, benchmark
+from tests.pg_schema import drop_pg_schema, new_pg_schema
 
 QUICK = os.environ.get("WORKSTATION_PERF_QUICK") == "1"
 STEP_S = 4.0 if QUICK else 8.0
@@ -320,7 +322,7 @@ def _saturation(steps: list[dict[str, Any]]) -> float:
 
 @benchmark("scale: throughput to saturation (sync mix vs floor)")
 def bench_saturation() -> list[Measurement]:
-    from sqlalchemy import create_engine, select
+    from sqlalchemy import select
 
     from workstation.server.db import make_engine, make_sessionmaker, upgrade
     from workstation.server.models import AccountRow
@@ -331,12 +333,7 @@ def bench_saturation() -> list[Measurement]:
         return [
             Measurement("scale: saturation", 0.0, None, note="skipped: set WORKSTATION_TEST_PG")
         ]
-    schema = "ws_sat_" + uuid.uuid4().hex[:10]
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base_url else "?"
-    url = f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    schema, url = new_pg_schema(base_url, "ws_sat_")
     work = Path(tempfile.mkdtemp(prefix="ws-saturation-"))
     servers: list[subprocess.Popen[bytes]] = []
     try:
@@ -350,7 +347,7 @@ def bench_saturation() -> list[Measurement]:
         engine.dispose()
         users = [u.username for u in report.users if u.role in ("agent", "field")][:DEVICES]
         log = (work / "server.log").open("wb")
-        port, floor_port = _free_port(), _free_port()
+        port, floor_port = free_port(), free_port()
         servers.append(
             subprocess.Popen(
                 [
@@ -451,9 +448,7 @@ def bench_saturation() -> list[Measurement]:
                     server.wait(20)
                 except subprocess.TimeoutExpired:
                     server.kill()
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        admin.dispose()
+        drop_pg_schema(base_url, schema)
 
 
 if __name__ == "__main__":  # the load generator's own process

@@ -35,7 +35,6 @@ import json
 import os
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tests.loopback import free_port
 from tests.perf.harness import Measurement, benchmark
+from tests.pg_schema import drop_pg_schema, new_pg_schema
 
 DISPOSITIONS = ("NA", "BUSY", "VM", "RPC_NC", "CB", "WRONG")
 
@@ -54,12 +55,6 @@ def _interval() -> tuple[float, float]:
     raw = os.environ.get("WORKSTATION_BENCH_INTERVAL", "5,15")
     lo, hi = (float(x) for x in raw.split(","))
     return lo, hi
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -278,17 +273,11 @@ def bench_backend_load() -> list[Measurement]:
                             note="skipped: set WORKSTATION_TEST_PG")]  # fmt: skip
     quick = os.environ.get("WORKSTATION_PERF_QUICK") == "1"
     clients, duration, ramp = (20, 10.0, 3.0) if quick else (200, 60.0, 20.0)
-    from sqlalchemy import create_engine
 
     from workstation.server.db import make_engine, make_sessionmaker, upgrade
     from workstation.server.seed import seed
 
-    schema = "ws_bench_" + uuid.uuid4().hex[:10]
-    admin_engine = create_engine(base_url)
-    with admin_engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base_url else "?"
-    url = f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    schema, url = new_pg_schema(base_url, "ws_bench_")
     process = loader = None
     work = Path(tempfile.mkdtemp(prefix="ws-bench-server-"))
     try:
@@ -299,7 +288,7 @@ def bench_backend_load() -> list[Measurement]:
                       teams=teams, agents=agents, seed=3)  # fmt: skip
         engine.dispose()
         collectors = [u.username for u in report.users if u.role in ("agent", "field")]
-        port = _free_port()
+        port = free_port()
         # the server's log goes to a file (a never-read pipe would fill and stall the server)
         server_log = (work / "server.log").open("wb")
         process = subprocess.Popen(
@@ -391,9 +380,7 @@ def bench_backend_load() -> list[Measurement]:
                     proc.wait(20)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-        with admin_engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        admin_engine.dispose()
+        drop_pg_schema(base_url, schema)
 
 
 def _main() -> Any:  # pragma: no cover - manual run helper

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import pg_url
+from tests.pg_schema import drop_pg_schema, new_pg_schema
 from workstation.domain.model import new_id
 from workstation.server.db import make_engine, make_sessionmaker, upgrade
 from workstation.server.embedded import EmbeddedServer, start_embedded
@@ -127,23 +127,6 @@ class Backend:
         return [u for u in self.report.users if u.role == role and (team is None or u.team == team)]
 
 
-def _pg_schema(base: str) -> tuple[str, str]:
-    name = "ws_" + uuid.uuid4().hex[:12]
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-    engine.dispose()
-    sep = "&" if "?" in base else "?"
-    return name, f"{base}{sep}options=-csearch_path%3D{name}"
-
-
-def _drop_pg_schema(base: str, name: str) -> None:
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-    engine.dispose()
-
-
 @contextmanager
 def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh, empty database URL of the given kind (SQLite file or a new PG schema)."""
@@ -151,11 +134,11 @@ def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         base = pg_url()
         if not base:
             pytest.skip("PostgreSQL not configured (set WORKSTATION_TEST_PG)")
-        name, url = _pg_schema(base)
+        name, url = new_pg_schema(base)
         try:
             yield url
         finally:
-            _drop_pg_schema(base, name)
+            drop_pg_schema(base, name)
     else:
         path: Path = tmp_path_factory.mktemp("db") / "server.db"
         yield f"sqlite:///{path}"

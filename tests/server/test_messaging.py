@@ -10,9 +10,7 @@ opted-out customer gets nothing — refused at compose and again at the server.
 
 from __future__ import annotations
 
-import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,13 +18,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
+from tests.loopback import JsonHandler, free_port
 from tests.server.conftest import BACKENDS, Api, Backend, fresh_database, start_backend
 from workstation.compliance import default_policy
 from workstation.contract.mutations import event_create
@@ -96,31 +95,16 @@ class Gateway:
 
 
 def _gateway_server(gateway: Gateway) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = self.read_json()
             headers = dict(self.headers.items())
             with gateway.lock:
                 gateway.requests.append({"path": self.path, "headers": headers, "body": body})
             status, answer = gateway.answer(headers.get("Idempotency-Key", ""))
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *_args: Any) -> None:
-            pass
+            self.send_json(status, answer)
 
     return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -155,7 +139,7 @@ def world(
     smtp = aiosmtpd_controller.Controller(
         mailbox,
         hostname="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         authenticator=_authenticator,
         auth_required=True,
         auth_require_tls=False,

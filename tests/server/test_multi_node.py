@@ -23,7 +23,6 @@ import itertools
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,7 +31,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from tests.loopback import JsonHandler, free_port
 from tests.server.conftest import PASSWORD, fresh_database
 from workstation.compliance import default_policy
 from workstation.contract.mutations import event_create
@@ -81,10 +81,9 @@ class Gateway:
 def _gateway_server(gateway: Gateway) -> ThreadingHTTPServer:
     gateway.released.set()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = self.read_json()
             key = self.headers.get("Idempotency-Key", "")
             port = self.client_address[1]
             with gateway.lock:
@@ -97,26 +96,12 @@ def _gateway_server(gateway: Gateway) -> ThreadingHTTPServer:
                 if first:
                     gateway.accepted[key] = f"gw-{len(gateway.accepted) + 1}"
                 answer = {"id": gateway.accepted[key], "status": "accepted", "replay": not first}
-            data = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *_args: Any) -> None:
-            pass
+            self.send_json(200, answer)
 
     return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 
 
 # --- the cluster ---------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -151,7 +136,7 @@ class Cluster:
         raise AssertionError("no node is alive")
 
     def start_node(self) -> Node:
-        port = _free_port()
+        port = free_port()
         log = self.work / f"node-{port}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(

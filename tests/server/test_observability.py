@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.loopback import free_port
 from tests.server.conftest import Backend, running_backend
 from workstation.domain.model import new_id
 from workstation.redaction import redact
@@ -160,12 +160,6 @@ def test_redaction_removes_each_kind_of_secret(text: str) -> None:
 # --- a whole session against a real `serve`, then grep its logs -----------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "workstation.server.cli", *args],
@@ -215,7 +209,7 @@ def test_a_days_logs_hold_no_secret(tmp_path: Path) -> None:
     )
     secrets_used += [seed_password, hook, national_id, new_password, "Ops-Admin-Pass-8812"]
 
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log_file:
         server = subprocess.Popen(

@@ -19,12 +19,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from tests.loopback import JsonHandler
 
 
 @dataclass
@@ -50,25 +52,16 @@ class FaultProxy:
         host, port = parts.hostname or "127.0.0.1", parts.port or 80
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_args: Any) -> None:
-                pass
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 rule = proxy._match(self.command, self.path)
                 if rule is not None and rule.action == "status":
-                    payload = json.dumps({"error": "busy", "message": "slow down"}).encode()
-                    self.send_response(rule.status)
-                    if rule.retry_after is not None:
-                        self.send_header("Retry-After", rule.retry_after)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                    retry = {} if rule.retry_after is None else {"Retry-After": rule.retry_after}
+                    self.send_json(rule.status, {"error": "busy", "message": "slow down"}, retry)
                     proxy.log.append((time.monotonic(), self.command, self.path, rule.status))
                     return
                 conn = http.client.HTTPConnection(host, port, timeout=30)
@@ -87,12 +80,7 @@ class FaultProxy:
                     data = data[: max(1, len(data) // 2)]
                 if rule is not None and rule.action == "rewrite" and rule.rewrite is not None:
                     data = json.dumps(rule.rewrite(json.loads(data))).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(data)
+                self.send_data(status, data, content_type)
 
             do_GET = do_POST = do_PUT = do_HEAD = _handle
 
