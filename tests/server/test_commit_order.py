@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.server.conftest import Backend, running_backend
 from workstation.domain.model import new_id
@@ -27,7 +27,13 @@ from workstation.server.models import (
     EventRow,
     IdempotencyRecord,
 )
-from workstation.server.versioning import allocate, commit, committed_version, versions
+from workstation.server.versioning import (
+    allocate,
+    commit,
+    committed_version,
+    new_account_versions,
+    versions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +227,54 @@ def test_answers_records_and_rows_carry_the_same_versions(backend: Backend) -> N
     again = agent.push(promise).json()["results"][0]
     assert again["status"] == "duplicate"
     assert again["result"]["server_version"] == event_version
+
+
+@pytest.mark.pg
+def test_a_job_giving_accounts_new_versions_takes_their_rows_before_the_counter(
+    pg_backend: Backend,
+) -> None:
+    """Every writer locks its rows before it bumps the counter (a push: the account, then
+    the counter at its commit). A job that bumped first and then waited for an account a
+    push held, while the push waited for the counter, deadlocked with it: PostgreSQL aborted
+    one of them (seen as a failed daily run at a two-worker start). Here a writer holds an
+    account's row; the job (``new_account_versions``, as the promise sweep and an
+    experiment's announcement use it) must wait for that row without holding the counter,
+    so the writer's version and commit go through and the job follows with a higher one."""
+    with pg_backend.sessions() as session:
+        account_id = session.scalars(select(AccountRow.id).order_by(AccountRow.id)).first()
+    assert account_id is not None
+    job_pid: dict[str, int] = {}
+    job_done: dict[str, Any] = {}
+
+    def job() -> None:
+        try:
+            with pg_backend.sessions.begin() as session:
+                job_pid["pid"] = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                new_account_versions(session, [account_id])
+            with pg_backend.sessions() as session:
+                job_done["version"] = session.get_one(AccountRow, account_id).version
+        except Exception as exc:
+            job_done["error"] = exc
+
+    with pg_backend.sessions.begin() as writer:
+        writer.execute(select(AccountRow.id).where(AccountRow.id == account_id).with_for_update())
+        thread = threading.Thread(target=job, daemon=True)
+        thread.start()
+        # the job is waiting for a lock (the account's row, with the fix; nothing else here)
+        deadline = time.monotonic() + 10
+        waiting = None
+        while time.monotonic() < deadline and waiting != "Lock":
+            time.sleep(0.05)
+            if "pid" in job_pid:
+                waiting = writer.execute(
+                    text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
+                    {"pid": job_pid["pid"]},
+                ).scalar()
+        assert waiting == "Lock", "the job never waited for the writer's row"
+        # the writer takes its version as a push does: after its row, before its commit
+        mine = allocate(writer, 1)
+        writer.get_one(AccountRow, account_id).version = mine
+    thread.join(20)
+    assert not thread.is_alive()
+    assert "error" not in job_done, job_done.get("error")
+    assert job_done["version"] > mine

@@ -192,6 +192,7 @@ def _apply_moves(
         for a in session.scalars(
             select(AccountRow)
             .where(AccountRow.id.in_([m.account_id for m in real]))
+            .order_by(AccountRow.id)  # one lock order for every writer
             .with_for_update()
         )
     }

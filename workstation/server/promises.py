@@ -33,7 +33,7 @@ from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.lifecycle.confirmed import confirmed_payments
 from workstation.server.lifecycle.isolation import flag_for_review
 from workstation.server.models import AccountRow, CustomerRow, PromiseRow
-from workstation.server.versioning import allocate
+from workstation.server.versioning import allocate, new_account_versions
 
 log = logging.getLogger(__name__)
 JOB = "decide its promises"
@@ -258,7 +258,7 @@ def evaluate_due(session: Session, now: datetime, grace_days: int, *, batch: int
         day=day,
         grace_days=grace_days,
     )
-    _new_versions(session, accounts)
+    new_account_versions(session, accounts)
     return count
 
 
@@ -285,18 +285,6 @@ def decide_due_on(
     )
     changes.accounts.update(accounts)
     return count
-
-
-def _new_versions(session: Session, account_ids: list[str]) -> None:
-    if not account_ids:
-        return
-    first = allocate(session, len(account_ids))
-    table = AccountRow.__table__
-    assert isinstance(table, Table)
-    session.connection().execute(
-        update(table).where(table.c.id == bindparam("b_id")).values(version=bindparam("b_v")),
-        [{"b_id": a, "b_v": first + i} for i, a in enumerate(sorted(account_ids))],
-    )
 
 
 def _with_open_promises(session: Session, account_ids: set[str]) -> set[str]:

@@ -17,8 +17,9 @@ stored one; a score drifting by less stays as it is.
 
 **Batches.** Accounts are read ``batch_size`` at a time (by id), with their customers and
 events; nothing holds more than one batch. Each batch is scored outside any transaction
-and written in its own short transaction: ``allocate`` takes as many versions as rows
-changed (the counter lock is held only for those UPDATEs and the commit), and each UPDATE
+and written in its own short transaction: the changed rows are locked, then as many versions
+taken (``allocate_for_rows``: rows before the counter, as every writer takes them; the counter
+lock is held only for those UPDATEs and the commit), and each UPDATE
 is guarded by the version read, so an account that a device changed in between is left
 alone (the next rescore picks it up) instead of overwriting the device's write. A version
 taken for a skipped row is simply a gap in the cursor sequence, which readers tolerate.
@@ -46,7 +47,7 @@ from workstation.domain.enums import AccountStatus, Bucket, EventType
 from workstation.domain.model import Account, Customer, Event
 from workstation.server.domain_rows import account_of, customer_of
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ScorecardRow
-from workstation.server.versioning import allocate
+from workstation.server.versioning import allocate_for_rows
 
 if TYPE_CHECKING:
     from workstation.queue.scorecard import Scorecard
@@ -322,8 +323,10 @@ def _write(sessions: sessionmaker[Session], changes: list[Scored]) -> int:
     if not changes:
         return 0
     statement = _update_statement()
+    table = AccountRow.__table__
+    assert isinstance(table, Table)
     with sessions.begin() as session:
-        first = allocate(session, len(changes))
+        first = allocate_for_rows(session, table, [s.account_id for s in changes])
         params = [
             {
                 "b_id": s.account_id,

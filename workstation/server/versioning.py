@@ -16,7 +16,9 @@ to take versions:
 ``allocate(session, n)``
     Bumps the counter at once and returns concrete numbers; the lock is held from here to
     the commit, with every round trip and every wait for this Python thread in between.
-    Fine for rare writers (a lead's reassignment, the promise sweep, training).
+    Fine for rare writers (a lead's reassignment, the promise sweep, training), once they
+    hold the locks of the rows they will write: every writer takes rows before the counter
+    (``allocate_for_rows`` locks them first), or two writers can deadlock.
 
 ``versions(session)`` (the hot path: pushed mutations)
     Hands out *references* (``reserve``) and records which columns get which version
@@ -58,7 +60,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
-from workstation.server.models import VersionCounter
+from workstation.server.models import AccountRow, VersionCounter
 
 _BUMP = text("UPDATE version_counter SET value = value + :n WHERE id = 1 RETURNING value")
 _BUMP_RAW = b"UPDATE version_counter SET value = value + %s WHERE id = 1 RETURNING value"
@@ -70,6 +72,39 @@ def allocate(session: Session, count: int = 1) -> int:
         raise ValueError("count must be positive")
     last = session.execute(_BUMP, {"n": count}).scalar_one()
     return int(last) - count + 1
+
+
+def allocate_for_rows(session: Session, table: Table, ids: list[str]) -> int:
+    """Lock the rows of ``table`` with these ids (in id order), then reserve one version for
+    each; return the FIRST. For a job that gives rows it has not locked yet new versions.
+
+    Every writer takes the rows' locks before the counter's: a push locks its account and
+    bumps the counter at its commit. A job that bumped first and then waited for a row such a
+    writer held, while that writer waited for the counter, deadlocked with it (PostgreSQL
+    aborts one of the two): the promise sweep or a rescore against a push or the daily run.
+    (SQLite has one writer at a time and no row locks; the SELECT there only reads.)
+    """
+    key, ordered = table.c.id, sorted(ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        session.execute(select(key).where(key.in_(chunk)).order_by(key).with_for_update())
+    return allocate(session, len(ordered))
+
+
+def new_account_versions(session: Session, account_ids: list[str]) -> None:
+    """Give each of these accounts a new version, so its owner's device hears of a change
+    the job made elsewhere (a promise decided, an experiment's arm): rows locked, then the
+    counter (``allocate_for_rows``)."""
+    if not account_ids:
+        return
+    table = AccountRow.__table__
+    assert isinstance(table, Table)
+    ordered = sorted(account_ids)
+    first = allocate_for_rows(session, table, ordered)
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("b_id")).values(version=bindparam("b_v")),
+        [{"b_id": a, "b_v": first + i} for i, a in enumerate(ordered)],
+    )
 
 
 def next_version(session: Session) -> int:

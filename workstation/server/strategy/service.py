@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workstation.domain.model import new_id
 from workstation.server.deps import Principal, audit
 from workstation.server.errors import ApiError
-from workstation.server.models import AccountRow
 from workstation.server.strategy.models import (
     Experiment,
     ExperimentAssignment,
@@ -26,7 +25,7 @@ from workstation.server.strategy.models import (
 )
 from workstation.server.strategy.results import results
 from workstation.server.strategy.run import RUNNING, champions
-from workstation.server.versioning import allocate
+from workstation.server.versioning import new_account_versions
 from workstation.strategy.model import SEGMENTS, StrategyBook, default_book
 
 PROMOTED, STOPPED = "promoted", "stopped"
@@ -138,15 +137,7 @@ def announce_arms(session: Session, experiment_id: str) -> int:
             )
         )
     )
-    if not ids:
-        return 0
-    first = allocate(session, len(ids))
-    table = AccountRow.__table__
-    assert isinstance(table, Table)
-    session.connection().execute(
-        update(table).where(table.c.id == bindparam("b_id")).values(version=bindparam("b_version")),
-        [{"b_id": account_id, "b_version": first + k} for k, account_id in enumerate(ids)],
-    )
+    new_account_versions(session, ids)
     return len(ids)
 
 
