@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
 
 from tests.server.conftest import Backend, running_backend
+from workstation.domain.enums import PromiseStatus
 from workstation.domain.model import new_id
 from workstation.server.models import (
     AccountRow,
@@ -26,7 +29,9 @@ from workstation.server.models import (
     CustomerRow,
     EventRow,
     IdempotencyRecord,
+    PromiseRow,
 )
+from workstation.server.promises import evaluate_due
 from workstation.server.versioning import (
     allocate,
     commit,
@@ -229,38 +234,33 @@ def test_answers_records_and_rows_carry_the_same_versions(backend: Backend) -> N
     assert again["result"]["server_version"] == event_version
 
 
-@pytest.mark.pg
-def test_a_job_giving_accounts_new_versions_takes_their_rows_before_the_counter(
-    pg_backend: Backend,
-) -> None:
-    """Every writer locks its rows before it bumps the counter (a push: the account, then
-    the counter at its commit). A job that bumped first and then waited for an account a
-    push held, while the push waited for the counter, deadlocked with it: PostgreSQL aborted
-    one of them (seen as a failed daily run at a two-worker start). Here a writer holds an
-    account's row; the job (``new_account_versions``, as the promise sweep and an
-    experiment's announcement use it) must wait for that row without holding the counter,
-    so the writer's version and commit go through and the job follows with a higher one."""
-    with pg_backend.sessions() as session:
-        account_id = session.scalars(select(AccountRow.id).order_by(AccountRow.id)).first()
-    assert account_id is not None
+def _job_against_a_writer(
+    backend: Backend,
+    account_id: str,
+    job: Callable[[Session], object],
+    writer_step: Callable[[Session], None],
+) -> tuple[int, dict[str, Any]]:
+    """A writer (standing in for a push) locks the account's row; ``job`` starts in another
+    transaction and must come to wait for a lock; then the writer does ``writer_step``, takes
+    a version and commits. Return the writer's version and what the job left: ``error``, or
+    the account's ``version`` after it."""
     job_pid: dict[str, int] = {}
-    job_done: dict[str, Any] = {}
+    left: dict[str, Any] = {}
 
-    def job() -> None:
+    def run_job() -> None:
         try:
-            with pg_backend.sessions.begin() as session:
+            with backend.sessions.begin() as session:
                 job_pid["pid"] = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-                new_account_versions(session, [account_id])
-            with pg_backend.sessions() as session:
-                job_done["version"] = session.get_one(AccountRow, account_id).version
+                job(session)
+            with backend.sessions() as session:
+                left["version"] = session.get_one(AccountRow, account_id).version
         except Exception as exc:
-            job_done["error"] = exc
+            left["error"] = exc
 
-    with pg_backend.sessions.begin() as writer:
+    with backend.sessions.begin() as writer:
         writer.execute(select(AccountRow.id).where(AccountRow.id == account_id).with_for_update())
-        thread = threading.Thread(target=job, daemon=True)
+        thread = threading.Thread(target=run_job, daemon=True)
         thread.start()
-        # the job is waiting for a lock (the account's row, with the fix; nothing else here)
         deadline = time.monotonic() + 10
         waiting = None
         while time.monotonic() < deadline and waiting != "Lock":
@@ -271,10 +271,68 @@ def test_a_job_giving_accounts_new_versions_takes_their_rows_before_the_counter(
                     {"pid": job_pid["pid"]},
                 ).scalar()
         assert waiting == "Lock", "the job never waited for the writer's row"
-        # the writer takes its version as a push does: after its row, before its commit
-        mine = allocate(writer, 1)
+        writer_step(writer)
+        mine = allocate(writer, 1)  # as a push: after its rows, before its commit
         writer.get_one(AccountRow, account_id).version = mine
     thread.join(20)
     assert not thread.is_alive()
-    assert "error" not in job_done, job_done.get("error")
-    assert job_done["version"] > mine
+    return mine, left
+
+
+@pytest.mark.pg
+def test_a_job_giving_accounts_new_versions_takes_their_rows_before_the_counter(
+    pg_backend: Backend,
+) -> None:
+    """Every writer locks its rows before it bumps the counter (a push: the account, then
+    the counter at its commit). A job that bumped first and then waited for an account a
+    push held, while the push waited for the counter, deadlocked with it: PostgreSQL aborted
+    one of them (seen as a failed daily run at a two-worker start). The job
+    (``new_account_versions``, as the promise sweep and an experiment's announcement use it)
+    must wait for the row without holding the counter, so the writer's version and commit
+    go through and the job follows with a higher version."""
+    with pg_backend.sessions() as session:
+        account_id = session.scalars(select(AccountRow.id).order_by(AccountRow.id)).first()
+    assert account_id is not None
+    mine, left = _job_against_a_writer(
+        pg_backend,
+        account_id,
+        lambda session: new_account_versions(session, [account_id]),
+        lambda _writer: None,
+    )
+    assert "error" not in left, left.get("error")
+    assert left["version"] > mine
+
+
+@pytest.mark.pg
+def test_the_promise_sweep_takes_the_account_before_its_promises(pg_backend: Backend) -> None:
+    """A push that decides a promise holds the account, then writes the promise row. The
+    sweep wrote the promise rows first and then waited for their accounts: against such a
+    push, a deadlock. It now locks the accounts first; the push's decision stands and the
+    sweep, finding the promise decided, leaves it."""
+    with pg_backend.sessions.begin() as session:
+        promise = session.scalars(
+            select(PromiseRow)
+            .where(PromiseRow.status == PromiseStatus.OPEN.value)
+            .order_by(PromiseRow.event_id)
+        ).first()
+        assert promise is not None, "the seeded book has open promises"
+        promise.due_date = date(2020, 1, 2)  # long past: the sweep decides it
+        account_id, promise_id = promise.account_id, promise.event_id
+
+    def push_decides(writer: Session) -> None:
+        writer.execute(
+            update(PromiseRow)
+            .where(PromiseRow.event_id == promise_id)
+            .values(status=PromiseStatus.KEPT.value, decided_at=datetime.now(UTC))
+        )
+
+    mine, left = _job_against_a_writer(
+        pg_backend,
+        account_id,
+        lambda session: evaluate_due(session, datetime.now(UTC), grace_days=0),
+        push_decides,
+    )
+    assert "error" not in left, left.get("error")
+    assert left["version"] > mine  # the sweep followed the push
+    with pg_backend.sessions() as session:
+        assert session.get_one(PromiseRow, promise_id).status == PromiseStatus.KEPT.value

@@ -33,7 +33,7 @@ from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.lifecycle.confirmed import confirmed_payments
 from workstation.server.lifecycle.isolation import flag_for_review
 from workstation.server.models import AccountRow, CustomerRow, PromiseRow
-from workstation.server.versioning import allocate, new_account_versions
+from workstation.server.versioning import allocate, lock_rows, new_account_versions
 
 log = logging.getLogger(__name__)
 JOB = "decide its promises"
@@ -204,6 +204,11 @@ def _sweep(
             accounts.append(account_id)
     if not decided:
         return 0, []
+    # the accounts before their promises, as a push takes them (its account, then the
+    # promise rows its payment decides): the other order can deadlock with a push
+    accounts_table = AccountRow.__table__
+    assert isinstance(accounts_table, Table)
+    lock_rows(session, accounts_table, accounts)
     table = PromiseRow.__table__
     assert isinstance(table, Table)
     connection = session.connection()

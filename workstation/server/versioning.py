@@ -74,21 +74,27 @@ def allocate(session: Session, count: int = 1) -> int:
     return int(last) - count + 1
 
 
-def allocate_for_rows(session: Session, table: Table, ids: list[str]) -> int:
-    """Lock the rows of ``table`` with these ids (in id order), then reserve one version for
-    each; return the FIRST. For a job that gives rows it has not locked yet new versions.
-
-    Every writer takes the rows' locks before the counter's: a push locks its account and
-    bumps the counter at its commit. A job that bumped first and then waited for a row such a
-    writer held, while that writer waited for the counter, deadlocked with it (PostgreSQL
-    aborts one of the two): the promise sweep or a rescore against a push or the daily run.
-    (SQLite has one writer at a time and no row locks; the SELECT there only reads.)
-    """
+def lock_rows(session: Session, table: Table, ids: list[str]) -> list[str]:
+    """Lock the rows of ``table`` with these ids, in id order (chunks of 500); return the
+    ids sorted. Every writer takes its rows' locks before it writes anything else they
+    guard, and before the counter's: a push locks its account, writes its promise rows and
+    events, and bumps the counter at its commit. A job that took a lock in another order
+    and then waited for a row such a writer held, while that writer waited for the job,
+    deadlocked with it (PostgreSQL aborts one of the two): the promise sweep or a rescore
+    against a push or the daily run. (SQLite has one writer at a time and no row locks;
+    the SELECT there only reads.)"""
     key, ordered = table.c.id, sorted(ids)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
         session.execute(select(key).where(key.in_(chunk)).order_by(key).with_for_update())
-    return allocate(session, len(ordered))
+    return ordered
+
+
+def allocate_for_rows(session: Session, table: Table, ids: list[str]) -> int:
+    """Lock the rows of ``table`` with these ids (``lock_rows``), then reserve one version
+    for each; return the FIRST. For a job that gives rows it has not locked yet new
+    versions: rows before the counter, as every writer takes them."""
+    return allocate(session, len(lock_rows(session, table, ids)))
 
 
 def new_account_versions(session: Session, account_ids: list[str]) -> None:
