@@ -3,7 +3,7 @@ recorded on a real local store with no network."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -225,19 +225,30 @@ def test_offline_facts_read_the_retention_a_sync_stored(tmp_path: Path):
 # --- a day on a real store ------------------------------------------------------------------
 
 
+# The book is seeded as of this instant and the collector's day runs at it (18:00 in
+# Shanghai, a Friday): the demo book and the queue's order depend on the hour.
+DAY = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 def field_store(tmp_path: Path):
     from workstation.demo.generator import generate_portfolio
     from workstation.store import Store
 
     store = Store.open(tmp_path / "field.db")
-    store.bulk_load(generate_portfolio(200, seed=5))
+    store.bulk_load(generate_portfolio(200, seed=5, as_of=DAY))
     yield store
     store.close()
 
 
+def _field(store, visits_per_day: int) -> FieldService:
+    return FieldService(
+        store, "laptop-1", "wang.qiang", visits_per_day=visits_per_day, clock=lambda: DAY
+    )
+
+
 def test_a_day_offline_on_the_local_store(field_store):
-    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=12)
+    service = _field(field_store, 12)
     plan = service.todays_visits()
     assert 0 < len(plan.stops) <= 12
     assert [s.position for s in plan.stops] == list(range(1, len(plan.stops) + 1))
@@ -251,7 +262,7 @@ def test_a_day_offline_on_the_local_store(field_store):
             {"id_shown": True, "recording_on": True, "second_collector": True},
             notes="met at home",
             promise_amount="10",
-            promise_date=date.today().isoformat(),
+            promise_date=DAY.date().isoformat(),
         )
     )
     assert len(changes.event_ids) == 2
@@ -288,7 +299,7 @@ def test_a_day_offline_on_the_local_store(field_store):
 
 
 def test_the_route_holds_only_accounts_the_strategy_sends_to_the_field(field_store):
-    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=30)
+    service = _field(field_store, 30)
     snapshot = service.desk.queue()
     owned = [snapshot[n] for n in range(len(snapshot))]
     small_or_current = {
@@ -300,13 +311,31 @@ def test_the_route_holds_only_accounts_the_strategy_sends_to_the_field(field_sto
     assert not small_or_current & {s.account_id for s in stops}
 
 
+def test_a_short_day_fills_from_field_accounts_far_down_the_queue(field_store):
+    # At this hour the desk's queue leads with rows the strategy keeps off the route: the
+    # first six days' worth of rows of a three-visit day hold fewer than three field accounts.
+    # The day still has three visits, the most urgent field accounts, in the order they rank.
+    from workstation.field.service import SCAN_FACTOR, sent_to_field
+
+    service = _field(field_store, 3)
+    snapshot = service.desk.queue()
+    ranked = [snapshot[n] for n in range(len(snapshot))]
+    field = [i.account_id for i in ranked if sent_to_field(i)]
+    assert len(field) > 3
+    near_the_top = [i for i in ranked[: SCAN_FACTOR * 3] if sent_to_field(i)]
+    assert len(near_the_top) < 3  # the case this test is about
+    planned = {s.account_id for s in service.todays_visits().stops}
+    assert len(planned) == 3
+    assert planned <= set(field[: SCAN_FACTOR * 3])
+
+
 def _raise_task(store, item, task: str) -> None:
     """The server's daily run raised ``task`` on the account (its note, as a pull brings it)."""
     from workstation.domain import Event, new_id
     from workstation.queue.tasks import StrategyTask
     from workstation.text import Text
 
-    day = datetime.now(UTC).date() + timedelta(days=1)  # no seeded visit can answer it yet
+    day = DAY.date() + timedelta(days=1)  # no seeded visit can answer it yet
     raised = StrategyTask(
         strategy_id="early-call-v1", step_id=f"step-{task}", task=task, day=day,
         step=Text(f"{task} step", f"{task} 步骤"), strategy=Text("Early call", "提前致电"),
@@ -327,7 +356,7 @@ def _raise_task(store, item, task: str) -> None:
 def test_a_raised_task_decides_the_route_over_the_champions_rule(field_store):
     # the server ran the account's own strategy (a challenger's, here): its visit task puts a
     # small account on the route; a call task keeps a late, large one off (a call comes first)
-    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=30)
+    service = _field(field_store, 30)
     snapshot = service.desk.queue()
     owned = [snapshot[n] for n in range(len(snapshot))]
     small = next(i for i in owned if i.balance_minor < 500_000 and i.status == "open")
@@ -342,7 +371,7 @@ def test_a_raised_task_decides_the_route_over_the_champions_rule(field_store):
 
 
 def test_settlement_and_instalment_agreements_render(field_store):
-    service = FieldService(field_store, "laptop-1", "wang.qiang", visits_per_day=3)
+    service = _field(field_store, 3)
     stop = service.todays_visits().stops[0]
     options = service.desk.compare_plans(
         stop.account_id, instalments=6, settlement_percent="95"

@@ -234,15 +234,21 @@ class FieldService:
             return [str(i) for i in saved.get("accounts", [])]
         snapshot = self.desk.queue(now)
         # The day stays in the town of the most urgent account (a route is driven, not
-        # flown): walk down the ranked queue collecting that town's accounts, looking at
-        # most ``SCAN_FACTOR`` days' worth of rows; other towns only fill a short day.
+        # flown): walk down the ranked queue collecting that town's accounts among the rows
+        # the strategy sends to the field, looking at most at ``SCAN_FACTOR`` days' worth of
+        # them; other towns only fill a short day. Rows kept off the route are skipped however
+        # many rank above them (a desk's small and current accounts often lead the queue).
         home = ""
         local: list[Stop] = []
         others: list[Stop] = []
-        for rank in range(min(len(snapshot), SCAN_FACTOR * self.visits_per_day)):
+        looked = 0
+        for rank in range(len(snapshot)):
             item = snapshot[rank]
             if not sent_to_field(item):
                 continue  # the strategy does not send it to the field (small, or not late)
+            looked += 1
+            if looked > SCAN_FACTOR * self.visits_per_day:
+                break
             customer = self._customer(item.customer_id)
             address = _best_address(customer) if customer is not None else None
             stop = Stop(
