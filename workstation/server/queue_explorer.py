@@ -58,7 +58,7 @@ from workstation.queue.tasks import StrategyTask
 from workstation.server.models import AccountRow, CustomerRow
 from workstation.server.strategy.models import StrategyAction
 from workstation.server.strategy.run import RAISED
-from workstation.strategy.model import StrategyBook, StrategyError, default_book
+from workstation.strategy.model import StrategyBook, default_book
 from workstation.text import Text
 
 
@@ -327,13 +327,10 @@ def _task(action: StrategyAction, book: StrategyBook) -> StrategyTask:
     step_words = Text(action.step_id, action.step_id)
     strategy_words = Text(action.strategy_id, action.strategy_id)
     stops: frozenset[str] = frozenset()
-    try:
-        strategy = book.get(action.strategy_id)
-    except StrategyError:
-        strategy = None
+    strategy = book.find(action.strategy_id)
     if strategy is not None:
         strategy_words = strategy.name
-        stops = frozenset(s.value for s in strategy.stop_when)
+        stops = strategy.stop_names
         step = strategy.step(action.step_id)
         if step is not None:
             step_words = step.describe()

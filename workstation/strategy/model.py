@@ -167,6 +167,11 @@ class Strategy:
                         steps.extend(cadence.steps)
                 self._index[(segment, bucket)] = tuple(steps)
 
+    @property
+    def stop_names(self) -> frozenset[str]:
+        """The names of the stop conditions (what a raised task carries: ``StrategyTask``)."""
+        return frozenset(s.value for s in self.stop_when)
+
     def steps_for(self, segment: str, bucket: Bucket) -> tuple[Step, ...]:
         """Every step the strategy takes for accounts of ``segment`` in ``bucket``."""
         return self._index.get((segment, bucket), ())
@@ -388,6 +393,10 @@ class StrategyBook:
         except KeyError:
             known = ", ".join(sorted(self.strategies))
             raise StrategyError(f"no strategy {strategy_id!r} (on file: {known})") from None
+
+    def find(self, strategy_id: str) -> Strategy | None:
+        """The strategy, or ``None`` when it is no longer on file (an old task may name it)."""
+        return self.strategies.get(strategy_id)
 
     def ids(self) -> Sequence[str]:
         return sorted(self.strategies)

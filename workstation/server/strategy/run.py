@@ -362,7 +362,7 @@ def strategy_task(due: Due, day: date) -> StrategyTask:
         day=day,
         step=due.step.describe(),
         strategy=due.strategy.name,
-        stops=frozenset(s.value for s in due.strategy.stop_when),
+        stops=due.strategy.stop_names,
         experiment_id=due.experiment_id,
         arm=due.arm,
     )

@@ -34,7 +34,7 @@ from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.models import AccountRow, EventRow, PromiseRow
 from workstation.server.strategy.models import StrategyAction
 from workstation.server.strategy.run import RAISED
-from workstation.strategy.model import StrategyBook, StrategyError, default_book
+from workstation.strategy.model import StrategyBook, default_book
 
 ANSWERED, STOPPED, SUPERSEDED = "answered", "stopped", "superseded"
 _OUTCOMES = (EventType.CONTACT_ATTEMPT.value, EventType.VISIT.value)
@@ -89,10 +89,9 @@ def _facts(session: Session, account_ids: Sequence[str]) -> dict[str, _Facts]:
 
 
 def _stops(book: StrategyBook, strategy_id: str) -> frozenset[str]:
-    try:
-        return frozenset(s.value for s in book.get(strategy_id).stop_when)
-    except StrategyError:  # a strategy since removed from the book: only closing stops it
-        return frozenset()
+    strategy = book.find(strategy_id)
+    # a strategy since removed from the book: only closing stops its task
+    return strategy.stop_names if strategy is not None else frozenset()
 
 
 def _verdict(
