@@ -7,7 +7,8 @@ httpx, open loop: requests are sent on a schedule whatever the answers) offers e
 a rate that doubles step by step (``STEP_S`` seconds a step, and at least ``MIN_SAMPLES``
 requests) until p99 > 100 ms or an error, then ``REFINE_STEPS`` steps inside the last
 doubling's bracket (a doubling alone reads a knee at 150/s as 80/s), and prints each step:
-offered and achieved rate, p50/p95/p99, errors, the server's CPU. The sync mix is what devices do: pulls of the changes since their cursor (two in
+offered and achieved rate, p50/p95/p99, errors, the server's CPU and the generator's own
+(near one core, the generator and not the server limits the step). The sync mix is what devices do: pulls of the changes since their cursor (two in
 three), pushes of 1-5 events (one in three), a sign-in's first snapshot page of 200
 accounts (0.2 %: a sign-in an hour per device). The figure is the sync
 mix's saturation rate (the highest achieved rate of a step within the p99 bound and without
@@ -51,6 +52,10 @@ DEVICES = 20
 # half the time after a push) every 5-15 s: one request in ~500 is a sign-in's snapshot
 SNAPSHOT_SHARE = 0.002
 PUSH_SHARE = 0.33
+# the load generator's connections: a pool of hundreds, once an overloaded step had opened
+# them, cost the generator ~4x its CPU per request in every later step (httpx walks its pool
+# for each request), and the generator, not the server, then broke the refining steps
+POOL = int(os.environ.get("WS_SAT_POOL", "64"))
 
 # --- the floor: one indexed SELECT behind FastAPI ------------------------------------------
 
@@ -201,6 +206,7 @@ async def _step(
 
     SENT.clear()
     cpu0 = _tree_cpu(cfg["server_pid"])
+    own0 = time.process_time()  # this load generator's own CPU: is it what limits a step?
     started = time.perf_counter()
     tasks = []
     total = max(int(rate * cfg["step_s"]), MIN_SAMPLES)
@@ -217,6 +223,7 @@ async def _step(
         "p99": _percentile(latencies, 0.99),
         "errors": len(errors),
         "cpu": (_tree_cpu(cfg["server_pid"]) - cpu0) / took,
+        "load_cpu": (time.process_time() - own0) / took,
         "sent": dict(SENT),
     }
 
@@ -225,7 +232,7 @@ async def _curve(cfg: dict[str, Any]) -> list[dict[str, Any]]:
     import httpx
 
     rng = random.Random(19)
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
     steps: list[dict[str, Any]] = []
     async with httpx.AsyncClient(base_url=cfg["base"], timeout=10.0, limits=limits) as http:
         devices: list[dict[str, Any]] = []
@@ -298,12 +305,15 @@ def _run_curve(work: Path, cfg: dict[str, Any], name: str) -> list[dict[str, Any
         timeout=(MAX_STEPS + REFINE_STEPS) * (STEP_S + 30) + 120,
     )
     steps: list[dict[str, Any]] = json.loads((work / f"{name}-out.json").read_text())
-    print(f"  {name}: offered/s achieved/s    p50     p95     p99  errors  server CPU")
+    print(
+        f"  {name}: offered/s achieved/s    p50     p95     p99  errors  server CPU"
+        "  load generator CPU"
+    )
     for s in steps:
         print(
             f"  {'':<6}{s['offered']:>9.0f} {s['achieved']:>9.1f} {s['p50'] * 1000:>6.1f}ms "
             f"{s['p95'] * 1000:>6.1f}ms {s['p99'] * 1000:>6.1f}ms {s['errors']:>6} "
-            f"{s['cpu']:>7.2f} cores"
+            f"{s['cpu']:>7.2f} cores {s['load_cpu']:>8.2f} cores"
             + (
                 "  ({pull} pulls, {push} pushes of {events} events, {snapshot} snapshots)".format(
                     **{"pull": 0, "push": 0, "events": 0, "snapshot": 0, **s["sent"]}
