@@ -8,9 +8,10 @@ a rate that doubles step by step (``STEP_S`` seconds a step, and at least ``MIN_
 requests) until p99 > 100 ms or an error, then ``REFINE_STEPS`` steps inside the last
 doubling's bracket (a doubling alone reads a knee at 150/s as 80/s), and prints each step:
 offered and achieved rate, p50/p95/p99, errors, the server's CPU and the generator's own
-(near one core, the generator and not the server limits the step). The sync mix is what devices do: pulls of the changes since their cursor (two in
-three), pushes of 1-5 events (one in three), a sign-in's first snapshot page of 200
-accounts (0.2 %: a sign-in an hour per device). The figure is the sync
+(near one core, the generator and not the server limits the step). The sync mix is what
+devices do: pulls of the changes since their cursor (two in three), pushes of 1-5 events
+(one in three), a sign-in's first snapshot page of 200 accounts (0.2 %: a sign-in an hour
+per device). The figure is the sync
 mix's saturation rate (the highest achieved rate of a step within the p99 bound and without
 errors) as a share of the floor's; the issue's goal is ≥ 40 % on this 2-core machine.
 """

@@ -314,7 +314,7 @@ def test_the_route_holds_only_accounts_the_strategy_sends_to_the_field(field_sto
 def test_a_short_day_fills_from_field_accounts_far_down_the_queue(field_store):
     # At this hour the desk's queue leads with rows the strategy keeps off the route: the
     # first six days' worth of rows of a three-visit day hold fewer than three field accounts.
-    # The day still has three visits, the most urgent field accounts, in the order they rank.
+    # The day still has three visits, all among the most urgent field accounts.
     from workstation.field.service import SCAN_FACTOR, sent_to_field
 
     service = _field(field_store, 3)

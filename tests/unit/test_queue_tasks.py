@@ -74,9 +74,7 @@ def test_the_cadence_and_the_queue_share_one_stop_definition() -> None:
         for promise in (False, True):
             state = AccountState("a", "able_unwilling", 3, status, open_promise=promise)
             stop = stopped_by(strategy, state)
-            expected = stop_holding(
-                {s.value for s in strategy.stop_when}, status, open_promise=promise
-            )
+            expected = stop_holding(strategy.stop_names, status, open_promise=promise)
             assert (None if stop is None else stop.value) == expected
 
 
