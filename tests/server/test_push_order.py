@@ -16,6 +16,7 @@ from tests.server.conftest import Api, Backend
 from tests.server.money import event_body
 from workstation.server import sync_write
 from workstation.server.models import AccountRow, AuditEntry, EventRow, PromiseRow, ReviewItem
+from workstation.server.versioning import committed_version
 
 HUGE = "999999999999999.99"
 
@@ -194,3 +195,23 @@ def test_a_mutation_stored_by_a_racing_push_is_answered_as_a_duplicate(
             select(func.count()).where(EventRow.id.in_([m["payload"]["id"] for m in batch]))
         )
     assert count == 3
+
+
+def test_the_cursor_hint_is_the_counter_at_the_push_s_last_commit(backend: Backend) -> None:
+    """The hint is taken from the last commit's counter bump (no read of the counter after
+    the batch) when the batch wrote something, and read when it wrote nothing; either way it
+    covers every version the push took and names no version not yet committed."""
+    agent = backend.login("li.na")
+    account = _open_account(agent)
+    calls = _calls(agent, account, 3, "NA")
+    answer = agent.push(*calls).json()
+    with backend.sessions() as session:
+        counter = committed_version(session)
+    versions = [r["result"]["server_version"] for r in answer["results"]]
+    assert max(versions) <= answer["cursor_hint"] <= counter
+
+    again = agent.push(*calls).json()  # all duplicates: nothing taken, the counter is read
+    assert [r["status"] for r in again["results"]] == ["duplicate"] * 3
+    with backend.sessions() as session:
+        later = committed_version(session)
+    assert counter <= again["cursor_hint"] <= later

@@ -87,21 +87,26 @@ def epoch_of(state: AppState, session: Session) -> int:
 
 
 def sync_state(session: Session) -> tuple[int, int, int, int | None]:
-    """(schema epoch, retained_from, committed version, latest scorecard id) in ONE round trip."""
+    """(schema epoch, retained_from, committed version, latest scorecard id) in ONE round trip.
 
+    Every pull runs it: the statement is built once, and runs on the session's connection
+    (Core), which spares the ORM's execution path."""
+    row = session.connection().execute(_sync_state_statement()).one()
+    scorecard = int(row[3]) if row[3] is not None else None
+    return int(row[0] or 1), int(row[1] or 0), int(row[2] or 0), scorecard
+
+
+@functools.cache
+def _sync_state_statement() -> Any:
     def setting(key: str) -> Any:
         return select(ServerState.value).where(ServerState.key == key).scalar_subquery()
 
-    row = session.execute(
-        select(
-            setting("schema_epoch"),
-            setting("retained_from"),
-            select(VersionCounter.value).where(VersionCounter.id == 1).scalar_subquery(),
-            select(func.max(ScorecardRow.id)).scalar_subquery(),
-        )
-    ).one()
-    scorecard = int(row[3]) if row[3] is not None else None
-    return int(row[0] or 1), int(row[1] or 0), int(row[2] or 0), scorecard
+    return select(
+        setting("schema_epoch"),
+        setting("retained_from"),
+        select(VersionCounter.value).where(VersionCounter.id == 1).scalar_subquery(),
+        select(func.max(ScorecardRow.id)).scalar_subquery(),
+    )
 
 
 def scorecard_latest(session: Session) -> ScorecardRow | None:
@@ -414,7 +419,7 @@ def _changed(
     params = {"who": who, "cursor": cursor, "high": high, "limit": limit}
     items: list[tuple[int, str, str]] = []
     per_kind: dict[str, int] = {}
-    for version, ident, kind in session.execute(statement, params):
+    for version, ident, kind in session.connection().execute(statement, params):
         items.append((int(version), str(kind), str(ident)))
         per_kind[kind] = per_kind.get(kind, 0) + 1
     truncated = any(count >= limit for count in per_kind.values())

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -150,18 +150,23 @@ def check_batch_key(state: AppState, client_id: str, key: str, body_hash: str) -
 
     The INSERT is tried first (one statement, one round trip on PostgreSQL): a new key is
     the usual case. A key seen before (or racing in from another request) collides on the
-    primary key, and the stored body hash decides."""
+    primary key, and the stored body hash decides. Core statements on the connection, not
+    the ORM: every push runs them."""
     try:
-        with state.statements.begin() as session:
-            session.add(
-                PushBatch(client_id=client_id, key=key, request_hash=body_hash, at=utcnow())
+        with state.statement_engine.begin() as conn:
+            conn.execute(
+                insert(PushBatch),
+                {"client_id": client_id, "key": key, "request_hash": body_hash, "at": utcnow()},
             )
         return
     except IntegrityError:
         pass
-    with state.statements.begin() as session:
-        row = session.get(PushBatch, (client_id, key))
-        stored = row.request_hash if row else None
+    with state.statement_engine.begin() as conn:
+        stored = conn.scalar(
+            select(PushBatch.request_hash).where(
+                PushBatch.client_id == client_id, PushBatch.key == key
+            )
+        )
     if stored is not None and stored != body_hash:
         raise ApiError(
             422,
@@ -173,15 +178,16 @@ def check_batch_key(state: AppState, client_id: str, key: str, body_hash: str) -
 def check_stored_hashes(state: AppState, client_id: str, mutations: list[Mutation]) -> set[str]:
     """Refuse (422) a mutation id stored before with another body; return the stored ids."""
     ids = [m.mutation_id for m in mutations]
-    with state.statements.begin() as session:
-        stored = dict(
-            session.execute(
+    with state.statement_engine.begin() as conn:
+        stored: dict[str, str] = {
+            mutation_id: request_hash
+            for mutation_id, request_hash in conn.execute(
                 select(IdempotencyRecord.mutation_id, IdempotencyRecord.request_hash).where(
                     IdempotencyRecord.client_id == client_id,
                     IdempotencyRecord.mutation_id.in_(ids),
                 )
-            ).all()
-        )
+            )
+        }
     for m in mutations:
         if m.mutation_id in stored and stored[m.mutation_id] != m.request_hash:
             raise ApiError(
@@ -205,23 +211,34 @@ def push(
     principal: Principal,
     mutations: list[Mutation],
     stored: set[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], int | None]:
     """Apply each mutation in its own transaction. ``stored``: the ids already recorded
-    when the batch arrived (``check_stored_hashes``); ``None`` = unknown."""
+    when the batch arrived (``check_stored_hashes``); ``None`` = unknown.
+
+    Returns the answers and the counter's value at the batch's last commit that took
+    versions (``None`` when none did): every version up to it belongs to a finished
+    transaction (the counter is bumped in commit order), so it serves as the push's
+    ``cursor_hint`` without reading the counter again."""
     results = []
+    high: int | None = None
     seen = set(stored) if stored is not None else None
     for m in mutations:
         new = seen is not None and m.mutation_id not in seen
-        results.append(apply_one(state, principal, m, known_new=new))
+        answer, committed = apply_one(state, principal, m, known_new=new)
+        results.append(answer)
+        if committed is not None:
+            high = committed
         if seen is not None:
             seen.add(m.mutation_id)  # the same mutation twice in a batch: a duplicate
-    return results
+    return results, high
 
 
 def apply_one(
     state: AppState, principal: Principal, m: Mutation, *, known_new: bool = False
-) -> dict[str, Any]:
-    """``known_new``: the record was absent a moment ago, so the first attempt skips looking
+) -> tuple[dict[str, Any], int | None]:
+    """The mutation's answer, and the counter's value at its commit when it took versions.
+
+    ``known_new``: the record was absent a moment ago, so the first attempt skips looking
     it up; one stored meanwhile by a racing request collides on the record's primary key,
     and the retry answers from it."""
     client_id = principal.device_id
@@ -235,7 +252,7 @@ def apply_one(
                     else _stored(session, client_id, m.mutation_id)
                 )
                 if stored is not None:
-                    return stored
+                    return stored, None
                 with session.no_autoflush:  # commit() below flushes it all in one pipeline
                     outcome = _dispatch(state, session, principal, m)
                     now = utcnow()
@@ -266,13 +283,15 @@ def apply_one(
                         at=now,
                     )
                 taken = commit(session)
-            return taken.resolve(answer) if taken is not None else answer
+            if taken is None or taken.base is None:
+                return answer, None
+            return taken.resolve(answer), taken.base + taken.count
         except IntegrityError:
             session.rollback()
             with state.sessions() as again:
                 stored = _stored(again, client_id, m.mutation_id)
             if stored is not None:
-                return stored
+                return stored, None
             # a different unique clash (e.g. an event id raced in); try once more
         finally:
             session.close()

@@ -55,6 +55,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -117,7 +118,7 @@ def next_version(session: Session) -> int:
     return allocate(session, 1)
 
 
-def committed_version(session: Session) -> int:
+def committed_version(session: Session | Connection) -> int:
     """The highest version whose transaction is known to have finished."""
     value = session.scalar(select(VersionCounter.value).where(VersionCounter.id == 1))
     return int(value or 0)

@@ -105,9 +105,10 @@ def post_push(
     body_hash = canonical_hash([[m.mutation_id, m.request_hash] for m in mutations])
     check_batch_key(state, principal.device_id, idempotency_key, body_hash)
     stored = check_stored_hashes(state, principal.device_id, mutations)
-    results = push(state, principal, mutations, stored)
-    with state.statements.begin() as session:
-        hint = committed_version(session)
+    results, hint = push(state, principal, mutations, stored)
+    if hint is None:  # nothing new was written: read the counter
+        with state.statement_engine.begin() as conn:
+            hint = committed_version(conn)
     return JSONResponse(
         {"results": results, "cursor_hint": hint, "server_time": utcnow().isoformat()}
     )
