@@ -24,7 +24,13 @@ from workstation.field import (
     plan_route,
     required_evidence,
 )
-from workstation.field.route import area_of, postcode_district
+from workstation.field.route import (
+    NEARBY_KM,
+    area_of,
+    choose_day,
+    distance_km,
+    postcode_district,
+)
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
 
@@ -61,6 +67,50 @@ def test_route_without_coordinates_follows_postcodes_and_empty_is_empty():
     assert [r.stop.key for r in route] == ["a", "c", "b"]
     assert {r.area for r in route} == {"London · E1", "London · SW1A"}
     assert plan_route([]) == []
+
+
+def test_a_day_keeps_to_one_town_and_what_lies_within_reach_of_it():
+    # ranked most urgent first: the most urgent account is alone in Chengdu, 1,660 km from
+    # Shanghai, where three field accounts wait; Taicang is a short drive from Shanghai,
+    # Hangzhou 165 km away (another day's town)
+    taicang = Point(31.46, 121.13)
+    stops = [
+        Stop("chengdu", "成都市", "武侯区", point=Point(30.64, 104.04), priority=1),
+        Stop("pudong", "上海市", "浦东新区", point=Point(31.22, 121.54), priority=2),
+        Stop("london", "London", "Southwark", point=Point(51.50, -0.09), priority=3),
+        Stop("xuhui", "上海市", "徐汇区", point=Point(31.19, 121.44), priority=4),
+        Stop("taicang", "太仓市", point=taicang, priority=5),
+        Stop("hangzhou", "杭州市", "西湖区", point=Point(30.26, 120.13), priority=6),
+        Stop("no-point", "上海市", postcode="200001", priority=7),  # in town, not on the map
+        Stop("nowhere", priority=8),  # neither a town nor coordinates: cannot be driven to
+    ]
+    shanghai = Point(31.205, 121.49)  # the centre of the Shanghai stops with coordinates
+    assert distance_km(shanghai, taicang) < NEARBY_KM < distance_km(shanghai, stops[5].point)
+    day = choose_day(stops, 4)
+    assert [s.key for s in day] == ["pudong", "xuhui", "no-point", "taicang"]
+    # the town's own stops come first; a neighbour only fills what they leave
+    assert [s.key for s in choose_day(stops, 2)] == ["pudong", "xuhui"]
+    # one visit a day: the most urgent account outweighs any one other
+    assert [s.key for s in choose_day(stops, 1)] == ["chengdu"]
+    assert {r.stop.key for r in plan_route(day)} == {s.key for s in day}
+    assert choose_day(stops, 0) == []
+    assert choose_day([], 5) == []
+    assert choose_day([Stop("nowhere")], 5) == []
+
+
+def test_a_tie_between_towns_goes_to_the_more_urgent_and_unmapped_towns_fill_from_nowhere():
+    near_a = Point(40.0, 116.0)
+    stops = [
+        Stop("a1", "A", point=near_a, priority=1),  # weighs 4
+        Stop("b1", "B", priority=2),  # 3
+        Stop("b2", "B", priority=3),  # 2
+        Stop("a2", "A", point=near_a, priority=4),  # 1: A and B both weigh 5
+    ]
+    assert [s.key for s in choose_day(stops, 2)] == ["a1", "a2"]
+    # B has no coordinates: nothing can be judged near it, so its day is its own stops only
+    unmapped = [Stop("b1", "B", priority=1), Stop("b2", "B", priority=2)]
+    near = Stop("c1", "C", point=near_a, priority=3)
+    assert [s.key for s in choose_day([*unmapped, near], 3)] == ["b1", "b2"]
 
 
 def test_area_names():
@@ -329,6 +379,48 @@ def test_a_short_day_fills_from_field_accounts_far_down_the_queue(field_store):
     assert planned <= set(field[: SCAN_FACTOR * 3])
 
 
+def _where(store, stop):
+    """(country, town, point) of the address a planned stop goes to."""
+    from workstation.field.service import _point
+
+    customer = store.load_account(stop.account_id).customer
+    address = next(a for a in customer.addresses if a.id == stop.address_id)
+    return address.country, address.city, _point(address)
+
+
+@pytest.mark.parametrize(
+    ("accounts", "seed", "at"),
+    [
+        (150, 4, DAY),  # the field screen's book: its day was 17 visits over 16,297 km
+        (200, 5, DAY),
+        (200, 5, DAY - timedelta(hours=10)),  # the demo book and the queue depend on the hour
+        (400, 2, DAY + timedelta(hours=5)),
+    ],
+)
+def test_a_day_on_a_book_across_three_countries_is_driven_in_one_town(
+    tmp_path: Path, accounts: int, seed: int, at: datetime
+):
+    from workstation.demo.generator import generate_portfolio
+    from workstation.field.service import sent_to_field
+    from workstation.store import Store
+
+    with Store.open(tmp_path / "book.db") as store:
+        store.bulk_load(generate_portfolio(accounts, seed=seed, as_of=at))
+        service = FieldService(store, "laptop-1", "wang.qiang", clock=lambda: at)
+        snapshot = service.desk.queue()
+        field = [snapshot[n] for n in range(len(snapshot)) if sent_to_field(snapshot[n])]
+        countries = {store.load_customer(i.customer_id).jurisdiction for i in field}
+        assert len(countries) == 3  # the collector's field accounts are all over the world
+        stops = service.todays_visits().stops
+        assert len(stops) >= 3
+        where = [_where(store, s) for s in stops]
+    # one town and what lies within reach of its centre: no two stops further apart than a
+    # drive across it (the demo's towns lie further apart than that: the day is one town)
+    located = [point for _, _, point in where if point is not None]
+    assert max((distance_km(a, b) for a in located for b in located), default=0.0) <= 2 * NEARBY_KM
+    assert len({(country, town) for country, town, _ in where}) == 1
+
+
 def _raise_task(store, item, task: str) -> None:
     """The server's daily run raised ``task`` on the account (its note, as a pull brings it)."""
     from workstation.domain import Event, new_id
@@ -359,8 +451,16 @@ def test_a_raised_task_decides_the_route_over_the_champions_rule(field_store):
     service = _field(field_store, 30)
     snapshot = service.desk.queue()
     owned = [snapshot[n] for n in range(len(snapshot))]
-    small = next(i for i in owned if i.balance_minor < 500_000 and i.status == "open")
-    planned = {s.account_id for s in service.todays_visits().stops}
+    day = service.todays_visits().stops
+    planned = {s.account_id for s in day}
+    # in the day's town: a visit task puts an account among the field accounts, it does not
+    # move the day to the account's town
+    town = _where(field_store, day[0])[1]
+    small = next(
+        i for i in owned
+        if i.balance_minor < 500_000 and i.status == "open"
+        and field_store.load_customer(i.customer_id).addresses[0].city == town
+    )  # fmt: skip
     assert small.account_id not in planned
     late = next(iter(planned))
     _raise_task(field_store, small, "visit")

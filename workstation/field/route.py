@@ -7,6 +7,9 @@ an area stops with coordinates follow nearest-neighbour from wherever the route 
 stops whose address has no coordinates come after them, in postcode then street order.
 Areas with no coordinates at all come last, ordered by postcode.
 
+Which stops make the day is chosen first (``choose_day``): one town and what lies within
+``NEARBY_KM`` of it, never stops scattered across a country.
+
 Plain Python, no map service: the route must be planned on a laptop with no network.
 """
 
@@ -17,6 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 EARTH_RADIUS_KM = 6371.0088
+# How far from the day's town another town's stop may be and still join the day: a town and
+# its suburbs, not the next city (Guangzhou to Shenzhen is 87 km, Shanghai to Hangzhou 165 km)
+NEARBY_KM = 50.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,52 @@ def area_of(stop: Stop) -> str:
     if district:
         return " · ".join(p for p in (stop.city.strip(), district) if p)
     return stop.city.strip() or "—"
+
+
+def town_of(stop: Stop) -> str:
+    """The town a stop is in (its city, else its postcode district); "" when unknown."""
+    return stop.city.strip() or postcode_district(stop.postcode)
+
+
+def choose_day(
+    candidates: Sequence[Stop], visits: int, *, nearby_km: float = NEARBY_KM
+) -> list[Stop]:
+    """The stops of one day among ``candidates``: one town's, then its surroundings'.
+
+    Every town holding a candidate could be the day's: its own stops, most urgent first,
+    then other stops within ``nearby_km`` of its centre (most urgent first), up to
+    ``visits``. The day taken is the one whose stops weigh most, a stop weighing more the
+    more urgent it is among the candidates (the most urgent of *n* weighs *n*, the least 1),
+    ties to the day holding the more urgent stop. So a town with one urgent account gives
+    way to a town with a full day of nearly as urgent ones, and a collector never spends
+    the day driving between cities however the urgent accounts are spread. Stops with
+    neither a town nor coordinates have nowhere to go and are never chosen."""
+    if visits <= 0:
+        return []
+    ranked = sorted(candidates, key=lambda s: (s.priority, s.key))
+    weight = {s.key: len(ranked) - n for n, s in enumerate(ranked)}
+    towns: dict[str, list[Stop]] = {}
+    for stop in ranked:
+        town = town_of(stop)
+        if town:
+            towns.setdefault(town, []).append(stop)
+    best: list[Stop] = []
+    best_score: tuple[int, int] | None = None
+    for town, members in towns.items():
+        day = members[:visits]
+        centre = _centre(members)
+        if centre is not None and len(day) < visits:
+            day += [
+                s
+                for s in ranked
+                if town_of(s) != town
+                and s.point is not None
+                and distance_km(centre, s.point) <= nearby_km
+            ][: visits - len(day)]
+        score = (sum(weight[s.key] for s in day), max(weight[s.key] for s in day))
+        if best_score is None or score > best_score:
+            best, best_score = day, score
+    return best
 
 
 def _centre(stops: Sequence[Stop]) -> Point | None:

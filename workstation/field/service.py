@@ -36,7 +36,7 @@ from workstation.domain.dispositions import default_catalogue
 from workstation.domain.enums import Channel, VisitOutcome
 from workstation.domain.model import Address
 from workstation.field.banner import OfflineFacts, offline_facts
-from workstation.field.route import Point, Stop, area_of, distance_km, plan_route
+from workstation.field.route import Point, Stop, area_of, choose_day, distance_km, plan_route
 from workstation.field.visits import OUTCOME_LABELS, VisitInput, check_visit
 from workstation.plans import (
     Deferral,
@@ -233,38 +233,32 @@ class FieldService:
         if isinstance(saved, dict) and saved.get("day") == today.isoformat():
             return [str(i) for i in saved.get("accounts", [])]
         snapshot = self.desk.queue(now)
-        # The day stays in the town of the most urgent account (a route is driven, not
-        # flown): walk down the ranked queue collecting that town's accounts among the rows
-        # the strategy sends to the field, looking at most at ``SCAN_FACTOR`` days' worth of
-        # them; other towns only fill a short day. Rows kept off the route are skipped however
-        # many rank above them (a desk's small and current accounts often lead the queue).
-        home = ""
-        local: list[Stop] = []
-        others: list[Stop] = []
-        looked = 0
+        # A route is driven, not flown: the day keeps to one town and its surroundings
+        # (``choose_day``), the town whose field accounts weigh most by their rank. The
+        # candidates are the rows the strategy sends to the field, at most ``SCAN_FACTOR``
+        # days' worth of them; rows kept off the route are skipped however many rank above
+        # them (a desk's small and current accounts often lead the queue).
+        candidates: list[Stop] = []
         for rank in range(len(snapshot)):
             item = snapshot[rank]
             if not sent_to_field(item):
                 continue  # the strategy does not send it to the field (small, or not late)
-            looked += 1
-            if looked > SCAN_FACTOR * self.visits_per_day:
-                break
             customer = self._customer(item.customer_id)
             address = _best_address(customer) if customer is not None else None
-            stop = Stop(
-                key=item.account_id,
-                city=address.city if address else "",
-                district=address.district if address else "",
-                postcode=address.postcode if address else "",
-                street=address.line1 if address else "",
-                point=_point(address) if address else None,
-                priority=rank + 1,
+            candidates.append(
+                Stop(
+                    key=item.account_id,
+                    city=address.city if address else "",
+                    district=address.district if address else "",
+                    postcode=address.postcode if address else "",
+                    street=address.line1 if address else "",
+                    point=_point(address) if address else None,
+                    priority=rank + 1,
+                )
             )
-            home = home or stop.city
-            (local if stop.city == home else others).append(stop)
-            if len(local) >= self.visits_per_day:
+            if len(candidates) >= SCAN_FACTOR * self.visits_per_day:
                 break
-        stops = (local + others)[: self.visits_per_day]
+        stops = choose_day(candidates, self.visits_per_day)
         ordered = [r.stop.key for r in plan_route(stops, start)]
         self.store.set_state(DAY_PLAN_KEY, {"day": today.isoformat(), "accounts": ordered})
         return ordered
