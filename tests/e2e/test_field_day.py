@@ -25,7 +25,9 @@ EVIDENCE = {"id_shown": True, "recording_on": True, "second_collector": True}
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    with running_backend("sqlite", tmp_path_factory, accounts=120) as started:
+    # Wang Qiang holds the Shanghai accounts the strategy sends to the field: 5 to 11 in a
+    # book of 300 as of any hour of the day (in one of 120, as few as 2)
+    with running_backend("sqlite", tmp_path_factory, accounts=300) as started:
         yield started
 
 
@@ -51,6 +53,7 @@ def test_a_field_day_offline_then_one_sync(backend: Backend, tmp_path: Path):
     plan = service.todays_visits()
     stops = [s for s in plan.stops if s.address_id][:3]
     assert len(stops) == 3
+    assert {s.area.split(" · ")[0] for s in plan.stops} == {"上海市"}  # his territory
     recorded: list[str] = []
     for stop, outcome in zip(stops, ("nobody", "third_party", "met_debtor"), strict=True):
         reason = "" if stop.verdict.allowed else "customer's request"

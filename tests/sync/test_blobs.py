@@ -21,7 +21,7 @@ from workstation import paths
 from workstation.domain.enums import AccountStatus, EventType
 from workstation.domain.model import Event, new_id, utcnow
 from workstation.field.uploads import sync_field_device
-from workstation.server.models import Blob, EventRow
+from workstation.server.models import AccountRow, Blob, CustomerRow, EventRow, User
 from workstation.sync.engine import SyncProgress
 from workstation.sync.errors import OfflineError
 
@@ -31,6 +31,33 @@ PDF = b"%PDF-1.4\n% a repayment agreement, signed at the door\n"
 
 def _field_user(backend: Backend) -> str:
     return backend.of_role("field", "sh-desk")[0].username
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _accounts_handed_to_the_field(backend: Backend) -> None:
+    """The lead hands the field collector six of the desk's open Chinese accounts. The seed
+    gives him his town's field accounts only, two to five in a book this small, and each
+    test here agrees a plan on one (an account with a plan is no longer open)."""
+    field = backend.of_role("field", "sh-desk")[0]
+    lead = backend.login(backend.of_role("lead", "sh-desk")[0].username)
+    with backend.sessions() as session:
+        team = session.scalar(select(User.team_id).where(User.id == field.user_id))
+        chosen = session.scalars(
+            select(AccountRow.id)
+            .join(CustomerRow, CustomerRow.id == AccountRow.customer_id)
+            .where(
+                AccountRow.team_id == team,
+                AccountRow.owner_id != field.user_id,
+                AccountRow.status == "open",
+                CustomerRow.jurisdiction == "cn-nifa",  # his desk's own
+            )
+            .order_by(AccountRow.id)
+            .limit(6)
+        ).all()
+    moved = lead.post(
+        "/api/v1/team/reassign", {"account_ids": list(chosen), "to_user_id": field.user_id}
+    )
+    assert moved.status_code == 200, moved.text
 
 
 def _open_accounts(device: Device, count: int) -> list[str]:

@@ -96,6 +96,7 @@ _T = TypeVar("_T")
 
 __all__ = [
     "DEMO_AGENTS",
+    "DEMO_TOWNS",
     "DemoAgent",
     "DemoPortfolio",
     "HiddenTraits",
@@ -195,6 +196,16 @@ _UK_PLACES = [
     ("Birmingham", "Digbeth", "B5", "52.4751", "-1.8831", "Europe/London"),
     ("Leeds", "Headingley", "LS6", "53.8194", "-1.5760", "Europe/London"),
 ]
+# each jurisdiction's towns, in the order above: the backend seed gives the field collector of
+# a jurisdiction's first team the first town as his territory, the next team's the next town
+DEMO_TOWNS: dict[str, tuple[str, ...]] = {
+    jurisdiction: tuple(dict.fromkeys(place[0] for place in places))
+    for jurisdiction, places in (
+        ("cn-nifa", _CN_PLACES),
+        ("us-regf", _US_PLACES),
+        ("uk-conc", _UK_PLACES),
+    )
+}
 _EN_STREETS = ["High Street", "Station Road", "Main Street", "Park Avenue", "Oak Lane",
                "Church Road", "Elm Street", "Mill Lane"]  # fmt: skip
 

@@ -2,10 +2,14 @@
 
 Teams follow the generator's desks (Shanghai, New York, London, then ``team-4``…); each has a
 lead, ``agents`` desk agents and one field collector, and takes the accounts of its
-jurisdiction (round-robin inside the team). Rows go in with bulk INSERTs and one block of
-versions, so thousands of accounts with their history seed in seconds. The new accounts
-are then scored (``scoring.rescore``: propensity, reason codes, risk tier) so the lead's
-queue explorer and the devices see tiers from the start.
+jurisdiction. A field collector works a territory, as a bank's do: a town of the
+jurisdiction (``DEMO_TOWNS``; the first team's collector the first town, Shanghai for the
+Shanghai desk), and holds the accounts there that the strategy sends to the field; the desk
+agents take the rest round-robin. So his day is a day in one town, never a tour of the
+country. Rows go in with bulk INSERTs and one block of versions, so thousands of accounts
+with their history seed in seconds. The new accounts are then scored (``scoring.rescore``:
+propensity, reason codes, risk tier) so the lead's queue explorer and the devices see tiers
+from the start.
 
 Every seeded user gets the same demo password, hashed for each user on its own (own salt,
 the process's argon2 cost profile: ``security.PASSWORD_HASH_ENV``), like any other user.
@@ -29,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.bulk import freeze_heap, gc_paused
 from workstation.domain.enums import EventType, Role
-from workstation.domain.model import Customer, Event, new_id
+from workstation.domain.model import Account, Customer, Event, new_id
 from workstation.domain.money import Money, MoneyError
 from workstation.server.bucket_history import seed_rows
 from workstation.server.bulk_load import copy_rows, indexes_deferred
@@ -56,6 +60,9 @@ from workstation.server.scoring import (
 from workstation.server.security import hash_password
 from workstation.server.segmentation import current_models
 from workstation.server.versioning import allocate
+from workstation.strategy.cadence import AccountState, visit_wanted
+from workstation.strategy.model import Strategy, default_book
+from workstation.strategy.segments import segment_of
 
 log = logging.getLogger(__name__)
 
@@ -278,8 +285,7 @@ def seed(
                     session.add(Team(id=team_ids[team], name=team, created_at=now))
         session.flush()
         created: list[SeededUser] = []
-        holders: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # jurisdiction →
-        for username, display, role, team, jurisdiction in plan:
+        for username, display, role, team, _jurisdiction in plan:
             user_id = existing_users.get(username)
             if user_id is None:
                 user_id = new_id()
@@ -299,12 +305,11 @@ def seed(
                     )
                 )
             created.append(SeededUser(username, role, team or None, user_id))
-            if role in (Role.AGENT.value, Role.FIELD.value) and jurisdiction:
-                holders[jurisdiction].append((user_id, username, team_ids[team]))
         session.flush()
         if session.scalar(select(ScorecardRow.id).limit(1)) is None:
             _store_default_scorecard(session, now)
-        writer = _Writer(session, holders, as_of, history_days)
+        holders, territories = _holders(plan, {u.username: u.user_id for u in created}, team_ids)
+        writer = _Writer(session, holders, territories, as_of, history_days)
         with indexes_deferred(session, _LOADED), _collected_between_chunks() as settle:
             for index, start in enumerate(range(0, accounts, CHUNK)):
                 began = time.perf_counter()
@@ -355,6 +360,39 @@ def seed(
     )
 
 
+Holder = tuple[str, str, str]  # (user id, username, team id) of who takes an account
+
+
+def _holders(
+    plan: list[tuple[str, str, str, str, str | None]],
+    user_ids: dict[str, str],
+    team_ids: dict[str, str],
+) -> tuple[dict[str, list[Holder]], dict[tuple[str, str], list[Holder]]]:
+    """Who takes which accounts: jurisdiction → its desk agents (round-robin), and
+    (jurisdiction, town) → the field collectors working that town. A jurisdiction's first
+    team's collector works its first town (``DEMO_TOWNS``: Shanghai, New York, London), the
+    next team's the next town."""
+    from workstation.demo.generator import DEMO_TOWNS
+
+    desks: dict[str, list[Holder]] = defaultdict(list)
+    territories: dict[tuple[str, str], list[Holder]] = defaultdict(list)
+    field_teams: dict[str, int] = defaultdict(int)  # jurisdiction → its collectors so far
+    for username, _display, role, team, jurisdiction in plan:
+        if not jurisdiction:
+            continue
+        holder = (user_ids[username], username, team_ids[team])
+        if role == Role.AGENT.value:
+            desks[jurisdiction].append(holder)
+        elif role == Role.FIELD.value:
+            towns = DEMO_TOWNS.get(jurisdiction, ())
+            if towns:
+                territories[(jurisdiction, towns[field_teams[jurisdiction] % len(towns)])].append(
+                    holder
+                )
+            field_teams[jurisdiction] += 1
+    return desks, territories
+
+
 @contextmanager
 def _collected_between_chunks() -> Iterator[Callable[[], None]]:
     """Python's cycle collector paused for the body; ``settle()`` (after each chunk) collects
@@ -393,16 +431,21 @@ class _Writer:
     def __init__(
         self,
         session: Session,
-        holders: dict[str, list[tuple[str, str, str]]],
+        holders: dict[str, list[Holder]],
+        territories: dict[tuple[str, str], list[Holder]],
         as_of: datetime,
         history_days: int,
     ) -> None:
         self.session = session
         self.holders = holders
         self.everyone = [h for hs in holders.values() for h in hs]
+        self.territories = territories
         self.as_of = as_of
         self.history_days = history_days
         self.counters: dict[str, int] = defaultdict(int)
+        self.field_counters: dict[tuple[str, str], int] = defaultdict(int)
+        book = default_book()
+        self.champion = book.get(book.default_champion)
         # the bank's numbers (business keys of placement, payment and recall files): numbered
         # on from what is there, so seeding twice never reuses one
         self.customers = 0
@@ -434,14 +477,23 @@ class _Writer:
         account_rows: list[dict[str, Any]] = []
         currency_of: dict[str, str] = {}
         for account in portfolio.accounts:
-            jurisdiction = customers_by_id[account.customer_id].jurisdiction
-            pool = self.holders.get(jurisdiction) or self.everyone
-            user_id, username, team_id = pool[self.counters[jurisdiction] % len(pool)]
-            self.counters[jurisdiction] += 1
+            customer = customers_by_id[account.customer_id]
+            jurisdiction = customer.jurisdiction
+            scored = scores.get(account.id)
+            territory = (jurisdiction, _town_of(customer))
+            field_team = self.territories.get(territory)
+            if field_team and _sent_to_field(self.champion, account, scored):
+                user_id, username, team_id = field_team[
+                    self.field_counters[territory] % len(field_team)
+                ]
+                self.field_counters[territory] += 1
+            else:
+                pool = self.holders.get(jurisdiction) or self.everyone
+                user_id, username, team_id = pool[self.counters[jurisdiction] % len(pool)]
+                self.counters[jurisdiction] += 1
             self.owner_of[account.id] = (user_id, username)
             self.pack_of[account.id] = jurisdiction
             currency_of[account.id] = account.currency
-            scored = scores.get(account.id)
             account_rows.append(
                 {
                     "id": account.id,
@@ -608,6 +660,28 @@ class _Writer:
         return out
 
 
+def _town_of(customer: Customer) -> str:
+    """The town a visit to the customer goes to (the generator's customers live at one)."""
+    return next((a.city for a in customer.addresses if a.city), "")
+
+
+def _sent_to_field(strategy: Strategy, account: Account, scored: Scored | None) -> bool:
+    """Whether the strategy sends the account to the field: the rule the collector's route
+    applies to an account no raised task speaks for (``field.service.sent_to_field``), on
+    the score the seed gives it. Closed accounts are not scored and not visited."""
+    if scored is None:
+        return False
+    state = AccountState(
+        account_id=account.id,
+        segment=segment_of(score=float(scored.score), days_past_due=account.days_past_due),
+        days_past_due=account.days_past_due,
+        status=account.status.value,
+        balance_minor=account.balance.minor,
+        currency=account.currency,
+    )
+    return visit_wanted(strategy, state)
+
+
 def _certify(  # noqa: PLR0917 - the seed's own pieces
     session: Session,
     plan: list[tuple[str, str, str, str, str | None]],
@@ -617,21 +691,27 @@ def _certify(  # noqa: PLR0917 - the seed's own pieces
     jurisdiction_of: dict[str, str],
     now: datetime,
 ) -> None:
-    """The organisation's collectors are certified for the jurisdictions they work (their
-    desk's and their accounts'), but for the demo's new collector (SCENARIOS 14)."""
+    """The organisation's collectors are certified for the jurisdictions their team works
+    (their desk's, and any other whose accounts the team holds: a book with fewer teams than
+    jurisdictions), so that a lead may move any of the team's accounts to any of them; but
+    for the demo's new collector (SCENARIOS 14)."""
     from workstation.server.quality.certification import NEW_COLLECTORS, certify_staff, pack_of
 
+    team_of = {username: team for username, _display, _role, team, _j in plan}
+    worked: dict[str, set[str]] = defaultdict(set)  # team → the packs of its accounts
+    for account_id, (_user_id, username) in owner_of.items():
+        pack = pack_of(jurisdiction_of.get(account_id, ""))
+        if pack is not None:
+            worked[team_of.get(username, "")].add(pack)
     ids = {u.username: u.user_id for u in created}
     packs: dict[str, set[str]] = defaultdict(set)
-    for username, _display, role, _team, jurisdiction in plan:
-        if role in (Role.AGENT.value, Role.FIELD.value) and username not in NEW_COLLECTORS:
-            pack = pack_of(jurisdiction or "")
-            if pack is not None and username not in existing:
-                packs[ids[username]].add(pack)
-    for account_id, (user_id, username) in owner_of.items():
-        pack = pack_of(jurisdiction_of.get(account_id, ""))
-        if pack is not None and username not in NEW_COLLECTORS and username not in existing:
-            packs[user_id].add(pack)
+    for username, _display, role, team, jurisdiction in plan:
+        if role not in (Role.AGENT.value, Role.FIELD.value):
+            continue
+        if username in NEW_COLLECTORS or username in existing:
+            continue
+        pack = pack_of(jurisdiction or "")
+        packs[ids[username]] = worked[team] | ({pack} if pack is not None else set())
     certify_staff(session, packs, now)
 
 
