@@ -79,7 +79,9 @@ class AppState:
         return row.value if row else default
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
+    """``async``: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off that
+    costs more than this attribute read; every request asks for the state."""
     state: AppState = request.app.state.ws
     return state
 
