@@ -1910,8 +1910,24 @@ Devices receive the new value at their next sync.</source>
         <translation>转到外访列表</translation>
     </message>
     <message>
-        <source>Today: %1 visits in %2 areas · about %3 km · %4 done</source>
-        <translation>今日：%1 户，%2 个区域 · 约 %3 公里 · 已完成 %4 户</translation>
+        <source>1 visit</source>
+        <translation>1 户</translation>
+    </message>
+    <message>
+        <source>%1 visits</source>
+        <translation>%1 户</translation>
+    </message>
+    <message>
+        <source>1 area</source>
+        <translation>1 个区域</translation>
+    </message>
+    <message>
+        <source>%1 areas</source>
+        <translation>%1 个区域</translation>
+    </message>
+    <message>
+        <source>Today: %1 in %2 · about %3 km · %4 done</source>
+        <translation>今日：%1，%2 · 约 %3 公里 · 已完成 %4 户</translation>
     </message>
     <message>
         <source>Visit saved on this laptop.</source>

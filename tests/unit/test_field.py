@@ -210,6 +210,10 @@ def test_banner_says_days_offline_waiting_and_warns_past_retention():
     assert fresh.level == "info"
     assert "4 changes waiting" in fresh.text.en
     assert "1 document" in fresh.text.en
+    assert fresh.text.en.startswith("Offline — last sync 3 h ago")
+    just = describe(NOW - timedelta(minutes=20), 0, 0, NOW)  # not "0 h ago"
+    assert just.text.en.startswith("Offline — last sync less than an hour ago")
+    assert just.text.zh.startswith("离线——不到1小时前同步")
     two_days = describe(NOW - timedelta(days=2, hours=1), 41, 0, NOW)
     assert two_days.days_offline == 2
     assert two_days.text.en.startswith("Offline 2 days · 41 changes waiting")

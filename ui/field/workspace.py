@@ -531,11 +531,13 @@ class FieldWorkspace(QWidget):
         stops = self.model.rows()
         done = sum(1 for s in stops if s.visited_today is not None)
         areas = len(dict.fromkeys(s.area for s in stops))
+        visits_text = tr("1 visit") if len(stops) == 1 else tr("%1 visits")
+        areas_text = tr("1 area") if areas == 1 else tr("%1 areas")
         self.summary.setText(
-            tr("Today: %1 visits in %2 areas · about %3 km · %4 done")
-            .replace("%1", str(len(stops)))
-            .replace("%2", str(areas))
-            .replace("%3", f"{self.plan.total_km:.0f}")
+            tr("Today: %1 in %2 · about %3 km · %4 done")
+            .replace("%1", visits_text.replace("%1", str(len(stops))))
+            .replace("%2", areas_text.replace("%1", str(areas)))
+            .replace("%3", f"{self.plan.total_km:,.0f}")
             .replace("%4", str(done))
         )
 

@@ -95,8 +95,12 @@ def describe(
         pieces_zh.append("在线")
     elif days == 0:
         hours = int(age.total_seconds() // 3600) if age is not None else 0
-        pieces_en.append(f"Offline — last sync {hours} h ago")
-        pieces_zh.append(f"离线——{hours}小时前同步")
+        if hours == 0:  # "0 h ago" reads like a fault to a collector who just synced
+            pieces_en.append("Offline — last sync less than an hour ago")
+            pieces_zh.append("离线——不到1小时前同步")
+        else:
+            pieces_en.append(f"Offline — last sync {hours} h ago")
+            pieces_zh.append(f"离线——{hours}小时前同步")
     else:
         pieces_en.append(f"Offline {days} day{'s' if days != 1 else ''}")
         pieces_zh.append(f"已离线{days}天")
