@@ -20,6 +20,7 @@ this 2-core machine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -55,10 +56,16 @@ DEVICES = 20
 # half the time after a push) every 5-15 s: one request in ~500 is a sign-in's snapshot
 SNAPSHOT_SHARE = 0.002
 PUSH_SHARE = 0.33
-# the load generator's connections: a pool of hundreds, once an overloaded step had opened
-# them, cost the generator ~4x its CPU per request in every later step (httpx walks its pool
-# for each request), and the generator, not the server, then broke the refining steps
-POOL = int(os.environ.get("WS_SAT_POOL", "64"))
+# the load generator's connections: each device (and, for the floor, each of as many
+# clients) has its own few, as a laptop does. One pool shared by all devices sent most
+# requests down its first few connections, and whichever of the two server workers had
+# accepted those did 77-82 % of the work: the curve broke at one worker's core, at a rate
+# that changed from run to run with the luck of the accept (67 to 134 req/s, same code).
+# A pool of hundreds, once an overloaded step had opened them, also cost the generator ~4x
+# its CPU per request in every later step (httpx walks its pool for each request)
+# worker processes of each server (the same for both)
+WORKERS = int(os.environ.get("WS_SAT_WORKERS", "2"))
+DEVICE_POOL = int(os.environ.get("WS_SAT_DEVICE_POOL", "4"))
 # before each step the server idles (under QUIET_CPU cores over a second, for at most
 # QUIET_WAIT_S seconds): an overloaded step's background work (message jobs its pushes
 # queued) ran into the next step, which then broke at a rate it held in other runs
@@ -135,8 +142,9 @@ async def _device(http: Any, username: str) -> dict[str, Any]:
 SENT: dict[str, int] = {}
 
 
-async def _sync_request(http: Any, rng: random.Random, devices: list[dict[str, Any]]) -> int:
+async def _sync_request(rng: random.Random, devices: list[dict[str, Any]]) -> int:
     device = rng.choice(devices)
+    http = device["http"]  # the device's own connections
     roll = rng.random()
     if roll < SNAPSHOT_SHARE:
         SENT["snapshot"] = SENT.get("snapshot", 0) + 1
@@ -188,7 +196,11 @@ async def _sync_request(http: Any, rng: random.Random, devices: list[dict[str, A
 
 
 async def _step(
-    http: Any, rng: random.Random, cfg: dict[str, Any], devices: list[dict[str, Any]], rate: float
+    clients: list[Any],
+    rng: random.Random,
+    cfg: dict[str, Any],
+    devices: list[dict[str, Any]],
+    rate: float,
 ) -> dict[str, Any]:
     """One step of the curve: ``rate`` requests a second, on schedule, for ``STEP_S`` seconds
     (at least ``MIN_SAMPLES`` requests), and what came of them."""
@@ -202,9 +214,9 @@ async def _step(
         began = time.perf_counter()
         try:
             if cfg["kind"] == "sync":
-                status = await _sync_request(http, rng, devices)
+                status = await _sync_request(rng, devices)
             else:
-                status = (await http.get(f"/floor/{rng.choice(ids)}")).status_code
+                status = (await rng.choice(clients).get(f"/floor/{rng.choice(ids)}")).status_code
         except httpx.HTTPError as exc:
             errors.append(type(exc).__name__)
             return
@@ -253,24 +265,31 @@ async def _curve(cfg: dict[str, Any]) -> list[dict[str, Any]]:
     import httpx
 
     rng = random.Random(19)
-    limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
+    limits = httpx.Limits(max_connections=DEVICE_POOL, max_keepalive_connections=DEVICE_POOL)
     steps: list[dict[str, Any]] = []
-    async with httpx.AsyncClient(base_url=cfg["base"], timeout=10.0, limits=limits) as http:
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=cfg["base"], timeout=10.0, limits=limits)
+            )
+            for _ in range(DEVICES)
+        ]
         devices: list[dict[str, Any]] = []
         if cfg["kind"] == "sync":
-            devices = [await _device(http, u) for u in cfg["users"]]
+            for http, user in zip(clients, cfg["users"], strict=False):
+                devices.append({**await _device(http, user), "http": http})
         ids = cfg["account_ids"]
         for _ in range(20):  # warm-up, unmeasured: connections, workers' first queries
             if cfg["kind"] == "sync":
-                await _sync_request(http, rng, devices)
+                await _sync_request(rng, devices)
             else:
-                await http.get(f"/floor/{rng.choice(ids)}")
+                await rng.choice(clients).get(f"/floor/{rng.choice(ids)}")
         rate = FIRST_RATE
         good = 0.0  # the highest offered rate met within the bound
         bad: float | None = None  # the lowest offered rate that broke it
         for _ in range(MAX_STEPS):  # doubling until a step breaks the bound
             await _quiet(cfg)
-            steps.append(await _step(http, rng, cfg, devices, rate))
+            steps.append(await _step(clients, rng, cfg, devices, rate))
             if _broke(steps[-1]):
                 bad = rate
                 break
@@ -279,7 +298,7 @@ async def _curve(cfg: dict[str, Any]) -> list[dict[str, Any]]:
             for _ in range(REFINE_STEPS):
                 rate = (good * bad) ** 0.5
                 await _quiet(cfg)
-                steps.append(await _step(http, rng, cfg, devices, rate))
+                steps.append(await _step(clients, rng, cfg, devices, rate))
                 if _broke(steps[-1]):
                     bad = rate
                 else:
@@ -393,7 +412,7 @@ def bench_saturation() -> list[Measurement]:
                     "--port",
                     str(port),
                     "--workers",
-                    "2",
+                    str(WORKERS),
                     "--log-level",
                     "warning",
                 ],
@@ -413,7 +432,7 @@ def bench_saturation() -> list[Measurement]:
                     "--port",
                     str(floor_port),
                     "--workers",
-                    "2",
+                    str(WORKERS),
                     "--log-level",
                     "warning",
                 ],
