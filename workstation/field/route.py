@@ -107,11 +107,11 @@ def choose_day(
         return []
     ranked = sorted(candidates, key=lambda s: (s.priority, s.key))
     weight = {s.key: len(ranked) - n for n, s in enumerate(ranked)}
+    town_at = {s.key: town_of(s) for s in ranked}
     towns: dict[str, list[Stop]] = {}
     for stop in ranked:
-        town = town_of(stop)
-        if town:
-            towns.setdefault(town, []).append(stop)
+        if town_at[stop.key]:
+            towns.setdefault(town_at[stop.key], []).append(stop)
     best: list[Stop] = []
     best_score: tuple[int, int] | None = None
     for town, members in towns.items():
@@ -121,7 +121,7 @@ def choose_day(
             day += [
                 s
                 for s in ranked
-                if town_of(s) != town
+                if town_at[s.key] != town
                 and s.point is not None
                 and distance_km(centre, s.point) <= nearby_km
             ][: visits - len(day)]

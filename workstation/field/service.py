@@ -48,9 +48,8 @@ from workstation.plans import (
     Settlement,
     build_settlement,
 )
-from workstation.strategy.cadence import AccountState, visit_wanted
-from workstation.strategy.model import Task, default_book
-from workstation.strategy.segments import segment_of
+from workstation.strategy.cadence import champion_visits
+from workstation.strategy.model import Task
 from workstation.text import Text
 
 DAY_PLAN_KEY = "field.day_plan"
@@ -153,16 +152,14 @@ def sent_to_field(item: Any) -> bool:
     task = getattr(item, "task", None)
     if task is not None:
         return bool(task.task == Task.VISIT.value)
-    strategy = default_book().get(default_book().default_champion)
-    state = AccountState(
+    return champion_visits(
         account_id=item.account_id,
-        segment=segment_of(score=item.score, days_past_due=item.days_past_due),
+        score=item.score,
         days_past_due=item.days_past_due,
         status=item.status,
         balance_minor=item.balance_minor,
         currency=item.currency,
     )
-    return visit_wanted(strategy, state)
 
 
 def address_text(address: Address) -> str:

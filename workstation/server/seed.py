@@ -60,9 +60,7 @@ from workstation.server.scoring import (
 from workstation.server.security import hash_password
 from workstation.server.segmentation import current_models
 from workstation.server.versioning import allocate
-from workstation.strategy.cadence import AccountState, visit_wanted
-from workstation.strategy.model import Strategy, default_book
-from workstation.strategy.segments import segment_of
+from workstation.strategy.cadence import champion_visits
 
 log = logging.getLogger(__name__)
 
@@ -444,8 +442,6 @@ class _Writer:
         self.history_days = history_days
         self.counters: dict[str, int] = defaultdict(int)
         self.field_counters: dict[tuple[str, str], int] = defaultdict(int)
-        book = default_book()
-        self.champion = book.get(book.default_champion)
         # the bank's numbers (business keys of placement, payment and recall files): numbered
         # on from what is there, so seeding twice never reuses one
         self.customers = 0
@@ -482,7 +478,7 @@ class _Writer:
             scored = scores.get(account.id)
             territory = (jurisdiction, _town_of(customer))
             field_team = self.territories.get(territory)
-            if field_team and _sent_to_field(self.champion, account, scored):
+            if field_team and _sent_to_field(account, scored):
                 user_id, username, team_id = field_team[
                     self.field_counters[territory] % len(field_team)
                 ]
@@ -665,21 +661,20 @@ def _town_of(customer: Customer) -> str:
     return next((a.city for a in customer.addresses if a.city), "")
 
 
-def _sent_to_field(strategy: Strategy, account: Account, scored: Scored | None) -> bool:
-    """Whether the strategy sends the account to the field: the rule the collector's route
-    applies to an account no raised task speaks for (``field.service.sent_to_field``), on
-    the score the seed gives it. Closed accounts are not scored and not visited."""
+def _sent_to_field(account: Account, scored: Scored | None) -> bool:
+    """Whether the strategy sends the account to the field, on the score the seed gives it
+    (``strategy.cadence.champion_visits``, the rule the collector's route applies). Closed
+    accounts are not scored and not visited."""
     if scored is None:
         return False
-    state = AccountState(
+    return champion_visits(
         account_id=account.id,
-        segment=segment_of(score=float(scored.score), days_past_due=account.days_past_due),
+        score=float(scored.score),
         days_past_due=account.days_past_due,
         status=account.status.value,
         balance_minor=account.balance.minor,
         currency=account.currency,
     )
-    return visit_wanted(strategy, state)
 
 
 def _certify(  # noqa: PLR0917 - the seed's own pieces

@@ -22,7 +22,8 @@ from datetime import date
 from workstation.domain.enums import Bucket
 from workstation.domain.money import MINOR_DIGITS
 from workstation.queue.tasks import stop_holding
-from workstation.strategy.model import Anchor, Step, Stop, Strategy, Task
+from workstation.strategy.model import Anchor, Step, Stop, Strategy, Task, default_book
+from workstation.strategy.segments import segment_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,30 @@ def due_steps(strategy: Strategy, account: AccountState, today: date) -> list[St
             continue  # the field goes only where the strategy's field rule sends it
         out.append(step)
     return out
+
+
+def champion_visits(
+    *,
+    account_id: str,
+    score: float,
+    days_past_due: int,
+    status: str,
+    balance_minor: int,
+    currency: str,
+) -> bool:
+    """Whether the book's champion sends this account to the field (``visit_wanted``), its
+    segment read from its score: the rule the field route applies to a row no task speaks
+    for, and the one the seed deals field territories by."""
+    book = default_book()
+    state = AccountState(
+        account_id=account_id,
+        segment=segment_of(score=score, days_past_due=days_past_due),
+        days_past_due=days_past_due,
+        status=status,
+        balance_minor=balance_minor,
+        currency=currency,
+    )
+    return visit_wanted(book.get(book.default_champion), state)
 
 
 def visit_wanted(strategy: Strategy, account: AccountState) -> bool:
