@@ -196,8 +196,13 @@ def test_answers_records_and_rows_carry_the_same_versions(backend: Backend) -> N
                                              "id": phone["id"],
                                              "fields": {"number": "+86 138 5555 0101"}},
                            base_version=phone["version"])  # fmt: skip
-    results = agent.push(promise, patch).json()["results"]
-    assert [r["status"] for r in results] == ["applied", "applied"]
+    # a note has no row that refers to it: its INSERT carries its version (a promise's
+    # event joins the flush, its promise row refers to it)
+    note = agent.mutation("event.create", {
+        "id": new_id(), "type": "note", "account_id": account["id"],
+        "occurred_at": now.isoformat(), "payload": {"text": "stamped on insert"}})  # fmt: skip
+    results = agent.push(promise, patch, note).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "applied"]
     cancel = agent.mutation("promise.cancel", {"promise_event_id": promise["payload"]["id"]})
     cancelled = agent.push(cancel).json()["results"][0]
     assert cancelled["status"] == "applied"
@@ -205,11 +210,15 @@ def test_answers_records_and_rows_carry_the_same_versions(backend: Backend) -> N
     patch_version = results[1]["result"]["version"]
     assert isinstance(event_version, int)
     assert isinstance(patch_version, int)
-    assert event_version < patch_version < cancelled["result"]["account_version"]
+    note_version = results[2]["result"]["server_version"]
+    assert event_version < patch_version < note_version < cancelled["result"]["account_version"]
     with backend.sessions() as session:
         event = session.get(EventRow, promise["payload"]["id"])
         assert event is not None
         assert event.server_version == event_version
+        noted = session.get(EventRow, note["payload"]["id"])
+        assert noted is not None
+        assert noted.server_version == note_version
         row = session.get(AccountRow, account["id"])
         assert row is not None
         assert row.version == cancelled["result"]["account_version"]

@@ -411,3 +411,45 @@ def test_parallel_pushes_of_one_mutation_make_one_record(backend: Backend) -> No
     assert statuses.count("duplicate") == 3
     with backend.sessions() as session:
         assert session.scalar(select(func.count()).where(EventRow.id == m["payload"]["id"])) == 1
+
+
+def test_an_event_sent_again_under_a_new_mutation_id_is_recorded_once(backend: Backend) -> None:
+    """A device that lost its outbox's ids (reinstalled, restored) sends an event it had sent
+    before under a new mutation id: the event is not recorded twice, and one with the same id
+    but other content is refused. The events around it in the batch are applied, and the
+    server's connections are fine after the clash (the pushes and the pull after it)."""
+    agent = backend.login("li.na")
+    snapshot = agent.snapshot()
+    account = _open_account(snapshot)
+    event = _note(account, "sent twice")
+    first = agent.push(agent.mutation("event.create", event)).json()["results"][0]
+    assert first["status"] == "applied"
+    before, after = (agent.mutation("event.create", _note(account, t)) for t in ("one", "two"))
+    again = agent.mutation("event.create", event)
+    other = agent.mutation("event.create", {**event, "payload": {"text": "other words"}})
+    results = agent.push(before, again, other, after).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected", "applied"]
+    assert "event_already_recorded" in results[1]["warnings"]
+    assert results[1]["result"] == {
+        "event_id": event["id"],
+        "server_version": first["result"]["server_version"],
+    }
+    assert results[2]["reason"] == "event_id_conflict"
+    # the answers were stored: the same mutations again are duplicates with the same status
+    repeated = agent.push(again, other).json()["results"]
+    assert [(r["status"], r["original_status"]) for r in repeated] == [
+        ("duplicate", "applied"),
+        ("duplicate", "rejected"),
+    ]
+    for _ in range(3):  # every pooled connection is usable after the clash
+        assert agent.push(agent.mutation("event.create", _note(account, "after"))).ok
+    cursor = snapshot["snapshot_version"]
+    changes = agent.get("/api/v1/sync/changes", params={"cursor": cursor}).json()
+    texts = [
+        e["payload"].get("text") for e in changes["events"] if e["account_id"] == account["id"]
+    ]
+    assert texts.count("sent twice") == 1
+    assert "other words" not in texts
+    assert texts.count("one") == texts.count("two") == 1
+    with backend.sessions() as session:
+        assert session.scalar(select(func.count()).where(EventRow.id == event["id"])) == 1

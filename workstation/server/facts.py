@@ -12,10 +12,11 @@ each with a new version so every device hears of it on its next pull.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workstation.contract import Effects, effects, encode, touches_customer
@@ -170,11 +171,17 @@ def record(
     warnings: list[str],
     now: datetime,
     customer_self: bool = False,
+    optimistic: bool = False,
 ) -> dict[str, Any]:
     """Write the event, its rows (promise, plan) and its effects; the push result.
 
     ``customer_self``: the customer writes on their own account through the portal (the
     signed link and the one-time code named it); no portfolio applies.
+
+    ``optimistic``: skip looking up an event with this id (a round trip and an ORM load per
+    event, 13 % of a push's time): one recorded before collides on the events' primary key
+    at the commit (``IntegrityError``), and the caller tries again without ``optimistic``,
+    which answers ``event_already_recorded`` or ``event_id_conflict``.
 
     Raises ``Refusal`` for a business rejection (nothing of it is written)."""
     # ``customer`` is held for the steps below: the session's identity map keeps only weak
@@ -187,7 +194,7 @@ def record(
     )
     payload = encode(event.payload)  # the canonical wire form: what every device receives
     kind = event.type
-    existing = session.get(EventRow, event.id)
+    existing = None if optimistic else session.get(EventRow, event.id)
     if existing is not None:
         if (
             existing.account_id == account.id
@@ -312,7 +319,7 @@ def record(
         enqueue(session, row, now)
     plan = versions(session)
     first = plan.reserve(session, 1 + int(account_changed) + int(customer is not None))
-    plan.assign(row, "server_version", first)
+    plan.stamp_on_insert(session, row, {"server_version": first})
     nxt = first + 1
     if account_changed:
         plan.assign(account, "version", nxt)
@@ -334,14 +341,21 @@ def _locked_account(
     round trip: the workflow steps after the event read the customer (a vulnerability
     review, a right-party call's survey) and find it in the session. A step that changes
     the customer still locks it itself (``_apply``)."""
-    row = session.execute(
+    row = session.execute(_locked_account_statement(), {"account_id": account_id}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+@functools.cache
+def _locked_account_statement() -> Any:
+    """Built once with a bound ``account_id``: a push runs it for every event, and a new
+    statement each time cost its construction and its cache key."""
+    return (
         select(AccountRow, CustomerRow)
         .outerjoin(CustomerRow, CustomerRow.id == AccountRow.customer_id)
-        .where(AccountRow.id == account_id)
+        .where(AccountRow.id == bindparam("account_id", type_=String))
         .with_for_update(of=AccountRow)
         .execution_options(populate_existing=True)
-    ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    )
 
 
 def _apply(

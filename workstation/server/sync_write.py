@@ -25,13 +25,14 @@ assignment
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -155,7 +156,7 @@ def check_batch_key(state: AppState, client_id: str, key: str, body_hash: str) -
     try:
         with state.statement_engine.begin() as conn:
             conn.execute(
-                insert(PushBatch),
+                _batch_key_insert(),
                 {"client_id": client_id, "key": key, "request_hash": body_hash, "at": utcnow()},
             )
         return
@@ -175,6 +176,11 @@ def check_batch_key(state: AppState, client_id: str, key: str, body_hash: str) -
         )
 
 
+@functools.cache
+def _batch_key_insert() -> Any:
+    return insert(PushBatch)
+
+
 def check_stored_hashes(state: AppState, client_id: str, mutations: list[Mutation]) -> set[str]:
     """Refuse (422) a mutation id stored before with another body; return the stored ids."""
     ids = [m.mutation_id for m in mutations]
@@ -182,10 +188,7 @@ def check_stored_hashes(state: AppState, client_id: str, mutations: list[Mutatio
         stored: dict[str, str] = {
             mutation_id: request_hash
             for mutation_id, request_hash in conn.execute(
-                select(IdempotencyRecord.mutation_id, IdempotencyRecord.request_hash).where(
-                    IdempotencyRecord.client_id == client_id,
-                    IdempotencyRecord.mutation_id.in_(ids),
-                )
+                _stored_hashes_statement(), {"client_id": client_id, "ids": ids}
             )
         }
     for m in mutations:
@@ -197,6 +200,15 @@ def check_stored_hashes(state: AppState, client_id: str, mutations: list[Mutatio
                 mutation_id=m.mutation_id,
             )
     return set(stored)
+
+
+@functools.cache
+def _stored_hashes_statement() -> Any:
+    """Built once (every push runs it): no construction or cache key per request."""
+    return select(IdempotencyRecord.mutation_id, IdempotencyRecord.request_hash).where(
+        IdempotencyRecord.client_id == bindparam("client_id", type_=String),
+        IdempotencyRecord.mutation_id.in_(bindparam("ids", expanding=True, type_=String)),
+    )
 
 
 def _stored(session: Session, client_id: str, mutation_id: str) -> dict[str, Any] | None:
@@ -254,7 +266,7 @@ def apply_one(
                 if stored is not None:
                     return stored, None
                 with session.no_autoflush:  # commit() below flushes it all in one pipeline
-                    outcome = _dispatch(state, session, principal, m)
+                    outcome = _dispatch(state, session, principal, m, optimistic=attempt == 0)
                     now = utcnow()
                     answer = outcome.as_dict(m.mutation_id)
                     record = IdempotencyRecord(
@@ -267,7 +279,8 @@ def apply_one(
                         at=now,
                     )
                     session.add(record)
-                    versions(session).json(record, "result")  # may name versions not yet taken
+                    # its result may name versions not yet taken
+                    versions(session).stamp_on_insert(session, record, {}, ("result",))
                     audit(
                         session,
                         principal,
@@ -298,9 +311,13 @@ def apply_one(
     raise ApiError(409, "write_conflict", "the mutation kept colliding; retry later")
 
 
-def _dispatch(state: AppState, session: Session, principal: Principal, m: Mutation) -> Outcome:
+def _dispatch(
+    state: AppState, session: Session, principal: Principal, m: Mutation, *, optimistic: bool
+) -> Outcome:
+    """``optimistic``: the first attempt; a clash it skipped looking for fails the commit and
+    the next attempt looks (``facts.record``)."""
     if m.type == "event.create":
-        return _event_create(state, session, principal, m)
+        return _event_create(state, session, principal, m, optimistic=optimistic)
     if m.type == "contact.patch":
         return _contact_patch(session, principal, m)
     if m.type == "promise.cancel":
@@ -334,13 +351,22 @@ def _skew(state: AppState, m: Mutation, now: datetime) -> tuple[int | None, list
     return seconds, []
 
 
-def _event_create(state: AppState, session: Session, principal: Principal, m: Mutation) -> Outcome:
+def _event_create(
+    state: AppState, session: Session, principal: Principal, m: Mutation, *, optimistic: bool
+) -> Outcome:
     now = utcnow()
     assert isinstance(m.typed, EventCreate)
     skew_s, warnings = _skew(state, m, now)
     try:
         result = facts.record(
-            state, session, principal, m.typed, skew_s=skew_s, warnings=warnings, now=now
+            state,
+            session,
+            principal,
+            m.typed,
+            skew_s=skew_s,
+            warnings=warnings,
+            now=now,
+            optimistic=optimistic,
         )
     except facts.Refusal as refusal:
         return rejected(refusal.reason, refusal.message)

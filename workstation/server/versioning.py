@@ -22,10 +22,12 @@ to take versions:
 
 ``versions(session)`` (the hot path: pushed mutations)
     Hands out *references* (``reserve``) and records which columns get which version
-    (``assign``; ``json`` for JSON values that mention one through ``wire``). On PostgreSQL
-    nothing is bumped until ``commit``, which sends, in ONE psycopg pipeline: the flush
-    (rows carry placeholder versions), the counter bump, one ``UPDATE … SET col =
-    <bumped value - n + k>`` per assigned column, the audit INSERT and COMMIT. The server
+    (``assign``; ``json`` for JSON values that mention one through ``wire``;
+    ``stamp_on_insert`` for a new row, whose INSERT carries them). On PostgreSQL nothing is
+    bumped until ``commit``, which sends, in ONE psycopg pipeline: the flush (rows carry
+    placeholder versions), the counter bump, the INSERTs of the rows stamped on insert
+    (``INSERT … VALUES (…, <bumped value - n + k>)``), one ``UPDATE … SET col = <bumped
+    value - n + k>`` per assigned column, the audit INSERT and COMMIT. The server
     runs them back to back, so the lock is held for the few statements and the commit
     only, never across a round trip or the GIL. On SQLite ``reserve`` allocates at once
     (the database write lock is held for the whole transaction anyway) and everything is
@@ -147,6 +149,8 @@ class Versions:
     nonce: str = field(default_factory=lambda: secrets.token_hex(8))
     _columns: list[tuple[Any, str, VersionRef]] = field(default_factory=list)
     _json: list[tuple[Any, str]] = field(default_factory=list)
+    # new rows INSERTed at commit with their versions in them (``stamp_on_insert``)
+    _inserts: list[tuple[Any, dict[str, VersionRef], tuple[str, ...]]] = field(default_factory=list)
 
     def reserve(self, session: Session, count: int = 1) -> VersionRef:
         """``count`` consecutive versions; the reference of the first."""
@@ -176,6 +180,56 @@ class Versions:
             setattr(row, attribute, 0)  # placeholder for the INSERT; never seen by a reader
         self._columns.append((row, attribute, ref))
 
+    def stamp_on_insert(
+        self,
+        session: Session,
+        row: Any,
+        stamps: dict[str, VersionRef],
+        filled: tuple[str, ...] = (),
+    ) -> None:
+        """A new row's version columns (``stamps``) and JSON columns naming versions
+        (``filled``), written by the row's INSERT itself where the versions are taken at
+        commit: the row leaves the session and its INSERT goes out right after the bump
+        (``_run_final``). An INSERT with a placeholder and an UPDATE after cost a second
+        statement, and on the events a new entry in each of their five indexes (an UPDATE
+        of an indexed column is never a heap-only one).
+
+        Otherwise as ``assign`` and ``json``: on SQLite (versions known now), for a row
+        already flushed, and (decided at commit, ``_place``) for a row another new row
+        refers to, such as a promise's event, which must be in the table before it."""
+        if self.deferred and inspect(row).pending:
+            session.expunge(row)
+            self._inserts.append((row, stamps, filled))
+            return
+        for attribute, ref in stamps.items():
+            self.assign(row, attribute, ref)
+        for attribute in filled:
+            self.json(row, attribute)
+        if inspect(row).transient:
+            session.add(row)
+
+    def _place(self, session: Session) -> None:
+        """Before the flush: a row waiting for its stamped INSERT that a new row refers to
+        (a foreign key), or that has no version to wait for, joins the flush instead."""
+        if not self._inserts:
+            return
+        referred = {
+            key.column.table
+            for new in session.new
+            for key in inspect(new).mapper.local_table.foreign_keys
+        }
+        waiting = self._inserts
+        self._inserts = []
+        for row, stamps, filled in waiting:
+            if self.count and inspect(row).mapper.local_table not in referred:
+                self._inserts.append((row, stamps, filled))
+                continue
+            session.add(row)
+            for attribute, ref in stamps.items():
+                self.assign(row, attribute, ref)
+            for attribute in filled:
+                self.json(row, attribute)
+
     def wire(self, ref: VersionRef) -> int | str:
         """The version for a JSON value: a number, or a token replaced at commit."""
         if self.base is not None:
@@ -203,12 +257,31 @@ class Versions:
         return f"@v{self.nonce}:{offset}@"
 
     def _run_final(self, session: Session, connection: Any) -> None:
-        """After the bump: the version UPDATEs, and the audit entries that name versions.
+        """After the bump: the rows stamped on insert, the version UPDATEs, and the audit
+        entries that name versions.
 
         The statements are built once per table/column/count (``_stamp``, ``_fill``,
-        ``_audit_insert``) with bound parameters, so a commit neither builds SQL nor
+        ``_stamped_insert``) with bound parameters, so a commit neither builds SQL nor
         computes cache keys. ``n`` = versions taken; ``k`` = the offset of one of them."""
         tokens = {f"tok_{k}": json.dumps(self._token(k)) for k in range(1, self.count + 1)}
+        for row, stamps, filled in self._inserts:
+            mapper = inspect(row).mapper
+            given = inspect(row).dict
+            values: dict[str, Any] = {"n": self.count}
+            for prop in mapper.column_attrs:
+                if prop.key in stamps:
+                    values[f"k_{prop.columns[0].key}"] = stamps[prop.key].offset
+                elif prop.key in filled:
+                    values.update(tokens)
+                    values[f"text_{prop.columns[0].key}"] = json.dumps(given[prop.key])
+                elif prop.key in given:
+                    values[prop.columns[0].key] = given[prop.key]
+            columns = (
+                tuple(mapper.attrs[a].columns[0].key for a in stamps),
+                tuple(mapper.attrs[a].columns[0].key for a in filled),
+            )
+            statement = _stamped_insert(mapper.local_table, *columns, self.count)
+            connection.execute(statement, values)
         for row, attribute, ref in self._columns:
             keys = _primary_key(row)
             statement = _stamp(inspect(row).mapper.local_table, attribute, len(keys))
@@ -220,6 +293,9 @@ class Versions:
         pending: list[dict[str, Any]] | None = session.info.get("audit_pending")
         if not pending:
             return
+        from workstation.server.models import AuditEntry
+
+        audit_table = AuditEntry.__table__
         marker = f"@v{self.nonce}:"
         plain = []
         for entry in pending:
@@ -228,8 +304,8 @@ class Versions:
                 plain.append(entry)
                 continue
             values = {k: v for k, v in entry.items() if k != "detail"}
-            values.update(tokens, n=self.count, detail_text=encoded)
-            connection.execute(_audit_insert(self.count), values)
+            values.update(tokens, n=self.count, text_detail=encoded)
+            connection.execute(_stamped_insert(audit_table, (), ("detail",), self.count), values)
         session.info["audit_pending"] = plain  # the rest: ``write_audit`` as usual
 
     def _settle(self) -> None:
@@ -238,6 +314,11 @@ class Versions:
             set_committed_value(row, attribute, self.value(ref))
         for row, attribute in self._json:
             set_committed_value(row, attribute, self.resolve(getattr(row, attribute)))
+        for row, stamps, filled in self._inserts:  # not in any session: plain attributes
+            for attribute, ref in stamps.items():
+                setattr(row, attribute, self.value(ref))
+            for attribute in filled:
+                setattr(row, attribute, self.resolve(getattr(row, attribute)))
 
 
 def _primary_key(row: Any) -> dict[str, Any]:
@@ -286,14 +367,15 @@ def _fill(table: Any, attribute: str, key_count: int, count: int) -> Any:
 
 
 @functools.cache
-def _audit_insert(count: int) -> Any:
-    """An audit entry whose detail (``detail_text``) names versions taken at commit."""
-    from workstation.server.models import AuditEntry
-
-    table = AuditEntry.__table__
-    assert isinstance(table, Table)
-    detail = _filled(bindparam("detail_text", type_=Text), count)
-    return insert(table).inline().values(detail=detail)
+def _stamped_insert(
+    table: Any, stamped: tuple[str, ...], filled: tuple[str, ...], count: int
+) -> Any:
+    """``INSERT INTO table`` with each ``stamped`` column = its version (bound ``k_<column>``)
+    and each ``filled`` JSON column = its text (``text_<column>``) with the tokens filled;
+    the other columns from the parameters."""
+    values = {c: _version(bindparam(f"k_{c}", type_=BigInteger)) for c in stamped}
+    values |= {c: _filled(bindparam(f"text_{c}", type_=Text), count) for c in filled}
+    return insert(table).inline().values(values)
 
 
 def versions(session: Session) -> Versions:
@@ -319,6 +401,8 @@ def commit(session: Session) -> Versions | None:
 
     plan: Versions | None = session.info.pop("versions", None)
     pending = plan if plan is not None and plan.deferred and plan.count > 0 else None
+    if plan is not None:
+        plan._place(session)
     connection = session.connection()
     raw = getattr(connection.connection, "driver_connection", None)
     pipelined = raw is not None and hasattr(raw, "pipeline")
@@ -335,8 +419,6 @@ def commit(session: Session) -> Versions | None:
         session.commit()
         pending._settle()
         return plan
-    import psycopg
-
     assert raw is not None
     with raw.cursor() as bump:
         try:
@@ -351,8 +433,15 @@ def commit(session: Session) -> Versions | None:
                 # back to the pool while it is still in pipeline mode. ``session.commit()``
                 # below then finds the transaction finished and only closes its books.
                 raw.commit()
-        except psycopg.IntegrityError as exc:  # surfaced at the sync: same as unpipelined
-            raise IntegrityError("pipelined flush", None, exc) from exc
+        except Exception as exc:
+            # A unique clash is the caller's to answer (``sync_write.apply_one`` tries again
+            # and finds what collided), pipelined or not. In the pipeline it can surface at
+            # the sync, or inside the flush at the next statement, where SQLAlchemy's
+            # rollback then fails with ``PipelineAborted`` and hides it: find it in the chain.
+            clash = _integrity_error(exc)
+            if clash is None:
+                raise
+            raise IntegrityError("pipelined flush", None, clash) from exc
         session.commit()
         if pending is not None:
             row = bump.fetchone()
@@ -360,6 +449,24 @@ def commit(session: Session) -> Versions | None:
             pending.base = int(row[0]) - pending.count
             pending._settle()
     return plan
+
+
+def _integrity_error(exc: BaseException) -> BaseException | None:
+    """The driver's ``IntegrityError`` behind ``exc`` (its causes and contexts), if any."""
+    import psycopg
+
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, psycopg.IntegrityError):
+            return current
+        if isinstance(current, IntegrityError) and isinstance(current.orig, psycopg.Error):
+            return current.orig
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return None
 
 
 @event.listens_for(Session, "before_commit")
