@@ -8,8 +8,9 @@ a rate that doubles step by step (``STEP_S`` seconds a step, and at least ``MIN_
 requests) until p99 > 100 ms or an error, then ``REFINE_STEPS`` steps inside the last
 doubling's bracket (a doubling alone reads a knee at 150/s as 80/s); each step starts once
 the server has idled (``_quiet``). It prints each step: offered and achieved rate,
-p50/p95/p99, errors, the server's CPU and the generator's own (near one core, the
-generator and not the server limits the step). The sync mix is what devices do: pulls of
+p50/p95/p99, errors, the server's CPU, the generator's own (near one core, the
+generator and not the server limits the step), PostgreSQL's (every ``postgres`` process)
+and the whole machine's (near 2.0, the step used every core). The sync mix is what devices do: pulls of
 the changes since their cursor (two in three), pushes of 1-5 events (one in three), a
 sign-in's first snapshot page of 200 accounts (0.2 %: a sign-in an hour per device). The
 figure is the sync mix's saturation rate (the highest achieved rate of a step within the
@@ -35,7 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.loopback import free_port
-from tests.perf.bench_server import DISPOSITIONS, _percentile, _tree_cpu
+from tests.perf.bench_server import (
+    DISPOSITIONS,
+    _machine_cpu,
+    _percentile,
+    _postgres_cpu,
+    _tree_cpu,
+)
 from tests.perf.harness import Measurement, benchmark
 from tests.pg_schema import drop_pg_schema, new_pg_schema
 
@@ -63,6 +70,7 @@ PUSH_SHARE = 0.33
 # that changed from run to run with the luck of the accept (67 to 134 req/s, same code).
 # A pool of hundreds, once an overloaded step had opened them, also cost the generator ~4x
 # its CPU per request in every later step (httpx walks its pool for each request)
+# WS_SAT_ONLY_MIX=1 runs the sync mix's curve alone (an A/B of the server, half the time)
 # worker processes of each server (the same for both)
 WORKERS = int(os.environ.get("WS_SAT_WORKERS", "2"))
 DEVICE_POOL = int(os.environ.get("WS_SAT_DEVICE_POOL", "4"))
@@ -226,6 +234,7 @@ async def _step(
 
     SENT.clear()
     cpu0 = _tree_cpu(cfg["server_pid"])
+    db0, machine0 = _postgres_cpu(), _machine_cpu()
     own0 = time.process_time()  # this load generator's own CPU: is it what limits a step?
     started = time.perf_counter()
     tasks = []
@@ -243,6 +252,8 @@ async def _step(
         "p99": _percentile(latencies, 0.99),
         "errors": len(errors),
         "cpu": (_tree_cpu(cfg["server_pid"]) - cpu0) / took,
+        "db_cpu": (_postgres_cpu() - db0) / took,
+        "machine_cpu": (_machine_cpu() - machine0) / took,
         "load_cpu": (time.process_time() - own0) / took,
         "sent": dict(SENT),
     }
@@ -348,14 +359,15 @@ def _run_curve(work: Path, cfg: dict[str, Any], name: str) -> list[dict[str, Any
     )
     steps: list[dict[str, Any]] = json.loads((work / f"{name}-out.json").read_text())
     print(
-        f"  {name}: offered/s achieved/s    p50     p95     p99  errors  server CPU"
-        "  load generator CPU"
+        f"  {name}: offered/s achieved/s    p50     p95     p99  errors  CPU (cores): server"
+        "  database  load generator  whole machine"
     )
     for s in steps:
         print(
             f"  {'':<6}{s['offered']:>9.0f} {s['achieved']:>9.1f} {s['p50'] * 1000:>6.1f}ms "
             f"{s['p95'] * 1000:>6.1f}ms {s['p99'] * 1000:>6.1f}ms {s['errors']:>6} "
-            f"{s['cpu']:>7.2f} cores {s['load_cpu']:>8.2f} cores"
+            f"{s['cpu']:>20.2f} {s['db_cpu']:>9.2f} {s['load_cpu']:>15.2f} "
+            f"{s['machine_cpu']:>14.2f}"
             + (
                 "  ({pull} pulls, {push} pushes of {events} events, {snapshot} snapshots)".format(
                     **{"pull": 0, "push": 0, "events": 0, "snapshot": 0, **s["sent"]}
@@ -444,15 +456,19 @@ def bench_saturation() -> list[Measurement]:
         _wait_up(f"http://127.0.0.1:{port}/api/v1/health", servers[0])
         _wait_up(f"http://127.0.0.1:{floor_port}/floor/none", servers[1])
         common = {"account_ids": ids, "users": users, "step_s": STEP_S}
-        floor = _run_curve(
-            work,
-            {
-                **common,
-                "kind": "floor",
-                "server_pid": servers[1].pid,
-                "base": f"http://127.0.0.1:{floor_port}",
-            },
-            "floor",
+        floor = (
+            []
+            if os.environ.get("WS_SAT_ONLY_MIX")
+            else _run_curve(
+                work,
+                {
+                    **common,
+                    "kind": "floor",
+                    "server_pid": servers[1].pid,
+                    "base": f"http://127.0.0.1:{floor_port}",
+                },
+                "floor",
+            )
         )
         mix = _run_curve(
             work,
