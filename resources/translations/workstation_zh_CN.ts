@@ -1930,6 +1930,10 @@ Devices receive the new value at their next sync.</source>
         <translation>今日：%1，%2 · 约 %3 公里 · 已完成 %4 户</translation>
     </message>
     <message>
+        <source>Today: %1 in %2 · %4 done</source>
+        <translation>今日：%1，%2 · 已完成 %4 户</translation>
+    </message>
+    <message>
         <source>Visit saved on this laptop.</source>
         <translation>外访已保存在本机。</translation>
     </message>

@@ -122,3 +122,23 @@ def test_plan_at_the_door_records_and_previews_the_agreement(workspace, qtbot):
 def test_sync_without_sign_in_says_work_stays_here(workspace):
     workspace.sync_now()
     assert "Not signed in" in workspace.banner.label.text()
+
+
+def test_headline_names_the_distance_only_when_a_leg_was_measured(workspace):
+    """A day with measured legs reads "about N km"; one whose stops have no coordinates
+    (or a single visit) has no distance to tell, and says none, not "about 0 km"."""
+    from dataclasses import replace
+
+    stops = workspace.model.rows()
+    assert len(stops) >= 2
+    measured = [replace(s, leg_km=None if i == 0 else 2.4) for i, s in enumerate(stops)]
+    workspace.model.set_rows(measured)
+    workspace._show_summary()
+    km = f"{2.4 * (len(stops) - 1):,.0f}"
+    assert workspace.summary.text().endswith(f" · about {km} km · 0 done")
+    workspace.model.set_rows([replace(s, leg_km=None) for s in stops])
+    workspace._show_summary()
+    text = workspace.summary.text()
+    assert "km" not in text
+    assert text.startswith(f"Today: {len(stops)} visits in ")
+    assert text.endswith(" · 0 done")

@@ -533,11 +533,17 @@ class FieldWorkspace(QWidget):
         areas = len(dict.fromkeys(s.area for s in stops))
         visits_text = tr("1 visit") if len(stops) == 1 else tr("%1 visits")
         areas_text = tr("1 area") if areas == 1 else tr("%1 areas")
+        # no leg measured (one visit, or no stop with coordinates): no "about 0 km"
+        legs = [s.leg_km for s in stops if s.leg_km is not None]
         self.summary.setText(
-            tr("Today: %1 in %2 · about %3 km · %4 done")
+            (
+                tr("Today: %1 in %2 · about %3 km · %4 done")
+                if legs
+                else tr("Today: %1 in %2 · %4 done")
+            )
             .replace("%1", visits_text.replace("%1", str(len(stops))))
             .replace("%2", areas_text.replace("%1", str(areas)))
-            .replace("%3", f"{self.plan.total_km:,.0f}")
+            .replace("%3", f"{sum(legs):,.0f}")
             .replace("%4", str(done))
         )
 
