@@ -8,12 +8,12 @@ a rate that doubles step by step (``STEP_S`` seconds a step, and at least ``MIN_
 requests) until p99 > 100 ms or an error, then ``REFINE_STEPS`` steps inside the last
 doubling's bracket (a doubling alone reads a knee at 150/s as 80/s); each step starts once
 the server has idled (``_quiet``). It prints each step: offered and achieved rate,
-p50/p95/p99, errors, the server's CPU, the generator's own (near one core, the
-generator and not the server limits the step), PostgreSQL's (every ``postgres`` process)
-and the whole machine's (near 2.0, the step used every core). The sync mix is what devices do: pulls of
-the changes since their cursor (two in three), pushes of 1-5 events (one in three), a
-sign-in's first snapshot page of 200 accounts (0.2 %: a sign-in an hour per device). The
-figure is the sync mix's saturation rate (the highest achieved rate of a step within the
+p50/p95/p99, errors, the server's CPU, the generator's own (near one core, the generator
+and not the server limits the step), PostgreSQL's (every ``postgres`` process) and the
+whole machine's (near 2.0, the step used every core). The sync mix is what devices do:
+pulls of the changes since their cursor (two in three), pushes of 1-5 events (one in
+three), a sign-in's first snapshot page of 200 accounts (0.2 %: a sign-in an hour per
+device). The figure is the sync mix's saturation rate (the highest achieved rate of a step within the
 p99 bound and without errors) as a share of the floor's; the issue's goal is ≥ 40 % on
 this 2-core machine.
 """
@@ -70,10 +70,11 @@ PUSH_SHARE = 0.33
 # that changed from run to run with the luck of the accept (67 to 134 req/s, same code).
 # A pool of hundreds, once an overloaded step had opened them, also cost the generator ~4x
 # its CPU per request in every later step (httpx walks its pool for each request)
-# WS_SAT_ONLY_MIX=1 runs the sync mix's curve alone (an A/B of the server, half the time)
+DEVICE_POOL = int(os.environ.get("WS_SAT_DEVICE_POOL", "4"))
 # worker processes of each server (the same for both)
 WORKERS = int(os.environ.get("WS_SAT_WORKERS", "2"))
-DEVICE_POOL = int(os.environ.get("WS_SAT_DEVICE_POOL", "4"))
+# WS_SAT_ONLY_MIX=1 runs the sync mix's curve alone (an A/B of the server, half the time)
+ONLY_MIX = os.environ.get("WS_SAT_ONLY_MIX") == "1"
 # before each step the server idles (under QUIET_CPU cores over a second, for at most
 # QUIET_WAIT_S seconds): an overloaded step's background work (message jobs its pushes
 # queued) ran into the next step, which then broke at a rate it held in other runs
@@ -458,7 +459,7 @@ def bench_saturation() -> list[Measurement]:
         common = {"account_ids": ids, "users": users, "step_s": STEP_S}
         floor = (
             []
-            if os.environ.get("WS_SAT_ONLY_MIX")
+            if ONLY_MIX
             else _run_curve(
                 work,
                 {

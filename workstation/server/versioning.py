@@ -201,6 +201,13 @@ class Versions:
             session.expunge(row)
             self._inserts.append((row, stamps, filled))
             return
+        self._in_flush(session, row, stamps, filled)
+
+    def _in_flush(
+        self, session: Session, row: Any, stamps: dict[str, VersionRef], filled: tuple[str, ...]
+    ) -> None:
+        """The row in the session, its versions set (``assign``) and its JSON filled
+        (``json``) the usual way: now on SQLite, by UPDATEs after the bump on PostgreSQL."""
         for attribute, ref in stamps.items():
             self.assign(row, attribute, ref)
         for attribute in filled:
@@ -223,12 +230,8 @@ class Versions:
         for row, stamps, filled in waiting:
             if self.count and inspect(row).mapper.local_table not in referred:
                 self._inserts.append((row, stamps, filled))
-                continue
-            session.add(row)
-            for attribute, ref in stamps.items():
-                self.assign(row, attribute, ref)
-            for attribute in filled:
-                self.json(row, attribute)
+            else:
+                self._in_flush(session, row, stamps, filled)
 
     def wire(self, ref: VersionRef) -> int | str:
         """The version for a JSON value: a number, or a token replaced at commit."""
