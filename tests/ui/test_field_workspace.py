@@ -142,3 +142,17 @@ def test_headline_names_the_distance_only_when_a_leg_was_measured(workspace):
     assert "km" not in text
     assert text.startswith(f"Today: {len(stops)} visits in ")
     assert text.endswith(" · 0 done")
+
+
+def test_distance_column_shows_a_three_digit_leg_whole(workspace):
+    """The km column is as wide as its longest likely figure: "123.4" was cut to "12…"."""
+    from dataclasses import replace
+
+    stops = workspace.model.rows()
+    workspace.model.set_rows([replace(s, leg_km=123.4) for s in stops])
+    column = workspace.model.column_of("distance")
+    shown = workspace.model.index(0, column).data()
+    assert shown == "123.4"
+    metrics = workspace.table.fontMetrics()
+    # the text plus the cell's margins fits the column as laid out
+    assert metrics.horizontalAdvance(shown) + 8 <= workspace.table.columnWidth(column)

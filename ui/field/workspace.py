@@ -420,9 +420,12 @@ class FieldWorkspace(QWidget):
         vertical.hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # a leg of three digits ("123.4", a town's far edge) shows whole, not as "12…"
+        distance = self.table.fontMetrics().horizontalAdvance("8888.8") + 16
         for key, width in (("position", 40), ("area", 118), ("customer", 150), ("address", 170),
-                           ("distance", 44), ("balance", 100), ("dpd", 64), ("last", 124),
-                           ("window", 96), ("verdict", 140), ("done", 90)):  # fmt: skip
+                           ("distance", max(44, distance)), ("balance", 100), ("dpd", 64),
+                           ("last", 124), ("window", 96), ("verdict", 140),
+                           ("done", 90)):  # fmt: skip
             self.table.setColumnWidth(self.model.column_of(key), width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
