@@ -5,7 +5,7 @@ runs the agreement-preview hooks (the documents issue registers the PDF preview 
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -147,6 +147,12 @@ class OptionColumn(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
         self.model.set_lines(option.schedule)
+
+
+class PlanRecorder(Protocol):
+    """What records an agreed plan: the desk's service, or the field laptop's."""
+
+    def agree_plan(self, account_id: str, option: PlanOption, note: str = "") -> AgreedPlan: ...
 
 
 class PlanDialog(QDialog):
@@ -327,17 +333,22 @@ class PlanDialog(QDialog):
     def _agree(self, option: PlanOption) -> None:
         if self.account_id is None:
             return
-        desk, account_id, note = self.ctx.desk, self.account_id, self.note.text()
+        service, account_id, note = self._agreeing(), self.account_id, self.note.text()
         for column in self.columns:
             column.button.setEnabled(False)
         self.error.setText(tr("Preparing the agreement…"))
 
         def op(_state: OpState) -> AgreedPlan:
-            return desk.agree_plan(account_id, option, note)
+            return service.agree_plan(account_id, option, note)
 
         self.ctx.runner.db(
             op, on_done=self._agreed, on_error=self._agree_failed, label="agree plan"
         )
+
+    def _agreeing(self) -> PlanRecorder:
+        """Who records the plan: the desk (the field dialog's is the field service, which
+        keeps the agreement's PDF and its hash with the plan)."""
+        return self.ctx.desk
 
     def _agreed(self, agreed: AgreedPlan) -> None:
         for column in self.columns:

@@ -39,13 +39,13 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.context import AppContext
 from ui.dialogs.common import error_label, mark
-from ui.dialogs.plan import PlanDialog
+from ui.dialogs.plan import PlanDialog, PlanRecorder
 from ui.errors import describe, reason
 from ui.field.models import VisitsModel, verdict_text, window_text
 from ui.i18n import pick, tr
 from ui.ops import OpState
 from ui.workspace import KeySpec
-from workstation.desk import Changes, PlanOption, ValidationError
+from workstation.desk import Changes, ValidationError
 from workstation.domain.enums import VisitOutcome
 from workstation.field import (
     EVIDENCE_FLAGS,
@@ -340,22 +340,10 @@ class FieldPlanDialog(PlanDialog):
         self.setWindowTitle(tr("Agree a plan at the door"))
         self.preview: Any = None
 
-    def _agree(self, option: PlanOption) -> None:
-        if self.account_id is None:
-            return
-        service, account_id, note = self.ctx.field_service(), self.account_id, self.note.text()
-        for column in self.columns:
-            column.button.setEnabled(False)
-        self.error.setText(tr("Preparing the agreement…"))
+    def _agreeing(self) -> PlanRecorder:
+        return self.ctx.field_service()
 
-        def op(_state: OpState) -> AgreedPlan:
-            return service.agree_plan(account_id, option, note)
-
-        self.ctx.runner.db(
-            op, on_done=self._agreement_done, on_error=self._agree_failed, label="agree plan"
-        )
-
-    def _agreement_done(self, agreed: AgreedPlan) -> None:
+    def _agreed(self, agreed: AgreedPlan) -> None:
         from ui.documents import open_agreement_preview
 
         for column in self.columns:

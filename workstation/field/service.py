@@ -22,11 +22,10 @@ from zoneinfo import ZoneInfo
 from workstation import compliance
 from workstation.desk import engines
 from workstation.desk.plans import PlanOption
-from workstation.desk.service import DeskService
+from workstation.desk.service import AgreedPlan, DeskService  # one agreement type: desk and door
 from workstation.desk.types import Changes, DeskError, ValidationError, Verdict
 from workstation.documents import (
     Party,
-    RenderedDocument,
     agreement_from_domain,
     render_agreement,
 )
@@ -131,13 +130,6 @@ class TodayPlan:
     @property
     def done(self) -> int:
         return sum(1 for s in self.stops if s.visited_today is not None)
-
-
-@dataclass(frozen=True, slots=True)
-class AgreedPlan:
-    changes: Changes
-    document: RenderedDocument
-    reference: str
 
 
 def sent_to_field(item: Any) -> bool:
