@@ -624,17 +624,7 @@ def _promise_cancel(session: Session, principal: Principal, m: Mutation) -> Outc
     )
     if still_open is None and account.status == AccountStatus.PROMISE.value:
         account.status = AccountStatus.OPEN.value
-    plan = versions(session)
-    version = plan.reserve(session)
-    plan.assign(account, "version", version)
-    return Outcome(
-        "applied",
-        result={
-            "promise_event_id": promise.event_id,
-            "status": "cancelled",
-            "account_version": plan.wire(version),
-        },
-    )
+    return _cancelled(session, account, "promise_event_id", promise.event_id)
 
 
 def _plan_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome:
@@ -653,16 +643,18 @@ def _plan_cancel(session: Session, principal: Principal, m: Mutation) -> Outcome
     row.reason = command.reason or "cancelled by agent"
     if account.status == AccountStatus.PLAN.value:
         account.status = AccountStatus.OPEN.value
+    return _cancelled(session, account, "plan_event_id", row.event_id)
+
+
+def _cancelled(session: Session, account: AccountRow, key: str, event_id: str) -> Outcome:
+    """A promise or plan cancelled: the account takes a new version, and the answer names
+    the cancelled row (``key``) and that version."""
     plan = versions(session)
     version = plan.reserve(session)
     plan.assign(account, "version", version)
     return Outcome(
         "applied",
-        result={
-            "plan_event_id": row.event_id,
-            "status": "cancelled",
-            "account_version": plan.wire(version),
-        },
+        result={key: event_id, "status": "cancelled", "account_version": plan.wire(version)},
     )
 
 
