@@ -6,10 +6,11 @@ jurisdiction. A field collector works a territory, as a bank's do: a town of the
 jurisdiction (``DEMO_TOWNS``; the first team's collector the first town, Shanghai for the
 Shanghai desk), and holds the accounts there that the strategy sends to the field; the desk
 agents take the rest round-robin. So his day is a day in one town, never a tour of the
-country. Rows go in with bulk INSERTs and one block of versions, so thousands of accounts
-with their history seed in seconds. The new accounts are then scored (``scoring.rescore``:
-propensity, reason codes, risk tier) so the lead's queue explorer and the devices see tiers
-from the start.
+country; the bank's later placement files are dealt the same way (``lifecycle.territory``,
+his town then read from the accounts he holds). Rows go in with bulk INSERTs and one block
+of versions, so thousands of accounts with their history seed in seconds. The new accounts
+are then scored (``scoring.rescore``: propensity, reason codes, risk tier) so the lead's
+queue explorer and the devices see tiers from the start.
 
 Every seeded user gets the same demo password, hashed for each user on its own (own salt,
 the process's argon2 cost profile: ``security.PASSWORD_HASH_ENV``), like any other user.
@@ -35,6 +36,7 @@ from workstation.domain.bulk import freeze_heap, gc_paused
 from workstation.domain.enums import EventType, Role
 from workstation.domain.model import Account, Customer, Event, new_id
 from workstation.domain.money import Money, MoneyError
+from workstation.lifecycle.territory import town_of
 from workstation.server.bucket_history import seed_rows
 from workstation.server.bulk_load import copy_rows, indexes_deferred
 from workstation.server.complaints.seed import seed_complaints
@@ -476,9 +478,9 @@ class _Writer:
             customer = customers_by_id[account.customer_id]
             jurisdiction = customer.jurisdiction
             scored = scores.get(account.id)
-            territory = (jurisdiction, _town_of(customer))
-            field_team = self.territories.get(territory)
-            if field_team and _sent_to_field(account, scored):
+            territory = town_of(jurisdiction, (a.city for a in customer.addresses))
+            field_team = self.territories.get(territory) if territory else None
+            if territory and field_team and _sent_to_field(account, scored):
                 user_id, username, team_id = field_team[
                     self.field_counters[territory] % len(field_team)
                 ]
@@ -654,11 +656,6 @@ class _Writer:
         self.scored += len(out)
         self.scoring_seconds += time.perf_counter() - began
         return out
-
-
-def _town_of(customer: Customer) -> str:
-    """The town a visit to the customer goes to (the generator's customers live at one)."""
-    return next((a.city for a in customer.addresses if a.city), "")
 
 
 def _sent_to_field(account: Account, scored: Scored | None) -> bool:
