@@ -173,8 +173,9 @@ def register(sub: Any, with_db: AddDb, db_url: DbUrl) -> None:
     placements.add_argument(
         "--assign",
         choices=["count", "balance", "lead"],
-        help="how new accounts get an agent: evenly by count or balance, or left for the "
-        "lead (default: the team's rule, see team-rule)",
+        help="how new accounts get an agent: evenly by count or balance (field accounts "
+        "to the field collector of their town, the rest to the desk), or left for the lead "
+        "(default: the team's rule, see team-rule)",
     )
     placements.set_defaults(func=lambda args: cmd_import_placements(args, db_url))
 

@@ -10,7 +10,9 @@ Format (CSV, UTF-8, header row; ``resources/samples/placements.csv``)::
 
 - a **new account** is inserted open, placed today for its balance, scored and tiered at once
   (``scoring.score_new``) and assigned by the team's rule (``lifecycle.assignment``: even
-  by count or by balance, or left for the lead);
+  by count or by balance, or left for the lead): one the strategy sends to the field whose
+  customer lives in a field collector's town goes to him, the rest to the desk agents
+  (``lifecycle.territory``);
 - an **account already here** gets the new principal, balance, past due, days past due,
   product and rate — its events, promises, plans and owner stay as they are (a re-placement
   updates balances without touching history); one the bank had recalled or that was paid
@@ -43,11 +45,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from workstation.domain.enums import AccountStatus, Language
 from workstation.domain.model import mask_national_id, new_id, utcnow
 from workstation.errors import WorkstationError
-from workstation.lifecycle.assignment import AssignmentRule, Load, assign
+from workstation.lifecycle.assignment import AssignmentRule, Load
+from workstation.lifecycle.territory import deal
 from workstation.server.bucket_history import record_states
 from workstation.server.deps import audit
 from workstation.server.lifecycle import csvfile
 from workstation.server.lifecycle.bulk import chunks, file_transaction, insert_rows, one_of
+from workstation.server.lifecycle.territory import team_collectors, waiting_accounts
 from workstation.server.models import (
     AccountRow,
     Assignment,
@@ -114,6 +118,7 @@ class PlacementReport:
     updated_customers: int = 0
     assigned: dict[str, int] = field(default_factory=dict)  # username → new accounts
     left_for_lead: int = 0
+    field_by_territory: int = 0  # of ``assigned``, to the field collector of their town
     tiers: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -134,6 +139,7 @@ class PlacementReport:
             "updated_customers": self.updated_customers,
             "assigned": dict(sorted(self.assigned.items())),
             "left_for_lead": self.left_for_lead,
+            "field_by_territory": self.field_by_territory,
             "tiers": dict(sorted(self.tiers.items())),
         }
 
@@ -151,6 +157,11 @@ class PlacementReport:
         if self.assigned:
             who = ", ".join(f"{u} {n}" for u, n in sorted(self.assigned.items()))
             out.append(f"  assigned ({self.rule}) in team {self.team}: {who}")
+        if self.field_by_territory:
+            out.append(
+                f"  of them {self.field_by_territory} to the field collector of their town "
+                "(sent to the field, the customer in his territory)"
+            )
         if self.left_for_lead:
             out.append(f"  {self.left_for_lead} left for the lead of team {self.team} to assign")
         return out
@@ -555,7 +566,7 @@ def _write(  # noqa: PLR0917
             account.willingness_reasons = result.willingness_reasons
             account.segment_model = result.segment_model
         report.tiers = dict(Counter(a.risk_tier or "-" for a in new_accounts))
-    owners = _assign(session, [*new_accounts, *placed_again], rule, report)
+    owners = _assign(session, [*new_accounts, *placed_again], rule, report, by_id, contacts)
     # versions: each written row takes one; the assignments one each
     count = (
         len(new_customers) + len(changed_customers) + len(contacts)
@@ -656,13 +667,17 @@ def _contacts_of(customer: Any, line: Line, known: _Known, out: list[dict[str, A
     return added
 
 
-def _assign(
+def _assign(  # noqa: PLR0917
     session: Session,
     accounts: list[Any],
     rule: AssignmentRule,
     report: PlacementReport,
+    customers: dict[str, Any],
+    contacts: list[dict[str, Any]],
 ) -> dict[str, tuple[str, str]]:
-    """Owners for accounts with none, by each team's rule; → {account id: (user, team)}."""
+    """Owners for accounts with none, by each team's rule, field accounts in a field
+    collector's town to him (``lifecycle.territory.deal``; ``customers`` by id and the new
+    ``contacts`` give the customers' towns); → {account id: (user, team)}."""
     by_team: dict[str, list[Any]] = defaultdict(list)
     for account in accounts:
         if account.team_id is not None:
@@ -670,13 +685,16 @@ def _assign(
     owners: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     for team_id, waiting in by_team.items():
+        if rule is AssignmentRule.LEAD:  # the lead deals them all: nothing to look up
+            report.left_for_lead += len(waiting)
+            continue
         members = session.execute(
-            select(User.id, User.username)
+            select(User.id, User.username, User.role)
             .where(User.team_id == team_id, User.role.in_(COLLECTORS), User.active.is_(True))
             .order_by(User.username)
         ).all()
-        names.update({uid: name for uid, name in members})
-        collectors = [uid for uid, _ in members]
+        names.update({uid: name for uid, name, _ in members})
+        collectors = [uid for uid, _, _ in members]
         loads = {
             owner: Load(int(n), int(total or 0))
             for owner, n, total in session.execute(
@@ -686,9 +704,12 @@ def _assign(
             )
             if owner is not None
         }
-        chosen = assign(rule, collectors, loads, [(a.id, a.balance_minor) for a in waiting])
+        team = team_collectors(session, [(uid, role) for uid, _, role in members])
+        placed = waiting_accounts(session, waiting, team, customers, contacts)
+        dealt = deal(rule, team, loads, placed)
+        report.field_by_territory += dealt.by_territory
         for account in waiting:
-            owner = chosen.get(account.id)
+            owner = dealt.owners.get(account.id)
             if owner is None:
                 report.left_for_lead += 1
                 continue
