@@ -41,7 +41,7 @@ class DemoSetup:
     server: EmbeddedServer | None = None
     engine: SyncEngine | None = None
     profile: LocalProfile | None = None
-    problem: str = ""
+    problem: BaseException | None = None  # why the demo runs on local data only
 
 
 def _portfolio(accounts: int) -> Any:
@@ -53,6 +53,7 @@ def _portfolio(accounts: int) -> Any:
 def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup:
     """Embedded backend on a free loopback port, seeded once, sign in, first sync."""
     from workstation import paths
+    from workstation.auth.handover import hand_over
     from workstation.auth.profile import LocalProfile, PassphraseRequiredError, staging_path
     from workstation.server.db import make_engine, make_sessionmaker
     from workstation.server.embedded import start_embedded
@@ -90,6 +91,11 @@ def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup
             profile = LocalProfile.open(passphrase=DEMO_PASSPHRASE)
         opened["profile"] = profile  # the fallback must reuse it (its store may be encrypted)
         user = DEMO_USERS.get(role, "li.na")
+        # another role's demo ran here before: the computer changes hands (as a shared desk
+        # does between shifts) once that user's work is on the server; refused otherwise,
+        # and the fallback opens their local data with the reason
+        profile = hand_over(profile, user, passphrase=DEMO_PASSPHRASE)
+        opened["profile"] = profile
         api = ApiSession(server.url, profile.device_id, secrets=profile.secrets)
         api.sign_in(user, DEMO_PASSWORD)
         profile.remember(server_url=server.url, username=user)
@@ -152,7 +158,7 @@ def provision_demo_data(accounts: int, role: Role) -> DemoSetup:
         return _via_backend(accounts, role, opened)
     except Exception as exc:  # the demo must still open; the reason is shown and logged
         log.warning("demo backend unavailable, using local data only: %s", exc, exc_info=True)
-        problem = f"{type(exc).__name__}: {exc}"
+        problem = exc
     profile = opened.get("profile")
     if profile is not None:
         store = profile.store
@@ -228,8 +234,13 @@ def run(argv: list[str]) -> int:
     from ui.training import open_training
 
     window = MainWindow(ctx, training=open_training)
-    if setup.problem:
-        window.statusBar().showMessage(setup.problem, 15000)
+    if setup.problem is not None:  # in the window's language, now that it is set
+        from ui.errors import describe
+        from ui.i18n import tr
+
+        window.statusBar().showMessage(
+            tr("Local data only: %1").replace("%1", describe(setup.problem)), 30000
+        )
     if args.screenshot:
         from ui.screenshots import render_all
 

@@ -136,7 +136,7 @@ class Startup:
         if not ctx.settings.server_url and profile.info.server_url:
             ctx.settings.server_url = profile.info.server_url
         self.sign_in_ctx = ctx
-        dialog = SignInDialog(ctx)
+        dialog = SignInDialog(ctx, at_start=True)
         dialog.signed_in.connect(self.signed_in)
         dialog.offline_chosen.connect(lambda: self.open_window(None))
         dialog.rejected.connect(self._sign_in_cancelled)
@@ -147,6 +147,8 @@ class Startup:
         self.open_window(None)  # Cancel works offline on the local data, like "Work offline"
 
     def signed_in(self, engine: SyncEngine) -> None:
+        if self.sign_in_ctx is not None and self.sign_in_ctx.profile is not None:
+            self.profile = self.sign_in_ctx.profile  # a fresh one if the computer changed hands
         self.open_window(engine)
 
     def open_window(self, engine: SyncEngine | None) -> None:

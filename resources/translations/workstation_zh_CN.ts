@@ -296,6 +296,10 @@
         <translation>本地数据已锁定。请重新启动工作台以解锁。</translation>
     </message>
     <message>
+        <source>This window shows %1&apos;s local data. To sign in as %2, close the workstation and sign in when it starts.</source>
+        <translation>此窗口显示的是 %1 的本机数据。如要以 %2 登录，请关闭工作台，在启动时登录。</translation>
+    </message>
+    <message>
         <source>The server&apos;s certificate is not trusted. Check the CA bundle in Settings.</source>
         <translation>服务器证书不受信任。请在设置中检查 CA 证书。</translation>
     </message>
@@ -306,6 +310,10 @@
     <message>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>This computer is registered on the server to another user. They sign in and sync, then the computer can be handed over.</source>
+        <translation>本机在服务器上登记为其他用户的设备。请该用户登录并同步，之后即可移交本机。</translation>
     </message>
     <message>
         <source>The server refused the sign-in: %1</source>
@@ -3422,6 +3430,10 @@ Devices receive the new value at their next sync.</source>
     <message>
         <source>The portal&apos;s figures are not available: %1</source>
         <translation>暂时无法获取自助页面的数据：%1</translation>
+    </message>
+    <message>
+        <source>Local data only: %1</source>
+        <translation>仅使用本机数据：%1</translation>
     </message>
 </context>
 </TS>

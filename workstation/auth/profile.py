@@ -106,8 +106,11 @@ class LocalProfile:
         return profile_path().exists()
 
     @classmethod
-    def open(cls, *, passphrase: str | None = None, create: bool = True) -> LocalProfile:
-        """Unlock and open the store; on a new computer (``create``) set the profile up.
+    def open(
+        cls, *, passphrase: str | None = None, create: bool = True, device_id: str | None = None
+    ) -> LocalProfile:
+        """Unlock and open the store; on a new computer (``create``) set the profile up, with
+        ``device_id`` if given (a hand-over: the id the new user just signed in with).
 
         Raises ``PassphraseRequiredError`` (no keyring, no passphrase given) or
         ``UnlockError`` (wrong passphrase or key, keyring gone); neither changes anything.
@@ -120,7 +123,7 @@ class LocalProfile:
                     "there is no local profile on this computer yet; sign in first",
                     zh="本机尚无本地资料，请先登录",
                 )
-            info = ProfileInfo(new_device_id(), local_unlock_method())
+            info = ProfileInfo(device_id or new_device_id(), local_unlock_method())
         store_file = paths.store_path()
         key = _store_key(info, store_file, passphrase, first=fresh or not store_file.exists())
         try:
