@@ -250,3 +250,41 @@ def test_the_rescore_reads_only_the_history_the_features_need(backend: Backend) 
         assert stored.ability is not None
         assert new.ability is not None
         assert abs(stored.ability - new.ability) < 100
+
+
+def test_a_rescore_passes_over_a_locked_account_instead_of_waiting(backend: Backend) -> None:
+    """A node started the daily run and the scheduled rescore at once, and they deadlocked:
+    the aging's bulk UPDATEs lock rows as they find them, the rescore in id order. The
+    rescore now passes over a row another transaction holds (``SKIP LOCKED``), writes the
+    rest, and the next round writes the one it passed over."""
+    import threading
+
+    if backend.kind != "pg":
+        pytest.skip("row locks: PostgreSQL (SQLite has one writer at a time)")
+    rescore(backend.sessions)  # settle any drift, so what follows is these two alone
+    free, held = [
+        row.id
+        for row in _open_rows(backend)
+        if 0 < row.days_past_due < 30 and row.risk_tier in ("A", "B")
+    ][:2]
+    with backend.sessions.begin() as session:
+        first = allocate(session, 2)
+        for offset, account_id in enumerate((free, held)):
+            row = session.get(AccountRow, account_id)
+            assert row is not None
+            row.days_past_due = 400  # 180+: the tier falls to C or D
+            row.version = first + offset
+    before = _row(backend, held).risk_tier
+    reports: list[RescoreReport] = []
+    with backend.sessions.begin() as holder:  # a writer in the middle of its transaction
+        holder.execute(select(AccountRow.id).where(AccountRow.id == held).with_for_update())
+        worker = threading.Thread(target=lambda: reports.append(rescore(backend.sessions)))
+        worker.start()
+        worker.join(timeout=60)
+        assert not worker.is_alive(), "the rescore waited for the locked row"
+    assert reports[0].changed == 1
+    assert reports[0].skipped == 1
+    assert _row(backend, free).risk_tier in ("C", "D")
+    assert _row(backend, held).risk_tier == before  # passed over, left as it was
+    assert rescore(backend.sessions).changed == 1  # the lock is gone: written now
+    assert _row(backend, held).risk_tier in ("C", "D")

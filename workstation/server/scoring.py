@@ -18,8 +18,9 @@ stored one; a score drifting by less stays as it is.
 **Batches.** Accounts are read ``batch_size`` at a time (by id), with their customers and
 events; nothing holds more than one batch. Each batch is scored outside any transaction
 and written in its own short transaction: the changed rows are locked, then as many versions
-taken (``allocate_for_rows``: rows before the counter, as every writer takes them; the counter
-lock is held only for those UPDATEs and the commit), and each UPDATE
+taken (rows before the counter, as every writer takes them; the counter lock is held only for
+those UPDATEs and the commit). A row another transaction holds is passed over, not waited for
+(``SKIP LOCKED``; tried once more after the last batch), and each UPDATE
 is guarded by the version read, so an account that a device changed in between is left
 alone (the next rescore picks it up) instead of overwriting the device's write. A version
 taken for a skipped row is simply a gap in the cursor sequence, which readers tolerate.
@@ -47,7 +48,7 @@ from workstation.domain.enums import AccountStatus, Bucket, EventType
 from workstation.domain.model import Account, Customer, Event
 from workstation.server.domain_rows import account_of, customer_of
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ScorecardRow
-from workstation.server.versioning import allocate_for_rows
+from workstation.server.versioning import allocate, lock_rows
 
 if TYPE_CHECKING:
     from workstation.queue.scorecard import Scorecard
@@ -318,15 +319,25 @@ def _update_statement() -> Any:
     )
 
 
-def _write(sessions: sessionmaker[Session], changes: list[Scored]) -> int:
-    """Store ``changes`` in one short transaction; return how many rows were written."""
+def _write(sessions: sessionmaker[Session], changes: list[Scored]) -> tuple[int, list[Scored]]:
+    """Store ``changes`` in one short transaction; return how many rows were written and
+    the changes passed over (their rows were locked by another transaction)."""
     if not changes:
-        return 0
+        return 0, []
     statement = _update_statement()
     table = AccountRow.__table__
     assert isinstance(table, Table)
     with sessions.begin() as session:
-        first = allocate_for_rows(session, table, [s.account_id for s in changes])
+        # rows another transaction holds (a push, the daily run's bulk UPDATEs, whose locks
+        # are not in id order) are passed over, not waited for: waiting, the rescore and
+        # the daily run deadlocked when a node started both at once. A row passed over
+        # keeps its stored score until the next rescore (``rescore`` tries once more)
+        locked = set(lock_rows(session, table, [s.account_id for s in changes], skip_locked=True))
+        passed = [s for s in changes if s.account_id not in locked]
+        changes = [s for s in changes if s.account_id in locked]
+        if not changes:
+            return 0, passed
+        first = allocate(session, len(changes))
         params = [
             {
                 "b_id": s.account_id,
@@ -348,7 +359,7 @@ def _write(sessions: sessionmaker[Session], changes: list[Scored]) -> int:
         for start in range(0, len(params), 500):
             result = session.connection().execute(statement, params[start : start + 500])
             written += int(getattr(result, "rowcount", 0) or 0)
-    return written
+    return written, passed
 
 
 def rescore(
@@ -370,12 +381,19 @@ def rescore(
         scorecard = current_scorecard(session)
         models = current_models(session)
     scored = changed = material = 0
+    passed_over: list[Scored] = []
     for accounts, customers, events in _batches(sessions, account_ids, batch_size, moment):
         results = _score_batch(accounts, customers, events, scorecard, moment, models=models)
         scored += len(results)
         changes = [new for row, new in results if is_material(row, new)]
         material += len(changes)
-        changed += _write(sessions, changes)
+        written, passed = _write(sessions, changes)
+        changed += written
+        passed_over += passed
+    # the rows that were locked when their batch was written, once more (their writers
+    # have mostly committed since); a row still locked, or changed meanwhile, is skipped
+    for start in range(0, len(passed_over), batch_size):
+        changed += _write(sessions, passed_over[start : start + batch_size])[0]
     report = RescoreReport(
         scored=scored,
         changed=changed,

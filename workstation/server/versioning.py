@@ -77,7 +77,9 @@ def allocate(session: Session, count: int = 1) -> int:
     return int(last) - count + 1
 
 
-def lock_rows(session: Session, table: Table, ids: list[str]) -> list[str]:
+def lock_rows(
+    session: Session, table: Table, ids: list[str], *, skip_locked: bool = False
+) -> list[str]:
     """Lock the rows of ``table`` with these ids, in id order (chunks of 500); return the
     ids sorted. Every writer takes its rows' locks before it writes anything else they
     guard, and before the counter's: a push locks its account, writes its promise rows and
@@ -85,12 +87,21 @@ def lock_rows(session: Session, table: Table, ids: list[str]) -> list[str]:
     and then waited for a row such a writer held, while that writer waited for the job,
     deadlocked with it (PostgreSQL aborts one of the two): the promise sweep or a rescore
     against a push or the daily run. (SQLite has one writer at a time and no row locks;
-    the SELECT there only reads.)"""
+    the SELECT there only reads.)
+
+    ``skip_locked``: lock only the rows no other transaction holds, pass over the rest
+    (returned: the ids locked, sorted). For a job that may leave a row for later: it never
+    waits, so it is never in a lock cycle, even with a writer whose locks are not in id
+    order (the daily run's aging is two bulk UPDATEs, locking rows as it finds them)."""
     key, ordered = table.c.id, sorted(ids)
+    locked: list[str] = []
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        session.execute(select(key).where(key.in_(chunk)).order_by(key).with_for_update())
-    return ordered
+        statement = select(key).where(key.in_(chunk)).order_by(key)
+        got = session.scalars(statement.with_for_update(skip_locked=skip_locked))
+        if skip_locked:
+            locked += got
+    return sorted(locked) if skip_locked else ordered
 
 
 def allocate_for_rows(session: Session, table: Table, ids: list[str]) -> int:
