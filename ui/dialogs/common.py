@@ -1,10 +1,12 @@
-"""Shared bits of the dialogs: field error marking and the error/busy label."""
+"""Shared bits of the dialogs and screens: field error marking, the error/busy label, and
+tables' column widths."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QWidget
 
 from ui.i18n import pick, tr
 from workstation.text import Text
@@ -55,3 +57,11 @@ def localize_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
         if button is not None:
             button.setText(text)
     return box
+
+
+def set_column_widths(table: QTableView, widths: Iterable[tuple[int, int]]) -> None:
+    """Each column its width, and never narrower than its header's text: a width chosen for
+    the English header cut the Chinese one ("风险等级", "Tier", read "险等级")."""
+    header = table.horizontalHeader()
+    for column, width in widths:
+        table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.common import error_label, localize_buttons
+from ui.dialogs.common import error_label, localize_buttons, set_column_widths
 from ui.dialogs.registry import register_dialog
 from ui.errors import describe
 from ui.field.table import Column, RowsModel
@@ -128,8 +128,7 @@ class ReviewsDialog(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((0, 120), (1, 80), (2, 110), (3, 150)):
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, ((0, 120), (1, 80), (2, 110), (3, 150)))
         self.detail = QTextBrowser(self)
         self.reply = QLineEdit(self)
         self.reply.setPlaceholderText(tr("Reply to the reviewer (optional)"))

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.context import AppContext
-from ui.dialogs.common import error_label, mark
+from ui.dialogs.common import error_label, mark, set_column_widths
 from ui.dialogs.plan import PlanDialog, PlanRecorder
 from ui.errors import describe, reason
 from ui.field.models import VisitsModel, verdict_text, window_text
@@ -410,11 +410,10 @@ class FieldWorkspace(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # a leg of three digits ("123.4", a town's far edge) shows whole, not as "12…"
         distance = self.table.fontMetrics().horizontalAdvance("8888.8") + 16
-        for key, width in (("position", 40), ("area", 118), ("customer", 150), ("address", 170),
-                           ("distance", max(44, distance)), ("balance", 100), ("dpd", 64),
-                           ("last", 124), ("window", 96), ("verdict", 140),
-                           ("done", 90)):  # fmt: skip
-            self.table.setColumnWidth(self.model.column_of(key), width)
+        set_column_widths(self.table, ((self.model.column_of(key), width) for key, width in (
+            ("position", 40), ("area", 118), ("customer", 150), ("address", 170),
+            ("distance", max(44, distance)), ("balance", 100), ("dpd", 64), ("last", 124),
+            ("window", 96), ("verdict", 140), ("done", 90))))  # fmt: skip
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 

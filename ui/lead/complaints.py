@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.dialogs.common import set_column_widths
 from ui.errors import describe
 from ui.field.table import Column, RowsModel
 from ui.i18n import pick, tr
@@ -346,9 +347,8 @@ class ComplaintsView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((0, 128), (1, 100), (2, 150), (3, 96), (4, 120), (5, 96),
-                              (6, 160), (7, 76)):  # fmt: skip
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, ((0, 128), (1, 100), (2, 150), (3, 96), (4, 120), (5, 96),
+                                       (6, 160), (7, 76)))  # fmt: skip
 
         self.summary = QTextBrowser(self)
         self.summary.setAccessibleName(tr("Complaint details"))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.dialogs.common import error_label, localize_buttons
+from ui.dialogs.common import error_label, localize_buttons, set_column_widths
 from ui.errors import describe, reason
 from ui.i18n import tr
 from ui.lead.models import MovesModel
@@ -83,8 +83,7 @@ class ReassignDialog(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((0, 100), (1, 180), (2, 150), (3, 150)):
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, ((0, 100), (1, 180), (2, 150), (3, 150)))
         self.warning = QLabel(self)
         self.warning.setObjectName("error")
         self.warning.setWordWrap(True)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.dialogs.common import set_column_widths
 from ui.errors import describe, reason
 from ui.field.table import ACCOUNT_MIME, KEY_ROLE, account_ids_from
 from ui.i18n import language, pick, tr
@@ -156,9 +157,8 @@ class TeamAndQueues(QWidget):
         self.team.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.team.verticalHeader().setDefaultSectionSize(28)
         self.team.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((0, 170), (1, 56), (2, 80), (3, 250), (4, 120), (5, 96),
-                              (6, 130), (7, 130), (8, 200)):  # fmt: skip
-            self.team.setColumnWidth(column, width)
+        set_column_widths(self.team, ((0, 170), (1, 56), (2, 80), (3, 250), (4, 120), (5, 96),
+                                      (6, 130), (7, 130), (8, 200)))  # fmt: skip
         self.team.accounts_dropped.connect(console.reassign_accounts)
         self.unassigned = QLabel(self)
         self.unassigned.setObjectName("muted")
@@ -217,9 +217,8 @@ class TeamAndQueues(QWidget):
         self.accounts = _table(self, tr("Team accounts"), self.accounts_model, multi=True)
         self.accounts.setDragEnabled(True)
         self.accounts.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        for column, width in ((0, 96), (1, 180), (2, 170), (3, 120), (4, 56), (5, 70), (6, 50),
-                              (7, 120), (8, 80), (9, 150)):  # fmt: skip
-            self.accounts.setColumnWidth(column, width)
+        set_column_widths(self.accounts, ((0, 96), (1, 180), (2, 170), (3, 120), (4, 56), (5, 70),
+                                          (6, 50), (7, 120), (8, 80), (9, 150)))  # fmt: skip
         self.accounts.selectionModel().selectionChanged.connect(self._count_selection)
         self.count = QLabel(self)
         self.target = QComboBox(self)
@@ -371,8 +370,7 @@ class ReviewView(QWidget):
         self.console = console
         self.model = ReviewModel(self)
         self.table = _table(self, tr("Review queue"), self.model)
-        for column, width in ((0, 100), (1, 200), (2, 100), (3, 120), (4, 120)):
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, ((0, 100), (1, 200), (2, 100), (3, 120), (4, 120)))
         self.detail = QTextBrowser(self)
         self.detail.setAccessibleName(tr("Review item details"))
         self.detail.setMaximumHeight(130)

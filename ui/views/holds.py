@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.common import set_column_widths
 from ui.i18n import pick, tr
 from workstation.desk.holds import HoldLine
 from workstation.domain.enums import CustomerFlag
@@ -87,8 +88,7 @@ class HoldPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in ((0, 130), (1, 110), (2, 100)):
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, ((0, 130), (1, 110), (2, 100)))
         self.note = QLabel(self)
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
