@@ -159,3 +159,29 @@ def test_the_demo_switches_roles_on_one_computer(prepared_app: Any) -> None:
         if lead.server is not None:
             lead.server.stop()
         lead.store.close()
+
+
+def test_the_demo_keeps_a_roles_unsynced_work_and_says_whose_it_is(prepared_app: Any) -> None:
+    """The agent's demo left a record not synced: the lead's demo does not take the computer;
+    it opens on the agent's local data, named as the agent's, and says why."""
+    from ui.demo import DEMO_USERS, provision_demo_data
+    from workstation.auth.handover import HandOverRefused
+
+    agent = provision_demo_data(120, Role.AGENT)
+    try:
+        assert agent.profile is not None
+        _note(agent.profile)
+    finally:
+        if agent.server is not None:
+            agent.server.stop()
+    lead = provision_demo_data(120, Role.LEAD)
+    try:
+        assert lead.how == "existing"
+        assert isinstance(lead.problem, HandOverRefused)
+        assert DEMO_USERS[Role.AGENT] in str(lead.problem)
+        assert lead.user == DEMO_USERS[Role.AGENT]
+        assert lead.store.pending_outbox_count() == 1  # the record is still waiting
+    finally:
+        if lead.server is not None:
+            lead.server.stop()
+        lead.store.close()
