@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.server.conftest import PASSWORD, Backend, fresh_database
+from tests.server.conftest import PASSWORD, Backend, fresh_database, migrated_database
 from workstation.field import FieldService, distance_km
 from workstation.field.route import NEARBY_KM
 from workstation.field.service import DEFAULT_VISITS, _point
@@ -132,15 +132,9 @@ def test_each_field_collector_holds_his_town_s_field_accounts_and_nothing_else(
 def test_the_seed_deals_the_same_book_the_same_way(
     demo: Backend, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    with fresh_database("sqlite", tmp_path_factory) as url:
-        upgrade(url)
-        engine = make_engine(url, pool_size=2)
-        try:
-            sessions = make_sessionmaker(engine)
-            _seed_demo(sessions)
-            again = {r["ref"]: r["owner"] for r in _book(sessions)}
-        finally:
-            engine.dispose()
+    with migrated_database("sqlite", tmp_path_factory) as (_url, sessions):
+        _seed_demo(sessions)
+        again = {r["ref"]: r["owner"] for r in _book(sessions)}
     assert again == {r["ref"]: r["owner"] for r in _book(demo.sessions)}
 
 

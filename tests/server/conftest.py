@@ -144,6 +144,21 @@ def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield f"sqlite:///{path}"
 
 
+@contextmanager
+def migrated_database(
+    kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, sessionmaker[Session]]]:
+    """A fresh database of the given kind (``fresh_database``) with the schema, and its
+    sessions (the engine disposed of afterwards): the URL and the sessionmaker."""
+    with fresh_database(kind, tmp_path_factory) as url:
+        upgrade(url)
+        engine = make_engine(url, pool_size=2)
+        try:
+            yield url, make_sessionmaker(engine)
+        finally:
+            engine.dispose()
+
+
 def start_backend(
     url: str,
     kind: str,

@@ -15,11 +15,16 @@ from alembic.migration import MigrationContext
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.server.conftest import BACKENDS, Backend, fresh_database, running_backend
+from tests.server.conftest import (
+    BACKENDS,
+    Backend,
+    migrated_database,
+    running_backend,
+)
 from workstation.domain.model import new_id
 from workstation.kpi import KpiCounts, compute, roll_rates_by_bucket
 from workstation.server.bucket_history import reconcile
-from workstation.server.db import make_engine, make_sessionmaker, upgrade
+from workstation.server.db import make_engine, make_sessionmaker
 from workstation.server.lead import kpi_counts
 from workstation.server.maintenance import MaintenanceLoop, with_maintenance
 from workstation.server.models import (
@@ -46,13 +51,8 @@ def db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, sessionmaker[Session]]]:
     """An empty, migrated database of each kind (no seed)."""
-    with fresh_database(request.param, tmp_path_factory) as url:
-        upgrade(url)
-        engine = make_engine(url, pool_size=2)
-        try:
-            yield url, make_sessionmaker(engine)
-        finally:
-            engine.dispose()
+    with migrated_database(request.param, tmp_path_factory) as (url, sessions):
+        yield url, sessions
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -20,10 +20,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.server.conftest import BACKENDS, fresh_database
+from tests.server.conftest import BACKENDS, migrated_database
 from workstation.domain.model import new_id
 from workstation.lifecycle.assignment import AssignmentRule
-from workstation.server.db import make_engine, make_sessionmaker, upgrade
 from workstation.server.lifecycle.placements import PlacementReport, import_placements
 from workstation.server.models import AccountRow, Team, User
 
@@ -42,13 +41,8 @@ def sessions(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[sessionmaker[Session]]:
     """An empty, migrated database of its own; each test makes its own team in it."""
-    with fresh_database(request.param, tmp_path_factory) as url:
-        upgrade(url)
-        engine = make_engine(url, pool_size=2)
-        try:
-            yield make_sessionmaker(engine)
-        finally:
-            engine.dispose()
+    with migrated_database(request.param, tmp_path_factory) as (_url, sessions):
+        yield sessions
 
 
 def _team(sessions: sessionmaker[Session], roles: dict[str, str]) -> tuple[str, dict[str, str]]:

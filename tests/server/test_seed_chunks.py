@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.server.conftest import BACKENDS, PASSWORD, fresh_database
+from tests.server.conftest import BACKENDS, PASSWORD, migrated_database
 from workstation.server import seed as seed_module
-from workstation.server.db import make_engine, make_sessionmaker, upgrade
 from workstation.server.models import AccountRow, CustomerRow, EventRow
 from workstation.server.scoring import CLOSED
 
@@ -26,13 +25,8 @@ CHUNK = 150  # three chunks, the last one short
 def sessions(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[sessionmaker[Session]]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        upgrade(url)
-        engine = make_engine(url, pool_size=2)
-        try:
-            yield make_sessionmaker(engine)
-        finally:
-            engine.dispose()
+    with migrated_database(request.param, tmp_path_factory) as (_url, sessions):
+        yield sessions
 
 
 def _seed_watching_the_collector(

@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.server.conftest import BACKENDS, PASSWORD, fresh_database
+from tests.server.conftest import BACKENDS, PASSWORD, migrated_database
 from workstation.domain.enums import EventType
 from workstation.server.complaints import seed as complaints_seed
 from workstation.server.complaints.models import ComplaintRow
 from workstation.server.complaints.workflow import team_leads
-from workstation.server.db import make_engine, make_sessionmaker, upgrade
 from workstation.server.models import AccountRow, EventRow
 from workstation.server.seed import seed
 from workstation.server.versioning import committed_version
@@ -36,15 +35,9 @@ def seeded(
     # a fixed day: how many complaints the generator writes depends on its ``as_of`` (5 to 21
     # for this book across a few days), and "now" gave 5 on some hours
     as_of = datetime(2026, 12, 7, 12, tzinfo=UTC)
-    with fresh_database(request.param, tmp_path_factory) as url:
-        upgrade(url)
-        engine = make_engine(url, pool_size=2)
-        sessions = make_sessionmaker(engine)
+    with migrated_database(request.param, tmp_path_factory) as (_url, sessions):
         seed(sessions, accounts=600, teams=2, agents=2, seed=11, password=PASSWORD, as_of=as_of)
-        try:
-            yield sessions
-        finally:
-            engine.dispose()
+        yield sessions
 
 
 def test_every_seeded_complaint_is_registered_as_the_workflow_would(
