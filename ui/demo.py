@@ -54,7 +54,7 @@ def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup
     """Embedded backend on a free loopback port, seeded once, sign in, first sync."""
     from workstation import paths
     from workstation.auth.handover import hand_over
-    from workstation.auth.profile import LocalProfile, PassphraseRequiredError, staging_path
+    from workstation.auth.profile import LocalProfile, PassphraseRequiredError
     from workstation.server.db import make_engine, make_sessionmaker
     from workstation.server.embedded import start_embedded
     from workstation.server.seed import seed
@@ -99,13 +99,7 @@ def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup
         api = ApiSession(server.url, profile.device_id, secrets=profile.secrets)
         api.sign_in(user, DEMO_PASSWORD)
         profile.remember(server_url=server.url, username=user)
-        sync = SyncEngine(
-            profile.store,
-            api,
-            wipe=profile.wipe,
-            staging_path=staging_path(),
-            staging_key=profile.store_key,
-        )
+        sync = SyncEngine.for_profile(profile, api)
         sync.sync()
     except BaseException:
         server.stop()

@@ -77,7 +77,7 @@ def authenticate(
     if profile is None:
         raise SignInError(tr("The local data is locked. Restart the workstation to unlock it."))
     from workstation.auth.handover import HandOverRefused, hand_over
-    from workstation.auth.profile import new_device_id, staging_path
+    from workstation.auth.profile import new_device_id
     from workstation.auth.secrets import SecretStore
     from workstation.sync import ApiSession, HttpClient, HttpSettings, SyncEngine
 
@@ -102,14 +102,7 @@ def authenticate(
             SecretStore(device_id).wipe()  # the new device's saved sign-in, unused
             raise SignInError(reason(exc), "user") from exc
     profile.remember(server_url=server_url, username=user.strip())
-    engine = SyncEngine(
-        profile.store,
-        api,
-        wipe=profile.wipe,
-        staging_path=staging_path(),
-        staging_key=profile.store_key,
-    )
-    return SignedIn(engine, profile)
+    return SignedIn(SyncEngine.for_profile(profile, api), profile)
 
 
 def _taking_over(profile: LocalProfile, user: str, may_hand_over: bool) -> bool:

@@ -23,7 +23,6 @@ from workstation.auth.profile import (
     PassphraseRequiredError,
     UnlockError,
     load_info,
-    staging_path,
 )
 from workstation.auth.unlock import UnlockMethod
 from workstation.store import LAST_SYNC_AT
@@ -116,13 +115,7 @@ def run_sync(args: argparse.Namespace) -> int:
             api.sign_in(user, password, device_name="workstation cli")
         profile.remember(server_url=api.server_url, username=user)
         progress = SyncProgress(None if args.quiet else _print_progress)
-        engine = SyncEngine(
-            profile.store,
-            api,
-            wipe=profile.wipe,
-            staging_path=staging_path(),
-            staging_key=profile.store_key,
-        )
+        engine = SyncEngine.for_profile(profile, api)
         report = engine.sync(progress)
     except DeviceRevokedError as exc:
         profile.wipe()  # idempotent: the engine may already have done it

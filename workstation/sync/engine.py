@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workstation.domain.model import Customer, Event
 from workstation.store import (
@@ -75,6 +75,9 @@ from workstation.sync.wire import (
     mutations_of,
     page_from_wire,
 )
+
+if TYPE_CHECKING:
+    from workstation.auth.profile import LocalProfile
 
 PUSH_BATCH = 200
 PULL_LIMIT = 1000
@@ -250,6 +253,20 @@ class SyncEngine:
         self.pull_limit = pull_limit
         self.snapshot_page = snapshot_page
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_profile(cls, profile: LocalProfile, api: ApiSession) -> SyncEngine:
+        """The engine of a signed-in local profile: its store, its wipe when the server
+        revokes the device, its encrypted staging for a first sync."""
+        from workstation.auth.profile import staging_path
+
+        return cls(
+            profile.store,
+            api,
+            wipe=profile.wipe,
+            staging_path=staging_path(),
+            staging_key=profile.store_key,
+        )
 
     # --- entry point -----------------------------------------------------------------------
 
