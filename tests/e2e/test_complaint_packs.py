@@ -46,7 +46,6 @@ from workstation.sync import ApiSession, HttpSettings, SyncEngine
 from workstation.workflows.complaints import Step, StepInput
 from workstation.workflows.disputes import Step as DisputeStep
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 FAST = HttpSettings(connect_timeout=2.0, read_timeout=30.0, retries=1, backoff_factor=0.01)
 
 

@@ -28,8 +28,6 @@ from workstation.server.models import AccountRow, CustomerRow, Team
 from workstation.server.quality.models import QaReview, QaSample
 from workstation.server.quality.sampling import monday_of
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 NEWCOMER = f"liu.yang.{uuid.uuid4().hex[:4]}"  # joined the Shanghai desk this week
 LEAD = "zhao.min"
 FIRST_PASSWORD = "first-week"

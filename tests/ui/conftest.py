@@ -19,15 +19,6 @@ from ui import qt_compat
 
 qt_compat.ensure()  # before any test calls into Qt (see ui/qt_compat.py)
 
-# The offscreen platform cannot resize native windows to size hints; harmless, not ours.
-OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/ui" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
-
 
 @pytest.fixture(autouse=True)
 def _collect_only_while_no_worker_runs() -> Iterator[None]:
