@@ -47,10 +47,22 @@ class Api:
         return str(self.tokens["user"]["id"])
 
     def get(self, path: str, **kw: Any) -> requests.Response:
-        return self.http.get(self.base + path, timeout=30, **kw)
+        return self._send("GET", path, **kw)
 
     def post(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
-        return self.http.post(self.base + path, json=body, timeout=30, **kw)
+        return self._send("POST", path, json=body, **kw)
+
+    def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
+        """One request; sent once more if the connection was reset, when that is safe as
+        the product's client has it (DESIGN §5): a GET, or a POST with an Idempotency-Key.
+        The server closes a keep-alive connection idle for 5 s, and a request sent on it
+        just then is reset (a test that waited on a browser met it)."""
+        try:
+            return self.http.request(method, self.base + path, timeout=30, **kw)
+        except requests.ConnectionError:
+            if method != "GET" and "Idempotency-Key" not in kw.get("headers", {}):
+                raise
+            return self.http.request(method, self.base + path, timeout=30, **kw)
 
     def push(self, *mutations: dict[str, Any], key: str | None = None) -> requests.Response:
         body = {"client_id": self.client_id, "mutations": list(mutations)}
