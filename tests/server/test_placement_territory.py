@@ -166,6 +166,32 @@ def test_field_accounts_in_his_town_go_to_the_field_collector_the_rest_to_the_de
     assert any("4 to the field collector of their town" in line for line in report.summary())
 
 
+def test_a_customer_whose_address_says_shanghai_another_way_is_in_his_town(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    # Wang's accounts say 上海市; the bank's new file spells the town 上海 and Shanghai
+    team, ids = _team(sessions, {"li": "agent", "wang": "field"})
+    tag = team[-8:]
+    held = _refs(f"{tag}-held", 2)
+    first = [_line(r, SHANGHAI, to_field=True) for r in held]
+    _import(sessions, tmp_path, team, first, rule=AssignmentRule.LEAD)
+    _hand_over(sessions, held, ids["wang"], "open")
+    bare, english, beijing = f"{tag}-bare", f"{tag}-english", f"{tag}-beijing"
+    report = _import(
+        sessions,
+        tmp_path,
+        team,
+        [
+            _line(bare, "上海", to_field=True),
+            _line(english, "Shanghai", to_field=True),
+            _line(beijing, "Beijing", to_field=True),  # another town: the desk's
+        ],
+    )
+    owners = _owners(sessions, [bare, english, beijing])
+    assert owners == {bare: ids["wang"], english: ids["wang"], beijing: ids["li"]}
+    assert report.field_by_territory == 2
+
+
 def test_a_team_of_one_field_collector_still_gets_every_account(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:

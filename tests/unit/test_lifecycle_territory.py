@@ -4,15 +4,23 @@ team's new accounts are dealt between its field collectors and its desk."""
 from __future__ import annotations
 
 from workstation.lifecycle.assignment import AssignmentRule, Load
-from workstation.lifecycle.territory import Collector, NewAccount, deal, territory, town_of
+from workstation.lifecycle.territory import Collector, NewAccount, Town, deal, territory, town_of
 
-SH, BJ = ("cn-nifa", "上海市"), ("cn-nifa", "北京市")
+SH: Town = ("cn-nifa", "上海")  # the key of 上海市, 上海 and Shanghai (domain.towns)
+BJ: Town = ("cn-nifa", "北京")
 
 
 def test_a_customers_town_is_the_first_address_naming_a_city() -> None:
     assert town_of("cn-nifa", ["", None, " 上海市 ", "北京市"]) == SH
     assert town_of("cn-nifa", ["", "  "]) is None
     assert town_of("cn-nifa", []) is None
+
+
+def test_a_town_is_one_whatever_the_spelling_of_its_name_and_of_its_jurisdiction() -> None:
+    for spelling in ("上海", "上海市", "Shanghai", " shanghai ", "上海 市"):
+        assert town_of("cn-nifa", [spelling]) == SH, spelling
+    assert SH != BJ
+    assert town_of("us-regf", ["上海"]) != SH  # a town is its jurisdiction's
 
 
 def test_a_territory_is_the_town_of_most_accounts_ties_alphabetically() -> None:

@@ -7,7 +7,8 @@ tour of the country. His territory is the town holding most of the open accounts
 sends to the field whose customer lives in a field collector's territory goes to him (several
 in one town: the team's rule among them); every other goes to the team's desk agents by the
 team's rule, or to all its collectors when it has no desk agent, as before territories.
-The demo seed deals its book by the same ``town_of``.
+The demo seed deals its book by the same ``town_of``. A town is compared by its key
+(``domain.towns.town_key``): "上海市", "上海" and "Shanghai" are one town.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from workstation.domain.towns import town_key
 from workstation.lifecycle.assignment import AssignmentRule, Load, assign
 
-Town = tuple[str, str]  # (jurisdiction, city)
+# (jurisdiction, the city's ``town_key``): for comparing, never shown (the key is no spelling)
+Town = tuple[str, str]
 
 
 def town_of(jurisdiction: str, cities: Iterable[str | None]) -> Town | None:
     """The town a visit to the customer goes to: the city of the first of the customer's
-    addresses (in their order) that names one, in the customer's jurisdiction; None when
-    no address names a city."""
-    city = next((c.strip() for c in cities if c and c.strip()), "")
+    addresses (in their order) that names one, in the customer's jurisdiction, by its
+    ``town_key``; None when no address names a city."""
+    city = next((key for key in map(town_key, cities) if key), "")
     return (jurisdiction, city) if city else None
 
 

@@ -369,9 +369,9 @@ def _holders(
     team_ids: dict[str, str],
 ) -> tuple[dict[str, list[Holder]], dict[tuple[str, str], list[Holder]]]:
     """Who takes which accounts: jurisdiction → its desk agents (round-robin), and
-    (jurisdiction, town) → the field collectors working that town. A jurisdiction's first
-    team's collector works its first town (``DEMO_TOWNS``: Shanghai, New York, London), the
-    next team's the next town."""
+    (jurisdiction, town) → the field collectors working that town (by ``town_of``, as the
+    accounts' towns are read). A jurisdiction's first team's collector works its first town
+    (``DEMO_TOWNS``: Shanghai, New York, London), the next team's the next town."""
     from workstation.demo.generator import DEMO_TOWNS
 
     desks: dict[str, list[Holder]] = defaultdict(list)
@@ -386,9 +386,10 @@ def _holders(
         elif role == Role.FIELD.value:
             towns = DEMO_TOWNS.get(jurisdiction, ())
             if towns:
-                territories[(jurisdiction, towns[field_teams[jurisdiction] % len(towns)])].append(
-                    holder
-                )
+                city = towns[field_teams[jurisdiction] % len(towns)]
+                town = town_of(jurisdiction, [city])
+                if town is not None:
+                    territories[town].append(holder)
             field_teams[jurisdiction] += 1
     return desks, territories
 
