@@ -26,10 +26,12 @@ from workstation.field import (
 )
 from workstation.field.route import (
     NEARBY_KM,
+    area_names,
     area_of,
     choose_day,
     distance_km,
     postcode_district,
+    town_of,
 )
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
@@ -111,6 +113,38 @@ def test_a_tie_between_towns_goes_to_the_more_urgent_and_unmapped_towns_fill_fro
     unmapped = [Stop("b1", "B", priority=1), Stop("b2", "B", priority=2)]
     near = Stop("c1", "C", point=near_a, priority=3)
     assert [s.key for s in choose_day([*unmapped, near], 3)] == ["b1", "b2"]
+
+
+def test_a_town_is_one_town_for_the_day_whatever_its_spelling():
+    # no coordinates: only the town's name can bring these stops together. Spelled as
+    # strings, Shanghai's three accounts were three towns and Beijing's two outweighed each
+    stops = [
+        Stop("sh-en", "Shanghai", priority=1),  # weighs 5
+        Stop("bj-1", "北京市", priority=2),  # 4
+        Stop("sh-zh", "上海市", priority=3),  # 3
+        Stop("bj-2", "北京市", priority=4),  # 2
+        Stop("sh-bare", " shanghai ", priority=5),  # 1: Shanghai weighs 9, Beijing 6
+    ]
+    assert [s.key for s in choose_day(stops, 3)] == ["sh-en", "sh-zh", "sh-bare"]
+    assert town_of(stops[0]) == town_of(stops[2]) == town_of(Stop("k", "上海")) != town_of(stops[1])
+
+
+def test_an_area_is_one_whatever_the_spelling_of_its_town_and_shows_a_real_one():
+    stops = [
+        Stop("a", "Shanghai", "浦东新区", priority=1),
+        Stop("b", "上海市", "浦东新区", priority=2),
+        Stop("c", "上海市", " 浦东新区", priority=3),
+        Stop("d", "上海市", "徐汇区", priority=4),
+    ]
+    route = plan_route(stops)
+    # the most common spelling names the area, never the key ("上海 · 浦东新区")
+    assert [(r.stop.key, r.area) for r in route] == [
+        ("a", "上海市 · 浦东新区"),
+        ("b", "上海市 · 浦东新区"),
+        ("c", "上海市 · 浦东新区"),
+        ("d", "上海市 · 徐汇区"),
+    ]
+    assert area_names(stops[:1]) == {"a": "Shanghai · 浦东新区"}  # alone, its own spelling
 
 
 def test_area_names():
@@ -381,6 +415,32 @@ def test_a_short_day_fills_from_field_accounts_far_down_the_queue(field_store):
     planned = {s.account_id for s in service.todays_visits().stops}
     assert len(planned) == 3
     assert planned <= set(field[: SCAN_FACTOR * 3])
+
+
+def test_the_days_list_reads_an_area_one_way_whoever_spells_its_town_another(field_store):
+    from collections import Counter
+
+    from sqlalchemy import text
+
+    service = _field(field_store, 12)
+    before = service.todays_visits()
+    shared = Counter(s.area for s in before.stops)
+    one = next(s for s in before.stops if shared[s.area] > 2)  # most of its area keep theirs
+    city = _where(field_store, one)[1]
+    # the customer writes his town another way: 上海 for 上海市, LONDON for London
+    other = city.removesuffix("市") if city.endswith("市") else city.upper()
+    with field_store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE addresses SET city = :city WHERE id = :id"),
+            {"city": other, "id": one.address_id},
+        )
+    assert _where(field_store, one)[1] == other
+    after = service.todays_visits(replan=True)
+    # the same day, and his stop under its area's most common spelling, not a new area
+    assert [(s.account_id, s.area) for s in after.stops] == [
+        (s.account_id, s.area) for s in before.stops
+    ]
+    assert after.areas == before.areas
 
 
 def _where(store, stop):

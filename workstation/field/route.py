@@ -1,7 +1,9 @@
 """Ordering a day's visits into a route a field collector can drive.
 
 Stops are grouped by area (district, else postcode district, else city) so the collector
-finishes one neighbourhood before the next. Areas are visited nearest-neighbour between
+finishes one neighbourhood before the next. Towns are compared by their key
+(``domain.towns.town_key``: "上海市", "上海" and "Shanghai" are one town); an area is shown
+by the most common spelling among its stops. Areas are visited nearest-neighbour between
 their centres, starting from the area of the first stop (or the given start point); inside
 an area stops with coordinates follow nearest-neighbour from wherever the route is, and
 stops whose address has no coordinates come after them, in postcode then street order.
@@ -18,6 +20,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from workstation.domain.towns import normalise, shown_name, town_key
 
 EARTH_RADIUS_KM = 6371.0088
 # How far from the day's town another town's stop may be and still join the day: a town and
@@ -75,7 +79,7 @@ def postcode_district(postcode: str) -> str:
 
 
 def area_of(stop: Stop) -> str:
-    """The grouping key shown to the collector: ``city · district`` when the address has a
+    """A stop's area as its address spells it: ``city · district`` when the address has a
     district, else the postcode district, else the city."""
     if stop.district.strip():
         return " · ".join(p for p in (stop.city.strip(), stop.district.strip()) if p)
@@ -85,9 +89,29 @@ def area_of(stop: Stop) -> str:
     return stop.city.strip() or "—"
 
 
+def area_key(stop: Stop) -> tuple[str, str]:
+    """What the stops of one area share however their address spells it: the town's key and
+    the district (else the postcode district), as ``area_of`` groups them."""
+    return (town_key(stop.city), normalise(stop.district) or postcode_district(stop.postcode))
+
+
+def area_names(stops: Sequence[Stop]) -> dict[str, str]:
+    """Stop key → its area's name to show: the most common ``area_of`` among the stops of
+    its area (``area_key``), ties to the first, so one area reads one way."""
+    areas: dict[tuple[str, str], list[Stop]] = {}
+    for stop in stops:
+        areas.setdefault(area_key(stop), []).append(stop)
+    return {
+        s.key: shown_name(area_of(m) for m in members)
+        for members in areas.values()
+        for s in members
+    }
+
+
 def town_of(stop: Stop) -> str:
-    """The town a stop is in (its city, else its postcode district); "" when unknown."""
-    return stop.city.strip() or postcode_district(stop.postcode)
+    """The town a stop is in (its city's ``town_key``, else its postcode district); "" when
+    unknown."""
+    return town_key(stop.city) or postcode_district(stop.postcode)
 
 
 def choose_day(
@@ -171,16 +195,17 @@ def plan_route(stops: Sequence[Stop], start: Point | None = None) -> list[RouteS
     """The day's route: areas kept together, nearest neighbour between and inside them."""
     if not stops:
         return []
-    areas: dict[str, list[Stop]] = {}
+    areas: dict[tuple[str, str], list[Stop]] = {}
     for stop in stops:
-        areas.setdefault(area_of(stop), []).append(stop)
+        areas.setdefault(area_key(stop), []).append(stop)
+    shown = area_names(stops)
     centres = {name: _centre(members) for name, members in areas.items()}
     located = [name for name in areas if centres[name] is not None]
     unlocated = sorted(
         (name for name in areas if centres[name] is None),
         key=lambda name: min(_postal_key(s) for s in areas[name]),
     )
-    area_order: list[str] = []
+    area_order: list[tuple[str, str]] = []
     here = start
     remaining = sorted(located, key=lambda name: min(s.priority for s in areas[name]))
     while remaining:
@@ -207,7 +232,7 @@ def plan_route(stops: Sequence[Stop], start: Point | None = None) -> list[RouteS
                 if previous is not None and stop.point is not None
                 else None
             )
-            route.append(RouteStop(stop, name, len(route) + 1, leg))
+            route.append(RouteStop(stop, shown[stop.key], len(route) + 1, leg))
             if stop.point is not None:
                 position = stop.point
             previous = stop.point

@@ -35,7 +35,15 @@ from workstation.domain.dispositions import default_catalogue
 from workstation.domain.enums import Channel, VisitOutcome
 from workstation.domain.model import Address
 from workstation.field.banner import OfflineFacts, offline_facts
-from workstation.field.route import Point, Stop, area_of, choose_day, distance_km, plan_route
+from workstation.field.route import (
+    Point,
+    Stop,
+    area_names,
+    area_of,
+    choose_day,
+    distance_km,
+    plan_route,
+)
 from workstation.field.visits import OUTCOME_LABELS, VisitInput, check_visit
 from workstation.plans import (
     Deferral,
@@ -171,6 +179,21 @@ def _best_address(customer: Customer) -> Address | None:
     return candidates[0] if candidates else None
 
 
+def _stop_at(key: str, address: Address | None, priority: int = 0) -> Stop:
+    """A visit to ``address`` as the route reads it (no address: a stop with nowhere to go)."""
+    if address is None:
+        return Stop(key=key, priority=priority)
+    return Stop(
+        key=key,
+        city=address.city,
+        district=address.district,
+        postcode=address.postcode,
+        street=address.line1,
+        point=_point(address),
+        priority=priority,
+    )
+
+
 def _last_outcome(events: Sequence[Event]) -> tuple[Text | None, datetime | None]:
     catalogue = default_catalogue()
     for event in events:  # newest first
@@ -234,17 +257,7 @@ class FieldService:
                 continue  # the strategy does not send it to the field (small, or not late)
             customer = self._customer(item.customer_id)
             address = _best_address(customer) if customer is not None else None
-            candidates.append(
-                Stop(
-                    key=item.account_id,
-                    city=address.city if address else "",
-                    district=address.district if address else "",
-                    postcode=address.postcode if address else "",
-                    street=address.line1 if address else "",
-                    point=_point(address) if address else None,
-                    priority=rank + 1,
-                )
-            )
+            candidates.append(_stop_at(item.account_id, address, priority=rank + 1))
             if len(candidates) >= SCAN_FACTOR * self.visits_per_day:
                 break
         stops = choose_day(candidates, self.visits_per_day)
@@ -269,12 +282,14 @@ class FieldService:
         """Today's visits in route order (planned once a day, kept until ``replan``)."""
         now = now or self.clock()
         route: list[VisitStop] = []
+        places: list[Stop] = []
         previous: Point | None = start
         for account_id in self._planned_ids(now, replan, start):
             detail = self.store.load_account(account_id)
             if detail is None:  # reassigned away since the morning
                 continue
             row = self._stop(detail, now, len(route) + 1)
+            places.append(_stop_at(account_id, _best_address(detail.customer)))
             point = next(
                 (_point(a) for a in detail.customer.addresses if a.id == row.address_id), None
             )
@@ -283,9 +298,12 @@ class FieldService:
             )
             route.append(replace(row, leg_km=leg))
             previous = point
+        # one area reads one way on the day's list, whichever spelling of its town each
+        # customer's address uses ("上海 · 浦东新区" and "上海市 · 浦东新区")
+        shown = area_names(places)
         return TodayPlan(
             day=self._today(now),
-            stops=tuple(route),
+            stops=tuple(replace(row, area=shown[row.account_id]) for row in route),
             total_km=sum(r.leg_km or 0.0 for r in route),
             planned_at=now,
         )
@@ -339,21 +357,9 @@ class FieldService:
                 except ValueError:
                     visited = Text("Visited", "已外访")
                 break
-        area = (
-            area_of(
-                Stop(
-                    key=account.id,
-                    city=address.city,
-                    district=address.district,
-                    postcode=address.postcode,
-                )
-            )
-            if address
-            else "—"
-        )
         return VisitStop(
             position=rank,
-            area=area,
+            area=area_of(_stop_at(account.id, address)),
             leg_km=None,
             account_id=account.id,
             customer_id=customer.id,
