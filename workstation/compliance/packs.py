@@ -198,6 +198,9 @@ class PortalRules:
     link_days: int = 14  # how long a link in a message opens the portal
     survey: bool = False  # send a short survey link after a conversation
     survey_after_hours: int = 2  # how long after the conversation it goes out
+    # at most one survey to a customer in this many days (0: after every conversation): a
+    # customer called three times in a week about a promise is asked once how it went
+    survey_every_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,11 +463,17 @@ def _disputes(path: Path, raw: Any) -> DisputeRules:
 
 
 def _portal(path: Path, raw: Any) -> PortalRules:
-    reader = _Reader(path, "portal", raw, frozenset({"link_days", "survey", "survey_after_hours"}))
+    reader = _Reader(
+        path,
+        "portal",
+        raw,
+        frozenset({"link_days", "survey", "survey_after_hours", "survey_every_days"}),
+    )
     return PortalRules(
         link_days=reader.integer("link_days", 1, 90, 14),
         survey=reader.boolean("survey") if "survey" in reader.table else False,
         survey_after_hours=reader.integer("survey_after_hours", 0, 168, 2),
+        survey_every_days=reader.integer("survey_every_days", 0, 365, 30),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workstation.server.models import Base
@@ -18,6 +18,8 @@ from workstation.server.models import Base
 
 class PortalLink(Base):
     __tablename__ = "portal_links"
+    # a customer's links by time: a survey goes at most once in the pack's survey_every_days
+    __table_args__ = (Index("ix_portal_links_customer_created", "customer_id", "created_at"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), nullable=False, index=True)
     customer_id: Mapped[str] = mapped_column(String(36), nullable=False)

@@ -1,10 +1,12 @@
 """The satisfaction survey: after a right-party conversation (a call or a visit) the customer
 gets a short link (where the rule pack's ``[portal] survey`` says so, ``survey_after_hours``
 later, as an SMS from the ``survey`` template through the delivery worker, which asks the
-contact rules again when it sends). The link opens a 1-5 rating and a comment, answered once;
-no code is asked because the page shows nothing personal (``survey_pages``). The answer is a
-``satisfaction`` event with ``source: survey``: the KPI's source, beside the agent-entered
-scores."""
+contact rules again when it sends). A customer is asked at most once in the pack's
+``survey_every_days`` (a customer called three times in a week about a promise is asked once,
+and the survey SMS does not crowd the messages the contact rules allow). The link opens a
+1-5 rating and a comment, answered once; no code is asked because the page shows nothing
+personal (``survey_pages``). The answer is a ``satisfaction`` event with ``source: survey``:
+the KPI's source, beside the agent-entered scores."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from workstation.domain.enums import Channel, EventType
 from workstation.messages.templates import default_templates
 from workstation.server.models import AccountRow, ContactRow, CustomerRow, EventRow
 from workstation.server.portal import access
+from workstation.server.portal.models import PortalLink
 from workstation.server.portal.tokens import PortalKeys
 from workstation.server.workflows.events import Author, Sink
 from workstation.server.workflows.hooks import Conversation
@@ -41,7 +44,7 @@ def schedule(
     write: Any,
 ) -> EventRow | None:
     """Queue the survey SMS for a right-party call or visit (None: the pack sends none, the
-    customer has no usable mobile, or it was the portal's own record)."""
+    customer was asked lately, has no usable mobile, or it was the portal's own record)."""
     if typed.via or typed.channel not in (Channel.PHONE, Channel.VISIT):
         return None
     disposition = default_catalogue().get(typed.disposition)
@@ -50,6 +53,8 @@ def schedule(
     customer = session.get(CustomerRow, account.customer_id)
     pack = pack_for_jurisdiction(customer.jurisdiction) if customer else None
     if customer is None or pack is None or not pack.portal.survey:
+        return None
+    if asked_lately(session, customer.id, now, pack.portal.survey_every_days):
         return None
     phone = next(
         (
@@ -98,6 +103,24 @@ def schedule(
     if job is not None:
         job.next_attempt_at = now + timedelta(hours=pack.portal.survey_after_hours)
     return row
+
+
+def asked_lately(session: Session, customer_id: str, now: datetime, days: int) -> bool:
+    """Was the customer sent a survey link within ``days`` before ``now`` (0: never counts)?
+    One indexed look-up (``ix_portal_links_customer_created``), whichever account it was on."""
+    if days <= 0:
+        return False
+    since = now - timedelta(days=days)
+    asked = session.scalar(
+        select(PortalLink.id)
+        .where(
+            PortalLink.customer_id == customer_id,
+            PortalLink.created_at > since,
+            PortalLink.purpose == "survey",
+        )
+        .limit(1)
+    )
+    return asked is not None
 
 
 def after_conversation(conversation: Conversation) -> EventRow | None:
