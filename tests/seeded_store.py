@@ -15,6 +15,8 @@ import pytest
 
 from workstation.demo.generator import generate_portfolio
 from workstation.domain import Event
+from workstation.domain.enums import EventType
+from workstation.domain.model import new_id, utcnow
 from workstation.store import Store
 
 _templates: dict[tuple[int, int], Path] = {}
@@ -42,6 +44,20 @@ def seeded_store(
         if source.exists():
             shutil.copyfile(source, target.with_name(target.name + suffix))
     return Store.open(target)
+
+
+# --- work left on a device ---------------------------------------------------------------------
+
+
+def record_note(store: Store, device_id: str, text: str = "offline note") -> str:
+    """A note on the first account of the queue, recorded on the device and not synced yet
+    (one outbox entry); its event id."""
+    row = store.queue_rows()[0]
+    event = Event(id=new_id(), type=EventType.NOTE, account_id=row.account_id,
+                  customer_id=row.customer_id, occurred_at=utcnow(), recorded_by="x",
+                  payload={"text": text})  # fmt: skip
+    store.record_event(event, device_id=device_id)
+    return event.id
 
 
 # --- reading back what a test wrote, through the store's public API -------------------------

@@ -12,12 +12,11 @@ import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
 from tests.keyring_memory import MemoryKeyring
+from tests.seeded_store import record_note
 from tests.server.conftest import PASSWORD, Backend
 from workstation import paths
 from workstation.auth.profile import LocalProfile, UnlockError, load_info
 from workstation.cli import main
-from workstation.domain.enums import EventType
-from workstation.domain.model import Event, new_id, utcnow
 
 pytestmark = pytest.mark.slow
 
@@ -47,15 +46,6 @@ def _cli(monkeypatch: pytest.MonkeyPatch, argv: list[str], stdin: str = "") -> t
     return code, out.getvalue()
 
 
-def _record_note(profile: LocalProfile) -> str:
-    row = profile.store.queue_rows()[0]
-    event = Event(id=new_id(), type=EventType.NOTE, account_id=row.account_id,
-                  customer_id=row.customer_id, occurred_at=utcnow(), recorded_by="x",
-                  payload={"text": "offline note"})  # fmt: skip
-    profile.store.record_event(event, device_id=profile.device_id)
-    return event.id
-
-
 def test_cli_first_sign_in_then_plain_sync_and_status(
     backend: Backend, memory_keyring_backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,7 +57,7 @@ def test_cli_first_sign_in_then_plain_sync_and_status(
     kinds = sorted(name.split(":")[1] for _, name in memory_keyring_backend.entries)
     assert kinds == ["refresh", "store-key"]
     profile = LocalProfile.open()
-    _record_note(profile)
+    record_note(profile.store, profile.device_id)
     profile.close()
     code, out = _cli(monkeypatch, ["status", "--json"])
     status = json.loads(out)
@@ -100,7 +90,7 @@ def test_no_password_token_or_key_is_written_under_home(
     engine = SyncEngine(profile.store, api, wipe=profile.wipe, staging_path=staging_path(),
                         staging_key=profile.store_key)  # fmt: skip
     engine.sync()
-    _record_note(profile)
+    record_note(profile.store, profile.device_id)
     engine.sync()
     customer_name = profile.store.queue_rows()[0].customer_name
     secrets = {
@@ -169,7 +159,8 @@ def test_status_when_the_keyring_is_gone_says_locked_and_what_is_known(
                                  "--password-stdin", "--quiet"], PASSWORD + "\n")  # fmt: skip
     assert code == 0
     profile = LocalProfile.open()
-    _record_note(profile)  # offline work after the sync: the plain file does not know it
+    # offline work after the sync: the plain file does not know it
+    record_note(profile.store, profile.device_id)
     profile.close()
     unlocked = json.loads(_cli(monkeypatch, ["status", "--json"])[1])
     assert unlocked["locked"] is False

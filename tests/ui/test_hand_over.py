@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 
 from tests.keyring_memory import MemoryKeyring
+from tests.seeded_store import record_note
 from tests.server.conftest import PASSWORD, Backend, running_backend
 from workstation import paths
 from workstation.domain import Role
-from workstation.domain.enums import EventType
-from workstation.domain.model import Event, new_id, utcnow
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -62,15 +61,6 @@ def _open_accounts_of(backend: Backend, username: str) -> set[str]:
     return {id_ for id_, status in owned if not AccountStatus(status).is_closed}
 
 
-def _note(profile: Any) -> str:
-    row = profile.store.queue_rows()[0]
-    event = Event(id=new_id(), type=EventType.NOTE, account_id=row.account_id,
-                  customer_id=row.customer_id, occurred_at=utcnow(), recorded_by="x",
-                  payload={"text": "left at the end of the shift"})  # fmt: skip
-    profile.store.record_event(event, device_id=profile.device_id)
-    return event.id
-
-
 def test_the_next_shift_takes_the_computer_once_the_first_users_work_is_synced(
     prepared_app: Any, backend: Backend, memory_keyring: MemoryKeyring
 ) -> None:
@@ -79,7 +69,7 @@ def test_the_next_shift_takes_the_computer_once_the_first_users_work_is_synced(
     profile, agent = _first_shift(backend)
     first_device = profile.device_id
     other = backend.of_role("agent")[1].username
-    _note(profile)
+    record_note(profile.store, profile.device_id, "left at the end of the shift")
 
     # a record not synced yet: refused, and the message says whose and what
     with pytest.raises(SignInError) as refused:
@@ -170,7 +160,7 @@ def test_the_demo_keeps_a_roles_unsynced_work_and_says_whose_it_is(prepared_app:
     agent = provision_demo_data(120, Role.AGENT)
     try:
         assert agent.profile is not None
-        _note(agent.profile)
+        record_note(agent.profile.store, agent.profile.device_id)
     finally:
         if agent.server is not None:
             agent.server.stop()
