@@ -218,3 +218,106 @@ def test_revoked_device_wipes_local_data_and_credentials(
     assert not paths.store_path().exists()
     assert load_info() is None
     assert memory_keyring_backend.entries == {}
+
+
+# --- a desk changes hands: `workstation sync --user OTHER` on a computer set up for someone else
+
+
+def _sign_in_cli(
+    monkeypatch: pytest.MonkeyPatch, backend: Backend, user: str, stdin: str
+) -> tuple[int, str, str]:
+    """``workstation sync --server … --user USER --password-stdin``: exit code, out, err."""
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    code, out = _cli(monkeypatch, ["sync", "--server", backend.base, "--user", user,
+                                   "--password-stdin", "--quiet"], stdin)  # fmt: skip
+    return code, out, err.getvalue()
+
+
+def test_cli_hands_the_computer_over_once_the_first_users_work_is_synced(
+    backend: Backend, memory_keyring_backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, other = (u.username for u in backend.of_role("agent")[:2])
+    code, out, err = _sign_in_cli(monkeypatch, backend, first, PASSWORD + "\n")
+    assert code == 0, err
+    info = load_info()
+    assert info is not None
+    profile = LocalProfile.open()
+    first_accounts = {row.account_id for row in profile.store.queue_rows()}
+    record_note(profile.store, profile.device_id, "left at the end of the shift")
+    profile.close()
+
+    # a record not synced: refused, saying whose work and what, in both languages
+    code, out, err = _sign_in_cli(monkeypatch, backend, other, PASSWORD + "\n")
+    assert code == 1
+    assert f"This computer holds {first}'s work: 1 record not synced." in err
+    assert f"本机保存着 {first} 的工作：1 条记录未同步。" in err
+    assert "HTTP 409" not in err
+    assert load_info() == info  # same user, same device
+    profile = LocalProfile.open()
+    assert profile.store.pending_outbox_count() == 1  # the record still waits
+    profile.close()
+
+    # the first user syncs (the saved session); a wrong password for the other changes nothing
+    assert _cli(monkeypatch, ["sync", "--quiet"])[0] == 0
+    code, out, err = _sign_in_cli(monkeypatch, backend, other, "wrong\n")
+    assert code == 1
+    assert load_info() == info
+
+    # now the other takes the computer: told so, a new device, the first user's data gone
+    code, out, err = _sign_in_cli(monkeypatch, backend, other, PASSWORD + "\n")
+    assert code == 0, err
+    assert f"handed over from {first} to {other}" in out
+    assert f"已由 {first} 交接给 {other}" in out
+    taken = load_info()
+    assert taken is not None
+    assert taken.username == other
+    assert taken.device_id != info.device_id
+    assert not any(info.device_id in name for _, name in memory_keyring_backend.entries)
+    profile = LocalProfile.open()
+    held = {row.account_id for row in profile.store.queue_rows()}
+    profile.close()
+    assert held
+    assert not held & first_accounts
+
+
+def test_cli_without_a_keyring_hands_over_with_the_holders_passphrase_and_a_new_one(
+    backend: Backend, no_keyring: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, other = (u.username for u in backend.of_role("agent")[:2])
+    theirs, mine = "first shift passphrase", "second shift passphrase"
+    code, out, err = _sign_in_cli(monkeypatch, backend, first, f"{PASSWORD}\n{theirs}\n")
+    assert code == 0, err
+    info = load_info()
+    assert info is not None
+    store_file = paths.store_path()
+    before = store_file.read_bytes()
+
+    # without the holder's passphrase their work cannot be checked: refused, nothing changed
+    code, out, err = _sign_in_cli(monkeypatch, backend, other,
+                                  f"{PASSWORD}\nnot their passphrase\n{mine}\n")  # fmt: skip
+    assert code == 1
+    assert f"locked with {first}'s passphrase" in err
+    assert f"由 {first} 的口令加密" in err
+    assert load_info() == info
+    assert store_file.read_bytes() == before
+
+    # a passphrase too short for the new data: refused before anything is wiped
+    code, out, err = _sign_in_cli(monkeypatch, backend, other, f"{PASSWORD}\n{theirs}\nshort\n")
+    assert code == 1
+    assert "at least 10 characters" in err
+    assert load_info() == info
+
+    # the holder opens their data, all of it on the server: handed over, locked with mine
+    code, out, err = _sign_in_cli(monkeypatch, backend, other, f"{PASSWORD}\n{theirs}\n{mine}\n")
+    assert code == 0, err
+    assert f"handed over from {first} to {other}" in out
+    taken = load_info()
+    assert taken is not None
+    assert (taken.username, taken.unlock) == (other, "passphrase")
+    assert taken.device_id != info.device_id
+    with pytest.raises(UnlockError, match="passphrase"):
+        LocalProfile.open(passphrase=theirs)
+    profile = LocalProfile.open(passphrase=mine)
+    assert profile.store.queue_rows()
+    profile.close()

@@ -13,15 +13,17 @@ offline is lost).
 A computer without a keyring locks its store with its user's passphrase, which is never
 stored: a fresh store needs the new user's own (``passphrase``; the demo's is published).
 Without one the hand-over is refused with a way out (the previous user signs in, or the
-administrator revokes the device, which wipes it on its next sync).
+administrator revokes the device, which wipes it on its next sync). The window never has the
+new user's passphrase and refuses; the sync command line asks for the previous user's (to
+open their data and check it) and then for the new user's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workstation.auth.profile import LocalProfile
-from workstation.auth.unlock import UnlockMethod
+from workstation.auth.profile import LocalProfile, ProfileInfo
+from workstation.auth.unlock import UnlockMethod, check_new_passphrase
 from workstation.errors import WorkstationError
 from workstation.store import Store
 from workstation.text import Text
@@ -56,34 +58,43 @@ class Unsynced:
         )
 
 
-def held_by_other(profile: LocalProfile, user: str) -> bool:
+def held_by_other(info: ProfileInfo, user: str) -> bool:
     """Whether the profile belongs to someone other than ``user`` (a new profile is no one's)."""
-    holder = profile.info.username.strip()
+    holder = info.username.strip()
     return bool(holder) and holder.casefold() != user.strip().casefold()
 
 
 def check_hand_over(profile: LocalProfile, user: str, *, passphrase: str | None = None) -> bool:
     """Whether ``user`` signing in here takes the computer over (False: it is theirs, or no
-    one's yet). Raises ``HandOverRefused`` when it may not be handed over now; changes
+    one's yet). Raises ``HandOverRefused`` when it may not be handed over now, or
+    ``PassphraseError`` when ``passphrase`` is too short to lock the fresh store; changes
     nothing either way: the caller signs the new user in first (as a new device,
     ``new_device_id``) and calls ``hand_over`` once that worked."""
-    if not held_by_other(profile, user):
+    if not held_by_other(profile.info, user):
         return False
     holder, user = profile.info.username, user.strip()
     left = Unsynced.of(profile.store)
     if left.total:
         raise HandOverRefused(_unsynced_text(holder, user, left))
-    if profile.info.unlock is not UnlockMethod.KEYRING and passphrase is None:
-        raise HandOverRefused(
-            Text(
-                f"The local data here is locked with {holder}'s passphrase (this computer has "
-                f"no keyring). {holder} signs in, or the administrator revokes this device "
-                f"so that its next sync clears it; then {user} can sign in.",
-                f"本机没有系统密钥环，本机数据由 {holder} 的口令加密。请 {holder} 登录，"
-                f"或由管理员停用本设备（下次同步时清除本机数据），之后 {user} 即可登录。",
-            )
-        )
+    if profile.info.unlock is not UnlockMethod.KEYRING:
+        if passphrase is None:
+            raise locked_by_passphrase(holder, user)
+        check_new_passphrase(passphrase)  # before anything is wiped, not after
     return True
+
+
+def locked_by_passphrase(holder: str, user: str) -> HandOverRefused:
+    """The refusal where the holder's data is locked with their passphrase and no passphrase
+    for the new user's store was given (or the holder's was not given to open theirs)."""
+    return HandOverRefused(
+        Text(
+            f"The local data here is locked with {holder}'s passphrase (this computer has "
+            f"no keyring). {holder} signs in, or the administrator revokes this device "
+            f"so that its next sync clears it; then {user} can sign in.",
+            f"本机没有系统密钥环，本机数据由 {holder} 的口令加密。请 {holder} 登录，"
+            f"或由管理员停用本设备（下次同步时清除本机数据），之后 {user} 即可登录。",
+        )
+    )
 
 
 def hand_over(

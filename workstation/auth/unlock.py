@@ -66,6 +66,15 @@ def _verifier(key: str) -> str:
     return hmac.new(bytes.fromhex(key), _VERIFIER_TEXT, hashlib.sha256).hexdigest()
 
 
+def check_new_passphrase(passphrase: str) -> None:
+    """Raises PassphraseError when ``passphrase`` may not lock new local data (too short)."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise PassphraseError(
+            f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters.",
+            zh=f"请设置至少{MIN_PASSPHRASE_LENGTH}个字符的口令。",
+        )
+
+
 def derive_store_key(store_path: Path, passphrase: str) -> str:
     """Derive the key for ``store_path``; the first call sets the passphrase.
 
@@ -73,11 +82,7 @@ def derive_store_key(store_path: Path, passphrase: str) -> str:
     """
     unlock = _unlock_file(store_path)
     if not unlock.exists():
-        if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-            raise PassphraseError(
-                f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters.",
-                zh=f"请设置至少{MIN_PASSPHRASE_LENGTH}个字符的口令。",
-            )
+        check_new_passphrase(passphrase)
         salt = secrets.token_bytes(16)
         key = _derive(passphrase, salt)
         unlock.parent.mkdir(parents=True, exist_ok=True)
