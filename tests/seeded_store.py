@@ -9,6 +9,7 @@ stay isolated without paying for the schema each time.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,25 +20,35 @@ from workstation.domain.enums import EventType
 from workstation.domain.model import new_id, utcnow
 from workstation.store import Store
 
-_templates: dict[tuple[int, int], Path] = {}
+_templates: dict[tuple[int, int, datetime | None], Path] = {}
 
 
-def _template(factory: pytest.TempPathFactory, accounts: int, seed: int) -> Path:
-    key = (accounts, seed)
+def _template(
+    factory: pytest.TempPathFactory, accounts: int, seed: int, as_of: datetime | None
+) -> Path:
+    key = (accounts, seed, as_of)
     path = _templates.get(key)
     if path is None:
         path = factory.mktemp("seeded-stores", numbered=True) / f"{accounts}-{seed}.db"
         with Store.open(path) as store:
-            store.bulk_load(generate_portfolio(accounts, seed=seed))
+            store.bulk_load(generate_portfolio(accounts, seed=seed, as_of=as_of))
         _templates[key] = path
     return path
 
 
 def seeded_store(
-    factory: pytest.TempPathFactory, target: Path, *, accounts: int = 120, seed: int = 3
+    factory: pytest.TempPathFactory,
+    target: Path,
+    *,
+    accounts: int = 120,
+    seed: int = 3,
+    as_of: datetime | None = None,
 ) -> Store:
-    """A fresh copy of the seeded template at ``target``, opened (close it when done)."""
-    template = _template(factory, accounts, seed)
+    """A fresh copy of the seeded template at ``target``, opened (close it when done).
+
+    ``as_of``: the instant the book is generated as of (default: this hour), for a test
+    whose result depends on the book's state at an hour (the field collector's day)."""
+    template = _template(factory, accounts, seed, as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal"):  # closing checkpoints the WAL away; copy it if it is there
         source = template.with_name(template.name + suffix)

@@ -200,6 +200,7 @@ class AppContext:
                 self.desk.device_id,
                 self.user,
                 desk=self.desk,
+                clock=self.desk.now,  # the desk's time: training's, or a test's fixed one
                 creditor=self.settings.creditor or "Acme Consumer Finance",
             )
         return self._field

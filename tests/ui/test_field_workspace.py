@@ -1,9 +1,11 @@
 """The field collector's screen: it opens on a real local store, renders, plans the day,
 saves a visit from the keyboard, marks missing evidence in place, agrees a plan with its
-agreement preview, and its models pass qtmodeltester."""
+agreement preview, and its models pass qtmodeltester. The book is generated as of a fixed
+instant and the desk's clock (which the field screen keeps) stands at it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,14 +13,17 @@ from PySide6.QtCore import Qt
 
 from workstation.domain import Role
 
+DAY = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai, a Friday
+
 
 @pytest.fixture
 def field_ctx(prepared_app, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
     from tests.seeded_store import seeded_store
     from ui.context import build_context
 
-    store = seeded_store(tmp_path_factory, tmp_path / "field.db", accounts=150, seed=4)
+    store = seeded_store(tmp_path_factory, tmp_path / "field.db", accounts=150, seed=4, as_of=DAY)
     context = build_context(store=store, role=Role.FIELD, user="wang.qiang")
+    context.desk.clock = lambda: DAY
     yield context
     context.runner.shutdown()
     store.close()
@@ -39,6 +44,8 @@ def workspace(field_ctx, qtbot):
 
 
 def test_opens_renders_and_models_pass_modeltester(workspace, qtmodeltester, qtbot):
+    assert workspace.plan is not None
+    assert workspace.plan.planned_at == DAY  # planned on the desk's clock
     assert workspace.model.rowCount() > 0
     assert not workspace.grab().isNull()
     qtmodeltester.check(workspace.model)
@@ -52,12 +59,10 @@ def test_opens_renders_and_models_pass_modeltester(workspace, qtmodeltester, qtb
 
 
 def test_banner_counts_the_retention_a_sync_stored(workspace, field_ctx, qtbot):
-    from datetime import UTC, datetime, timedelta
-
     from workstation.field.banner import RETENTION_STATE_KEY
     from workstation.store import LAST_SYNC_AT
 
-    last = datetime.now(UTC) - timedelta(days=31)
+    last = DAY - timedelta(days=31)
     field_ctx.store.set_state(LAST_SYNC_AT, last.isoformat())
     with qtbot.waitSignal(workspace.banner_updated, timeout=10_000) as default:
         workspace.refresh_banner()

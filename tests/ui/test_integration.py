@@ -6,7 +6,7 @@ the window's keys."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -203,14 +203,21 @@ def _ambiguous(records: list[Any]) -> list[str]:
     return [r.message for r in records if "mbiguous" in r.message]
 
 
+FIELD_DAY = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai, a Friday
+
+
 @pytest.fixture
 def field_window(prepared_app, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, qtbot):
     from tests.seeded_store import seeded_store
     from ui.context import build_context
     from ui.main_window import MainWindow
 
-    store = seeded_store(tmp_path_factory, tmp_path / "field.db", accounts=120, seed=4)
+    # the book as of a fixed instant, and the day planned at it (the field screen keeps the
+    # desk's clock): the same stops whatever the day and hour the test runs
+    store = seeded_store(tmp_path_factory, tmp_path / "field.db", accounts=120, seed=4,
+                         as_of=FIELD_DAY)  # fmt: skip
     context = build_context(store=store, role=Role.FIELD, user="wang.qiang")
+    context.desk.clock = lambda: FIELD_DAY
     win = MainWindow(context)
     qtbot.addWidget(win)
     win.resize(1500, 850)
