@@ -1,12 +1,13 @@
 """Wang Qiang's day (SCENARIOS 4): visits, a promise and a plan with its PDF recorded with no
 network; back in coverage, one sync puts exactly those records and the document on the
-backend; a second sync changes nothing. The backend is the real server on loopback."""
+backend; a second sync changes nothing. The backend is the real server on loopback; the book
+is seeded as of a fixed instant and the day is planned and worked at it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,14 @@ from workstation.sync import ApiSession, HttpSettings, OfflineError, SyncEngine
 
 FAST = HttpSettings(connect_timeout=1.0, read_timeout=20.0, retries=0, backoff_factor=0.01)
 EVIDENCE = {"id_shown": True, "recording_on": True, "second_collector": True}
+DAY = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai, a Friday
 
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    # Wang Qiang holds the Shanghai accounts the strategy sends to the field: 5 to 11 in a
-    # book of 300 as of any hour of the day (in one of 120, as few as 2)
-    with running_backend("sqlite", tmp_path_factory, accounts=300) as started:
+    # Wang Qiang holds the Shanghai accounts the strategy sends to the field: which, and how
+    # many, depend on the instant the book is seeded as of (5 to 11 in 300 by the hour)
+    with running_backend("sqlite", tmp_path_factory, accounts=300, as_of=DAY) as started:
         yield started
 
 
@@ -49,7 +51,7 @@ def test_a_field_day_offline_then_one_sync(backend: Backend, tmp_path: Path):
     assert store.queue_rows()
 
     # -- on the road: no network at all --------------------------------------------------
-    service = FieldService(store, device_id, "wang.qiang", visits_per_day=6)
+    service = FieldService(store, device_id, "wang.qiang", visits_per_day=6, clock=lambda: DAY)
     plan = service.todays_visits()
     stops = [s for s in plan.stops if s.address_id][:3]
     assert len(stops) == 3
@@ -61,8 +63,7 @@ def test_a_field_day_offline_then_one_sync(backend: Backend, tmp_path: Path):
         form.override_reason = reason
         if outcome == "met_debtor":
             form.promise_amount = "50"
-            # a week on: "today" on this machine (UTC) is yesterday in Shanghai after 16:00 UTC
-            form.promise_date = (date.today() + timedelta(days=7)).isoformat()
+            form.promise_date = (DAY.date() + timedelta(days=7)).isoformat()  # a week on
         recorded.extend(service.record_visit(form).event_ids)
     met = stops[2]
     option = service.desk.compare_plans(met.account_id, instalments=6).options[0]

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -178,11 +179,13 @@ def start_backend(
     accounts: int = 120,
     settings: Settings | None = None,
     teams: int = 2,
+    as_of: datetime | None = None,
 ) -> Backend:
     upgrade(url)
     engine = make_engine(url, pool_size=2)
     sessions = make_sessionmaker(engine)
-    report = seed(sessions, accounts=accounts, teams=teams, agents=2, seed=7, password=PASSWORD)
+    report = seed(sessions, accounts=accounts, teams=teams, agents=2, seed=7, password=PASSWORD,
+                  as_of=as_of)  # fmt: skip
     settings = settings or Settings(db_url=url, login_max_failures_address=10_000)
     server = start_embedded(url, settings=settings, promise_interval=0)
     backend = Backend(kind, url, server, sessions, report)
@@ -198,10 +201,13 @@ def running_backend(
     accounts: int = 120,
     settings: Callable[[str], Settings] | None = None,
     teams: int = 2,
+    as_of: datetime | None = None,
 ) -> Iterator[Backend]:
     """A fresh ``kind`` database, seeded and served on loopback; stopped and disposed after.
 
     ``settings`` makes the server's settings from the database URL (default: the tests').
+    ``as_of``: the instant the book is seeded as of (default: this hour), for a test whose
+    result depends on the book's state (which accounts go to the field, their order).
     """
     with fresh_database(kind, tmp_path_factory) as url:
         started = start_backend(
@@ -210,6 +216,7 @@ def running_backend(
             accounts=accounts,
             settings=settings(url) if settings else None,
             teams=teams,
+            as_of=as_of,
         )
         try:
             yield started
