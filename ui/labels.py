@@ -8,7 +8,7 @@ everywhere.
 
 from __future__ import annotations
 
-from ui.i18n import is_zh, tr
+from ui.i18n import is_zh, pick, tr
 
 
 def status_text(status: str) -> str:
@@ -125,6 +125,24 @@ def payment_method_text(method: str) -> str:
         "other": tr("Other"),
     }
     return labels.get(str(method), str(method))
+
+
+def payment_source_text(source: str) -> str:
+    """Who says a payment came: the customer (reported, not yet seen) or the bank."""
+    labels = {"reported": tr("reported by the customer"), "confirmed": tr("confirmed")}
+    return labels.get(str(source), str(source))
+
+
+def visit_outcome_text(outcome: str) -> str:
+    """What a field visit found (``workstation.field.OUTCOME_LABELS``)."""
+    from workstation.domain.enums import VisitOutcome
+    from workstation.field import OUTCOME_LABELS
+
+    try:
+        label = OUTCOME_LABELS[VisitOutcome(outcome)]
+    except ValueError:
+        return outcome
+    return pick(label)
 
 
 def dispute_text(reason: str) -> str:

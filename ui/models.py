@@ -349,7 +349,10 @@ def event_summary(event: Event) -> str:
             parts.append(str(p["notes"]))
         return " · ".join(parts)
     if event.type is EventType.PAYMENT and p.get("amount"):
-        return f"{Money.of(p['amount'], p['currency']).format()} ({p.get('source', '')})"
+        from ui.labels import payment_source_text
+
+        source = payment_source_text(str(p.get("source", "")))
+        return f"{Money.of(p['amount'], p['currency']).format()} ({source})"
     if event.type is EventType.WRITE_OFF and p.get("amount"):
         reason = write_off_reason(str(p.get("reason") or "settlement"))
         return f"{Money.of(p['amount'], p['currency']).format()} · {reason}"
@@ -388,17 +391,23 @@ def event_summary(event: Event) -> str:
 
         return message_summary(p, language())
     if event.type is EventType.VISIT:
-        return " · ".join(str(p.get(k, "")) for k in ("outcome", "notes") if p.get(k))
+        from ui.labels import visit_outcome_text
+
+        parts = [visit_outcome_text(str(p.get("outcome") or "")), str(p.get("notes") or "")]
+        return " · ".join(part for part in parts if part)
     if event.type is EventType.NOTE:
         return str(p.get("text", ""))
     if event.type is EventType.VOID:
         return tr("voids a record: %1").replace("%1", str(p.get("reason", "")))
     if event.type is EventType.FLAG_CHANGE:
+        from ui.labels import flag_text
+
+        flag = flag_text(str(p.get("flag", "")))
         if p.get("reason") == "hold_ended":  # the daily run: the hold's time is up
-            return f"{p.get('flag', '')} · " + tr("hold ended after %1 days").replace(
+            return f"{flag} · " + tr("hold ended after %1 days").replace(
                 "%1", str(p.get("duration_days", ""))
             )
-        return f"{p.get('flag', '')} · {p.get('details', '')}"
+        return f"{flag} · {p['details']}" if p.get("details") else flag
     if event.type in (EventType.INSTALMENT, EventType.PLAN_STATUS, EventType.DOCUMENT):
         return _lifecycle_summary(event.type, p)
     return str(p.get("text") or p.get("notes") or "")

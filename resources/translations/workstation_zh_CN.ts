@@ -2691,6 +2691,14 @@ Devices receive the new value at their next sync.</source>
         <translation>网点现金</translation>
     </message>
     <message>
+        <source>reported by the customer</source>
+        <translation>客户告知，待银行确认</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>银行已确认到账</translation>
+    </message>
+    <message>
         <source>Not my debt</source>
         <translation>非本人债务</translation>
     </message>

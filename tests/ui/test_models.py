@@ -169,9 +169,38 @@ def test_the_daily_runs_events_read_as_words_on_the_timeline():
     assert event_summary(letter) == "Paid-in-full letter · ¥4,000.00 · PIF-1"
     ended = event(EventType.FLAG_CHANGE, {"flag": "hardship", "value": False,
                                           "reason": "hold_ended", "duration_days": 30})  # fmt: skip
-    assert event_summary(ended) == "hardship · hold ended after 30 days"
+    assert event_summary(ended) == "Hardship · hold ended after 30 days"
     assert {event_type_label(k) for k in (EventType.INSTALMENT, EventType.PLAN_STATUS,
                                           EventType.DOCUMENT)} == {"Instalment", "Plan", "Document"}  # fmt: skip
+
+
+def test_the_timeline_reads_in_chinese_without_a_stored_code(prepared_app):
+    """A payment's source, a visit's outcome and a flag are stored as codes; a Chinese desk
+    reads them as Chinese words, not ``confirmed`` / ``nobody`` / ``hardship``."""
+    from ui import i18n
+    from ui.models import event_summary
+    from workstation.domain import Event, EventType
+
+    at = datetime(2026, 11, 12, tzinfo=UTC)
+
+    def event(kind: EventType, payload: dict) -> Event:
+        return Event("e", kind, "a", "c", at, "li.na", payload)
+
+    paid = event(EventType.PAYMENT, {"amount": "206.00", "currency": "CNY", "source": "confirmed"})
+    told = event(EventType.PAYMENT, {"amount": "50.00", "currency": "CNY", "source": "reported"})
+    visit = event(EventType.VISIT, {"outcome": "nobody", "notes": "留了联系卡"})
+    flag = event(EventType.FLAG_CHANGE, {"flag": "hardship", "value": True, "details": ""})
+    assert event_summary(paid) == "¥206.00 (confirmed)"
+    assert event_summary(told) == "¥50.00 (reported by the customer)"
+    assert event_summary(visit) == "Nobody at home · 留了联系卡"
+    i18n.install(prepared_app, "zh_CN")
+    try:
+        assert event_summary(paid) == "¥206.00 (银行已确认到账)"
+        assert event_summary(told) == "¥50.00 (客户告知，待银行确认)"
+        assert event_summary(visit) == "无人在家 · 留了联系卡"
+        assert event_summary(flag) == "经济困难"
+    finally:
+        i18n.install(prepared_app, "en")
 
 
 def test_the_timeline_tells_the_lifecycle_events_in_words():
