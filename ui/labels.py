@@ -127,6 +127,12 @@ def payment_method_text(method: str) -> str:
     return labels.get(str(method), str(method))
 
 
+def phone_type_text(kind: str) -> str:
+    """A phone number's kind, as it follows the number in a list (``mobile``, ``home``...)."""
+    labels = {"mobile": tr("mobile"), "home": tr("home"), "work": tr("work")}
+    return labels.get(str(kind), str(kind))
+
+
 def payment_source_text(source: str) -> str:
     """Who says a payment came: the customer (reported, not yet seen) or the bank."""
     labels = {"reported": tr("reported by the customer"), "confirmed": tr("confirmed")}

@@ -222,3 +222,24 @@ def test_the_timeline_tells_the_lifecycle_events_in_words():
     assert "→" in text
     assert "balance paid in full" in text
     assert event_type_label(EventType.STATUS_CHANGE) != "status_change"
+
+
+def test_a_chinese_desk_reads_the_phone_kind_in_chinese(prepared_app, window, qtbot):
+    """The number to call is followed by its kind: 手机 on a Chinese desk, never ``mobile``."""
+    from ui import i18n
+
+    i18n.install(prepared_app, "zh_CN")
+    try:
+        with qtbot.waitSignal(window.account_loaded, timeout=5000):
+            window.agent.load_account(window.view.account.id)
+        numbers = window.outcome.number
+        phones = [
+            numbers.itemText(i) for i in range(numbers.count()) if "@" not in numbers.itemText(i)
+        ]
+        assert phones
+        assert all(text.split("  ")[1].startswith(("手机", "家庭", "工作")) for text in phones), (
+            phones
+        )
+        assert not any("mobile" in text for text in phones)
+    finally:
+        i18n.install(prepared_app, "en")

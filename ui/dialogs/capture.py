@@ -24,7 +24,7 @@ from ui.dialogs.common import error_label, localize_buttons, mark
 from ui.dialogs.registry import register_dialog
 from ui.errors import describe
 from ui.i18n import tr
-from ui.labels import complaint_text, dispute_text
+from ui.labels import complaint_text, dispute_text, phone_type_text
 from ui.ops import OpState
 from workstation.desk import (
     COMPLAINT_CATEGORIES,
@@ -159,7 +159,8 @@ class CaptureDialog(QDialog):
 
     def _fill_contacts(self, view: AccountView) -> None:
         for phone in view.customer.phones:
-            self.blocked.addItem(tr("Phone") + f" {phone.number} ({phone.type})", phone.id)
+            kind = phone_type_text(phone.type.value)
+            self.blocked.addItem(tr("Phone") + f" {phone.number} ({kind})", phone.id)
         for email in view.customer.emails:
             self.blocked.addItem(tr("E-mail") + f" {email.address}", email.id)
 

@@ -33,6 +33,7 @@ from ui.dialogs.common import error_label
 from ui.dialogs.registry import register_dialog
 from ui.errors import describe
 from ui.i18n import language, tr
+from ui.labels import phone_type_text
 from ui.ops import OpState
 from workstation.desk import AccountView, Changes
 from workstation.domain import Channel, Language
@@ -198,13 +199,8 @@ class MessageDialog(QDialog):
             return "" if record.consent else tr(" — no consent")
 
         if self.channel.currentData() == Channel.SMS.value:
-            kinds = {
-                "mobile": tr("mobile"),
-                "home": tr("home"),
-                "work": tr("work"),
-            }
             for phone in customer.phones:
-                kind = kinds.get(phone.type.value, phone.type.value)
+                kind = phone_type_text(phone.type.value)
                 self.address.addItem(f"{phone.number} ({kind}){note(phone)}", phone.id)
             usable = [i for i, p in enumerate(customer.phones) if not p.opted_out and p.consent]
             mobile = [i for i in usable if customer.phones[i].type.value == "mobile"]

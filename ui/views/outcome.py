@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.i18n import is_zh, language, pick, tr
-from ui.labels import channel_text, complaint_text, dispute_text, payment_method_text
+from ui.labels import (
+    channel_text,
+    complaint_text,
+    dispute_text,
+    payment_method_text,
+    phone_type_text,
+)
 from ui.views.disclosures import DisclosureChecklist
 from ui.views.outcome_search import ranked
 from workstation.desk import (
@@ -330,7 +336,8 @@ class OutcomePanel(QWidget):
         self.number.clear()
         for phone in view.customer.phones:
             suffix = " " + tr("(opted out)") if phone.opted_out else ""
-            self.number.addItem(f"{phone.number}  {phone.type}{suffix}", phone.id)
+            kind = phone_type_text(phone.type.value)
+            self.number.addItem(f"{phone.number}  {kind}{suffix}", phone.id)
             self.number.setItemData(
                 self.number.count() - 1, phone.number, Qt.ItemDataRole.UserRole + 1
             )
