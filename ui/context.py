@@ -173,6 +173,15 @@ class AppContext:
     lead_client: LeadClient | None = None
     _field: FieldService | None = field(default=None, init=False, repr=False)
 
+    @property
+    def agent_name(self) -> str:
+        """The name the agent gives a customer: the display name the server holds for the
+        signed-in user (the profile remembers it), else the user name."""
+        info = self.profile.info if self.profile is not None else None
+        if info is not None and info.display_name and info.username == self.user:
+            return info.display_name
+        return self.user
+
     def save_settings(self) -> None:
         settings_mod.save(self.settings)
 

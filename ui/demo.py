@@ -98,7 +98,11 @@ def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup
         opened["profile"] = profile
         api = ApiSession(server.url, profile.device_id, secrets=profile.secrets)
         api.sign_in(user, DEMO_PASSWORD)
-        profile.remember(server_url=server.url, username=user)
+        profile.remember(
+            server_url=server.url,
+            username=user,
+            display_name=api.user.display_name if api.user is not None else "",
+        )
         sync = SyncEngine.for_profile(profile, api)
         sync.sync()
     except BaseException:

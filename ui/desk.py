@@ -214,7 +214,7 @@ class AgentDesk(QSplitter):
             desk, view, event, desk.clock()
         )
         self.account.show_account(view)
-        self.outcome.show_account(view, self.ctx.settings.creditor, self.ctx.user)
+        self.outcome.show_account(view, self.ctx.settings.creditor, self.ctx.agent_name)
         self.account_loaded.emit(view.account.id)
         if self._full_queue_pending:  # cold start: the first account is up, rank the rest
             self._start_full_queue()

@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.training_opener = training  # training mode's opener, from the entry point
         self.setObjectName("mainWindow")
-        self.setWindowTitle(tr("Collector Workstation") + f" — {ctx.user}")
+        who = ctx.user if ctx.agent_name == ctx.user else f"{ctx.agent_name} ({ctx.user})"
+        self.setWindowTitle(tr("Collector Workstation") + f" — {who}")
         self._open_dialogs: list[QDialog] = []
         self.error_box: QMessageBox | None = None  # the last error shown (tests read it)
         self._training: MainWindow | None = None  # training mode's window, when open

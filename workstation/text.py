@@ -21,6 +21,18 @@ def is_chinese(language: str) -> bool:
     return primary.lower() == "zh"
 
 
+def name_in(name: str, language: str) -> str:
+    """A person's name as said in ``language``: of a name written in both scripts
+    ("李娜 Li Na") the Chinese words for Chinese and the others for English; any other
+    name as it is."""
+    words = name.split()
+    chinese = [w for w in words if any("\u4e00" <= c <= "\u9fff" for c in w)]
+    latin = [w for w in words if w not in chinese]
+    if chinese and latin:
+        return "".join(chinese) if is_chinese(language) else " ".join(latin)
+    return " ".join(words)
+
+
 class PrintedLanguages(Protocol):
     """What ``Text.joined`` prints: the codes in order (a document's "en", "zh" or both)."""
 

@@ -83,3 +83,23 @@ def test_no_core_module_has_its_own_text_class_or_language_rule() -> None:
         if own_class.search(source) or own_rule.search(source):
             offenders.append(str(path.relative_to(CORE)))
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "said"),
+    [
+        ("李娜 Li Na", "zh", "李娜"),
+        ("李娜 Li Na", "zh_CN", "李娜"),
+        ("李娜 Li Na", "en", "Li Na"),
+        ("Li Na 李娜", "zh", "李娜"),
+        ("王 强 Wang Qiang", "zh", "王强"),
+        ("Mary O'Brien", "zh", "Mary O'Brien"),  # one script: as it is
+        ("张伟", "en", "张伟"),
+        ("  li.na ", "en", "li.na"),
+        ("", "zh", ""),
+    ],
+)
+def test_a_name_in_both_scripts_is_said_in_the_customers(name: str, language: str, said: str):
+    from workstation.text import name_in
+
+    assert name_in(name, language) == said

@@ -101,7 +101,11 @@ def authenticate(
         except HandOverRefused as exc:  # the previous user's work arrived meanwhile
             SecretStore(device_id).wipe()  # the new device's saved sign-in, unused
             raise SignInError(reason(exc), "user") from exc
-    profile.remember(server_url=server_url, username=user.strip())
+    profile.remember(
+        server_url=server_url,
+        username=user.strip(),
+        display_name=api.user.display_name if api.user is not None else "",
+    )
     return SignedIn(SyncEngine.for_profile(profile, api), profile)
 
 

@@ -52,7 +52,7 @@ from workstation.desk import disclosures as required_disclosures
 from workstation.domain import Channel
 from workstation.domain.dispositions import DispositionCatalogue
 from workstation.domain.model import utcnow, wall_clock
-from workstation.text import Text, is_chinese
+from workstation.text import Text, is_chinese, name_in
 
 FIELDS = (
     "promise_amount",
@@ -396,6 +396,7 @@ class OutcomePanel(QWidget):
             return
         lang = view.customer.language.value
         guide = view.call_guide
+        agent = name_in(agent, lang)  # "李娜 Li Na": 李娜 to a Chinese customer, Li Na else
 
         def fill(text: Text) -> str:
             return html.escape(

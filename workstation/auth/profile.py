@@ -53,6 +53,8 @@ class ProfileInfo:
     unlock: UnlockMethod
     server_url: str = ""
     username: str = ""
+    # the name the server holds for the user ("李娜 Li Na"): what the agent gives a customer
+    display_name: str = ""
 
 
 def profile_path() -> Path:
@@ -78,6 +80,7 @@ def load_info() -> ProfileInfo | None:
         unlock=UnlockMethod(data.get("unlock", UnlockMethod.KEYRING.value)),
         server_url=str(data.get("server_url", "")),
         username=str(data.get("username", "")),
+        display_name=str(data.get("display_name", "")),
     )
 
 
@@ -134,8 +137,14 @@ class LocalProfile:
             save_info(info)
         return cls(info, store, key)
 
-    def remember(self, *, server_url: str, username: str) -> None:
-        self.info = replace(self.info, server_url=server_url, username=username)
+    def remember(self, *, server_url: str, username: str, display_name: str = "") -> None:
+        """The server and the user signed in, and the user's display name (kept when not
+        given for the same user; another user's is dropped)."""
+        if not display_name and username == self.info.username:
+            display_name = self.info.display_name
+        self.info = replace(
+            self.info, server_url=server_url, username=username, display_name=display_name
+        )
         save_info(self.info)
 
     def close(self) -> None:

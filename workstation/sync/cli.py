@@ -154,7 +154,11 @@ def run_sync(args: argparse.Namespace) -> int:
         server = args.server or profile.info.server_url
         user = (args.user or profile.info.username).strip()
         profile, api = _signed_in(profile, server, user, password, secrets)
-        profile.remember(server_url=api.server_url, username=user)
+        profile.remember(
+            server_url=api.server_url,
+            username=user,
+            display_name=api.user.display_name if api.user is not None else "",
+        )
         progress = SyncProgress(None if args.quiet else _print_progress)
         engine = SyncEngine.for_profile(profile, api)
         report = engine.sync(progress)
