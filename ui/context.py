@@ -210,7 +210,7 @@ class AppContext:
                 self.user,
                 desk=self.desk,
                 clock=self.desk.now,  # the desk's time: training's, or a test's fixed one
-                creditor=self.settings.creditor or "Acme Consumer Finance",
+                creditor=self.settings.creditor,
             )
         return self._field
 
@@ -229,7 +229,7 @@ def build_context(
         store, storage = open_store()
     user = user or settings.last_user or f"demo-{role.value}"
     desk = DeskService(store, settings.ensure_device_id(), user, role=role)
-    desk.creditor = settings.creditor or desk.creditor
+    desk.creditor = settings.creditor  # "": the shipped creditor (domain.creditor)
     return AppContext(
         settings=settings,
         store=store,

@@ -36,7 +36,7 @@ class Settings:
     tel_uri: str = "tel:{number}"
     last_user: str = ""
     device_id: str = ""
-    creditor: str = "Acme Consumer Finance"
+    creditor: str = ""  # the creditor's name, if not the shipped one (domain.creditor)
     splitter_state: str = ""
     sync_interval_minutes: int = 5  # background sync; 0 turns the timer off
     last_role: str = "agent"  # the window a signed-out start opens (agent, field, lead)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tests.server.conftest import BACKENDS, Backend, running_backend
 from tests.server.portal_helpers import app_of, csrf, customer, portal_events
+from workstation.domain.creditor import creditor
 from workstation.server.models import (
     AccountRow,
     AuditEntry,
@@ -108,6 +109,9 @@ def test_a_tampered_or_expired_link_shows_nothing(backend: Backend) -> None:
     expired = person.get(f"/portal/l/{person.token}?lang=en")
     assert expired.status_code == 410
     assert "expired" in expired.text
+    assert f"Call us on {creditor().phone.en}" in expired.text  # the number (it said the name)
+    chinese = person.get(f"/portal/l/{person.token}?lang=zh")
+    assert f"请致电{creditor().phone.zh}" in chinese.text
     assert person.get("/portal/account").status_code == 401  # and no visit without a code
 
 

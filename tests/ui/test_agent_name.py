@@ -30,6 +30,7 @@ def test_the_call_guide_says_the_agents_name_in_the_customers_script(
     from ui.dialogs.signin import authenticate
     from ui.main_window import MainWindow
     from workstation.auth.profile import LocalProfile, load_info
+    from workstation.domain.creditor import creditor
     from workstation.server.models import User
 
     agent = backend.of_role("agent")[0].username
@@ -64,6 +65,8 @@ def test_the_call_guide_says_the_agents_name_in_the_customers_script(
             assert said[language] in guide
             assert said["zh" if language == "en" else "en"] not in guide
             assert agent not in guide
+            # the creditor as the customer's messages name it (domain.creditor), not "Acme"
+            assert creditor().name.get(language) in guide
             seen.add(language)
             if seen == {"zh", "en"}:
                 break

@@ -50,6 +50,7 @@ from workstation.desk import (
 )
 from workstation.desk import disclosures as required_disclosures
 from workstation.domain import Channel
+from workstation.domain.creditor import creditor as creditor_named
 from workstation.domain.dispositions import DispositionCatalogue
 from workstation.domain.model import utcnow, wall_clock
 from workstation.text import Text, is_chinese, name_in
@@ -396,6 +397,7 @@ class OutcomePanel(QWidget):
             return
         lang = view.customer.language.value
         guide = view.call_guide
+        creditor = creditor_named(creditor).name.get(lang)  # as the customer's messages say it
         agent = name_in(agent, lang)  # "李娜 Li Na": 李娜 to a Chinese customer, Li Na else
 
         def fill(text: Text) -> str:

@@ -158,7 +158,7 @@ class _RowView(NamedTuple):
 class DeskService:
     """The agent desk's use cases over one local store."""
 
-    creditor = "Acme Consumer Finance"  # the context sets the configured creditor
+    creditor = ""  # the configured creditor's name (the context sets it); "": the shipped one
 
     def __init__(
         self,
@@ -763,7 +763,7 @@ class DeskService:
         (``desk.approvals``): its approval is named on the plan.
         """
         from workstation.desk.approvals import approval_to_agree
-        from workstation.documents import Party, agreement_from_domain, render_agreement
+        from workstation.documents import agreement_from_domain, creditor_party, render_agreement
 
         now = now or self.clock()
         view = self.account(account_id, now)
@@ -780,7 +780,7 @@ class DeskService:
             view.customer,
             view.account,
             option.plan,
-            creditor=Party(name=self.creditor),
+            creditor=creditor_party(self.creditor, view.customer.language.value),
             issued_on=issued_on,
             language=language,
         )

@@ -24,6 +24,7 @@ from workstation.documents.agreement import (
     Party,
     PlanChoice,
     agreement_from_domain,
+    creditor_party,
     render_agreement,
 )
 from workstation.documents.blocks import RenderedDocument
@@ -53,6 +54,7 @@ __all__ = [
     "RenderedDocument",
     "SettlementOfferDetails",
     "agreement_from_domain",
+    "creditor_party",
     "render_agreement",
     "render_letter",
     "render_specimen",

@@ -39,6 +39,7 @@ from workstation.documents.texts import (
     templates_sha256,
     templates_version,
 )
+from workstation.domain.creditor import creditor
 from workstation.domain.model import Account, Customer, mask_national_id
 from workstation.domain.money import Money
 from workstation.plans.deferral import Deferral
@@ -97,6 +98,16 @@ class Party:
             "address": self.address,
             "phone": self.phone,
         }
+
+
+def creditor_party(configured: str = "", language: str = "en") -> Party:
+    """The creditor as an agreement or a letter prints it (``domain.creditor``): its name in
+    both scripts, the Chinese on a Chinese page, and the number for ``language``'s reader."""
+    who = creditor(configured)
+    latin, chinese = who.name.en, who.name.zh
+    return Party(
+        name=latin, name_alt=chinese if chinese != latin else "", phone=who.phone.get(language)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,11 +24,7 @@ from workstation.desk import engines
 from workstation.desk.plans import PlanOption
 from workstation.desk.service import AgreedPlan, DeskService  # one agreement type: desk and door
 from workstation.desk.types import Changes, DeskError, ValidationError, Verdict
-from workstation.documents import (
-    Party,
-    agreement_from_domain,
-    render_agreement,
-)
+from workstation.documents import agreement_from_domain, creditor_party, render_agreement
 from workstation.documents.texts import DocumentLanguage
 from workstation.domain import Account, Customer, Event, EventType, Money, new_id, utcnow
 from workstation.domain.dispositions import default_catalogue
@@ -223,7 +219,7 @@ class FieldService:
         *,
         desk: DeskService | None = None,
         clock: Callable[[], datetime] = utcnow,
-        creditor: str = "Acme Consumer Finance",
+        creditor: str = "",  # the configured creditor's name; "": the shipped one
         visits_per_day: int = DEFAULT_VISITS,
     ) -> None:
         self.store = store
@@ -496,7 +492,7 @@ class FieldService:
             customer,
             account,
             choice,
-            creditor=Party(name=self.creditor),
+            creditor=creditor_party(self.creditor, customer.language.value),
             issued_on=issued_on,
             language=language,
         )

@@ -51,7 +51,7 @@ def preview(
         history=view.events,
         address=request.address,
         inputs=request.inputs,
-        templates=templates or default_templates(),
+        templates=(templates or default_templates()).for_creditor(desk.creditor),
     )
 
 

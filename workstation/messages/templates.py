@@ -1,10 +1,11 @@
 """Message templates as data: ``resources/templates/messages/<language>.toml``.
 
-Each file holds one language: a ``[sender]`` table (creditor name and phone) and one table
-per template with its display ``name``, the ``sms`` text and the e-mail ``subject`` and
-``body``. The loader checks everything a wrong edit could break and names the file and the
-key: an unknown placeholder, a stray brace, a missing variant, a template present in one
-language but not in another.
+Each file holds one language: one table per template with its display ``name``, the ``sms``
+text and the e-mail ``subject`` and ``body``. The loader checks everything a wrong edit could
+break and names the file and the key: an unknown placeholder, a stray brace, a missing
+variant, a template present in one language but not in another. The sender's name and phone
+(``{creditor}``, ``{creditor_phone}``) are the creditor's (``domain.creditor``), as on a call
+or an agreement.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from workstation.domain.creditor import Creditor, creditor, shipped_creditor
 from workstation.domain.enums import Language
 from workstation.errors import WorkstationError
 from workstation.resources import resource_dir
@@ -111,6 +113,22 @@ class TemplateSet:
     def sender(self, language: Language | str) -> Mapping[str, str]:
         return self.senders[Language(language)]
 
+    def for_creditor(self, configured: str) -> TemplateSet:
+        """These templates sent for the ``configured`` creditor (the shipped one if blank)."""
+        if not configured.strip():
+            return self
+        return replace(self, senders=_senders(creditor(configured)))
+
+
+def _senders(who: Creditor) -> dict[Language, Mapping[str, str]]:
+    return {
+        language: {
+            "creditor": who.name.get(language.value),
+            "creditor_phone": who.phone.get(language.value),
+        }
+        for language in Language
+    }
+
 
 def _fields(text: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
@@ -134,7 +152,7 @@ def _check_text(path: Path, key: str, text: Any) -> str:
     return text.strip()
 
 
-def load_file(path: Path) -> tuple[Language, dict[str, Template], dict[str, str]]:
+def load_file(path: Path) -> tuple[Language, dict[str, Template]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -145,14 +163,14 @@ def load_file(path: Path) -> tuple[Language, dict[str, Template], dict[str, str]
         language = Language(str(data.get("language")))
     except ValueError:
         raise TemplateError(f"{path.name}: language must be one of en, zh") from None
-    sender = data.get("sender")
-    if not isinstance(sender, dict) or not all(
-        isinstance(sender.get(k), str) and sender[k].strip() for k in ("creditor", "creditor_phone")
-    ):
-        raise TemplateError(f"{path.name}: [sender] needs creditor and creditor_phone")
+    if "sender" in data:
+        raise TemplateError(
+            f"{path.name}: [sender] is the creditor's, in resources/creditor.toml (one name "
+            "on calls, messages and documents)"
+        )
     templates: dict[str, Template] = {}
     for template_id, table in data.items():
-        if template_id in ("schema", "language", "sender"):
+        if template_id in ("schema", "language"):
             continue
         if not isinstance(table, dict):
             raise TemplateError(f"{path.name}: {template_id} must be a table")
@@ -169,25 +187,23 @@ def load_file(path: Path) -> tuple[Language, dict[str, Template], dict[str, str]
     missing = [t for t in TEMPLATE_IDS if t not in templates]
     if missing:
         raise TemplateError(f"{path.name}: missing templates {', '.join(missing)}")
-    return language, templates, {k: str(sender[k]).strip() for k in ("creditor", "creditor_phone")}
+    return language, templates
 
 
 def load_templates(directory: Path | None = None) -> TemplateSet:
     """Load and cross-check every ``*.toml`` in ``directory`` (default: the shipped ones)."""
     folder = directory or resource_dir("templates") / "messages"
     templates: dict[tuple[str, Language], Template] = {}
-    senders: dict[Language, Mapping[str, str]] = {}
     ids_by_language: dict[Language, frozenset[str]] = {}
     for path in sorted(folder.glob("*.toml")):
-        language, loaded, sender = load_file(path)
-        if language in senders:
+        language, loaded = load_file(path)
+        if language in ids_by_language:
             raise TemplateError(f"{path.name}: a second file for language {language.value}")
-        senders[language] = sender
         ids_by_language[language] = frozenset(loaded)
         for template_id, template in loaded.items():
             templates[(template_id, language)] = template
     for language in Language:
-        if language not in senders:
+        if language not in ids_by_language:
             raise TemplateError(f"{folder}: no templates for language {language.value}")
     all_ids = frozenset().union(*ids_by_language.values())
     for language, ids in ids_by_language.items():
@@ -210,7 +226,7 @@ def load_templates(directory: Path | None = None) -> TemplateSet:
         for template_id in sorted(all_ids, key=_order)
         for language in Language
     }
-    return TemplateSet(ordered, senders)
+    return TemplateSet(ordered, _senders(shipped_creditor()))
 
 
 def _order(template_id: str) -> tuple[int, str]:

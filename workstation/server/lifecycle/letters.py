@@ -21,7 +21,12 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from workstation.documents.agreement import AccountSummary, Party, party_from_customer
+from workstation.documents.agreement import (
+    AccountSummary,
+    Party,
+    creditor_party,
+    party_from_customer,
+)
 from workstation.documents.canonical import sha256_hex
 from workstation.documents.letters import (
     LetterContent,
@@ -39,15 +44,22 @@ from workstation.server.models import AccountRow, Blob, EventRow, ReviewItem
 from workstation.server.serialize import load_customers
 from workstation.sync.wire import customer_from_wire
 
+# the creditor's name, where not the shipped one (domain.creditor; the desk's settings name it
+# too): the same on letters, agreements, portal pages and messages
 CREDITOR_ENV = "WORKSTATION_SERVER_CREDITOR"
-DEFAULT_CREDITOR = "Acme Consumer Finance"
 KIND = LetterKind.PAID_IN_FULL.value
 JOB = "produce its paid-in-full letter"
 WINDOW_DAYS = 30
 
 
-def creditor() -> Party:
-    return Party(name=os.environ.get(CREDITOR_ENV) or DEFAULT_CREDITOR)
+def creditor_name() -> str:
+    """The configured creditor's name; "" for the shipped creditor."""
+    return os.environ.get(CREDITOR_ENV, "")
+
+
+def creditor(language: str = "en") -> Party:
+    """The creditor as a letter or agreement prints it, its number for ``language``'s reader."""
+    return creditor_party(creditor_name(), language)
 
 
 def _missing_letter() -> ColumnElement[bool]:
@@ -127,7 +139,7 @@ def paid_in_full_letter(session: Session, account_id: str, changes: DayChanges) 
         issued_on=changes.day,
         language=language,
         jurisdiction=customer.jurisdiction,
-        creditor=creditor(),
+        creditor=creditor(customer.language.value),
         customer=party_from_customer(customer),
         account=AccountSummary(
             number=number,

@@ -78,8 +78,9 @@ def transaction(state: AppState, *, reading: bool = False) -> Iterator[Session]:
         session.close()
 
 
-def creditor_phone() -> str:
-    return creditor().name
+def creditor_phone(lang: str) -> str:
+    """The number a customer calls (the creditor's, for ``lang``'s reader)."""
+    return creditor(lang).phone
 
 
 def audit_view(request: Request, link: PortalLink, name: str, now: datetime) -> None:
@@ -97,7 +98,7 @@ def refused(request: Request, lang: str, problem: str) -> HTMLResponse:
         "session": ("session_over_title", "session_over", 401),
     }
     title, body, status = pages[problem]
-    return notice(request, lang, title, body, status=status, values={"phone": creditor_phone()})
+    return notice(request, lang, title, body, status=status, values={"phone": creditor_phone(lang)})
 
 
 def audit_refusal(state: AppState, what: str, link_id: str | None, request: Request) -> None:
@@ -211,7 +212,7 @@ def base_context(request: Request, visit: access.Visit, lang: str, **extra: Any)
         if is_chinese(lang) and visit.customer.name_alt
         else visit.customer.name,
         "currency": account.currency,
-        "creditor": creditor().name,
+        "creditor": creditor(lang).short_name.get(lang),
         "errors": {},
         "values": {},
         **extra,

@@ -25,7 +25,7 @@ from workstation.contract.codec import decode
 from workstation.contract.events import PlanAgreementPayload
 from workstation.desk.plans import PlanOption, PlanRequest, agreement_wire, compare
 from workstation.desk.types import ValidationError
-from workstation.documents import Party, RenderedDocument, agreement_from_domain, render_agreement
+from workstation.documents import RenderedDocument, agreement_from_domain, render_agreement
 from workstation.domain.enums import Bucket, EventType
 from workstation.domain.money import Money, MoneyError
 from workstation.plans import load_settlement_policy
@@ -166,7 +166,7 @@ def rendered(
         customer,
         domain_account,
         offer.option.plan,
-        creditor=Party(name=creditor().name),
+        creditor=creditor(customer.language.value),
         issued_on=now.astimezone(_zone(customer.timezone)).date(),
         language=DocumentLanguage(language) if language in ("en", "zh") else None,
     )

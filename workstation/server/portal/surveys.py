@@ -20,6 +20,7 @@ from workstation.contract.events import ContactAttemptPayload
 from workstation.domain.dispositions import default_catalogue
 from workstation.domain.enums import Channel, EventType
 from workstation.messages.templates import default_templates
+from workstation.server.lifecycle.letters import creditor_name
 from workstation.server.models import AccountRow, ContactRow, CustomerRow, EventRow
 from workstation.server.portal import access
 from workstation.server.portal.models import PortalLink
@@ -80,7 +81,7 @@ def schedule(
     )
     language = customer.language if customer.language in ("en", "zh") else "en"
     template = default_templates().get(SURVEY_TEMPLATE, language)
-    sender = default_templates().sender(language)
+    sender = default_templates().for_creditor(creditor_name()).sender(language)
     text = template.sms.format(
         creditor=sender.get("creditor", ""), survey_link=f"{PORTAL_BASE}/portal/survey/{token}"
     )

@@ -40,9 +40,11 @@ from workstation.domain.enums import AccountStatus, Bucket, EventType
 from workstation.domain.model import Customer, Event
 from workstation.domain.money import MINOR_DIGITS
 from workstation.messages.compose import ComposeError, compose, message_payload
+from workstation.messages.templates import default_templates
 from workstation.queue.tasks import StrategyTask
 from workstation.server.domain_rows import KNOWN_EVENT_TYPES, account_of, customer_of, event_of
 from workstation.server.lifecycle.changes import DayChanges
+from workstation.server.lifecycle.letters import creditor_name
 from workstation.server.messaging.delivery import MAX_WAIT, enqueue
 from workstation.server.models import AccountRow, ContactRow, CustomerRow, EventRow
 from workstation.server.strategy.models import (
@@ -317,6 +319,7 @@ def _message(
             at,
             history=events.get(customer.id, ()),
             policy=policy,
+            templates=default_templates().for_creditor(creditor_name()),
         )
     except ComposeError as exc:
         action["detail"] = {"reason": str(exc)}

@@ -1,0 +1,67 @@
+"""The creditor the book is collected for, as its customers meet it: one name and one phone
+number per language (``resources/creditor.toml``), the same on a call, in a message, on an
+agreement and on a letter. A customer who hears "Acme" from the agent and reads "北风金融" in
+the SMS that follows has reason to think one of them a fraud.
+
+A deployment may name another creditor (the desk's settings, the server's environment):
+``creditor(configured)`` then says that name in both languages, with the shipped numbers.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from workstation.errors import WorkstationError
+from workstation.resources import resource_path
+from workstation.text import Text
+
+
+class CreditorFileError(WorkstationError, ValueError):
+    """The creditor file is malformed; the message names the file and the key."""
+
+    summary = Text("The creditor file is not valid", "债权人信息文件无效")
+
+
+@dataclass(frozen=True, slots=True)
+class Creditor:
+    name: Text  # as said and printed in each language
+    phone: Text  # the number a customer calls, in each language's market
+
+
+def load_creditor(path: Path) -> Creditor:
+    """Read and check a creditor file; raise CreditorFileError naming the file and key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CreditorFileError(f"{path}: cannot be read: {exc}") from None
+    if data.get("schema") != 1:
+        raise CreditorFileError(f"{path}: 'schema' must be 1")
+    values: dict[str, dict[str, str]] = {}
+    for language in ("en", "zh"):
+        table = data.get(language)
+        if not isinstance(table, dict):
+            raise CreditorFileError(f"{path}: no [{language}] table")
+        for key in ("name", "phone"):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise CreditorFileError(f"{path}: [{language}] {key} must be a non-empty string")
+        values[language] = {key: str(table[key]).strip() for key in ("name", "phone")}
+    return Creditor(
+        Text(values["en"]["name"], values["zh"]["name"]),
+        Text(values["en"]["phone"], values["zh"]["phone"]),
+    )
+
+
+@cache
+def shipped_creditor() -> Creditor:
+    return load_creditor(resource_path("creditor.toml"))
+
+
+def creditor(configured: str = "") -> Creditor:
+    """The creditor: the shipped one, or the ``configured`` name (in both languages)."""
+    shipped = shipped_creditor()
+    name = configured.strip()
+    return Creditor(Text(name, name), shipped.phone) if name else shipped
