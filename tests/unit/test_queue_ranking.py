@@ -176,6 +176,28 @@ def test_an_early_low_risk_account_is_offered_an_sms_reminder() -> None:
     assert row.treatment.code == "sms_reminder"
 
 
+def test_a_desk_agents_late_risky_account_is_a_call_and_the_reason_says_why() -> None:
+    inputs = [account("late", days_past_due=200, score=0.05), account("early", score=0.85)]
+    field = {row.account_id: row for row in rank(inputs, NOW)}  # a field collector's queue
+    desk = {row.account_id: row for row in rank(inputs, NOW, visits=False)}
+    field_row, desk_late, desk_early = field["late"], desk["late"], desk["early"]
+    assert field_row.treatment.code == "field_visit"
+    assert field_row.reasons[-1].text_en == "tier D — suggested: Field visit"
+    assert desk_late.treatment.code == "call"
+    assert desk_late.planned is field_row.treatment
+    assert desk_late.priority == field_row.priority  # the order is the tier's, not the desk's
+    treatment = desk_late.reasons[-1]
+    assert treatment.code == "TREATMENT"
+    assert treatment.text_en.startswith("tier D — suggested: Call, as the desk makes no visits")
+    assert "a lead can move the account to a field collector" in treatment.text_en
+    assert treatment.text_zh.startswith("风险等级 D — 建议：电话催收，坐席不外访")
+    assert "组长可将账户调配" in treatment.text_zh
+    # nothing but a visit changes at the desk
+    assert desk_early.treatment is field["early"].treatment
+    assert desk_early.treatment.code == "sms_reminder"
+    assert desk_early.reasons[-1].text_en == "tier A — suggested: SMS reminder"
+
+
 def test_closed_accounts_go_last_and_are_not_asked_about() -> None:
     asked: list[str] = []
 

@@ -43,6 +43,14 @@ def test_a_late_high_risk_account_gets_a_field_visit() -> None:
     assert default_policy().treatment(RiskTier.D, Bucket.DPD_180_PLUS).code == "field_visit"
 
 
+def test_at_the_desk_a_visit_becomes_a_call_and_the_rest_stay() -> None:
+    policy = default_policy()
+    visit = policy.treatment(RiskTier.D, Bucket.DPD_180_PLUS)
+    assert policy.at_desk(visit).code == "call"
+    for code in ("sms_reminder", "call", "hardship_review"):
+        assert policy.at_desk(policy.treatments[code]) is policy.treatments[code]
+
+
 def test_hardship_overrides_the_matrix() -> None:
     treatment = default_policy().treatment(RiskTier.A, Bucket.DPD_1_29, {"hardship"})
     assert treatment.code == "hardship_review"
@@ -113,6 +121,10 @@ def _dump(data: dict[str, Any]) -> str:
         (lambda d: d["treatment"][1].pop("label_zh"), r"treatment #2 \(call\): 'label_zh'"),
         (lambda d: d["treatment"][0].update(channel="pigeon"), "'channel'"),
         (lambda d: d["override"][0].update(flag="grumpy"), r"override #1: 'flag'"),
+        # a desk agent makes no visits: every visit says what the desk does instead
+        (lambda d: d["treatment"][2].pop("at_desk"), r"#3 \(field_visit\): .*'at_desk'"),
+        (lambda d: d["treatment"][2].update(at_desk="fax"), "unknown treatment 'fax'"),
+        (lambda d: d["treatment"][2].update(at_desk="field_visit"), "a visit too"),
         (lambda d: d["priority"].update(balance_share=2), "'balance_share'"),
         (lambda d: d["priority"]["urgency"].pop("180+"), r"\[priority\.urgency\]: '180\+'"),
     ],

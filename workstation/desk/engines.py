@@ -148,8 +148,10 @@ def book_verdicts(book: Book, now: datetime) -> dict[str, compliance.Decision]:
     return verdicts
 
 
-def rank(rows: Sequence[Any], now: datetime, book: Book | None = None) -> Sequence[queue.RankedRow]:
-    """Rank store rows with ``workstation.queue``.
+def rank(
+    rows: Sequence[Any], now: datetime, book: Book | None = None, *, visits: bool = True
+) -> Sequence[queue.RankedRow]:
+    """Rank store rows with ``workstation.queue`` (``visits``: the holder makes field visits).
 
     ``book`` holds (customer, account, history) for the accounts whose history or flags
     can make the engine say more than calling hours (``Store.contact_books``): they get
@@ -161,6 +163,6 @@ def rank(rows: Sequence[Any], now: datetime, book: Book | None = None) -> Sequen
     precheck = quick_contactability(jurisdiction_of, now)
     decided = book_verdicts(book, now) if book is not None else {}
     if not decided:
-        return queue.rank(inputs, now, precheck)
+        return queue.rank(inputs, now, precheck, visits=visits)
     verdicts: list[Any] = [decided.get(item.account_id) or precheck(item) for item in inputs]
-    return queue.rank(inputs, now, verdicts)
+    return queue.rank(inputs, now, verdicts, visits=visits)

@@ -180,6 +180,12 @@ class DeskService:
         # a ranking on another worker thread never pairs one queue with another's positions
         self._snapshot: QueueSnapshot | None = None
 
+    @property
+    def visits(self) -> bool:
+        """Whether this user makes field visits: only a field collector's queue suggests one
+        (a desk agent's suggests his desk's action instead, ``TreatmentPolicy.at_desk``)."""
+        return self.role is Role.FIELD
+
     def now(self) -> datetime:
         """The desk's current instant (its ``clock``, which tests and training may replace):
         forms take their default dates from it, so what they offer is what it validates."""
@@ -196,7 +202,7 @@ class DeskService:
         now = now or self.clock()
         rows = self.store.queue_rows()
         by_id = {row.account_id: row for row in rows}
-        ranked_rows = engines.rank(rows, now, self._contact_book(now))
+        ranked_rows = engines.rank(rows, now, self._contact_book(now), visits=self.visits)
         ordered = [by_id[account_id] for account_id in _account_ids(ranked_rows)]
         categories = [c.value for c in _categories(ranked_rows)]
 
@@ -283,7 +289,7 @@ class DeskService:
         rank_of = dict(zip(ids, ranks, strict=False))
         ordered = [by_id[i] for i in present]
         book = self._contact_book(now, {row.customer_id for row in ordered})
-        ranked = {r.account_id: r for r in engines.rank(ordered, now, book)}
+        ranked = {r.account_id: r for r in engines.rank(ordered, now, book, visits=self.visits)}
         if not rank_of:  # no saved order: the ranker's order of these rows
             present.sort(key=lambda i: ranked[i].rank)
             ordered = [by_id[i] for i in present]

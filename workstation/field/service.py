@@ -28,7 +28,7 @@ from workstation.documents import agreement_from_domain, creditor_party, render_
 from workstation.documents.texts import DocumentLanguage
 from workstation.domain import Account, Customer, Event, EventType, Money, new_id, utcnow
 from workstation.domain.dispositions import default_catalogue
-from workstation.domain.enums import Channel, VisitOutcome
+from workstation.domain.enums import Channel, Role, VisitOutcome
 from workstation.domain.model import Address
 from workstation.field.banner import OfflineFacts, offline_facts
 from workstation.field.route import (
@@ -226,7 +226,13 @@ class FieldService:
         self.device_id = device_id
         self.user = user
         self.clock = clock
-        self.desk = desk or DeskService(store, device_id, user, clock=clock)  # type: ignore[arg-type]
+        self.desk = desk or DeskService(
+            store,  # type: ignore[arg-type]
+            device_id,
+            user,
+            clock=clock,
+            role=Role.FIELD,
+        )
         self.creditor = creditor
         self.visits_per_day = visits_per_day
 

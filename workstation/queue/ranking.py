@@ -87,6 +87,7 @@ class _Context:
     scorecard: Scorecard
     policy: TreatmentPolicy
     now: datetime
+    visits: bool = True  # the queue's holder makes field visits (a field collector)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ class RankedRow:
     priority: float
     rank: int
     tier: RiskTier
-    treatment: Treatment
+    treatment: Treatment  # what the queue's holder does next (``planned``, or his desk's)
     category: Category
     contactable_now: bool
     next_contact_allowed_at: datetime | None
@@ -108,6 +109,9 @@ class RankedRow:
     source: QueueInput = field(repr=False, compare=False)
     contact: Contact = field(repr=False, compare=False)
     _context: _Context = field(repr=False, compare=False)
+    # what the tier and bucket (or a customer flag) call for; differs from ``treatment``
+    # only where it is a visit and the holder works at the desk
+    planned: Treatment = field(repr=False, compare=False)
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -201,12 +205,13 @@ class RankedQueue(Sequence[RankedRow]):
          probability, bucket, promise_due, callback_due) = self._entries[index]  # fmt: skip
         # a compliance Decision is worded into a Contact only for the rows someone reads
         contact = verdict if isinstance(verdict, Contact) else _as_contact(verdict)
+        context = self._context
         return RankedRow(
             account_id,
             priority,
             self._ranks[index],
             tier,
-            treatment,
+            treatment if context.visits else context.policy.at_desk(treatment),
             category,
             contact.allowed,
             contact.next_allowed_at,
@@ -216,7 +221,8 @@ class RankedQueue(Sequence[RankedRow]):
             callback_due,
             item,
             contact,
-            self._context,
+            context,
+            treatment,
         )
 
     def account_ids(self) -> list[str]:
@@ -258,8 +264,13 @@ def rank(
     *,
     scorecard: Scorecard | None = None,
     policy: TreatmentPolicy | None = None,
+    visits: bool = True,
 ) -> RankedQueue:
     """Rank accounts for the queue at ``now`` (aware; UTC recommended).
+
+    ``visits`` says whether the queue's holder makes field visits (a field collector); a
+    desk agent's queue (``False``) suggests the treatment's desk action where the tier
+    calls for a visit (``TreatmentPolicy.at_desk``), and its reason says so.
 
     ``contactability`` maps account id → verdict (a ``Contact``, a compliance ``Decision``,
     or ``(allowed, next_allowed_at, text)``), or is a sequence of verdicts (or None) in the
@@ -273,7 +284,7 @@ def rank(
         raise ValueError("now must be an aware datetime")
     scorecard = scorecard or default_scorecard()
     policy = policy or default_policy()
-    context = _Context(scorecard, policy, now)
+    context = _Context(scorecard, policy, now, visits)
     mapping: Mapping[str, ContactValue] | None = None
     supplier: Callable[[QueueInput], ContactValue] | None = None
     pairs: Iterable[tuple[QueueInput, ContactValue | None]] = zip(inputs, repeat(None))

@@ -2,7 +2,8 @@
 
 This module owns ``resources/treatments.toml``: the score bands that give tiers A–D, the
 best tier a bucket allows, the treatment (SMS reminder, call, field visit, hardship review)
-per tier and bucket with bilingual labels, customer-flag overrides, and the numbers the
+per tier and bucket with bilingual labels, what a desk agent does instead of a visit (he
+makes none), customer-flag overrides, and the numbers the
 priority formula uses (urgency by bucket, the share of the balance counted as recoverable).
 It is data so a team lead's policy changes without a release; it is validated strictly so a
 typo is a clear message, not a silently different queue.
@@ -41,6 +42,9 @@ class Treatment:
     channel: Channel
     label_en: str
     label_zh: str
+    # what a collector who makes no visits (a desk agent) does instead: the code of another
+    # treatment; every visit names one
+    at_desk: str | None = None
 
     def label(self, language: str) -> str:
         return self.label_zh if is_chinese(language) else self.label_en
@@ -140,6 +144,11 @@ class TreatmentPolicy:
                 break
         return self._cap(tier, bucket)
 
+    def at_desk(self, treatment: Treatment) -> Treatment:
+        """What a desk agent does where ``treatment`` is a visit he cannot make (itself
+        when it is not a visit)."""
+        return self.treatments[treatment.at_desk] if treatment.at_desk else treatment
+
     def treatment(self, tier: RiskTier, bucket: Bucket, flags: Iterable[str] = ()) -> Treatment:
         if flags:
             for flag, treatment in self.overrides:
@@ -221,7 +230,27 @@ def parse_policy(data: Mapping[str, Any], source: str) -> TreatmentPolicy:
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise TreatmentsError(f"{where}: '{key}' must be a non-empty string")
         channel = _enum_value(Channel, entry.get("channel"), f"{where}: 'channel'")
-        treatments[code] = Treatment(code, channel, entry["label_en"], entry["label_zh"])
+        at_desk = entry.get("at_desk")
+        if channel is Channel.VISIT and at_desk is None:
+            raise TreatmentsError(
+                f"{where}: a visit must name 'at_desk', what a desk agent does instead"
+            )
+        if at_desk is not None and not isinstance(at_desk, str):
+            raise TreatmentsError(f"{where}: 'at_desk' must be a treatment code")
+        treatments[code] = Treatment(
+            code, channel, entry["label_en"], entry["label_zh"], at_desk=at_desk
+        )
+    for code, treatment in treatments.items():
+        if treatment.at_desk is None:
+            continue
+        where = f"{source}: treatment {code}: 'at_desk'"
+        instead = treatments.get(treatment.at_desk)
+        if instead is None:
+            raise TreatmentsError(
+                f"{where}: unknown treatment {treatment.at_desk!r} (known: {', '.join(treatments)})"
+            )
+        if instead.channel is Channel.VISIT:
+            raise TreatmentsError(f"{where}: {treatment.at_desk!r} is a visit too")
 
     def treatment_code(value: Any, where: str) -> str:
         if value not in treatments:

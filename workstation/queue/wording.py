@@ -211,12 +211,25 @@ def row_reasons(
     rolling = _rolls_soon(row, policy)
     if rolling is not None:
         reasons.append(rolling)
-    treatment = row.treatment
-    reasons.append(
-        Reason(
-            "TREATMENT",
-            f"tier {row.tier.value} — suggested: {treatment.label_en}",
-            f"风险等级 {row.tier.value} — 建议：{treatment.label_zh}",
-        )
-    )
+    reasons.append(_treatment(row))
     return tuple(reasons)
+
+
+def _treatment(row: RankedRow) -> Reason:
+    """The suggestion; at the desk, where the tier calls for a visit, why it is another and
+    who could still send someone to the door (the desk does not know the team's towns)."""
+    treatment, planned, tier = row.treatment, row.planned, row.tier.value
+    if planned is treatment:
+        return Reason(
+            "TREATMENT",
+            f"tier {tier} — suggested: {treatment.label_en}",
+            f"风险等级 {tier} — 建议：{treatment.label_zh}",
+        )
+    return Reason(
+        "TREATMENT",
+        f"tier {tier} — suggested: {treatment.label_en}, as the desk makes no visits "
+        f"({planned.label_en} fits the tier: a lead can move the account to a field collector "
+        "working the customer's town, if there is one)",
+        f"风险等级 {tier} — 建议：{treatment.label_zh}，坐席不外访"
+        f"（该等级宜{planned.label_zh}：如客户所在城市有外访员，组长可将账户调配给该外访员）",
+    )
