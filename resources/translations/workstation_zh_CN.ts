@@ -1399,6 +1399,10 @@ Devices receive the new value at their next sync.</source>
         <translation>在线</translation>
     </message>
     <message>
+        <source>offline, never synced</source>
+        <translation>离线，从未同步</translation>
+    </message>
+    <message>
         <source>offline, synced %1</source>
         <translation>离线，%1同步</translation>
     </message>

@@ -65,3 +65,12 @@ def set_column_widths(table: QTableView, widths: Iterable[tuple[int, int]]) -> N
     header = table.horizontalHeader()
     for column, width in widths:
         table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+
+
+def fit_column_to_contents(table: QTableView, column: int) -> None:
+    """Widen ``column`` to its widest cell and its header, never narrowing it: a cell whose
+    words change with the rows is read whole (the lead's "○ offline, never synced" read
+    "○ offline, …"), and a refresh with shorter words does not make the columns jump."""
+    needed = max(table.sizeHintForColumn(column), table.horizontalHeader().sectionSizeHint(column))
+    if table.columnWidth(column) < needed:
+        table.setColumnWidth(column, needed)

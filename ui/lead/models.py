@@ -43,6 +43,8 @@ def role_text(role: str) -> str:
 def _state(agent: AgentSummary) -> str:
     if agent.online:
         return "● " + tr("online")
+    if agent.last_sync_at is None:  # "offline, synced never" was no English
+        return "○ " + tr("offline, never synced")
     return "○ " + tr("offline, synced %1").replace("%1", ago(agent.last_sync_at))
 
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.dialogs.common import set_column_widths
+from ui.dialogs.common import fit_column_to_contents, set_column_widths
 from ui.errors import describe, reason
 from ui.field.table import ACCOUNT_MIME, KEY_ROLE, account_ids_from
 from ui.i18n import language, pick, tr
@@ -157,7 +157,8 @@ class TeamAndQueues(QWidget):
         self.team.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.team.verticalHeader().setDefaultSectionSize(28)
         self.team.horizontalHeader().setStretchLastSection(True)
-        set_column_widths(self.team, ((0, 170), (1, 56), (2, 80), (3, 250), (4, 120), (5, 96),
+        # the columns whose words vary with the rows grow to them as they load (``show_overview``)
+        set_column_widths(self.team, ((0, 100), (1, 56), (2, 80), (3, 100), (4, 120), (5, 96),
                                       (6, 130), (7, 130), (8, 200)))  # fmt: skip
         self.team.accounts_dropped.connect(console.reassign_accounts)
         self.unassigned = QLabel(self)
@@ -269,6 +270,11 @@ class TeamAndQueues(QWidget):
     # -- data --------------------------------------------------------------------------------
     def show_overview(self, overview: TeamOverview) -> None:
         self.team_model.set_rows(overview.agents)
+        # read whole at the window's size: a name, the money held in each currency, the
+        # agent's state ("○ offline, synced 3 days ago"); widths chosen for the longest
+        # left the rest of an English row off the screen
+        for key in ("name", "balance", "collected", "reported", "state"):
+            fit_column_to_contents(self.team, self.team_model.column_of(key))
         self.unassigned.setText(
             tr("%1 agents · %2 unassigned accounts · drop accounts on an agent to reassign")
             .replace("%1", str(len(overview.agents)))
