@@ -50,6 +50,8 @@ RESOURCE_KINDS: dict[str, dict[str, int]] = {
     "workflows": {"complaint_root_causes.toml": 1},  # the root causes a complaint is traced to
     "segments": {"ability.json": 1, "willingness.json": 1},  # the shipped ability/willingness
     "strategies": {"*.toml": 1},  # contact strategies per segment and bucket
+    "towns.toml": {},  # one town whatever its spelling (field territories, the day's route)
+    "creditor.toml": {},  # the creditor's name and number per language
 }
 CJK_SAMPLE = "还款"  # printed on every bilingual agreement
 
