@@ -1483,6 +1483,10 @@ Devices receive the new value at their next sync.</source>
         <translation>合规越权</translation>
     </message>
     <message>
+        <source>Send to the field</source>
+        <translation>转外访</translation>
+    </message>
+    <message>
         <source>Owner now</source>
         <translation>当前负责人</translation>
     </message>

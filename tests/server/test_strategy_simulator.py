@@ -49,12 +49,14 @@ def test_the_simulator_detects_a_known_uplift_in_recovery(tmp_path: Path) -> Non
 
 def test_a_challenger_that_contacts_more_is_flagged_for_its_complaints(tmp_path: Path) -> None:
     # weekly calls against the standard cadence: many more contacts, and calls are the harsh
-    # kind; every contact's complaint chance five times the default (a touchier book, both
-    # arms alike) so two weeks show it
+    # kind; every contact's complaint chance ten times the default (a touchier book, both
+    # arms alike), 2,000 accounts and three weeks, so it shows (with desk agents' visits
+    # referred to the lead, fewer and gentler contacts: 1,000 accounts over two weeks drew
+    # too few complaints and payments to tell the arms apart)
     url = f"sqlite:///{tmp_path / 'sim.db'}"
     report = simulate(
-        url, days=14, challenger_id="weekly-call-v1", segment="unable_unwilling",
-        accounts=1000, seed=1, complaint_scale=5.0,
+        url, days=21, challenger_id="weekly-call-v1", segment="unable_unwilling",
+        accounts=2000, seed=1, complaint_scale=10.0,
     )  # fmt: skip
     assert report.contacts["challenger"] > 5 * report.contacts["champion"]
     to_date = report.results["to_date"]

@@ -255,3 +255,42 @@ def test_accept_the_other_value_failure_changes_nothing_and_says_why(console, qt
     stored = backend.login("zhao.min").get(f"/api/v1/customers/{customer['id']}").json()
     phone = next(p for p in stored["customer"]["phones"] if p["id"] == phone_id)
     assert phone["number"] == item.server_value
+
+
+def test_a_field_referral_offers_the_field_collector_of_the_town(console, qtbot, backend):
+    """The strategy's visit on a desk agent's account reaches the lead as 'Send to the field'
+    with the field collector of the customer's town chosen to take it, his id not shown."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from workstation.domain.model import new_id
+    from workstation.server.models import AccountRow, ReviewItem, User
+
+    with backend.sessions.begin() as session:
+        lead = session.scalar(select(User).where(User.username == "zhao.min"))
+        field = session.scalar(
+            select(User).where(User.team_id == lead.team_id, User.role == "field")
+        )
+        agent = session.scalar(
+            select(User).where(User.team_id == lead.team_id, User.role == "agent")
+        )
+        account = session.scalar(select(AccountRow).where(AccountRow.owner_id == agent.id))
+        item_id = new_id()
+        session.add(
+            ReviewItem(
+                id=item_id, kind="field_referral", account_id=account.id,
+                customer_id=account.customer_id, team_id=lead.team_id, from_user_id=agent.id,
+                summary="The strategy sends this account to the field", created_at=datetime.now(UTC),
+                detail={"strategy": "Standard", "step": "visit, day 60 past due",
+                        "field_collector_id": field.id},
+            )
+        )  # fmt: skip
+        field_id = field.id
+    review = console.review
+    _select_review_item(console, qtbot, item_id)
+    assert review.reassign.isEnabled()
+    assert review.reassign_to.currentData() == field_id
+    text = review.detail.toPlainText()
+    assert text.startswith("Send to the field")
+    assert field_id not in text

@@ -179,6 +179,7 @@ REVIEW_KINDS = {
     "fact_after_reassignment": lambda: tr("Recorded after reassignment"),
     "contact_conflict": lambda: tr("Contact details conflict"),
     "compliance_override": lambda: tr("Compliance override"),
+    "field_referral": lambda: tr("Send to the field"),
 }
 
 

@@ -435,14 +435,23 @@ class ReviewView(QWidget):
             self.detail.setPlainText(tr("Nothing to review."))
             return
         lines = [review_kind(item.kind), item.summary]
-        lines += [f"{key}: {value}" for key, value in item.detail.items()]
+        # a user's id says nothing to the lead: the summary names the person
+        lines += [
+            f"{key}: {value}" for key, value in item.detail.items() if key != "field_collector_id"
+        ]
         if item.kind == "fact_after_reassignment":
             lines.append(
                 tr("The record is kept on the account; its new owner sees it in the history.")
             )
         self.detail.setPlainText("\n".join(lines))
-        if item.kind == "fact_after_reassignment" and item.from_user_id:
-            index = self.reassign_to.findData(item.from_user_id)
+        # the one the account would go to: its former owner, or the field collector of the
+        # customer's town the strategy's visit calls for
+        suggested = {
+            "fact_after_reassignment": item.from_user_id,
+            "field_referral": item.detail.get("field_collector_id"),
+        }.get(item.kind)
+        if suggested:
+            index = self.reassign_to.findData(suggested)
             if index >= 0:
                 self.reassign_to.setCurrentIndex(index)
 

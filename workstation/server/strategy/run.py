@@ -19,7 +19,9 @@ plans, so the cadence sees the day's state:
    naming the step and the strategy, carrying the task itself (``strategy_task``): the
    owner's device ranks the account in the queue's task band with the step as its first
    reason until an outcome is logged or a stop condition holds (``workstation.queue.tasks``);
-   a visit is written only where the strategy's field rule sends the account.
+   a visit is written only where the strategy's field rule sends the account, and only
+   for a field collector: on an account a desk agent holds it goes to the team's lead as a
+   review item (``field_referral``), status ``referred``.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.lifecycle.letters import creditor_name
 from workstation.server.messaging.delivery import MAX_WAIT, enqueue
 from workstation.server.models import AccountRow, ContactRow, CustomerRow, EventRow
+from workstation.server.strategy.field_referral import refer_desk_visits
 from workstation.server.strategy.models import (
     Experiment,
     ExperimentAssignment,
@@ -55,7 +58,14 @@ from workstation.server.strategy.models import (
 )
 from workstation.strategy.assign import CHALLENGER, StratumCount, assign, stratum
 from workstation.strategy.cadence import AccountState, due_steps
-from workstation.strategy.model import SEGMENTS, Step, Strategy, StrategyBook, default_book
+from workstation.strategy.model import (
+    SEGMENTS,
+    Step,
+    Strategy,
+    StrategyBook,
+    Task,
+    default_book,
+)
 from workstation.strategy.segments import segment_of
 from workstation.text import Text
 
@@ -405,10 +415,17 @@ def run_strategies(
     if not due:
         return 0
     loaded = _load_book(session, sorted({d.account_id for d in due}))
+    # a visit on an account a desk agent holds: the lead is asked to move it to the field
+    referred = refer_desk_visits(
+        session, [d for d in due if d.step.task is Task.VISIT], loaded[0], day
+    )
     rows: list[dict[str, Any]] = []
     for item in due:
         if item.step.is_message:
             action = _message(session, item, day, changes=changes, loaded=loaded, policy=policy)
+        elif (item.account_id, item.step.id) in referred:
+            action = referred[(item.account_id, item.step.id)]
+            action["detail"] = {**_step_detail(item, day), **action["detail"]}
         else:
             action = _task(session, item, day, changes, loaded[0])
         changes.count(f"strategy_{action['status']}")

@@ -10,12 +10,13 @@ starts an experiment on the segment, and then, for each day:
    the log transports standing in for the gateway and the mail server) delivers what the
    rules allow;
 3. the customers answer: an account the strategy reached today (a message queued or
-   deferred, a task raised) pays its past-due amount with a probability drawn from its
-   hidden propensity to pay — the demo generator's truth, regenerated from the same seed,
-   never seen by the product — times the strongest of the day's contacts' effects; any
-   account may also pay unprompted. Payments go in as the bank's confirmed money
-   (``lifecycle.payments.apply_confirmed``), so recovery, cure and roll are the real
-   KPIs' (``strategy.results``);
+   deferred, a task raised, a visit the lead moved to the field collector of the customer's
+   town the day it was referred: ``field_referral``) pays its past-due amount with a
+   probability drawn from its hidden propensity to pay — the demo generator's truth,
+   regenerated from the same seed, never seen by the product — times the strongest of the
+   day's contacts' effects; any account may also pay unprompted. Payments go in as the
+   bank's confirmed money (``lifecycle.payments.apply_confirmed``), so recovery, cure and
+   roll are the real KPIs' (``strategy.results``);
 4. and some complain: every contact of the day, one by one, draws a complaint with its
    channel's chance (``COMPLAINT_CHANCE``: a call or a visit is harsher than a message, and
    an account contacted more often draws more often), at most one a day per account. A
@@ -45,7 +46,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.model import new_id
@@ -60,7 +61,9 @@ from workstation.server.messaging.delivery import DeliveryWorker
 from workstation.server.messaging.models import MessageJob
 from workstation.server.messaging.tokens import UnsubscribeSigner
 from workstation.server.messaging.transports import LogEmailSender, LogSmsGateway
-from workstation.server.models import AccountRow
+from workstation.server.models import AccountRow, ReviewItem
+from workstation.server.strategy.field_referral import KIND as FIELD_REFERRAL
+from workstation.server.strategy.field_referral import REFERRED
 from workstation.server.strategy.models import (
     Experiment,
     ExperimentAssignment,
@@ -129,14 +132,40 @@ def hidden_propensity(accounts: int, seed: int, as_of: datetime) -> dict[str, fl
 
 def _contacts(session: Session, day: date) -> list[tuple[str, str]]:
     """(account id, kind) of every contact the strategies made today, in a stable order."""
+    moved = _lead_moves_referrals(session, day)
     return [
         (account_id, kind)
-        for account_id, kind in session.execute(
-            select(StrategyAction.account_id, StrategyAction.kind)
-            .where(StrategyAction.day == day, StrategyAction.status.in_(_REACHED))
+        for account_id, kind, status in session.execute(
+            select(StrategyAction.account_id, StrategyAction.kind, StrategyAction.status)
+            .where(StrategyAction.day == day, StrategyAction.status.in_((*_REACHED, REFERRED)))
             .order_by(StrategyAction.account_id, StrategyAction.step_id)
         )
+        if status != REFERRED or account_id in moved
     ]
+
+
+def _lead_moves_referrals(session: Session, day: date) -> set[str]:
+    """The simulation's leads: each visit referred today (``field_referral``: a desk agent
+    held the account) that names the field collector of the customer's town is moved to him
+    at once and the visit made, as a lead working the review queue would; one naming nobody
+    stays at the desk (no visit). The accounts moved."""
+    moved: set[str] = set()
+    for item in session.scalars(
+        select(ReviewItem).where(
+            ReviewItem.kind == FIELD_REFERRAL,
+            ReviewItem.acknowledged_at.is_(None),
+            ReviewItem.account_id.is_not(None),
+        )
+    ):
+        collector = (item.detail or {}).get("field_collector_id")
+        if not collector or item.account_id is None:
+            continue
+        session.execute(
+            update(AccountRow).where(AccountRow.id == item.account_id).values(owner_id=collector)
+        )
+        item.acknowledged_at = end_of(day)
+        moved.add(item.account_id)
+    return moved
 
 
 def _answer(
