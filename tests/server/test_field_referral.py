@@ -6,7 +6,7 @@ the strategy step run for a fixed day."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -121,12 +121,32 @@ def test_a_desk_agents_account_sent_to_the_field_goes_to_the_lead(fresh: Backend
             if u.user_id and _team(fresh, u.user_id) == field.team_id
         )
     )
+    laptop = fresh.login(field.username)
+    cursor = laptop.snapshot()["snapshot_version"]
     moved = lead.post(f"/api/v1/review/{item.id}/reassign", {"agent": field.id})
     assert moved.status_code == 200, moved.text
     with fresh.sessions() as session:
         account = session.get(AccountRow, desk)
         assert account is not None
         assert account.owner_id == field.id
+        # and the visit is his task from today: the note his queue ranks it by, the action
+        # raised (the lead's explorer shows it standing)
+        action = session.scalars(
+            select(StrategyAction).where(StrategyAction.account_id == desk)
+        ).first()
+        assert action is not None
+        assert action.status == "raised"
+        assert action.owner_id == field.id
+        note = session.get(EventRow, action.event_id)
+        assert note is not None
+        task = note.payload["strategy_task"]
+        assert task["task"] == "visit"
+        assert task["day"] == datetime.now(UTC).date().isoformat()
+        assert note.server_version > 0  # his laptop hears of it
+    # his next pull carries the account and its visit
+    pulled = laptop.changes(cursor)
+    assert desk in {a["id"] for a in pulled["accounts"]}
+    assert action.event_id in {e["id"] for e in pulled["events"]}
 
 
 def _team(fresh: Backend, user_id: str) -> str | None:

@@ -21,7 +21,9 @@ from workstation.server.models import AccountRow, Blob, ConflictRow, EventRow, R
 from workstation.server.quota import check_blob_quota
 from workstation.server.schemas import AccountOut, CustomerOut, EventOut, OkOut, ScorecardOut
 from workstation.server.serialize import event_dict, load_accounts, load_customers
+from workstation.server.strategy import field_referral
 from workstation.server.sync_read import in_scope, scope_filter, scorecard_dict, scorecard_latest
+from workstation.server.workflows.events import Author
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 RecordId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -391,6 +393,12 @@ def reassign_from_review(
         result = lead.reassign(
             session, principal, account_ids, body.agent, False, reason=body.reason
         )
+        if item.kind == field_referral.KIND and item.account_id:
+            # moved to a field collector: the strategy's visit is his task from today
+            account = session.get(AccountRow, item.account_id)
+            if account is not None:
+                author = Author(principal.username, principal.user_id, principal.device_id)
+                field_referral.raise_visit(session, item, account, author, utcnow())
         _resolve(
             item,
             principal,

@@ -8,7 +8,8 @@ for the team's lead instead, ``field_referral``: the strategy and the step, and 
 field collector whose territory is the customer's town if there is one (``lifecycle.territory``),
 whom the lead can give the account to from the review queue in one step
 (``POST /review/{id}/reassign``). An account already waiting in the lead's queue for this
-is not referred twice.
+is not referred twice. Once the lead moves it to a field collector, the visit is raised to
+him at once (``raise_visit``), as the strategy would have for him, from that day.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from workstation.domain.enums import Role
+from workstation.domain.enums import EventType, Role
 from workstation.domain.model import new_id
 from workstation.server.lifecycle.territory import customer_towns, territories
-from workstation.server.models import AccountRow, CustomerRow, ReviewItem, User
+from workstation.server.models import AccountRow, CustomerRow, EventRow, ReviewItem, User
+from workstation.server.strategy.models import StrategyAction
+from workstation.server.workflows.events import Author, Sink
+from workstation.strategy.model import default_book
 
 if TYPE_CHECKING:
     from workstation.server.strategy.run import Due
@@ -92,6 +96,11 @@ def refer_desk_visits(
                 "step": due.step.describe().en,
                 "day": day.isoformat(),
                 "field_collector_id": found[0] if found else None,
+                # what raises the visit to whoever the lead moves it to (``raise_visit``)
+                "strategy_id": due.strategy.id,
+                "step_id": due.step.id,
+                "experiment_id": due.experiment_id,
+                "arm": due.arm,
             },
             created_at=now,
         )
@@ -148,3 +157,41 @@ def _field_collectors(session: Session, rows: Sequence[AccountRow]) -> dict[str,
                 out[row.id] = (person.id, person.display_name or person.username)
                 break
     return out
+
+
+def raise_visit(
+    session: Session, item: ReviewItem, account: AccountRow, author: Author, at: datetime
+) -> EventRow | None:
+    """The lead moved a referred account (``item``) to ``account.owner_id``: a field
+    collector gets the strategy's visit as his task from today (its note, and the strategy
+    action raised); None, and nothing written, where the new owner makes no visits or the
+    strategy or its step is no longer in the book."""
+    from workstation.server.strategy.run import RAISED, Due, task_note
+
+    owner = session.get(User, account.owner_id) if account.owner_id else None
+    detail = item.detail or {}
+    strategy = default_book().find(str(detail.get("strategy_id") or ""))
+    step = strategy.step(str(detail.get("step_id") or "")) if strategy else None
+    if owner is None or owner.role != Role.FIELD.value or strategy is None or step is None:
+        return None
+    due = Due(
+        account.id,
+        account.customer_id,
+        owner.id,
+        step,
+        strategy,
+        detail.get("experiment_id"),
+        detail.get("arm"),
+    )
+    today = at.astimezone(UTC).date()
+    event = Sink(author, at)(session, account, EventType.NOTE, task_note(due, today))
+    session.execute(
+        update(StrategyAction)
+        .where(
+            StrategyAction.account_id == account.id,
+            StrategyAction.step_id == step.id,
+            StrategyAction.status == REFERRED,
+        )
+        .values(status=RAISED, event_id=event.id, owner_id=owner.id)
+    )
+    return event

@@ -387,17 +387,19 @@ def _task(
     row = accounts.get(due.account_id)
     if row is None:
         return {"status": SKIPPED, "detail": {"reason": "the account is no longer on file"}}
-    words = due.step.describe()
-    name = due.strategy.name
-    # the note is the timeline's record; its ``strategy_task`` is what puts the account in
-    # the owner's queue with the step as the reason, until an outcome is logged or a stop
-    # condition holds (``workstation.queue.tasks``)
-    payload = {
+    event = changes.event(session, row, EventType.NOTE, task_note(due, day))
+    return {"status": RAISED, "event_id": event.id, "detail": _step_detail(due, day)}
+
+
+def task_note(due: Due, day: date) -> dict[str, Any]:
+    """The note an agent task is written as: the timeline's record, and its
+    ``strategy_task``, which puts the account in the owner's queue with the step as the
+    reason until an outcome is logged or a stop condition holds (``workstation.queue.tasks``)."""
+    words, name = due.step.describe(), due.strategy.name
+    return {
         "text": f"{TASK_PREFIX.en}{words.en} ({name.en}) / {TASK_PREFIX.zh}{words.zh}（{name.zh}）",
         "strategy_task": strategy_task(due, day).to_payload(),
     }
-    event = changes.event(session, row, EventType.NOTE, payload)
-    return {"status": RAISED, "event_id": event.id, "detail": _step_detail(due, day)}
 
 
 def run_strategies(
