@@ -6,9 +6,13 @@ PyInstaller unpacks it as `resources/` beside the executable's bundle (`sys._MEI
 
 from __future__ import annotations
 
+import json
 import sys
+import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from workstation.errors import WorkstationError
 from workstation.text import Text
@@ -47,3 +51,17 @@ def resource_path(*parts: str) -> Path:
 def resource_dir(kind: str) -> Path:
     """A folder of resources of one kind: rules, fonts, icons, styles, translations, templates."""
     return resource_path(kind)
+
+
+def read_data(path: Path, error: Callable[[str], Exception]) -> Any:
+    """A data file (``.json``, else TOML) parsed; ``error(message)`` raised, naming the
+    file, when it cannot be read or is not valid. The loaders of shipped (or an operator's)
+    rules, tables and models check what it holds."""
+    kind = "JSON" if path.suffix == ".json" else "TOML"
+    try:
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text) if kind == "JSON" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise error(f"{path}: not valid {kind}: {exc}") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot be read: {exc}") from None

@@ -71,7 +71,6 @@ and ``reviews``; the engine reads the rest.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -80,6 +79,7 @@ from typing import Any
 
 from workstation.domain.enums import Channel, CustomerFlag, Direction
 from workstation.errors import WorkstationError
+from workstation.resources import read_data
 from workstation.text import Text, is_chinese
 
 SCHEMA = 1
@@ -583,12 +583,7 @@ def parse_pack(data: Any, path: Path) -> RulePack:
 
 def load_pack(path: Path) -> RulePack:
     """Load and validate one pack file; raise ``RulePackError`` naming the file and key."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulePackError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise RulePackError(f"{path}: cannot be read: {exc}") from None
+    data = read_data(path, RulePackError)
     return parse_pack(data, path)
 
 

@@ -9,13 +9,12 @@ A deployment may name another creditor (the desk's settings, the server's enviro
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from workstation.errors import WorkstationError
-from workstation.resources import resource_path
+from workstation.resources import read_data, resource_path
 from workstation.text import Text
 
 
@@ -33,10 +32,7 @@ class Creditor:
 
 def load_creditor(path: Path) -> Creditor:
     """Read and check a creditor file; raise CreditorFileError naming the file and key."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CreditorFileError(f"{path}: cannot be read: {exc}") from None
+    data = read_data(path, CreditorFileError)
     if data.get("schema") != 1:
         raise CreditorFileError(f"{path}: 'schema' must be 1")
     values: dict[str, dict[str, str]] = {}

@@ -6,7 +6,6 @@ release; it is validated strictly at start so a typo is a clear message, not a w
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.errors import WorkstationError
-from workstation.resources import resource_path
+from workstation.resources import read_data, resource_path
 from workstation.text import Text, is_chinese
 
 GROUPS = ("no_contact", "third_party", "right_party", "special")
@@ -164,12 +163,7 @@ def _entry(raw: Any, where: str) -> Disposition:
 
 def load_catalogue(path: Path) -> DispositionCatalogue:
     """Load and validate a catalogue file; raise CatalogueError naming file and entry."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise CatalogueError(f"{path}: cannot be read: {exc}") from None
+    data = read_data(path, CatalogueError)
     version = data.get("version")
     if not isinstance(version, int):
         raise CatalogueError(f"{path}: 'version' must be a whole number")

@@ -13,7 +13,6 @@ The key is for comparing, never for showing: a person reads a real spelling
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.errors import WorkstationError
-from workstation.resources import resource_path
+from workstation.resources import read_data, resource_path
 from workstation.text import Text
 
 # a trailing administrative word that does not make another town: 上海市 is 上海
@@ -89,12 +88,7 @@ def shown_name(spellings: Iterable[str | None]) -> str:
 
 def load_towns(path: Path) -> tuple[TownNames, ...]:
     """Read and check a towns file; raise TownTableError naming the file and the entry."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise TownTableError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise TownTableError(f"{path}: cannot be read: {exc}") from None
+    data = read_data(path, TownTableError)
     if not isinstance(data.get("version"), int):
         raise TownTableError(f"{path}: 'version' must be a whole number")
     entries = data.get("town")

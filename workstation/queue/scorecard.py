@@ -24,7 +24,7 @@ from typing import Any
 
 from workstation.errors import WorkstationError
 from workstation.queue.features import FEATURES, GROUPS
-from workstation.resources import resource_path
+from workstation.resources import read_data, resource_path
 from workstation.text import Text, is_chinese
 
 FORMAT = 1
@@ -327,12 +327,7 @@ def parse_scorecard(data: Any, source: str) -> Scorecard:
 
 def load_scorecard(path: Path) -> Scorecard:
     """Load and validate a scorecard file; raise ScorecardError naming the file and key."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ScorecardError(f"{path}: not valid JSON: {exc}") from None
-    except OSError as exc:
-        raise ScorecardError(f"{path}: cannot be read: {exc}") from None
+    data = read_data(path, ScorecardError)
     return parse_scorecard(data, str(path))
 
 

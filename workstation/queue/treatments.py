@@ -11,7 +11,6 @@ typo is a clear message, not a silently different queue.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +19,7 @@ from typing import Any, TypeVar
 
 from workstation.domain.enums import Bucket, Channel, CustomerFlag, RiskTier
 from workstation.errors import WorkstationError
-from workstation.resources import resource_path
+from workstation.resources import read_data, resource_path
 from workstation.text import Text, is_chinese
 
 # One table entry per day up to here; beyond it every day is the same (the last bucket).
@@ -315,12 +314,7 @@ def parse_policy(data: Mapping[str, Any], source: str) -> TreatmentPolicy:
 
 def load_policy(path: Path) -> TreatmentPolicy:
     """Load and validate a treatments file; raise TreatmentsError naming the file and key."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise TreatmentsError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise TreatmentsError(f"{path}: cannot be read: {exc}") from None
+    data = read_data(path, TreatmentsError)
     return parse_policy(data, str(path))
 
 

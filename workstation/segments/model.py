@@ -36,7 +36,7 @@ from workstation.domain.enums import Segment
 from workstation.errors import WorkstationError
 from workstation.queue.features import FEATURES
 from workstation.queue.scorecard import sigmoid
-from workstation.resources import resource_path
+from workstation.resources import read_data, resource_path
 from workstation.segments.classify import BASIS, Thresholds, classify, to_basis_points
 from workstation.segments.reasons import REASON_FEATURES, reason_code
 from workstation.text import Text
@@ -229,12 +229,7 @@ def parse_model(data: Any, source: str) -> SegmentModel:
 
 
 def load_model(path: Path) -> SegmentModel:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SegmentModelError(f"{path}: not valid JSON: {exc}") from None
-    except OSError as exc:
-        raise SegmentModelError(f"{path}: cannot be read: {exc}") from None
+    data = read_data(path, SegmentModelError)
     return parse_model(data, str(path))
 
 
