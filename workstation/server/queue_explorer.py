@@ -57,7 +57,7 @@ from workstation.errors import WorkstationError
 from workstation.queue.tasks import StrategyTask
 from workstation.server.models import AccountRow, CustomerRow
 from workstation.server.strategy.models import StrategyAction
-from workstation.server.strategy.run import RAISED
+from workstation.server.strategy.tasks import RAISED
 from workstation.strategy.model import StrategyBook, default_book
 from workstation.text import Text
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -26,11 +26,9 @@ from workstation.domain.model import new_id
 from workstation.server.lifecycle.territory import customer_towns, territories
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ReviewItem, User
 from workstation.server.strategy.models import StrategyAction
+from workstation.server.strategy.tasks import RAISED, Due, task_note
 from workstation.server.workflows.events import Author, Sink
 from workstation.strategy.model import default_book
-
-if TYPE_CHECKING:
-    from workstation.server.strategy.run import Due
 
 KIND = "field_referral"
 REFERRED = "referred"  # the strategy action's status: the lead was asked to move it
@@ -166,8 +164,6 @@ def raise_visit(
     collector gets the strategy's visit as his task from today (its note, and the strategy
     action raised); None, and nothing written, where the new owner makes no visits or the
     strategy or its step is no longer in the book."""
-    from workstation.server.strategy.run import RAISED, Due, task_note
-
     owner = session.get(User, account.owner_id) if account.owner_id else None
     detail = item.detail or {}
     strategy = default_book().find(str(detail.get("strategy_id") or ""))

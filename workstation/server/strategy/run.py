@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,7 +42,6 @@ from workstation.domain.model import Customer, Event
 from workstation.domain.money import MINOR_DIGITS
 from workstation.messages.compose import ComposeError, compose, message_payload
 from workstation.messages.templates import default_templates
-from workstation.queue.tasks import StrategyTask
 from workstation.server.domain_rows import KNOWN_EVENT_TYPES, account_of, customer_of, event_of
 from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.lifecycle.letters import creditor_name
@@ -56,41 +54,32 @@ from workstation.server.strategy.models import (
     SegmentChampion,
     StrategyAction,
 )
+from workstation.server.strategy.tasks import (
+    BLOCKED,
+    DEFERRED,
+    QUEUED,
+    RAISED,
+    SKIPPED,
+    Due,
+    task_note,
+)
 from workstation.strategy.assign import CHALLENGER, StratumCount, assign, stratum
 from workstation.strategy.cadence import AccountState, due_steps
 from workstation.strategy.model import (
     SEGMENTS,
-    Step,
     Strategy,
     StrategyBook,
     Task,
     default_book,
 )
 from workstation.strategy.segments import segment_of
-from workstation.text import Text
 
 log = logging.getLogger(__name__)
 
 RUNNING = "running"
-#: how a strategy's task note begins (the desk and the field laptop recognise it by this)
-TASK_PREFIX = Text("Strategy step: ", "策略步骤：")
 SEND_HOUR = time(10, 0)  # a strategy's messages are planned for 10:00, customer's local time
 _CLOSED = tuple(s.value for s in AccountStatus if s.is_closed)
 _CHUNK = 500
-
-# the action's status
-QUEUED, DEFERRED, BLOCKED, RAISED, SKIPPED = "queued", "deferred", "blocked", "raised", "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    account_id: str
-    customer_id: str
-    owner_id: str | None
-    step: Step
-    strategy: Strategy
-    experiment_id: str | None
-    arm: str | None
 
 
 def champions(session: Session, book: StrategyBook) -> dict[str, Strategy]:
@@ -365,22 +354,6 @@ def _message(
     return action
 
 
-def strategy_task(due: Due, day: date) -> StrategyTask:
-    """The task the owner's queue shows for an agent step (``workstation.queue.tasks``)."""
-    assert due.step.task is not None
-    return StrategyTask(
-        strategy_id=due.strategy.id,
-        step_id=due.step.id,
-        task=due.step.task.value,
-        day=day,
-        step=due.step.describe(),
-        strategy=due.strategy.name,
-        stops=due.strategy.stop_names,
-        experiment_id=due.experiment_id,
-        arm=due.arm,
-    )
-
-
 def _task(
     session: Session, due: Due, day: date, changes: DayChanges, accounts: dict[str, AccountRow]
 ) -> dict[str, Any]:
@@ -389,17 +362,6 @@ def _task(
         return {"status": SKIPPED, "detail": {"reason": "the account is no longer on file"}}
     event = changes.event(session, row, EventType.NOTE, task_note(due, day))
     return {"status": RAISED, "event_id": event.id, "detail": _step_detail(due, day)}
-
-
-def task_note(due: Due, day: date) -> dict[str, Any]:
-    """The note an agent task is written as: the timeline's record, and its
-    ``strategy_task``, which puts the account in the owner's queue with the step as the
-    reason until an outcome is logged or a stop condition holds (``workstation.queue.tasks``)."""
-    words, name = due.step.describe(), due.strategy.name
-    return {
-        "text": f"{TASK_PREFIX.en}{words.en} ({name.en}) / {TASK_PREFIX.zh}{words.zh}（{name.zh}）",
-        "strategy_task": strategy_task(due, day).to_payload(),
-    }
 
 
 def run_strategies(

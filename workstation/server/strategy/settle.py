@@ -33,7 +33,7 @@ from workstation.queue.tasks import stop_holding
 from workstation.server.lifecycle.changes import DayChanges
 from workstation.server.models import AccountRow, EventRow, PromiseRow
 from workstation.server.strategy.models import StrategyAction
-from workstation.server.strategy.run import RAISED
+from workstation.server.strategy.tasks import RAISED
 from workstation.strategy.model import StrategyBook, default_book
 
 ANSWERED, STOPPED, SUPERSEDED = "answered", "stopped", "superseded"
