@@ -103,7 +103,7 @@ def test_a_desk_agents_account_sent_to_the_field_goes_to_the_lead(fresh: Backend
         assert item.from_user_id == agent.id
         assert item.detail["field_collector_id"] == field.id
         assert (field.display_name or field.username) in item.summary
-        assert "策略要求外访" in item.summary
+        assert "策略要求外访" in item.summary_zh
 
     # another visit step while it waits in the lead's queue: not referred twice
     set_account(fresh, desk, days_past_due=90)

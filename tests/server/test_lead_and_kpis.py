@@ -114,6 +114,10 @@ def test_a_visit_logged_against_a_block_reaches_the_review_queue(backend: Backen
     )
     assert item["kind"] == "compliance_override"
     assert "recorder broke" in item["summary"]
+    # and in Chinese for a lead working in Chinese (it was English only)
+    assert (
+        item["summary_zh"] == "wang.qiang越过了合规限制：recorder broke; second collector present"
+    )
     assert item["detail"]["missing_evidence"] == ["recording_on"]
     assert item["detail"]["channel"] == "visit"
 

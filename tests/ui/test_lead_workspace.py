@@ -282,6 +282,7 @@ def test_a_field_referral_offers_the_field_collector_of_the_town(console, qtbot,
                 id=item_id, kind="field_referral", account_id=account.id,
                 customer_id=account.customer_id, team_id=lead.team_id, from_user_id=agent.id,
                 summary="The strategy sends this account to the field", created_at=datetime.now(UTC),
+                summary_zh="策略要求外访",
                 detail={"strategy": "Standard", "step": "visit, day 60 past due",
                         "field_collector_id": field.id},
             )
@@ -293,4 +294,25 @@ def test_a_field_referral_offers_the_field_collector_of_the_town(console, qtbot,
     assert review.reassign_to.currentData() == field_id
     text = review.detail.toPlainText()
     assert text.startswith("Send to the field")
+    assert "The strategy sends this account to the field" in text
     assert field_id not in text
+
+
+def test_a_chinese_lead_reads_the_review_queue_in_chinese(console, qtbot, backend, prepared_app):
+    """Each review item's summary in the lead's language: a contact conflict (its Chinese
+    kept beside the English by the server) reads in Chinese in the table and the details."""
+    from ui import i18n
+
+    item_id, _phone_id, _customer = _phone_conflict(backend, 2)
+    i18n.install(prepared_app, "zh_CN")
+    try:
+        _select_review_item(console, qtbot, item_id)
+        review = console.review
+        row = next(i for i, r in enumerate(review.model.rows()) if r.id == item_id)
+        column = next(i for i, c in enumerate(review.model.columns) if c.key == "summary")
+        shown = review.model.index(row, column).data()
+        assert "保留了" in shown
+        assert " kept " not in shown
+        assert "保留了" in review.detail.toPlainText()
+    finally:
+        i18n.install(prepared_app, "en")

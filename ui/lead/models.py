@@ -201,8 +201,8 @@ def review_columns(names: dict[str, str]) -> list[Column[ReviewItem]]:
                lambda r: names.get(r.from_user_id or "", "")),
         Column("owner", lambda: tr("Owner now"), lambda r: names.get(r.assignee_id or "", "—"),
                lambda r: names.get(r.assignee_id or "", "")),
-        Column("summary", lambda: tr("What happened"), lambda r: r.summary,
-               lambda r: r.summary, tooltip=lambda r: r.summary),
+        Column("summary", lambda: tr("What happened"), lambda r: pick(r.said),
+               lambda r: pick(r.said), tooltip=lambda r: pick(r.said)),
     ]  # fmt: skip
 
 

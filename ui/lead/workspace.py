@@ -434,7 +434,7 @@ class ReviewView(QWidget):
         if item is None:
             self.detail.setPlainText(tr("Nothing to review."))
             return
-        lines = [review_kind(item.kind), item.summary]
+        lines = [review_kind(item.kind), pick(item.said)]
         # a user's id says nothing to the lead: the summary names the person
         lines += [
             f"{key}: {value}" for key, value in item.detail.items() if key != "field_collector_id"

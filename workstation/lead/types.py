@@ -10,6 +10,7 @@ from typing import Any
 
 from workstation.domain import Money
 from workstation.queue.tasks import StrategyTask, parse_task
+from workstation.text import Text
 
 
 def _money_map(raw: Mapping[str, Any] | None) -> dict[str, Money]:
@@ -253,6 +254,12 @@ class ReviewItem:
     detail: dict[str, Any]
     created_at: datetime
     acknowledged_at: datetime | None
+    summary_zh: str = ""  # "" from an older server, or for an item made before it was kept
+
+    @property
+    def said(self) -> Text:
+        """The summary in both languages (the English where no Chinese was kept)."""
+        return Text(self.summary, self.summary_zh)
 
     @classmethod
     def from_wire(cls, raw: Mapping[str, Any]) -> ReviewItem:
@@ -270,6 +277,7 @@ class ReviewItem:
             detail=dict(raw.get("detail") or {}),
             created_at=created,
             acknowledged_at=_when(raw.get("acknowledged_at")),
+            summary_zh=str(raw.get("summary_zh") or ""),
         )
 
     @property

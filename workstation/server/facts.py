@@ -37,7 +37,6 @@ from workstation.domain.enums import (
     PromiseStatus,
     Role,
 )
-from workstation.domain.model import new_id
 from workstation.errors import WorkstationError
 from workstation.server.deps import AppState, Principal, audit
 from workstation.server.domain_rows import customer_of
@@ -54,6 +53,8 @@ from workstation.server.models import (
     Removal,
     ReviewItem,
 )
+from workstation.server.review import event_words
+from workstation.server.review import item as review_item
 from workstation.server.sync_read import in_scope
 from workstation.server.validation import columns_of
 from workstation.server.versioning import VersionRef, Versions, versions
@@ -425,18 +426,21 @@ def _review(
     now: datetime,
 ) -> ReviewItem | None:
     if former:
-        return ReviewItem(
-            id=new_id(),
-            kind="fact_after_reassignment",
+        return review_item(
+            "fact_after_reassignment",
+            Text(
+                f"{principal.username} recorded a {event_words(kind.value).en} on an "
+                "account no longer theirs",
+                f"{principal.username}在已不归其负责的账户上记录了{event_words(kind.value).zh}",
+            ),
+            now,
             account_id=account.id,
             customer_id=account.customer_id,
             event_id=event.id,
             team_id=account.team_id,
             assignee_id=account.owner_id,
             from_user_id=principal.user_id,
-            summary=f"{principal.username} recorded a {kind.value} on an account no longer theirs",
             detail={"event_type": kind.value, "occurred_at": event.occurred_at.isoformat()},
-            created_at=now,
         )
     if isinstance(typed, (ContactAttemptPayload, VisitPayload)) and typed.override_reason:
         # A visit is a contact too: one logged against a block (or missing the evidence the
@@ -457,17 +461,19 @@ def _review(
                 "outcome": None,
                 "missing_evidence": None,
             }
-        return ReviewItem(
-            id=new_id(),
-            kind="compliance_override",
+        return review_item(
+            "compliance_override",
+            Text(
+                f"{principal.username} overrode a compliance block: {typed.override_reason}",
+                f"{principal.username}越过了合规限制：{typed.override_reason}",
+            ),
+            now,
             account_id=account.id,
             customer_id=account.customer_id,
             event_id=event.id,
             team_id=account.team_id,
             assignee_id=None,
             from_user_id=principal.user_id,
-            summary=f"{principal.username} overrode a compliance block: {typed.override_reason}",
             detail={"event_type": kind.value, **what},
-            created_at=now,
         )
     return None

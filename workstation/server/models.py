@@ -430,6 +430,8 @@ class ReviewItem(Base):
     assignee_id: Mapped[str | None] = mapped_column(String(36), index=True)
     from_user_id: Mapped[str | None] = mapped_column(String(36))
     summary: Mapped[str] = mapped_column(Text, nullable=False)
+    # the summary in Chinese ("": an item made before migration 0022 shows its English)
+    summary_zh: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     created_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]

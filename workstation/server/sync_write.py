@@ -62,10 +62,11 @@ from workstation.server.models import (
     PlanRow,
     PromiseRow,
     PushBatch,
-    ReviewItem,
 )
+from workstation.server.review import item as review_item
 from workstation.server.sync_read import in_scope
 from workstation.server.versioning import allocate, commit, versions
+from workstation.text import Text
 
 KNOWN_TYPES = tuple(t.value for t in MutationType)
 ASSIGNMENT_TYPES = ("account.assign", "account.reassign", "account.update_owner", "assignment")
@@ -491,36 +492,36 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
         team_id = session.scalar(
             select(AccountRow.team_id).where(AccountRow.customer_id == customer.id).limit(1)
         )
-        review_id = new_id()
-        session.add(
-            ReviewItem(
-                id=review_id,
-                kind="contact_conflict",
-                customer_id=customer.id,
-                conflict_id=conflict_id,
-                team_id=team_id,
-                assignee_id=principal.user_id,
-                from_user_id=principal.user_id,
-                summary=(
-                    f"{kind} {conflict['field']}: kept {conflict['server_value']!r}, "
-                    f"{principal.username} had {conflict['client_value']!r}"
+        conflict_item = review_item(
+            "contact_conflict",
+            Text(
+                f"{kind} {conflict['field']}: kept {conflict['server_value']!r}, "
+                f"{principal.username} had {conflict['client_value']!r}",
+                f"{kind} {conflict['field']}：保留了{conflict['server_value']!r}，"
+                f"{principal.username}的设备上为{conflict['client_value']!r}",
+            ),
+            now,
+            customer_id=customer.id,
+            conflict_id=conflict_id,
+            team_id=team_id,
+            assignee_id=principal.user_id,
+            from_user_id=principal.user_id,
+            detail={
+                "entity": kind,
+                "customer_id": customer.id,
+                "contact_id": contact.id if contact is not None else None,
+                "field": conflict["field"],
+                "path": field_path(
+                    kind, contact.id if contact is not None else None, conflict["field"]
                 ),
-                detail={
-                    "entity": kind,
-                    "customer_id": customer.id,
-                    "contact_id": contact.id if contact is not None else None,
-                    "field": conflict["field"],
-                    "path": field_path(
-                        kind, contact.id if contact is not None else None, conflict["field"]
-                    ),
-                    "server_value": conflict["server_value"],
-                    "client_value": conflict["client_value"],
-                    "base_version": base,
-                    "server_field_version": conflict["server_field_version"],
-                },
-                created_at=now,
-            )
+                "server_value": conflict["server_value"],
+                "client_value": conflict["client_value"],
+                "base_version": base,
+                "server_field_version": conflict["server_field_version"],
+            },
         )
+        review_id = conflict_item.id
+        session.add(conflict_item)
     result = {
         "customer_id": customer.id,
         "version": new_version,

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from workstation.domain.model import new_id
 from workstation.server.deps import Principal, audit
-from workstation.server.models import AccountRow, Assignment, Removal, ReviewItem, User
+from workstation.server.models import AccountRow, Assignment, Removal, User
+from workstation.server.review import item as review_item
 from workstation.server.versioning import allocate
+from workstation.text import Text
 
 REASON = "owner_changed_team"
 
@@ -70,17 +72,17 @@ def release_outside_team(session: Session, by: Principal, user: User, now: datet
         by_team.setdefault(account.team_id, []).append(account.id)
     for team_id, ids in by_team.items():
         session.add(
-            ReviewItem(
-                id=new_id(),
-                kind="owner_left_team",
+            review_item(
+                "owner_left_team",
+                Text(
+                    f"{user.username} moved to another team: {len(ids)} of their accounts "
+                    "here have no owner now",
+                    f"{user.username}已调往其他团队：其在本团队的{len(ids)}个账户现无负责人",
+                ),
+                now,
                 team_id=team_id,
                 from_user_id=user.id,
-                summary=(
-                    f"{user.username} moved to another team: {len(ids)} of their accounts "
-                    "here have no owner now"
-                ),
                 detail={"account_ids": ids, "batch_id": batch_id},
-                created_at=now,
             )
         )
     ids = [a.id for a in accounts]

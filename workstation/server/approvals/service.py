@@ -18,16 +18,20 @@ from sqlalchemy.orm import Session
 
 from workstation.contract.events import ApprovalPayload, PlanAgreementPayload
 from workstation.domain.enums import ApprovalStatus, Bucket, EventType, Role
-from workstation.domain.model import new_id
 from workstation.domain.money import Money
 from workstation.plans.policy import load_settlement_policy
 from workstation.server.approvals.models import ApprovalRow
 from workstation.server.deps import Principal, audit
 from workstation.server.errors import ApiError, not_found
 from workstation.server.models import AccountRow, EventRow, ReviewItem
+from workstation.server.review import item as review_item
 from workstation.server.workflows.events import Author, Sink
+from workstation.text import Text
 
 REVIEW_KIND = "approval_request"
+
+
+_PLAN_WORDS = {"instalments": "分期还款", "deferral": "延期还款", "settlement": "协商结清"}
 
 
 def register(
@@ -51,20 +55,23 @@ def register(
     )
     session.add(row)
     amount = Money.of(total, account.currency).format() if total is not None else "—"
+    issues = "; ".join(typed.issues or ())
     session.add(
-        ReviewItem(
-            id=new_id(),
-            kind=REVIEW_KIND,
+        review_item(
+            REVIEW_KIND,
+            Text(
+                f"{event.recorded_by} asks to agree a {typed.kind} of {amount} outside policy: "
+                + issues,
+                f"{event.recorded_by}申请批准超出政策的{_PLAN_WORDS.get(typed.kind, typed.kind)}"
+                f"（{amount}）：" + issues,
+            ),
+            event.occurred_at,
             account_id=account.id,
             customer_id=account.customer_id,
             event_id=event.id,
             team_id=account.team_id,
             assignee_id=None,
             from_user_id=event.recorded_by_id,
-            summary=(
-                f"{event.recorded_by} asks to agree a {typed.kind} of {amount} outside policy: "
-                + "; ".join(typed.issues or ())
-            ),
             detail={
                 "approval_id": event.id,
                 "kind": typed.kind,
@@ -77,7 +84,6 @@ def register(
                 "balance": Money.from_minor(account.balance_minor, account.currency).wire(),
                 "days_past_due": account.days_past_due,
             },
-            created_at=event.occurred_at,
         )
     )
     return row

@@ -15,14 +15,17 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from workstation.domain.model import new_id
 from workstation.server.complaints.models import ComplaintRow
 from workstation.server.lifecycle.changes import DayChanges
-from workstation.server.models import ReviewItem
+from workstation.server.review import item as review_item
+from workstation.text import Text
 from workstation.workflows import complaints as table
 
 REVIEW_KIND = "complaint_overdue"
-_WORDS = {"acknowledge": "acknowledgement", "final": "final response"}
+_WORDS = {
+    "acknowledge": Text("acknowledgement", "受理确认"),
+    "final": Text("final response", "最终答复"),
+}
 
 
 def mark_overdue(session: Session, changes: DayChanges) -> None:
@@ -48,18 +51,20 @@ def mark_overdue(session: Session, changes: DayChanges) -> None:
         row.overdue = [*(row.overdue or []), *(f"{k}:{d.isoformat()}" for k, d in missed)]
         for kind, due in missed:
             session.add(
-                ReviewItem(
-                    id=new_id(),
-                    kind=REVIEW_KIND,
+                review_item(
+                    REVIEW_KIND,
+                    Text(
+                        f"Complaint {row.reference}: the {_WORDS[kind].en} was due on "
+                        f"{due.isoformat()} and has not been sent",
+                        f"投诉{row.reference}：{_WORDS[kind].zh}应于{due.isoformat()}发出，"
+                        "至今未发",
+                    ),
+                    now,
                     account_id=row.account_id,
                     customer_id=row.customer_id,
                     event_id=row.id,
                     team_id=row.team_id,
                     assignee_id=row.owner_id,
-                    summary=(
-                        f"Complaint {row.reference}: the {_WORDS[kind]} was due on "
-                        f"{due.isoformat()} and has not been sent"
-                    ),
                     detail={
                         "reference": row.reference,
                         "complaint_id": row.id,
@@ -68,7 +73,6 @@ def mark_overdue(session: Session, changes: DayChanges) -> None:
                         "status": row.status,
                         "day": day.isoformat(),
                     },
-                    created_at=now,
                 )
             )
             changes.count("complaints_overdue")

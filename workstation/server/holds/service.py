@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from workstation.contract import effects
 from workstation.domain.enums import CustomerFlag, EventType
-from workstation.domain.model import new_id
 from workstation.server.deps import Principal, audit
 from workstation.server.domain_rows import customer_of
 from workstation.server.errors import ApiError
 from workstation.server.models import AccountRow, ContactRow, CustomerRow, EventRow, ReviewItem
+from workstation.server.review import item as review_item
 from workstation.server.versioning import allocate
 from workstation.server.workflows.events import Author, Sink
+from workstation.text import Text
 from workstation.workflows import holds
 from workstation.workflows.deadlines import add_period, local_day, pack_for_jurisdiction
 
@@ -55,21 +56,23 @@ def ensure_review(
     today = local_day(at, customer.timezone)
     period = pack.vulnerability_review if pack is not None else None
     due: date | None = add_period(today, period, pack.calendar) if period and pack else None
-    item = ReviewItem(
-        id=new_id(),
-        kind=REVIEW_KIND,
+    item = review_item(
+        REVIEW_KIND,
+        Text(
+            "Review the customer recorded as vulnerable"
+            + (f" by {due.isoformat()}" if due else "")
+            + ": until then the pack's rules for vulnerable customers apply",
+            "请复核被记录为弱势的客户"
+            + (f"（{due.isoformat()}前）" if due else "")
+            + "：在此之前适用规则包对弱势客户的规定",
+        ),
+        at,
         account_id=account.id,
         customer_id=customer.id,
         event_id=event_id,
         team_id=account.team_id,
         assignee_id=None,
-        summary=(
-            "Review the customer recorded as vulnerable"
-            + (f" by {due.isoformat()}" if due else "")
-            + ": until then the pack's rules for vulnerable customers apply"
-        ),
         detail={"due_on": due.isoformat() if due else None, "recorded_on": today.isoformat()},
-        created_at=at,
     )
     session.add(item)
     return item

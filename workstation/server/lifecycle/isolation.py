@@ -17,8 +17,9 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workstation.domain.model import new_id
 from workstation.server.models import AccountRow, ReviewItem
+from workstation.server.review import item as review_item
+from workstation.text import Text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,15 +56,17 @@ def flag_for_review(
     account = session.get(AccountRow, account_id)
     error = f"{type(exc).__name__}: {exc}"[:500]
     session.add(
-        ReviewItem(
-            id=new_id(),
-            kind=REVIEW_KIND,
+        review_item(
+            REVIEW_KIND,
+            Text(
+                f"The daily run could not {job} on this account: {error}",
+                f"每日批处理未能在此账户上完成（{job}）：{error}",
+            ),
+            datetime.now(UTC),
             account_id=account_id,
             customer_id=account.customer_id if account is not None else None,
             team_id=account.team_id if account is not None else None,
             assignee_id=None,
-            summary=f"The daily run could not {job} on this account: {error}",
             detail={"job": job, "day": day.isoformat(), "error": error},
-            created_at=datetime.now(UTC),
         )
     )

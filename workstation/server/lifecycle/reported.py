@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workstation.domain.enums import PaymentSource, PaymentStatus
-from workstation.domain.model import new_id
 from workstation.domain.money import Money
 from workstation.lifecycle.matching import review_due
 from workstation.server.models import AccountRow, EventRow, PaymentRow, ReviewItem, User
+from workstation.server.review import item as review_item
+from workstation.text import Text
 
 OPEN_REPORTED = (PaymentStatus.UNCONFIRMED.value, PaymentStatus.UNMATCHED.value)
 
@@ -62,24 +63,25 @@ def book_reported(
         return None
     amount = _wire(event.amount_minor, event.currency)
     balance = _wire(account.balance_minor, account.currency)
-    review = ReviewItem(
-        id=new_id(),
-        kind=OVER_BALANCE_REVIEW,
+    item = review_item(
+        OVER_BALANCE_REVIEW,
+        Text(
+            f"{event.recorded_by} reported a payment of {amount} {event.currency} on a balance "
+            f"of {balance}: not counted until checked",
+            f"{event.recorded_by}报告了{amount} {event.currency}的还款，超过余额{balance}："
+            "核实前不计入",
+        ),
+        now,
         account_id=account.id,
         customer_id=account.customer_id,
         event_id=event.id,
         team_id=account.team_id,
         assignee_id=None,
         from_user_id=event.recorded_by_id,
-        summary=(
-            f"{event.recorded_by} reported a payment of {amount} {event.currency} on a balance "
-            f"of {balance}: not counted until checked"
-        ),
         detail={"amount": amount, "balance": balance, "currency": event.currency},
-        created_at=now,
     )
-    session.add(review)
-    return review
+    session.add(item)
+    return item
 
 
 def void_payment(session: Session, target_event_id: str) -> str | None:
@@ -133,26 +135,27 @@ def review_unmatched_reported(session: Session, as_of: date, match_days: int, no
         amount = _wire(row.amount_minor, row.currency)
         who = names.get(row.recorded_by_id or "", "an agent")
         session.add(
-            ReviewItem(
-                id=new_id(),
-                kind=UNMATCHED_REVIEW,
+            review_item(
+                UNMATCHED_REVIEW,
+                Text(
+                    f"{who} reported {amount} {row.currency} paid on {row.paid_on.isoformat()}; "
+                    f"no bank payment matched it within {match_days} days",
+                    f"{who}报告客户于{row.paid_on.isoformat()}还款{amount} {row.currency}；"
+                    f"{match_days}天内没有匹配的银行到账",
+                ),
+                now,
                 account_id=account.id,
                 customer_id=account.customer_id,
                 event_id=row.event_id,
                 team_id=account.team_id,
                 assignee_id=None,
                 from_user_id=row.recorded_by_id,
-                summary=(
-                    f"{who} reported {amount} {row.currency} paid on {row.paid_on.isoformat()}; "
-                    f"no bank payment matched it within {match_days} days"
-                ),
                 detail={
                     "amount": amount,
                     "currency": row.currency,
                     "paid_on": row.paid_on.isoformat(),
                     "method": row.method,
                 },
-                created_at=now,
             )
         )
     return len(rows)

@@ -32,7 +32,8 @@ from workstation.errors import WorkstationError
 from workstation.server import facts
 from workstation.server.deps import AppState, Principal, audit
 from workstation.server.messaging.rows import load_for_decision
-from workstation.server.models import AccountRow, CustomerRow, ReviewItem, User
+from workstation.server.models import AccountRow, CustomerRow, User
+from workstation.server.review import item as review_item
 from workstation.text import Text
 from workstation.workflows.deadlines import pack_for_jurisdiction
 
@@ -259,20 +260,20 @@ def hardship(act: Act, form: dict[str, str]) -> int:
     result = record(act, EventType.FLAG_CHANGE, payload)
     days = hardship_days(act.customer)
     act.session.add(
-        ReviewItem(
-            id=new_id(),
-            kind=HARDSHIP_REVIEW,
+        review_item(
+            HARDSHIP_REVIEW,
+            Text(
+                "The customer reported financial difficulty on the self-service page: review "
+                f"it within the {days}-day hardship pause",
+                f"客户在自助页面报告了经济困难：请在{days}天的困难暂停期内复核",
+            ),
+            act.now,
             account_id=account.id,
             customer_id=account.customer_id,
             event_id=str(result["event_id"]),
             team_id=account.team_id,
             assignee_id=account.owner_id,
-            summary=(
-                "The customer reported financial difficulty on the self-service page: review "
-                f"it within the {days}-day hardship pause"
-            ),
             detail={"due_on": (today + timedelta(days=days)).isoformat(), "via": PORTAL},
-            created_at=act.now,
         )
     )
     return days

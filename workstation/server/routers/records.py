@@ -247,6 +247,7 @@ class ReviewItemOut(BaseModel):
     assignee_id: str | None
     from_user_id: str | None
     summary: str
+    summary_zh: str = ""  # the summary in Chinese ("" for an item made before it was kept)
     detail: dict[str, Any]
     created_at: str
     acknowledged_at: str | None
@@ -273,6 +274,7 @@ def _review_out(item: ReviewItem) -> dict[str, Any]:
         "assignee_id": item.assignee_id,
         "from_user_id": item.from_user_id,
         "summary": item.summary,
+        "summary_zh": item.summary_zh or "",
         "detail": item.detail,
         "created_at": item.created_at.isoformat(),
         "acknowledged_at": item.acknowledged_at.isoformat() if item.acknowledged_at else None,

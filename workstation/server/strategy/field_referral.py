@@ -22,13 +22,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workstation.domain.enums import EventType, Role
-from workstation.domain.model import new_id
 from workstation.server.lifecycle.territory import customer_towns, territories
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ReviewItem, User
+from workstation.server.review import item as review_item
 from workstation.server.strategy.models import StrategyAction
 from workstation.server.strategy.tasks import RAISED, Due, task_note
 from workstation.server.workflows.events import Author, Sink
 from workstation.strategy.model import default_book
+from workstation.text import Text
 
 KIND = "field_referral"
 REFERRED = "referred"  # the strategy action's status: the lead was asked to move it
@@ -81,14 +82,14 @@ def refer_desk_visits(
             continue
         found = collector.get(row.id)
         owner = people[due.owner_id]
-        item = ReviewItem(
-            id=new_id(),
-            kind=KIND,
+        item = review_item(
+            KIND,
+            _summary(due, owner.display_name or owner.username, found),
+            now,
             account_id=row.id,
             customer_id=row.customer_id,
             team_id=row.team_id,
             from_user_id=due.owner_id,
-            summary=_summary(due, owner.display_name or owner.username, found),
             detail={
                 "strategy": due.strategy.name.en,
                 "step": due.step.describe().en,
@@ -100,7 +101,6 @@ def refer_desk_visits(
                 "experiment_id": due.experiment_id,
                 "arm": due.arm,
             },
-            created_at=now,
         )
         session.add(item)
         waiting.add(row.id)  # a second visit step the same day refers it once
@@ -108,7 +108,7 @@ def refer_desk_visits(
     return out
 
 
-def _summary(due: Due, holder: str, collector: tuple[str, str] | None) -> str:
+def _summary(due: Due, holder: str, collector: tuple[str, str] | None) -> Text:
     words, name = due.step.describe(), due.strategy.name
     if collector is None:
         to_en = "No field collector of the team works the customer's town."
@@ -116,10 +116,10 @@ def _summary(due: Due, holder: str, collector: tuple[str, str] | None) -> str:
     else:
         to_en = f"Move it to {collector[1]}, who works the customer's town."
         to_zh = f"可将账户调配给负责客户所在城市的外访员{collector[1]}。"
-    return (
+    return Text(
         f"The strategy sends this account to the field ({words.en}, {name.en}), but {holder} "
-        f"works at the desk and makes no visits. {to_en} / "
-        f"策略要求外访（{words.zh}，{name.zh}），但{holder}是坐席，不外访。{to_zh}"
+        f"works at the desk and makes no visits. {to_en}",
+        f"策略要求外访（{words.zh}，{name.zh}），但{holder}是坐席，不外访。{to_zh}",
     )
 
 
