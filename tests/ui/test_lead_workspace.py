@@ -167,10 +167,17 @@ def test_kpis_draw_and_export(console, qtbot, tmp_path: Path):
     dialog = kpis.choose_export()
     assert dialog is not None
     dialog.reject()
+    if kpis.portal.kpis is None:  # the portal's figures arrive on their own request
+        with qtbot.waitSignal(kpis.portal.loaded, timeout=10_000):
+            pass
     target = tmp_path / "kpis.csv"
     with qtbot.waitSignal(kpis.exported, timeout=10_000):
         kpis.export_to(str(target))
-    assert target.read_text(encoding="utf-8-sig").startswith("scope,id,name")
+    written = target.read_text(encoding="utf-8-sig")
+    assert written.startswith("scope,id,name")
+    # and what the customers did on the portal in the same period (it was not in the file)
+    assert "\nscope,figure,value,count\n" in written
+    assert "portal,plans agreed on the portal," in written
 
 
 def test_without_a_server_the_console_says_so(prepared_app, qtbot, tmp_path: Path):

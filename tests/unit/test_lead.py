@@ -141,3 +141,39 @@ def test_accept_the_other_value_and_reassign_from_review(lead: LeadClient, backe
     with pytest.raises(ServerError) as again:
         lead.reassign_review_item(other_id, chen)
     assert again.value.status == 409
+
+
+def test_the_kpi_export_carries_the_portals_figures_for_the_period() -> None:
+    """The branch meeting's CSV: the team's KPIs, then what customers did on the portal in
+    the same period (English and Chinese), a rate blank where no survey was sent."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from workstation.domain import Money
+    from workstation.lead.portal import PortalKpis, Score
+    from workstation.lead.types import KpiBlock
+
+    start, end = date(2026, 11, 2), date(2026, 11, 29)
+    report = KpiReport(team_id="t1", date_from=start, date_to=end, agents=(),
+                       team=KpiBlock(kpis={}, recovery_by_currency={}, counts={}))  # fmt: skip
+    portal = PortalKpis(
+        date_from=start, date_to=end, plans=3, promises=5, callbacks=2, payments=4,
+        paid={"CNY": Money.of("1200.50", "CNY")}, surveys_sent=10, surveys_answered=4,
+        response_rate=Decimal("0.4"), survey=Score(4, Decimal("4.25")),
+        agent_entered=Score(7, Decimal("3.9")), survey_by_channel={"phone": Score(3, Decimal("4"))},
+    )  # fmt: skip
+    rows = list(csv.reader(io.StringIO(to_csv(report, "en", portal))))
+    blank = rows.index([])
+    assert rows[blank + 1] == ["scope", "figure", "value", "count"]
+    figures = {r[1]: r[2:] for r in rows[blank + 2 :]}
+    assert figures["plans agreed on the portal"] == ["3", ""]
+    assert figures["amount paid on the portal"] == ["CNY 1200.50", ""]
+    assert figures["survey response rate (%)"] == ["40.0", ""]
+    assert figures["satisfaction, customers' own ratings (1-5)"] == ["4.25", "4"]
+    assert figures["satisfaction by channel rated: phone (1-5)"] == ["4", "3"]
+    chinese = list(csv.reader(io.StringIO(to_csv(report, "zh_CN", portal))))
+    assert ["自助服务", "按渠道客户满意度：电话 (1-5)", "4", "3"] in chinese
+    unsent = replace(portal, surveys_sent=0, surveys_answered=0, response_rate=None)
+    rows = list(csv.reader(io.StringIO(to_csv(report, "en", unsent))))
+    assert ["portal", "survey response rate (%)", "", ""] in rows  # blank, never a 0
+    assert to_csv(report) == to_csv(report, "en", None)  # without the portal: as before

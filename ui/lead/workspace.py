@@ -627,8 +627,15 @@ class KpiView(QWidget):
         report, lang = self.report, language()
         if report is None or not path:
             return
+        # the portal's figures go with them when they are of the same period
+        portal = self.portal.kpis
+        if portal is not None and (portal.date_from, portal.date_to) != (
+            report.date_from,
+            report.date_to,
+        ):
+            portal = None
         self.console.ctx.runner.work(
-            lambda _s: str(write_csv(report, Path(path), lang)),
+            lambda _s: str(write_csv(report, Path(path), lang, portal)),
             on_done=self._exported,
             on_error=lambda exc: self.console.say(describe(exc)),
             label="export KPIs",
