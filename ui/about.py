@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.common import localize_buttons
 from ui.i18n import tr
 from workstation import __version__ as app_version
 from workstation.resources import ResourceNotFoundError, resource_dir, resource_path
@@ -206,7 +207,7 @@ class AboutDialog(QDialog):
         self.tabs.addTab(about_tab, tr("About"))
         self.tabs.addTab(self.licences, tr("Licences"))
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons = localize_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self))
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)

@@ -122,6 +122,8 @@ class Startup:
             box = QMessageBox(
                 QMessageBox.Icon.Critical, tr("The local data cannot be opened"), reason(exc)
             )
+            box.addButton(QMessageBox.StandardButton.Ok)
+            localize_buttons(box)
             box.finished.connect(lambda _r: self.app.quit())
             self.dialog = box
             box.open()

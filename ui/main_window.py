@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessage
 from ui import dialogs
 from ui.context import AppContext, SyncStatus
 from ui.desk import AgentDesk
+from ui.dialogs.common import localize_buttons
 from ui.errors import describe, is_refusal
 from ui.i18n import tr
 from ui.labels import pack_name
@@ -476,8 +477,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{label}: {text}", 10000)
         title = label if is_refusal(exc) else tr("Something went wrong")
         box = QMessageBox(QMessageBox.Icon.Warning, title, f"{label}\n\n{text}", parent=self)
-        ok = box.addButton(QMessageBox.StandardButton.Ok)
-        ok.setText(tr("OK"))  # qtbase's own translations are not shipped with Essentials
+        box.addButton(QMessageBox.StandardButton.Ok)
+        localize_buttons(box)  # qtbase's own translations are not shipped with Essentials
         box.setObjectName("errorBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.error_box = box

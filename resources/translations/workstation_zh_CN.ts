@@ -116,6 +116,10 @@
         <translation>确定</translation>
     </message>
     <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
         <source>Agree this plan</source>
         <translation>确认此计划</translation>
     </message>

@@ -181,3 +181,33 @@ def test_a_broken_pdf_says_so(qtbot, runner) -> None:
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.waitUntil(lambda: "cannot be shown" in dialog.status.text(), timeout=10_000)
+
+
+def test_a_chinese_window_has_no_english_standard_button(prepared_app, qtbot, document, runner):
+    """Qt's own captions (Close, Yes, Cancel, OK) come from translations PySide6-Essentials
+    does not ship: the preview's Close, a confirmation's Yes / Cancel and an error's OK read
+    in Chinese in a Chinese window (the preview's said "Close")."""
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
+    from ui import i18n
+    from ui.dialogs.common import localize_buttons
+
+    english = {"Close", "Cancel", "OK", "Yes", "No", "Save", "&Yes", "&No", "&OK"}
+    i18n.install(prepared_app, "zh_CN")
+    try:
+        dialog = AgreementPreviewDialog(document, runner=runner)
+        qtbot.addWidget(dialog)
+        captions = {b.text() for b in dialog.findChildren(QAbstractButton) if b.text()}
+        assert "关闭" in captions
+        assert not captions & english, captions & english
+        box = localize_buttons(
+            QMessageBox(
+                QMessageBox.Icon.Question, "t", "q",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            )
+        )  # fmt: skip
+        box.addButton(QMessageBox.StandardButton.Ok)
+        localize_buttons(box)
+        assert {b.text() for b in box.buttons()} == {"是", "取消", "确定"}
+    finally:
+        i18n.install(prepared_app, "en")

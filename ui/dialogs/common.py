@@ -4,9 +4,16 @@ tables' column widths."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
 
 from ui.i18n import pick, tr
 from workstation.text import Text
@@ -43,14 +50,22 @@ def error_label(parent: QWidget) -> QLabel:
     return label
 
 
-def localize_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
+_Box = TypeVar("_Box", QDialogButtonBox, QMessageBox)
+
+
+def localize_buttons(box: _Box) -> _Box:
     """Qt's own button captions come from qtbase translations, which PySide6-Essentials does
-    not ship; name the standard buttons ourselves so they follow the UI language."""
+    not ship; name the standard buttons ourselves so they follow the UI language (a button
+    box's, or a message box's: "Yes" / "Cancel" read so in a Chinese window)."""
+    message = isinstance(box, QMessageBox)
+    kind: Any = QMessageBox.StandardButton if message else QDialogButtonBox.StandardButton
     names = {
-        QDialogButtonBox.StandardButton.Save: tr("Save"),
-        QDialogButtonBox.StandardButton.Cancel: tr("Cancel"),
-        QDialogButtonBox.StandardButton.Close: tr("Close"),
-        QDialogButtonBox.StandardButton.Ok: tr("OK"),
+        kind.Save: tr("Save"),
+        kind.Cancel: tr("Cancel"),
+        kind.Close: tr("Close"),
+        kind.Ok: tr("OK"),
+        kind.Yes: tr("Yes"),
+        kind.No: tr("No"),
     }
     for standard, text in names.items():
         button = box.button(standard)

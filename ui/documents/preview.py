@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.common import localize_buttons
 from ui.errors import reason
 from ui.i18n import tr
 from ui.ops import OpRunner, OpState
@@ -265,7 +266,7 @@ class AgreementPreviewDialog(QDialog):
         toolbar.addAction(self.save_action)
         toolbar.addAction(self.open_action)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons = localize_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(toolbar)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.dialogs.common import set_column_widths
+from ui.dialogs.common import localize_buttons, set_column_widths
 from ui.errors import describe
 from ui.field.table import Column, RowsModel
 from ui.i18n import pick, tr
@@ -225,8 +225,10 @@ class ComplaintStepDialog(QDialog):
         self.general = QLabel(self)
         self.general.setObjectName("error")
         self.general.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = localize_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         buttons.accepted.connect(self.send)
         buttons.rejected.connect(self.reject)

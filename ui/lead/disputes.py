@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.common import localize_buttons
 from ui.errors import describe
 from ui.field.table import Column, RowsModel
 from ui.i18n import tr
@@ -110,8 +111,10 @@ class UpholdDialog(QDialog):
         form.addRow(tr("What was found"), self.note)
         form.addRow(tr("Adjustment"), self.adjustment)
         form.addRow("", self.close_account)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = localize_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.dialogs.common import localize_buttons
 from ui.errors import describe
 from ui.i18n import language, tr
 from workstation.domain.enums import Segment
@@ -337,6 +338,7 @@ class StrategiesView(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
+        localize_buttons(box)
         box.accepted.connect(lambda: self.send(experiment["id"], promote=promote))
         self.dialog = box
         box.open()

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.dialogs.common import fit_column_to_contents, set_column_widths
+from ui.dialogs.common import fit_column_to_contents, localize_buttons, set_column_widths
 from ui.errors import describe, reason
 from ui.field.table import ACCOUNT_MIME, KEY_ROLE, account_ids_from
 from ui.i18n import language, pick, tr
@@ -472,6 +472,7 @@ class ReviewView(QWidget):
             self,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        localize_buttons(box)
         yes = box.button(QMessageBox.StandardButton.Yes)
         yes.clicked.connect(on_yes)
         self.confirmation = box

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.common import set_column_widths
+from ui.dialogs.common import localize_buttons, set_column_widths
 from ui.i18n import pick, tr
 from workstation.desk.holds import HoldLine
 from workstation.domain.enums import CustomerFlag
@@ -46,8 +46,10 @@ class ReasonDialog(QDialog):
         label.setBuddy(self.text)
         self.error = QLabel(self)
         self.error.setObjectName("error")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = localize_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
