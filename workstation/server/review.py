@@ -48,3 +48,19 @@ _EVENT_WORDS = {
 def event_words(kind: str) -> Text:
     """An event's type as a summary names it ("a promise" / 承诺还款)."""
     return Text(kind.replace("_", " "), _EVENT_WORDS.get(kind, kind))
+
+
+_CONTACT_KINDS = {"customer": "客户", "phone": "电话", "email": "邮箱", "address": "地址"}
+_CONTACT_FIELDS = {
+    "name_alt": "别名", "language": "语言", "timezone": "时区", "contact_person": "联系人",
+    "number": "号码", "type": "类型", "consent": "同意联系", "opted_out": "退订",
+    "last_verified": "最近核实", "invalid": "无效", "address": "地址", "line1": "街道地址",
+    "city": "城市", "district": "区县", "postcode": "邮编", "country": "国家",
+    "latitude": "纬度", "longitude": "经度",
+}  # fmt: skip
+
+
+def contact_words(kind: str, field: str) -> Text:
+    """A contact detail as a summary names it ("phone number" / 电话号码)."""
+    chinese = _CONTACT_KINDS.get(kind, kind) + _CONTACT_FIELDS.get(field, field)
+    return Text(f"{kind} {field}", chinese)

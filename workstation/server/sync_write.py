@@ -63,6 +63,7 @@ from workstation.server.models import (
     PromiseRow,
     PushBatch,
 )
+from workstation.server.review import contact_words
 from workstation.server.review import item as review_item
 from workstation.server.sync_read import in_scope
 from workstation.server.versioning import allocate, commit, versions
@@ -497,7 +498,7 @@ def _contact_patch(session: Session, principal: Principal, m: Mutation) -> Outco
             Text(
                 f"{kind} {conflict['field']}: kept {conflict['server_value']!r}, "
                 f"{principal.username} had {conflict['client_value']!r}",
-                f"{kind} {conflict['field']}：保留了{conflict['server_value']!r}，"
+                f"{contact_words(kind, conflict['field']).zh}：保留了{conflict['server_value']!r}，"
                 f"{principal.username}的设备上为{conflict['client_value']!r}",
             ),
             now,
