@@ -80,3 +80,19 @@ def test_a_template_file_with_its_own_sender_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match=r"creditor\.toml"):
         load_templates(folder)
     assert default_templates().sender(Language.ZH)["creditor"] == "北风金融"
+
+
+def test_a_customer_is_given_the_number_of_their_own_country() -> None:
+    """A UK customer reading English calls a UK number, not the US one the English templates
+    gave everyone: the SMS and the agreement use the number by the customer's rule pack."""
+    uk = _customer("uk-conc", Language.EN, timezone="Europe/London")
+    sms = compose("payment_reminder", uk, _account("GBP"), Channel.SMS, "en", NOON_SHANGHAI)
+    assert "+44 800 055 0142" in sms.text
+    assert "+1 800" not in sms.text
+    us = _customer("us-regf", Language.EN)
+    sms = compose("payment_reminder", us, _account("USD"), Channel.SMS, "en", NOON_SHANGHAI)
+    assert "+1 800 555 0142" in sms.text
+    assert creditor_party("", "en", "uk-conc").phone == "+44 800 055 0142"
+    assert creditor_party("", "en", "UK").phone == "+44 800 055 0142"  # a country code too
+    assert creditor_party("", "zh", "cn-nifa").phone == "400-820-0142"
+    assert creditor_party("", "en", "fr-cnil").phone == creditor().phone.en  # none of its own

@@ -786,7 +786,9 @@ class DeskService:
             view.customer,
             view.account,
             option.plan,
-            creditor=creditor_party(self.creditor, view.customer.language.value),
+            creditor=creditor_party(
+                self.creditor, view.customer.language.value, view.customer.jurisdiction
+            ),
             issued_on=issued_on,
             language=language,
         )

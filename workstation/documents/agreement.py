@@ -100,13 +100,18 @@ class Party:
         }
 
 
-def creditor_party(configured: str = "", language: str = "en") -> Party:
+def creditor_party(
+    configured: str = "", language: str = "en", jurisdiction: str | None = None
+) -> Party:
     """The creditor as an agreement or a letter prints it (``domain.creditor``): its name in
-    both scripts, the Chinese on a Chinese page, and the number for ``language``'s reader."""
+    both scripts, the Chinese on a Chinese page, and the number the reader calls (their
+    jurisdiction's, else their language's)."""
     who = creditor(configured)
     latin, chinese = who.name.en, who.name.zh
     return Party(
-        name=latin, name_alt=chinese if chinese != latin else "", phone=who.phone.get(language)
+        name=latin,
+        name_alt=chinese if chinese != latin else "",
+        phone=who.phone_for(language, jurisdiction),
     )
 
 

@@ -9,7 +9,8 @@ A deployment may name another creditor (the desk's settings, the server's enviro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +29,20 @@ class CreditorFileError(WorkstationError, ValueError):
 class Creditor:
     name: Text  # as said and printed in each language
     phone: Text  # the number a customer calls, in each language's market
+    # the number by the rule pack serving the customer ("uk-conc"), where it has its own
+    by_jurisdiction: Mapping[str, str] = field(default_factory=dict)
+
+    def phone_for(self, language: str, jurisdiction: str | None = None) -> str:
+        """The number a customer calls: their jurisdiction's (a pack id, or the country code
+        before its dash: "uk" for "uk-conc"), else the one of the language they read."""
+        key = (jurisdiction or "").strip().casefold()
+        if key:
+            if key in self.by_jurisdiction:
+                return self.by_jurisdiction[key]
+            for pack, number in self.by_jurisdiction.items():
+                if pack.split("-", 1)[0] == key:
+                    return number
+        return self.phone.get(language)
 
 
 def load_creditor(path: Path) -> Creditor:
@@ -45,9 +60,15 @@ def load_creditor(path: Path) -> Creditor:
             if not isinstance(value, str) or not value.strip():
                 raise CreditorFileError(f"{path}: [{language}] {key} must be a non-empty string")
         values[language] = {key: str(table[key]).strip() for key in ("name", "phone")}
+    phones = data.get("phone", {})
+    if not isinstance(phones, dict) or not all(
+        isinstance(v, str) and v.strip() for v in phones.values()
+    ):
+        raise CreditorFileError(f"{path}: [phone] must map rule pack ids to numbers")
     return Creditor(
         Text(values["en"]["name"], values["zh"]["name"]),
         Text(values["en"]["phone"], values["zh"]["phone"]),
+        {str(k).casefold(): str(v).strip() for k, v in phones.items()},
     )
 
 
@@ -60,4 +81,4 @@ def creditor(configured: str = "") -> Creditor:
     """The creditor: the shipped one, or the ``configured`` name (in both languages)."""
     shipped = shipped_creditor()
     name = configured.strip()
-    return Creditor(Text(name, name), shipped.phone) if name else shipped
+    return replace(shipped, name=Text(name, name)) if name else shipped

@@ -498,7 +498,7 @@ class FieldService:
             customer,
             account,
             choice,
-            creditor=creditor_party(self.creditor, customer.language.value),
+            creditor=creditor_party(self.creditor, customer.language.value, customer.jurisdiction),
             issued_on=issued_on,
             language=language,
         )

@@ -186,7 +186,13 @@ def compose(  # noqa: PLR0917 - the desk's documented call shape
     except RulePackError:
         pack = None  # the verdict already says the jurisdiction is unknown
     values = fill_values(
-        customer, account, lang, now, history, sender=templates.sender(lang), inputs=inputs
+        customer,
+        account,
+        lang,
+        now,
+        history,
+        sender=templates.sender(lang, pack.id if pack is not None else customer.jurisdiction),
+        inputs=inputs,
     )
     needs = template.needs(channel.value)
     wording = opt_out_wording(pack, channel, lang)

@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from workstation.domain.creditor import Creditor, creditor, shipped_creditor
+from workstation.domain.creditor import Creditor, shipped_creditor
+from workstation.domain.creditor import creditor as creditor_named
 from workstation.domain.enums import Language
 from workstation.errors import WorkstationError
 from workstation.resources import resource_dir
@@ -92,7 +93,7 @@ class TemplateSet:
     """Every language's templates and sender details."""
 
     templates: Mapping[tuple[str, Language], Template]
-    senders: Mapping[Language, Mapping[str, str]]
+    creditor: Creditor  # who sends them: ``{creditor}`` and ``{creditor_phone}``
 
     def get(self, template_id: str, language: Language | str) -> Template:
         lang = Language(language)
@@ -110,24 +111,22 @@ class TemplateSet:
         for template_id in self.ids():
             yield self.templates[(template_id, lang)]
 
-    def sender(self, language: Language | str) -> Mapping[str, str]:
-        return self.senders[Language(language)]
+    def sender(
+        self, language: Language | str, jurisdiction: str | None = None
+    ) -> Mapping[str, str]:
+        """The sender's placeholders in ``language``: the creditor's name, and the number a
+        customer of ``jurisdiction`` calls (the language's where it has none of its own)."""
+        lang = Language(language).value
+        return {
+            "creditor": self.creditor.name.get(lang),
+            "creditor_phone": self.creditor.phone_for(lang, jurisdiction),
+        }
 
     def for_creditor(self, configured: str) -> TemplateSet:
         """These templates sent for the ``configured`` creditor (the shipped one if blank)."""
         if not configured.strip():
             return self
-        return replace(self, senders=_senders(creditor(configured)))
-
-
-def _senders(who: Creditor) -> dict[Language, Mapping[str, str]]:
-    return {
-        language: {
-            "creditor": who.name.get(language.value),
-            "creditor_phone": who.phone.get(language.value),
-        }
-        for language in Language
-    }
+        return replace(self, creditor=creditor_named(configured))
 
 
 def _fields(text: str) -> frozenset[str]:
@@ -226,7 +225,7 @@ def load_templates(directory: Path | None = None) -> TemplateSet:
         for template_id in sorted(all_ids, key=_order)
         for language in Language
     }
-    return TemplateSet(ordered, _senders(shipped_creditor()))
+    return TemplateSet(ordered, shipped_creditor())
 
 
 def _order(template_id: str) -> tuple[int, str]:

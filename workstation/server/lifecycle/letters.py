@@ -57,9 +57,10 @@ def creditor_name() -> str:
     return os.environ.get(CREDITOR_ENV, "")
 
 
-def creditor(language: str = "en") -> Party:
-    """The creditor as a letter or agreement prints it, its number for ``language``'s reader."""
-    return creditor_party(creditor_name(), language)
+def creditor(language: str = "en", jurisdiction: str | None = None) -> Party:
+    """The creditor as a letter or agreement prints it, with the number its reader calls
+    (their jurisdiction's, else their language's)."""
+    return creditor_party(creditor_name(), language, jurisdiction)
 
 
 def _missing_letter() -> ColumnElement[bool]:
@@ -139,7 +140,7 @@ def paid_in_full_letter(session: Session, account_id: str, changes: DayChanges) 
         issued_on=changes.day,
         language=language,
         jurisdiction=customer.jurisdiction,
-        creditor=creditor(customer.language.value),
+        creditor=creditor(customer.language.value, customer.jurisdiction),
         customer=party_from_customer(customer),
         account=AccountSummary(
             number=number,

@@ -166,7 +166,7 @@ def rendered(
         customer,
         domain_account,
         offer.option.plan,
-        creditor=creditor(customer.language.value),
+        creditor=creditor(customer.language.value, customer.jurisdiction),
         issued_on=now.astimezone(_zone(customer.timezone)).date(),
         language=DocumentLanguage(language) if language in ("en", "zh") else None,
     )

@@ -50,7 +50,7 @@ def render(
         issued_on=issued_on,
         language=DocumentLanguage(customer.language.value),
         jurisdiction=customer.jurisdiction,
-        creditor=creditor(customer.language.value),
+        creditor=creditor(customer.language.value, customer.jurisdiction),
         customer=party_from_customer(customer),
         account=AccountSummary(
             number=getattr(account, "account_ref", None) or account.id,
