@@ -44,7 +44,7 @@ RESOURCE_KINDS: dict[str, dict[str, int]] = {
     "call_guide.toml": {},
     "settlement_policy.toml": {},
     "lifecycle_policy.toml": {},
-    "samples": {"*.csv": 3},  # the bank file formats the README documents
+    "samples": {"*.csv": 4},  # the bank file formats the README documents
     "qa_rubric.toml": {},
     "training": {"scenarios.toml": 1, "*.toml": 2},
     "workflows": {"complaint_root_causes.toml": 1},  # the root causes a complaint is traced to

@@ -164,6 +164,9 @@ CASES: list[tuple[str, str, Any, list[str]]] = [
     ("POST", "/api/v1/payments", {"payment_ref": "AUTHZ-1", "account_ref": "CN-000000001",
                                   "amount": "1.00", "currency": "CNY", "paid_on": "2026-01-01"},
      [*AGENTS, "zhao.min", "dana.white"]),
+    ("POST", "/api/v1/payments/AUTHZ-NONE/return", {"returned_on": "2026-01-01",
+                                                    "reason": "recalled"},
+     [*AGENTS, "zhao.min", "dana.white"]),
     # strategies: leads and admins run experiments; one account's arms in one's own scope
     ("GET", "/api/v1/strategies", None, [*AGENTS, FEED]),
     ("POST", "/api/v1/strategies/experiments", {"name": "x", "segment": "able_willing",

@@ -290,14 +290,20 @@ def test_every_event_and_mutation_type_arrives_as_it_left(backend: Backend, tmp_
             for a in (paid, settling)
             if (row := session.get(AccountRow, a)) is not None
         }
+    payment_refs = {}
     for account_id, minor in ((paid, refs[paid][1]), (settling, 10_000)):
         money = Money.from_minor(minor, currency_of(account_id))
+        payment_refs[account_id] = f"RT-{new_id()[-12:]}"
         booked = admin.post("/api/v1/payments", {
-            "payment_ref": f"RT-{new_id()[-12:]}", "account_ref": refs[account_id][0],
+            "payment_ref": payment_refs[account_id], "account_ref": refs[account_id][0],
             "amount": money.wire(), "currency": money.currency, "paid_on": today.isoformat()})  # fmt: skip
         assert booked.status_code == 201, booked.text
     for day in (0, 40, 70):
         run_daily(backend.sessions, today + timedelta(days=day))
+    # and the bank takes the paying one back (after its paid-in-full letter)
+    returned = admin.post(f"/api/v1/payments/{payment_refs[paid]}/return",
+                          {"returned_on": today.isoformat(), "reason": "recalled"})  # fmt: skip
+    assert returned.status_code == 201, returned.text
     engine.sync()
     with backend.sessions() as session:
         written = {

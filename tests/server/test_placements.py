@@ -300,7 +300,7 @@ def test_a_recall_closes_the_account_and_takes_it_out_of_every_queue(
 def test_the_sample_files_import_in_order(
     backend: Backend, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The README's three sample files: placements, then payments, then the recall."""
+    """The README's sample files: placements, payments, a payment returned, the recall."""
     from workstation.resources import resource_path
 
     day = ["--as-of", "2026-12-01", "--db", backend.url]
@@ -313,6 +313,11 @@ def test_the_sample_files_import_in_order(
     assert report["applied"] == 4
     assert report["closed"] == {"paid": 2}
     assert [c["credit"] for c in report["credits"]] == ["124.75"]
+    code, report, err = _run(capsys, "import", "returns", str(resource_path("samples", "returns.csv")), *day)  # fmt: skip
+    assert code == 0, err
+    # the direct debit that had cured CN-0002 came back: its 2,600.00 is past due again
+    assert report["returned"] == 1
+    assert report["returns"][0]["restored"]["past_due"] == "2600.00"
     code, report, err = _run(capsys, "recall", str(resource_path("samples", "recall.csv")), *day)
     assert code == 0, err
     assert report["recalled"] == 1

@@ -438,6 +438,26 @@ class StatusChangePayload:
     recalled: bool | None = None  # the bank took the account back
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentReturnPayload:
+    """The bank took a confirmed payment back (a bounced debit, a charge-back): what the
+    payment had done is undone (``workstation.server.lifecycle.returns``). ``restored`` is
+    where the money went back — past due, balance, credit taken back — and ``written_off``
+    a settlement's write-off the payment had triggered, owed again; ``to_status`` the
+    account's status when a closed account opened again."""
+
+    target_event_id: Id  # the confirmed payment
+    payment_ref: Id
+    amount: PositiveAmount
+    currency: CurrencyCode
+    paid_on: date
+    returned_on: date
+    reason: Code
+    restored: PaymentAllocation
+    written_off: NonNegativeAmount | None = None
+    to_status: AccountStatus | None = None
+
+
 EventPayload = (
     ContactAttemptPayload
     | PromisePayload
@@ -457,6 +477,7 @@ EventPayload = (
     | DocumentPayload
     | WriteOffPayload
     | StatusChangePayload
+    | PaymentReturnPayload
 )
 
 PAYLOADS: Mapping[EventType, type[Any]] = {
@@ -478,6 +499,7 @@ PAYLOADS: Mapping[EventType, type[Any]] = {
     EventType.DOCUMENT: DocumentPayload,
     EventType.WRITE_OFF: WriteOffPayload,
     EventType.STATUS_CHANGE: StatusChangePayload,
+    EventType.PAYMENT_RETURN: PaymentReturnPayload,
 }
 
 

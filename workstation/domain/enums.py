@@ -113,6 +113,7 @@ class EventType(StrEnum):
     DOCUMENT = "document"  # a document the server produced (the paid-in-full letter)
     WRITE_OFF = "write_off"  # balance forgiven (a settlement reached)
     STATUS_CHANGE = "status_change"  # the server moved the account (paid, settled, recalled)
+    PAYMENT_RETURN = "payment_return"  # the bank took a confirmed payment back (bounced)
 
 
 #: event types a client may never push: the backend records them as it runs the lifecycle
@@ -123,6 +124,7 @@ SERVER_ONLY_EVENTS = frozenset(
         EventType.DOCUMENT,
         EventType.WRITE_OFF,
         EventType.STATUS_CHANGE,
+        EventType.PAYMENT_RETURN,
     }
 )
 
@@ -166,6 +168,7 @@ class PaymentStatus(StrEnum):
     UNMATCHED = "unmatched"  # reported, nothing matched in time: on the lead's review list
     OVER_BALANCE = "over_balance"  # reported above the balance: reviewed, never counted
     VOIDED = "voided"
+    RETURNED = "returned"  # confirmed, then the bank took it back: counts nowhere since
 
 
 class ComplaintStatus(StrEnum):

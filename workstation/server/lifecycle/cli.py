@@ -1,6 +1,6 @@
 """The ``workstation-server`` commands that bring money and accounts in from the bank:
-``import payments``, ``import placements``, ``recall`` and ``team-rule`` (how a team's new
-accounts are assigned).
+``import payments``, ``import returns`` (payments the bank took back), ``import placements``,
+``recall`` and ``team-rule`` (how a team's new accounts are assigned).
 
 Exit codes: 0 imported (or nothing new: the report says so), 2 the file was refused (every
 bad line is listed on stderr, or in the JSON report with ``--json``) or cannot be read.
@@ -84,6 +84,20 @@ def cmd_import_payments(args: argparse.Namespace, db_url: DbUrl) -> int:
     )
 
 
+def cmd_import_returns(args: argparse.Namespace, db_url: DbUrl) -> int:
+    from workstation.server.lifecycle.returns import import_returns
+    from workstation.server.settings import Settings
+
+    settings = Settings.from_env()
+    return _run(
+        args,
+        db_url,
+        lambda sessions: import_returns(
+            sessions, args.file, settings=settings, dry_run=args.dry_run, as_of=args.as_of
+        ),
+    )
+
+
 def cmd_import_placements(args: argparse.Namespace, db_url: DbUrl) -> int:
     from workstation.lifecycle.assignment import AssignmentRule
     from workstation.server.lifecycle.placements import PlacementError, import_placements
@@ -138,7 +152,7 @@ def cmd_team_rule(args: argparse.Namespace, db_url: DbUrl) -> int:
 
 def register(sub: Any, with_db: AddDb, db_url: DbUrl) -> None:
     """Add ``import payments|placements`` and ``recall`` to the server's command line."""
-    imports = sub.add_parser("import", help="bring a bank file in (payments, placements)")
+    imports = sub.add_parser("import", help="bring a bank file in (payments, returns, placements)")
     kinds = imports.add_subparsers(dest="kind", required=True)
 
     def common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -163,6 +177,13 @@ def register(sub: Any, with_db: AddDb, db_url: DbUrl) -> None:
         )
     )
     payments.set_defaults(func=lambda args: cmd_import_payments(args, db_url))
+    returns = common(
+        kinds.add_parser(
+            "returns",
+            help="payments the bank took back: payment_ref,returned_on,reason",
+        )
+    )
+    returns.set_defaults(func=lambda args: cmd_import_returns(args, db_url))
     placements = common(
         kinds.add_parser(
             "placements",

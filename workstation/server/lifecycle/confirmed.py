@@ -1,7 +1,8 @@
 """The confirmed money the lifecycle decides on, read from the server's books.
 
 Only confirmed payments count (DESIGN §10): a reported one (an agent heard of it) never keeps
-a promise or pays an instalment. A voided payment does not count. The day of a payment is
+a promise or pays an instalment. A voided payment does not count, nor one the bank took back
+(a ``payment_return`` names it: ``returns``). The day of a payment is
 the day the money arrived (``payload.paid_on`` of a bank-file or API payment, else the day
 it occurred, UTC).
 """
@@ -20,10 +21,12 @@ from workstation.lifecycle.promises import Payment
 from workstation.server.models import EventRow
 
 _CHUNK = 500
+# events that name a payment that no longer counts
+_TAKEN_BACK = (EventType.VOID.value, EventType.PAYMENT_RETURN.value)
 
 
 def confirmed_payments(session: Session, account_ids: Iterable[str]) -> dict[str, list[Payment]]:
-    """Each account's confirmed, unvoided payments (oldest first)."""
+    """Each account's confirmed payments, neither voided nor returned (oldest first)."""
     ids = list(dict.fromkeys(account_ids))
     out: dict[str, list[Payment]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
@@ -31,7 +34,7 @@ def confirmed_payments(session: Session, account_ids: Iterable[str]) -> dict[str
         voided = set(
             session.scalars(
                 select(EventRow.payload["target_event_id"].as_string()).where(
-                    EventRow.account_id.in_(chunk), EventRow.type == EventType.VOID.value
+                    EventRow.account_id.in_(chunk), EventRow.type.in_(_TAKEN_BACK)
                 )
             )
         )
@@ -76,7 +79,8 @@ def accounts_with_new_money(
     committed, ``versioning``) — or, on the first run ever, money of the last
     ``window_days``. A decision that needs money (a promise kept, an instalment paid, a
     letter) only ever follows such money; one that needs time (a deadline passed) is found
-    by its date."""
+    by its date. Money taken back (a ``payment_return`` committed since) counts as new
+    money too: the instalments it had paid are decided again."""
     confirmed = (
         EventRow.type == EventType.PAYMENT.value,
         EventRow.payload["source"].as_string() == PaymentSource.CONFIRMED.value,
@@ -87,6 +91,17 @@ def accounts_with_new_money(
         and_(EventRow.occurred_at >= start, EventRow.occurred_at < start + timedelta(days=1)),
     )
     found = set(session.scalars(select(EventRow.account_id).where(*confirmed, dated_today)))
+    returned = EventRow.type == EventType.PAYMENT_RETURN.value
+    found.update(
+        session.scalars(
+            select(EventRow.account_id).where(
+                returned,
+                EventRow.occurred_at >= start - timedelta(days=window_days)
+                if since_version is None
+                else EventRow.server_version > since_version,
+            )
+        )
+    )
     if since_version is None:
         recent = EventRow.occurred_at >= start - timedelta(days=window_days)
     else:

@@ -64,13 +64,23 @@ def creditor(language: str = "en", jurisdiction: str | None = None) -> Party:
 
 
 def _missing_letter() -> ColumnElement[bool]:
+    """No paid-in-full letter still standing: none sent, or the bank took a payment back
+    after it (the account was not paid after all; paid off again, it earns a new letter)."""
     letter = aliased(EventRow)
+    back = aliased(EventRow)
     return ~exists(
         select(letter.id).where(
             and_(
                 letter.account_id == AccountRow.id,
                 letter.type == EventType.DOCUMENT.value,
                 letter.payload["kind"].as_string() == KIND,
+                ~exists(
+                    select(back.id).where(
+                        back.account_id == AccountRow.id,
+                        back.type == EventType.PAYMENT_RETURN.value,
+                        back.received_at > letter.received_at,
+                    )
+                ),
             )
         )
     )

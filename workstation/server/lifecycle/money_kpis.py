@@ -9,7 +9,8 @@ overflow, and the rule that a voided event counts nowhere.
   PostgreSQL's ``bigint`` sum widens to ``numeric`` only there). Each amount is summed as two
   parts — ``amount // 10^9`` and ``amount % 10^9``, each far below the limit for any number of
   rows — and the parts are put back together in Python, whose integers do not overflow.
-- **Voids**: ``not_voided()`` is the filter every event count uses.
+- **Voids**: ``not_voided()`` is the filter every event count uses (a payment the bank took
+  back, ``returns``, is left out the same way; its ``payments`` row is ``returned``).
 """
 
 from __future__ import annotations
@@ -39,10 +40,14 @@ def joined(high: Any, low: Any) -> int:
 
 
 def not_voided() -> ColumnElement[bool]:
-    """Events no ``void`` event names (voids are few; their targets are never NULL)."""
+    """Events no ``void`` event names, nor a ``payment_return`` (a payment the bank took
+    back counts nowhere either; both are few, their targets never NULL)."""
     void = aliased(EventRow)
     target = void.payload["target_event_id"].as_string()
-    voided = select(target).where(void.type == EventType.VOID.value, target.is_not(None))
+    voided = select(target).where(
+        void.type.in_([EventType.VOID.value, EventType.PAYMENT_RETURN.value]),
+        target.is_not(None),
+    )
     return EventRow.id.not_in(voided.correlate(None).scalar_subquery())
 
 

@@ -20,6 +20,7 @@ from workstation.domain.enums import EventType, Role
 from workstation.domain.money import Money
 from workstation.server.deps import Principal, PrincipalDep, StateDep, require
 from workstation.server.errors import ERROR_RESPONSES, ApiError
+from workstation.server.lifecycle.money_kpis import not_voided
 from workstation.server.messaging.models import MessageJob
 from workstation.server.models import AccountRow, EventRow
 
@@ -95,6 +96,7 @@ def counts(session: Session, principal: Principal, first: date, last: date) -> d
     )
     if scope is not None:
         query = query.where(scope)
+    query = query.where(not_voided())  # a voided fact, a payment the bank took back: nowhere
     tally: dict[str, int] = defaultdict(int)
     paid: dict[str, int] = defaultdict(int)
     survey: list[int] = []

@@ -1,4 +1,5 @@
-"""``POST /api/v1/payments``: a payment processor posts confirmed payments live.
+"""``POST /api/v1/payments``: a payment processor posts confirmed payments live; and
+``POST /api/v1/payments/{payment_ref}/return``: the bank took one back (``lifecycle.returns``).
 
 For the ``integration`` role (a processor's or bank feed's user) and ``admin``. The same rules
 as a line of a bank payment file (``lifecycle.payment_import.check``) and the same effects
@@ -12,20 +13,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from workstation.domain.enums import Role
+from workstation.domain.enums import EventType, Role
 from workstation.errors import WorkstationError
 from workstation.server.deps import PrincipalDep, StateDep, audit, require, utcnow
 from workstation.server.errors import ERROR_RESPONSES, ApiError
-from workstation.server.lifecycle import csvfile
+from workstation.server.lifecycle import csvfile, returns
 from workstation.server.lifecycle.payment_import import OPTIONAL, REQUIRED, check
 from workstation.server.lifecycle.payments import Recorder, apply_confirmed, wire
-from workstation.server.models import AccountRow, PaymentRow
+from workstation.server.models import AccountRow, EventRow, PaymentRow
 from workstation.text import Text
 
 router = APIRouter(prefix="/api/v1", tags=["payments"], responses=ERROR_RESPONSES)
@@ -111,6 +112,140 @@ def post_payment(body: PaymentIn, principal: PrincipalDep, state: StateDep) -> A
         return JSONResponse(_booked(state, body.payment_ref), status_code=200)
     out = applied.as_dict()
     return {**out, "paid_on": body.paid_on.isoformat(), "duplicate": False}
+
+
+class ReturnIn(BaseModel):
+    returned_on: date
+    reason: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=64,
+            pattern=r"^[A-Za-z0-9_.-]+$",
+            examples=["insufficient_funds"],
+        ),
+    ]
+
+
+class Restored(BaseModel):
+    past_due: str
+    balance: str
+    credit: str
+
+
+class ReturnOut(BaseModel):
+    payment_ref: str
+    account_ref: str | None
+    account_id: str
+    event_id: str
+    payment_event_id: str
+    amount: str
+    currency: str
+    paid_on: str
+    returned_on: str
+    reason: str
+    restored: Restored | None
+    written_off: str | None
+    balance_after: str | None
+    from_status: str | None
+    to_status: str | None
+    reopened: bool | None
+    duplicate: bool
+
+
+@router.post(
+    "/payments/{payment_ref}/return",
+    response_model=ReturnOut,
+    status_code=201,
+    responses={200: {"model": ReturnOut, "description": "Already returned (nothing added)"}},
+)
+def post_return(
+    payment_ref: Annotated[str, Path(min_length=1, max_length=64)],
+    body: ReturnIn,
+    principal: PrincipalDep,
+    state: StateDep,
+) -> Any:
+    """The bank took a confirmed payment back: undo what it did; 201 when new, 200 when this
+    payment was returned before (what was booked then), 404 for a payment not on the books."""
+    require(principal, Role.INTEGRATION, Role.ADMIN)
+    now = utcnow()
+    record = csvfile.Record(
+        0,
+        {
+            "payment_ref": payment_ref,
+            "returned_on": body.returned_on.isoformat(),
+            "reason": body.reason,
+        },
+    )
+    data = csvfile.CsvFile([*returns.REQUIRED, *returns.OPTIONAL], [record])
+    with state.sessions.begin() as session:
+        found, already = returns.check(session, data, now.date())
+        if data.errors:
+            messages = "; ".join(e.message for e in data.errors)
+            status = 404 if "not a payment on the books" in messages else 422
+            raise ApiError(status, "invalid_return", messages)
+        done_now = (
+            returns.apply_returns(
+                session,
+                found,
+                now=now,
+                as_of=now.date(),
+                recorder=Recorder(principal.username, principal.user_id, principal.device_id),
+                grace_days=state.settings.promise_grace_days,
+            )
+            if not already
+            else []
+        )
+        if done_now:  # empty: returned before (or by another request while this one waited)
+            done = done_now[0]
+            audit(
+                session,
+                principal,
+                "payments.return",
+                "payment",
+                payment_ref,
+                {"event_id": done.event_id, "account_id": done.account_id},
+            )
+            return {**done.as_dict(), "duplicate": False}
+    return JSONResponse(_returned(state, payment_ref), status_code=200)
+
+
+def _returned(state: Any, payment_ref: str) -> dict[str, Any]:
+    """What was booked when ``payment_ref`` was returned (the answer to a repeated request)."""
+    with state.sessions() as session:
+        row = session.execute(
+            select(PaymentRow, AccountRow.account_ref)
+            .join(AccountRow, AccountRow.id == PaymentRow.account_id)
+            .where(PaymentRow.payment_ref == payment_ref)
+        ).one()
+        payment, account_ref = row
+        back = session.scalars(
+            select(EventRow).where(
+                EventRow.account_id == payment.account_id,
+                EventRow.type == EventType.PAYMENT_RETURN.value,
+                EventRow.payload["target_event_id"].as_string() == payment.event_id,
+            )
+        ).first()
+        payload = dict(back.payload) if back is not None else {}
+        return {
+            "payment_ref": payment_ref,
+            "account_ref": account_ref,
+            "account_id": payment.account_id,
+            "event_id": back.id if back is not None else "",
+            "payment_event_id": payment.event_id,
+            "amount": wire(payment.amount_minor, payment.currency),
+            "currency": payment.currency,
+            "paid_on": payment.paid_on.isoformat(),
+            "returned_on": str(payload.get("returned_on") or ""),
+            "reason": str(payload.get("reason") or ""),
+            "restored": payload.get("restored"),
+            "written_off": payload.get("written_off"),
+            "balance_after": None,
+            "from_status": None,
+            "to_status": payload.get("to_status"),
+            "reopened": None,
+            "duplicate": True,
+        }
 
 
 class _Booked(WorkstationError):
