@@ -32,6 +32,7 @@ from workstation.desk.corrections import voided_by
 from workstation.desk.snapshot import QueueSnapshot
 from workstation.domain import Event, EventType, Money
 from workstation.domain.dispositions import default_catalogue
+from workstation.domain.returns import reason_words, returned_by
 from workstation.text import Text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -356,6 +357,11 @@ def event_summary(event: Event) -> str:
     if event.type is EventType.WRITE_OFF and p.get("amount"):
         reason = write_off_reason(str(p.get("reason") or "settlement"))
         return f"{Money.of(p['amount'], p['currency']).format()} · {reason}"
+    if event.type is EventType.PAYMENT_RETURN and p.get("amount"):
+        amount = Money.of(p["amount"], p["currency"]).format()
+        why = reason_words(str(p.get("reason") or "")).get(language())
+        text = tr("%1 paid on %2 came back: %3").replace("%1", amount)
+        return text.replace("%2", str(p.get("paid_on", ""))).replace("%3", why)
     if event.type is EventType.STATUS_CHANGE:
         from ui.labels import status_text
 
@@ -460,6 +466,7 @@ def event_type_label(kind: EventType) -> str:
         EventType.DOCUMENT: tr("Document"),
         EventType.WRITE_OFF: tr("Written off"),
         EventType.STATUS_CHANGE: tr("Status"),
+        EventType.PAYMENT_RETURN: tr("Payment returned"),
     }.get(kind, str(kind))
 
 
@@ -511,6 +518,7 @@ class TimelineModel(QAbstractTableModel):
         super().__init__(parent)
         self._events: list[Event] = []
         self._voids: dict[str, Event] = {}
+        self._returns: dict[str, Event] = {}  # a payment the bank took back → its return
 
     def set_events(self, events: Sequence[Event]) -> None:
         """One row per event, except that a message's later status events (sent, delivered,
@@ -519,6 +527,7 @@ class TimelineModel(QAbstractTableModel):
         self.beginResetModel()
         self._events = fold_message_statuses(events)
         self._voids = voided_by(events)
+        self._returns = returned_by(events)
         self.endResetModel()
 
     def event_at(self, row: int) -> Event | None:
@@ -545,6 +554,9 @@ class TimelineModel(QAbstractTableModel):
         event = self._events[index.row()]
         column = index.column()
         void = self._voids.get(event.id)
+        taken_back = self._returns.get(event.id)
+        if taken_back is not None and void is None:
+            return self._returned(event, taken_back, column, role)
         if role == Qt.ItemDataRole.ToolTipRole and void is not None:
             return (
                 tr("Voided by %1 on %2: %3")
@@ -576,6 +588,32 @@ class TimelineModel(QAbstractTableModel):
             return QBrush(QColor("#7a7a7a"))
         if role == Qt.ItemDataRole.ForegroundRole and event.payload.get("override_reason"):
             return QBrush(QColor("#c0392b"))
+        return None
+
+    def _returned(self, event: Event, back: Event, column: int, role: int) -> Any:
+        """A payment the bank took back: struck through like a void, saying when and why."""
+        why = reason_words(str(back.payload.get("reason") or "")).get(language())
+        note = (
+            tr("returned by the bank on %1: %2")
+            .replace("%1", str(back.payload.get("returned_on") or ""))
+            .replace("%2", why)
+        )
+        if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return note
+            if column == 0:
+                return event.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if column == 1:
+                return event_type_label(event.type)
+            if column == 2:
+                return f"{event_summary(event)} — {note}"
+            return event.recorded_by
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#7a7a7a"))
         return None
 
 

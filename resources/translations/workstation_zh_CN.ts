@@ -1542,8 +1542,16 @@ Devices receive the new value at their next sync.</source>
         <translation>越权：</translation>
     </message>
     <message>
+        <source>%1 paid on %2 came back: %3</source>
+        <translation>%2入账的%1已被退回：%3</translation>
+    </message>
+    <message>
         <source>voids a record: %1</source>
         <translation>作废一条记录：%1</translation>
+    </message>
+    <message>
+        <source>Payment returned</source>
+        <translation>还款被退回</translation>
     </message>
     <message>
         <source>Voided by %1 on %2: %3</source>
@@ -1552,6 +1560,10 @@ Devices receive the new value at their next sync.</source>
     <message>
         <source>%1 — voided by %2: %3</source>
         <translation>%1 — 已由 %2 作废：%3</translation>
+    </message>
+    <message>
+        <source>returned by the bank on %1: %2</source>
+        <translation>银行已于%1退回：%2</translation>
     </message>
     <message>
         <source>registered</source>

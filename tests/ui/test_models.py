@@ -224,6 +224,46 @@ def test_the_timeline_tells_the_lifecycle_events_in_words():
     assert event_type_label(EventType.STATUS_CHANGE) != "status_change"
 
 
+def test_a_payment_the_bank_took_back_is_struck_out_and_says_why(prepared_app):
+    from ui import i18n
+    from ui.models import TimelineModel
+    from workstation.domain import Event, EventType
+
+    at = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    paid = Event("p", EventType.PAYMENT, "a", "c", at, "bank file",
+                 {"amount": "300.00", "currency": "CNY", "source": "confirmed",
+                  "paid_on": "2027-03-01", "payment_ref": "B-1"})  # fmt: skip
+    back = Event("r", EventType.PAYMENT_RETURN, "a", "c", datetime(2027, 3, 4, tzinfo=UTC),
+                 "bank file", {"target_event_id": "p", "payment_ref": "B-1", "amount": "300.00",
+                               "currency": "CNY", "paid_on": "2027-03-01",
+                               "returned_on": "2027-03-04", "reason": "insufficient_funds",
+                               "restored": {"past_due": "300.00", "balance": "0.00",
+                                            "credit": "0.00"}})  # fmt: skip
+    other = Event("o", EventType.PAYMENT, "a", "c", at, "bank file",
+                  {"amount": "20.00", "currency": "CNY", "source": "confirmed"})  # fmt: skip
+    model = TimelineModel()
+    model.set_events([back, paid, other])
+
+    def row(event_id: str) -> int:
+        return next(r for r in range(model.rowCount()) if model.event_at(r).id == event_id)
+
+    cell = model.index(row("p"), 2)
+    assert model.data(cell, Qt.ItemDataRole.FontRole).strikeOut()
+    assert "returned by the bank on 2027-03-04: insufficient funds" in model.data(cell)
+    untouched = model.index(row("o"), 2)
+    assert model.data(untouched, Qt.ItemDataRole.FontRole) is None
+    told = model.data(model.index(row("r"), 2))
+    assert told == "¥300.00 paid on 2027-03-01 came back: insufficient funds"
+    assert model.data(model.index(row("r"), 1)) == "Payment returned"
+    i18n.install(prepared_app, "zh_CN")
+    try:
+        assert "银行已于2027-03-04退回：账户余额不足" in model.data(cell)
+        assert model.data(model.index(row("r"), 1)) == "还款被退回"
+        assert "账户余额不足" in model.data(model.index(row("r"), 2))
+    finally:
+        i18n.install(prepared_app, "en")
+
+
 def test_a_chinese_desk_reads_the_phone_kind_in_chinese(prepared_app, window, qtbot):
     """The number to call is followed by its kind: 手机 on a Chinese desk, never ``mobile``."""
     from ui import i18n
