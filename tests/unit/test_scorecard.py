@@ -185,6 +185,32 @@ def test_features_come_from_history_before_the_cut_only() -> None:
         assert set(full) <= set(FEATURES)
 
 
+def test_a_payment_the_bank_took_back_is_no_evidence_of_paying() -> None:
+    from dataclasses import replace
+
+    from workstation.demo.generator import generate_portfolio
+    from workstation.domain import Event, EventType
+
+    as_of = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    portfolio = generate_portfolio(20, seed=5, as_of=as_of)
+    account = portfolio.accounts[0]
+    customer = next(c for c in portfolio.customers if c.id == account.customer_id)
+    paid = Event("pay-1", EventType.PAYMENT, account.id, customer.id,
+                 datetime(2026, 2, 20, tzinfo=UTC), "bank file",
+                 {"amount": "500.00", "currency": account.currency, "source": "confirmed"})  # fmt: skip
+    back = Event("ret-1", EventType.PAYMENT_RETURN, account.id, customer.id,
+                 datetime(2026, 2, 25, tzinfo=UTC), "bank file",
+                 {"target_event_id": "pay-1", "reason": "insufficient_funds"})  # fmt: skip
+    with_money = extract_features(customer, account, [paid], as_of)
+    taken_back = extract_features(customer, account, [paid, back], as_of)
+    assert with_money["payments_recent"] == 1
+    assert taken_back["payments_recent"] == 0
+    assert taken_back["paid_share_recent"] == 0
+    # a return after the cut is not known at the cut: the payment still counts there
+    late = replace(back, occurred_at=datetime(2026, 3, 5, tzinfo=UTC))
+    assert extract_features(customer, account, [paid, late], as_of)["payments_recent"] == 1
+
+
 # malformed files ---------------------------------------------------------------------------
 def _write(tmp_path: Path, mutate: object) -> Path:
     data = json.loads(resource_path("scorecard.json").read_text(encoding="utf-8"))

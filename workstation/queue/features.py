@@ -100,6 +100,9 @@ FEATURES: dict[str, FeatureSpec] = {
 }
 
 
+_TAKING_BACK = frozenset({EventType.VOID, EventType.PAYMENT_RETURN})
+
+
 def _major(value: Decimal) -> float:
     # Features are model inputs, not money; float is the right type once we leave the ledger.
     return float(value)
@@ -138,9 +141,16 @@ def extract_features(
     payments_recent = 0
     paid_recent = 0.0
     disputes = 0
+    events = list(events)
+    # a payment voided, or taken back by the bank, before ``as_of`` was no money at all
+    taken_back = {
+        str(e.payload.get("target_event_id"))
+        for e in events
+        if e.type in _TAKING_BACK and _aware(e.occurred_at) < as_of
+    }
     for event in events:
         at = _aware(event.occurred_at)
-        if at >= as_of:
+        if at >= as_of or event.id in taken_back:
             continue
         if event.type is EventType.CONTACT_ATTEMPT:
             if at < recent_from:
