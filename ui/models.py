@@ -360,8 +360,8 @@ def event_summary(event: Event) -> str:
     if event.type is EventType.PAYMENT_RETURN and p.get("amount"):
         amount = Money.of(p["amount"], p["currency"]).format()
         why = reason_words(str(p.get("reason") or "")).get(language())
-        text = tr("%1 paid on %2 came back: %3").replace("%1", amount)
-        return text.replace("%2", str(p.get("paid_on", ""))).replace("%3", why)
+        text = tr("%1 returned: %2 (paid %3)").replace("%1", amount).replace("%2", why)
+        return text.replace("%3", str(p.get("paid_on", "")))
     if event.type is EventType.STATUS_CHANGE:
         from ui.labels import status_text
 
@@ -466,7 +466,7 @@ def event_type_label(kind: EventType) -> str:
         EventType.DOCUMENT: tr("Document"),
         EventType.WRITE_OFF: tr("Written off"),
         EventType.STATUS_CHANGE: tr("Status"),
-        EventType.PAYMENT_RETURN: tr("Payment returned"),
+        EventType.PAYMENT_RETURN: tr("Returned"),
     }.get(kind, str(kind))
 
 
@@ -594,7 +594,7 @@ class TimelineModel(QAbstractTableModel):
         """A payment the bank took back: struck through like a void, saying when and why."""
         why = reason_words(str(back.payload.get("reason") or "")).get(language())
         note = (
-            tr("returned by the bank on %1: %2")
+            tr("returned %1: %2")
             .replace("%1", str(back.payload.get("returned_on") or ""))
             .replace("%2", why)
         )

@@ -1542,16 +1542,8 @@ Devices receive the new value at their next sync.</source>
         <translation>越权：</translation>
     </message>
     <message>
-        <source>%1 paid on %2 came back: %3</source>
-        <translation>%2入账的%1已被退回：%3</translation>
-    </message>
-    <message>
         <source>voids a record: %1</source>
         <translation>作废一条记录：%1</translation>
-    </message>
-    <message>
-        <source>Payment returned</source>
-        <translation>还款被退回</translation>
     </message>
     <message>
         <source>Voided by %1 on %2: %3</source>
@@ -1560,10 +1552,6 @@ Devices receive the new value at their next sync.</source>
     <message>
         <source>%1 — voided by %2: %3</source>
         <translation>%1 — 已由 %2 作废：%3</translation>
-    </message>
-    <message>
-        <source>returned by the bank on %1: %2</source>
-        <translation>银行已于%1退回：%2</translation>
     </message>
     <message>
         <source>registered</source>
@@ -1650,6 +1638,10 @@ Devices receive the new value at their next sync.</source>
         <translation>异议成立</translation>
     </message>
     <message>
+        <source>%1 returned: %2 (paid %3)</source>
+        <translation>%1已被退回：%2（%3入账）</translation>
+    </message>
+    <message>
         <source>hold ended after %1 days</source>
         <translation>暂停期满（%1 天）已结束</translation>
     </message>
@@ -1672,6 +1664,14 @@ Devices receive the new value at their next sync.</source>
     <message>
         <source>plan completed</source>
         <translation>计划已完成</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>还款被退回</translation>
+    </message>
+    <message>
+        <source>returned %1: %2</source>
+        <translation>银行已于%1退回：%2</translation>
     </message>
     <message>
         <source>Paid-in-full letter</source>

@@ -249,12 +249,12 @@ def test_a_payment_the_bank_took_back_is_struck_out_and_says_why(prepared_app):
 
     cell = model.index(row("p"), 2)
     assert model.data(cell, Qt.ItemDataRole.FontRole).strikeOut()
-    assert "returned by the bank on 2027-03-04: insufficient funds" in model.data(cell)
+    assert "returned 2027-03-04: insufficient funds" in model.data(cell)
     untouched = model.index(row("o"), 2)
     assert model.data(untouched, Qt.ItemDataRole.FontRole) is None
     told = model.data(model.index(row("r"), 2))
-    assert told == "¥300.00 paid on 2027-03-01 came back: insufficient funds"
-    assert model.data(model.index(row("r"), 1)) == "Payment returned"
+    assert told == "¥300.00 returned: insufficient funds (paid 2027-03-01)"
+    assert model.data(model.index(row("r"), 1)) == "Returned"
     i18n.install(prepared_app, "zh_CN")
     try:
         assert "银行已于2027-03-04退回：账户余额不足" in model.data(cell)
