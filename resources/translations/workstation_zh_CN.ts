@@ -1491,6 +1491,42 @@ Devices receive the new value at their next sync.</source>
         <translation>转外访</translation>
     </message>
     <message>
+        <source>Owner left the team</source>
+        <translation>负责人已调离本组</translation>
+    </message>
+    <message>
+        <source>Daily run failed</source>
+        <translation>每日批处理失败</translation>
+    </message>
+    <message>
+        <source>Complaint deadline missed</source>
+        <translation>投诉答复超期</translation>
+    </message>
+    <message>
+        <source>Approval requested</source>
+        <translation>待审批申请</translation>
+    </message>
+    <message>
+        <source>Vulnerable customer review</source>
+        <translation>弱势客户复核</translation>
+    </message>
+    <message>
+        <source>Hardship reported</source>
+        <translation>客户报告经济困难</translation>
+    </message>
+    <message>
+        <source>Reported payment not matched</source>
+        <translation>报告的还款未匹配到账</translation>
+    </message>
+    <message>
+        <source>Reported payment over balance</source>
+        <translation>报告的还款超过未还余额</translation>
+    </message>
+    <message>
+        <source>Payment returned</source>
+        <translation>还款被退回</translation>
+    </message>
+    <message>
         <source>Owner now</source>
         <translation>当前负责人</translation>
     </message>

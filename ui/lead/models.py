@@ -175,17 +175,32 @@ class MovesModel(RowsModel[Move]):
         super().__init__(moves_columns(self.customer, self.names), lambda m: m.account_id, parent)
 
 
+# Every kind the server raises (workstation/server: ``review.item``'s first argument), in
+# words; tests/ui/test_review_kinds.py collects the server's kinds and checks each is here.
 REVIEW_KINDS = {
     "fact_after_reassignment": lambda: tr("Recorded after reassignment"),
     "contact_conflict": lambda: tr("Contact details conflict"),
     "compliance_override": lambda: tr("Compliance override"),
     "field_referral": lambda: tr("Send to the field"),
+    "owner_left_team": lambda: tr("Owner left the team"),
+    "lifecycle_error": lambda: tr("Daily run failed"),
+    "complaint_overdue": lambda: tr("Complaint deadline missed"),
+    "approval_request": lambda: tr("Approval requested"),
+    "vulnerability_review": lambda: tr("Vulnerable customer review"),
+    "hardship_review": lambda: tr("Hardship reported"),
+    "reported_payment_unmatched": lambda: tr("Reported payment not matched"),
+    "reported_payment_over_balance": lambda: tr("Reported payment over balance"),
+    "payment_returned": lambda: tr("Payment returned"),
 }
 
 
 def review_kind(kind: str) -> str:
+    """A review item's kind in words; a kind this desk does not know yet (a newer server's)
+    reads as its code in words ("some_new_kind" → "Some new kind"), never as a crash."""
     label = REVIEW_KINDS.get(kind)
-    return label() if label else kind
+    if label is not None:
+        return label()
+    return kind.replace("_", " ").strip().capitalize() or "—"
 
 
 def review_columns(names: dict[str, str]) -> list[Column[ReviewItem]]:

@@ -416,6 +416,8 @@ class ReviewView(QWidget):
         self.model.names.clear()
         self.model.names.update(names)
         self.model.set_rows(items)
+        # a kind's words are read whole ("Reported payment over balance" was cut at 200 px)
+        fit_column_to_contents(self.table, self.model.column_of("kind"))
         self.reassign_to.clear()
         for user_id, name in sorted(names.items(), key=lambda item: item[1]):
             self.reassign_to.addItem(name, user_id)

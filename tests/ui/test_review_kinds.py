@@ -1,0 +1,144 @@
+"""The lead's review queue names every kind of item in words, in English and in Chinese: only
+four kinds had words and the rest ("owner_left_team", "lifecycle_error", "complaint_overdue"…)
+read as their codes. The kinds are collected from the server's sources, so a kind added there
+without words fails here."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import workstation.server
+
+SERVER = Path(workstation.server.__file__).resolve().parent
+REVIEW_MODULE = "workstation.server.review"
+# raised by the server from the day it is added there (the returned-payment import)
+ANNOUNCED = {"payment_returned"}
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SERVER.parent.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _strings(tree: ast.Module) -> dict[str, str]:
+    """A module's top-level ``NAME = "text"`` constants."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and isinstance(node.value.value, str):
+                    found[target.id] = node.value.value
+    return found
+
+
+def server_review_kinds() -> set[str]:
+    """Every kind a server module gives ``review.item`` (under any import name) or a
+    ``ReviewItem(kind=...)``: a literal or a module constant, its own or imported. A kind
+    worked out at run time fails the test: it could not be checked for words."""
+    trees = {_module_name(p): ast.parse(p.read_text(), str(p)) for p in SERVER.rglob("*.py")}
+    constants = {name: _strings(tree) for name, tree in trees.items()}
+
+    def resolve(module: str, tree: ast.Module, node: ast.expr, where: str) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in constants[module]:
+                return constants[module][node.id]
+            for statement in tree.body:
+                if isinstance(statement, ast.ImportFrom) and statement.module in constants:
+                    for alias in statement.names:
+                        if (alias.asname or alias.name) == node.id:
+                            value = constants[statement.module].get(alias.name)
+                            if value is not None:
+                                return value
+        raise AssertionError(f"{where}: a review kind the test cannot read: {ast.dump(node)}")
+
+    kinds: set[str] = set()
+    for module, tree in trees.items():
+        if module == REVIEW_MODULE:
+            continue  # ``item`` itself: its kind is its caller's
+        makers = {"ReviewItem"}
+        modules = set()
+        for statement in ast.walk(tree):
+            if isinstance(statement, ast.ImportFrom) and statement.module == REVIEW_MODULE:
+                makers |= {a.asname or a.name for a in statement.names if a.name == "item"}
+            if isinstance(statement, ast.ImportFrom) and statement.module == "workstation.server":
+                modules |= {a.asname or a.name for a in statement.names if a.name == "review"}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            by_name = isinstance(func, ast.Name) and func.id in makers
+            by_module = (
+                isinstance(func, ast.Attribute)
+                and func.attr == "item"
+                and isinstance(func.value, ast.Name)
+                and func.value.id in modules
+            )
+            if not (by_name or by_module):
+                continue
+            where = f"{module}:{node.lineno}"
+            given = [k.value for k in node.keywords if k.arg == "kind"]
+            if given:
+                kinds.add(resolve(module, tree, given[0], where))
+            elif node.args and not (isinstance(func, ast.Name) and func.id == "ReviewItem"):
+                kinds.add(resolve(module, tree, node.args[0], where))
+    return kinds
+
+
+def test_the_scan_finds_the_servers_producers() -> None:
+    """The collector itself: the kinds raised in five different ways are all found."""
+    kinds = server_review_kinds()
+    assert {
+        "contact_conflict",  # a literal
+        "field_referral",  # the module's KIND
+        "lifecycle_error",  # REVIEW_KIND
+        "reported_payment_unmatched",  # UNMATCHED_REVIEW
+        "hardship_review",  # HARDSHIP_REVIEW
+        "owner_left_team",
+    } <= kinds
+    assert len(kinds) >= 12
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_every_kind_the_server_raises_reads_in_words(prepared_app: Any, language: str) -> None:
+    from ui import app as app_mod
+    from ui.lead.models import review_kind
+
+    app_mod.prepare(prepared_app, language, "light")
+    try:
+        for kind in sorted(server_review_kinds() | ANNOUNCED):
+            words = review_kind(kind)
+            assert "_" not in words, (language, kind, words)
+            if language == "zh_CN":
+                assert CHINESE.search(words), (kind, words)
+            else:
+                assert not CHINESE.search(words), (kind, words)
+                assert words[0].isupper(), (kind, words)
+    finally:
+        app_mod.prepare(prepared_app, "en", "light")
+
+
+def test_a_returned_payment_reads_as_such(prepared_app: Any) -> None:
+    from ui import app as app_mod
+    from ui.lead.models import review_kind
+
+    assert review_kind("payment_returned") == "Payment returned"
+    app_mod.prepare(prepared_app, "zh_CN", "light")
+    try:
+        assert review_kind("payment_returned") == "还款被退回"
+    finally:
+        app_mod.prepare(prepared_app, "en", "light")
+
+
+def test_a_kind_from_a_newer_server_reads_as_words_not_code(prepared_app: Any) -> None:
+    from ui.lead.models import review_kind
+
+    assert review_kind("card_chargeback_opened") == "Card chargeback opened"
+    assert review_kind("") == "—"
