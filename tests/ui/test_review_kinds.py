@@ -1,18 +1,22 @@
 """The lead's review queue names every kind of item in words, in English and in Chinese: only
 four kinds had words and the rest ("owner_left_team", "lifecycle_error", "complaint_overdue"…)
 read as their codes. The kinds are collected from the server's sources, so a kind added there
-without words fails here."""
+without words fails here. The details pane shows no internal ids: it hid one by its name, and
+a complaint's id, a batch's and accounts' ids showed raw."""
 
 from __future__ import annotations
 
 import ast
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import workstation.server
+from workstation.domain import Role
+from workstation.lead import ReviewItem
 
 SERVER = Path(workstation.server.__file__).resolve().parent
 REVIEW_MODULE = "workstation.server.review"
@@ -142,3 +146,60 @@ def test_a_kind_from_a_newer_server_reads_as_words_not_code(prepared_app: Any) -
 
     assert review_kind("card_chargeback_opened") == "Card chargeback opened"
     assert review_kind("") == "—"
+
+
+def _item(kind: str, detail: dict[str, Any]) -> ReviewItem:
+    return ReviewItem(
+        id=f"item-{kind}",
+        kind=kind,
+        account_id="acc-0001-0002",
+        customer_id="cust-1",
+        event_id=None,
+        assignee_id="u-agent",
+        from_user_id="u-agent",
+        summary=f"A {kind}",
+        detail=detail,
+        created_at=datetime.now(UTC),
+        acknowledged_at=None,
+        summary_zh="",
+    )
+
+
+def test_the_details_show_no_internal_ids_and_the_referral_still_offers_its_collector(
+    prepared_app: Any, qtbot: Any
+) -> None:
+    """A complaint gone overdue carried its complaint's id, a release of accounts their ids,
+    a referral the field collector's: the lead reads the reference, the day and the strategy,
+    and the referral still puts its collector first in the "reassign to" list."""
+    from ui.context import build_context
+    from ui.lead.workspace import build_lead_workspace
+
+    widget = build_lead_workspace(build_context(role=Role.LEAD))
+    qtbot.addWidget(widget)
+    review = widget.review
+    items = [
+        _item(
+            "complaint_overdue",
+            {"reference": "CMP-2026-0042", "complaint_id": "c9f2a7", "due_on": "2026-12-01"},
+        ),
+        _item("owner_left_team", {"account_ids": ["a1b2", "c3d4"], "batch_id": "b77e"}),
+        _item(
+            "field_referral",
+            {"strategy": "Standard", "field_collector_id": "u-field", "strategy_id": "std-v1"},
+        ),
+    ]
+    names = {"u-agent": "李娜 Li Na", "u-field": "王强 Wang Qiang", "u-other": "陈杰 Chen Jie"}
+    review.show_items(items, names)
+    shown = {}
+    for item in items:  # in the table's order (newest first)
+        review.table.selectRow(next(i for i, r in enumerate(review.model.rows()) if r is item))
+        shown[item.kind] = review.detail.toPlainText()
+    for kind, text in shown.items():
+        assert not re.search(r"\w+_ids?:", text), (kind, text)
+        for raw in ("c9f2a7", "a1b2", "b77e", "u-field", "std-v1"):
+            assert raw not in text, (kind, raw)
+    assert "reference: CMP-2026-0042" in shown["complaint_overdue"]
+    assert "due_on: 2026-12-01" in shown["complaint_overdue"]
+    assert "strategy: Standard" in shown["field_referral"]
+    assert review.current() is items[2]
+    assert review.reassign_to.currentData() == "u-field"

@@ -203,6 +203,18 @@ def review_kind(kind: str) -> str:
     return kind.replace("_", " ").strip().capitalize() or "—"
 
 
+def is_internal_key(key: str) -> bool:
+    """A detail that is an internal id (``field_collector_id``, ``account_ids``): it says
+    nothing to the lead, who reads the people and accounts named in the summary."""
+    return key.endswith(("_id", "_ids"))
+
+
+def review_details(item: ReviewItem) -> list[str]:
+    """The details pane's lines after the kind and summary: each detail but internal ids
+    (actions still read those from ``item.detail``)."""
+    return [f"{key}: {value}" for key, value in item.detail.items() if not is_internal_key(key)]
+
+
 def review_columns(names: dict[str, str]) -> list[Column[ReviewItem]]:
     return [
         Column("when", lambda: tr("When"),

@@ -53,6 +53,7 @@ from ui.lead.models import (
     ReviewModel,
     TeamAccountsModel,
     TeamModel,
+    review_details,
     review_kind,
 )
 from ui.lead.portal_kpis import PortalKpiPanel
@@ -436,11 +437,7 @@ class ReviewView(QWidget):
         if item is None:
             self.detail.setPlainText(tr("Nothing to review."))
             return
-        lines = [review_kind(item.kind), pick(item.said)]
-        # a user's id says nothing to the lead: the summary names the person
-        lines += [
-            f"{key}: {value}" for key, value in item.detail.items() if key != "field_collector_id"
-        ]
+        lines = [review_kind(item.kind), pick(item.said), *review_details(item)]
         if item.kind == "fact_after_reassignment":
             lines.append(
                 tr("The record is kept on the account; its new owner sees it in the history.")
