@@ -302,7 +302,7 @@ class QueueModel(QAbstractTableModel):
             if name == "tier":
                 return item.risk_tier
             if name == "next":
-                return pick(item.treatment)
+                return pick(item.next_action)
             if name == "local":
                 return datetime.now(_zone(item.timezone)).strftime("%H:%M")
             return tr("Yes") if item.contactable_now else tr("Later")
@@ -312,7 +312,10 @@ class QueueModel(QAbstractTableModel):
             table = theme.OK_BG if item.contactable_now else theme.BAD_BG
             return QBrush(QColor(table[theme.current()]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(pick(reason) for reason in item.reasons)
+            reasons = [pick(reason) for reason in item.reasons]
+            if name == "next":  # the cell may show a short form: the whole suggestion first
+                reasons.insert(0, tr("Suggested:") + " " + pick(item.treatment))
+            return "\n".join(reasons)
         if role == ACCOUNT_ID_ROLE:
             return item.account_id
         return None

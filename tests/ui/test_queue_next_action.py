@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from workstation.domain.enums import Bucket, RiskTier, Role
@@ -67,5 +68,68 @@ def test_a_desk_agent_calls_where_a_field_collector_visits(prepared_app, ctx) ->
             others = set(at_desk) - late
             assert others
             assert all(at_desk[a][0] == in_field[a][0] for a in others)
+    finally:
+        app_mod.prepare(prepared_app, "en", "light")
+
+
+def _needed(table: Any, text: str) -> int:
+    """The column width that shows ``text`` whole, as the table's delegate measures a cell
+    (margins, text layout), and the grid line."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    option.text = text
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    size = table.style().sizeFromContents(
+        QStyle.ContentsType.CT_ItemViewItem, option, QSize(), table
+    )
+    return size.width() + int(table.showGrid())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_next_action_reads_whole_at_the_windows_size(
+    prepared_app: Any, ctx: Any, qtbot: Any, language: str
+) -> None:
+    """The Next action read "经济困难…" and "Hardship re…" (and "SMS remind…") at the
+    window's normal size: every suggestion now fits its column, in view, and the cell's
+    tooltip and the line under the queue give the whole suggestion."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui import app as app_mod
+    from ui.main_window import MainWindow
+
+    app_mod.prepare(prepared_app, language, "light")
+    try:
+        window = MainWindow(ctx)  # its normal size
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignals([window.account_loaded, window.queue_loaded], timeout=10_000):
+            window.start()
+        panel = window.queue
+        panel.select_tab("all")
+        table, model = panel.table, panel.model
+        column = model.COLUMNS.index("next")
+        width = table.columnWidth(column)
+        table.horizontalScrollBar().setValue(0)
+        assert table.columnViewportPosition(column) + width <= table.viewport().width()
+        first_of: dict[str, int] = {}
+        for row in range(model.rowCount()):
+            first_of.setdefault(model.item_at(row).treatment.en, row)
+        assert {"Call", "Hardship review"} <= set(first_of)  # the demo book has both
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        for label, row in first_of.items():
+            index = model.index(row, column)
+            shown = table.itemDelegate().sizeHint(option, index).width() + int(table.showGrid())
+            assert shown <= width, (label, index.data(), shown, width)
+            whole = model.item_at(row).treatment.get(language)
+            assert index.data(Qt.ItemDataRole.ToolTipRole).splitlines()[0].endswith(whole)
+            table.selectRow(row)
+            assert whole in panel.reasons.text()
+        # and whatever the policy may suggest, a visit included (a field collector's queue)
+        for treatment in default_policy().treatments.values():
+            assert _needed(table, treatment.short(language)) <= width, treatment.code
     finally:
         app_mod.prepare(prepared_app, "en", "light")

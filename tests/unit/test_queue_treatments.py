@@ -125,6 +125,8 @@ def _dump(data: dict[str, Any]) -> str:
         (lambda d: d["treatment"][2].pop("at_desk"), r"#3 \(field_visit\): .*'at_desk'"),
         (lambda d: d["treatment"][2].update(at_desk="fax"), "unknown treatment 'fax'"),
         (lambda d: d["treatment"][2].update(at_desk="field_visit"), "a visit too"),
+        (lambda d: d["treatment"][3].update(short_zh=" "), r"#4 \(hardship_review\): 'short_zh'"),
+        (lambda d: d["treatment"][0].update(short_en=3), r"#1 \(sms_reminder\): 'short_en'"),
         (lambda d: d["priority"].update(balance_share=2), "'balance_share'"),
         (lambda d: d["priority"]["urgency"].pop("180+"), r"\[priority\.urgency\]: '180\+'"),
     ],
@@ -146,3 +148,12 @@ def test_a_treatments_file_that_is_not_toml_names_the_file(tmp_path: Path) -> No
     path.write_text("[tiers", encoding="utf-8")
     with pytest.raises(TreatmentsError, match=r"bad\.toml: not valid TOML"):
         load_policy(path)
+
+
+def test_a_long_label_has_a_short_form_for_the_queue_column() -> None:
+    """The queue's Next action column shows ``short``; a label without one is its own."""
+    treatments = default_policy().treatments
+    hardship, call = treatments["hardship_review"], treatments["call"]
+    assert (hardship.label("zh_CN"), hardship.short("zh_CN")) == ("经济困难评估", "困难评估")
+    assert (hardship.label("en"), hardship.short("en")) == ("Hardship review", "Hardship")
+    assert (call.short("en"), call.short("zh_CN")) == ("Call", "电话催收")

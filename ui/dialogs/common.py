@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QMessageBox,
+    QStyle,
+    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -89,3 +92,17 @@ def fit_column_to_contents(table: QTableView, column: int) -> None:
     needed = max(table.sizeHintForColumn(column), table.horizontalHeader().sectionSizeHint(column))
     if table.columnWidth(column) < needed:
         table.setColumnWidth(column, needed)
+
+
+def cell_width(table: QTableView, text: str) -> int:
+    """The narrowest column of ``table`` that shows ``text`` whole in a cell, measured as its
+    delegate measures a cell (margins and text layout), plus the grid line: a column as wide
+    as the text's advance plus a margin each side still cut it ("经济困难…")."""
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    option.text = text
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    size = table.style().sizeFromContents(
+        QStyle.ContentsType.CT_ItemViewItem, option, QSize(), table
+    )
+    return size.width() + int(table.showGrid())

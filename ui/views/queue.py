@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import pick, tr
+from ui.dialogs.common import cell_width
+from ui.i18n import language, pick, tr
 from ui.models import TABS, QueueModel, tab_label
+from workstation.queue import default_policy
 
 SELECTION_DEBOUNCE_MS = 100
 
@@ -65,6 +67,15 @@ class QueuePanel(QWidget):
         # a balance must never be cut: room for ¥888,888.88 in the table's font
         money = self.table.fontMetrics().horizontalAdvance("¥888,888.88") + 14
         self.table.setColumnWidth(2, max(self.table.columnWidth(2), money))
+        # every treatment's words whole in the Next action column, in the column's short
+        # form where the label is long (the whole label is the cell's tooltip and the
+        # "Suggested:" below); a longer label in the policy widens the column
+        next_action = QueueModel.COLUMNS.index("next")
+        words = [t.short(language()) for t in default_policy().treatments.values()]
+        self.table.setColumnWidth(
+            next_action,
+            max([self.table.columnWidth(next_action)] + [cell_width(self.table, w) for w in words]),
+        )
         header.setStretchLastSection(True)  # names keep their width; spare room goes right
         self.table.setColumnHidden(4, True)  # the bucket follows from DPD; shown in the header
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)

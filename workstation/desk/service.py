@@ -348,6 +348,7 @@ class DeskService:
             promise_due=ranked.promise_due,
             callback_due=ranked.callback_due,
             ranked=ranked,
+            treatment_short=Text(ranked.treatment.short("en"), ranked.treatment.short("zh")),
         )
 
     def verdicts(

@@ -79,6 +79,14 @@ class QueueItem:
     promise_due: bool = False
     callback_due: bool = False
     ranked: Any = field(default=None, repr=False, compare=False)
+    # the treatment as the queue's narrow column words it ("困难评估" for 经济困难评估);
+    # None: the treatment's label itself
+    treatment_short: Text | None = None
+
+    @property
+    def next_action(self) -> Text:
+        """What the queue's "Next action" cell shows."""
+        return self.treatment if self.treatment_short is None else self.treatment_short
 
     @property
     def task(self) -> StrategyTask | None:

@@ -44,9 +44,19 @@ class Treatment:
     # what a collector who makes no visits (a desk agent) does instead: the code of another
     # treatment; every visit names one
     at_desk: str | None = None
+    # the queue's "Next action" column is narrow: a long label has a short form there (the
+    # whole label is the cell's tooltip and the row's "Suggested:"); "" is the label itself
+    short_en: str = ""
+    short_zh: str = ""
 
     def label(self, language: str) -> str:
         return self.label_zh if is_chinese(language) else self.label_en
+
+    def short(self, language: str) -> str:
+        """The label as the queue's column shows it."""
+        if is_chinese(language):
+            return self.short_zh or self.label_zh
+        return self.short_en or self.label_en
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +238,9 @@ def parse_policy(data: Mapping[str, Any], source: str) -> TreatmentPolicy:
         for key in ("label_en", "label_zh"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise TreatmentsError(f"{where}: '{key}' must be a non-empty string")
+        for key in ("short_en", "short_zh"):
+            if key in entry and (not isinstance(entry[key], str) or not entry[key].strip()):
+                raise TreatmentsError(f"{where}: '{key}', if given, must be a non-empty string")
         channel = _enum_value(Channel, entry.get("channel"), f"{where}: 'channel'")
         at_desk = entry.get("at_desk")
         if channel is Channel.VISIT and at_desk is None:
@@ -237,7 +250,13 @@ def parse_policy(data: Mapping[str, Any], source: str) -> TreatmentPolicy:
         if at_desk is not None and not isinstance(at_desk, str):
             raise TreatmentsError(f"{where}: 'at_desk' must be a treatment code")
         treatments[code] = Treatment(
-            code, channel, entry["label_en"], entry["label_zh"], at_desk=at_desk
+            code,
+            channel,
+            entry["label_en"],
+            entry["label_zh"],
+            at_desk=at_desk,
+            short_en=entry.get("short_en", ""),
+            short_zh=entry.get("short_zh", ""),
         )
     for code, treatment in treatments.items():
         if treatment.at_desk is None:
