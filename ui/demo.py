@@ -81,9 +81,12 @@ def _via_backend(accounts: int, role: Role, opened: dict[str, Any]) -> DemoSetup
                 from workstation.server.quality.sampling import run_weekly_sampling
 
                 run_weekly_sampling(sessions, datetime.now(UTC).date())
+                returned_ref = _demo_returned_account(sessions)
             finally:
                 engine.dispose()
             _demo_review(server.url)
+            if returned_ref is not None:
+                _demo_returned_payment(server.url, *returned_ref)
             marker.write_text(str(accounts))
         try:
             profile = LocalProfile.open()
@@ -139,6 +142,60 @@ def _demo_review(url: str) -> None:
         )
     except Exception:  # the demo goes on without it; the log says why
         log.warning("demo review not recorded", exc_info=True)
+    finally:
+        api.close()
+
+
+def _demo_returned_account(sessions: Any) -> tuple[str, str, int] | None:
+    """The demo agent's account whose direct debit will bounce: open, with money past due
+    (account_ref, currency, past due in minor units)."""
+    from sqlalchemy import select
+
+    from workstation.server.models import AccountRow, User
+
+    with sessions() as session:
+        row = session.execute(
+            select(AccountRow.account_ref, AccountRow.currency, AccountRow.past_due_minor)
+            .join(User, User.id == AccountRow.owner_id)
+            .where(
+                User.username == DEMO_USERS[Role.AGENT],
+                AccountRow.status == "open",
+                AccountRow.past_due_minor > 0,
+                AccountRow.account_ref.is_not(None),
+            )
+            .order_by(AccountRow.account_ref)
+            .limit(1)
+        ).first()
+    if row is None or row.account_ref is None:
+        return None
+    return str(row.account_ref), str(row.currency), int(row.past_due_minor)
+
+
+def _demo_returned_payment(url: str, account_ref: str, currency: str, past_due: int) -> None:
+    """A direct debit that paid the demo agent's customer's arrears four days ago came back
+    from the bank yesterday (both through the payment API, as a processor posts them): the
+    lead's review list has it, and the desk's timeline strikes the payment out."""
+    from datetime import timedelta
+
+    from workstation.domain.money import Money
+    from workstation.sync import ApiSession
+
+    today = datetime.now(UTC).date()
+    api = ApiSession(url, "demo-seed-bank")
+    try:
+        api.sign_in("bank.feed", DEMO_PASSWORD)
+        ref = "DEMO-DD-000001"
+        api.call("POST", "/api/v1/payments", body={
+            "payment_ref": ref, "account_ref": account_ref,
+            "amount": Money.from_minor(past_due, currency).wire(), "currency": currency,
+            "paid_on": (today - timedelta(days=4)).isoformat(), "method": "direct_debit",
+        }, idempotency_key=f"{ref}-paid")  # fmt: skip
+        api.call("POST", f"/api/v1/payments/{ref}/return", body={
+            "returned_on": (today - timedelta(days=1)).isoformat(),
+            "reason": "insufficient_funds",
+        }, idempotency_key=f"{ref}-returned")  # fmt: skip
+    except Exception:  # the demo goes on without it; the log says why
+        log.warning("demo returned payment not recorded", exc_info=True)
     finally:
         api.close()
 

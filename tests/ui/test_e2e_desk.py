@@ -133,3 +133,34 @@ def test_sign_in_errors_keep_what_was_typed_then_sign_in_works(online, desk_wind
     with qtbot.waitSignal(dialog.signed_in, timeout=30_000):
         dialog.submit()
     assert desk_window.ctx.sync.available
+
+
+def test_the_demo_agent_has_a_direct_debit_that_came_back(online):
+    """The demo's bank returned one of li.na's payments: the lead has it to look at, the
+    desk holds the payment and its return after the first sync."""
+    from workstation.domain import EventType
+    from workstation.server.db import make_engine
+    from workstation.server.settings import default_db_url
+
+    engine = make_engine(default_db_url())
+    try:
+        with engine.connect() as connection:
+            account_id = connection.execute(
+                text("SELECT account_id FROM events WHERE type = 'payment_return'")
+            ).scalar_one()
+            kinds = (
+                connection.execute(
+                    text("SELECT kind FROM review_items WHERE account_id = :a"), {"a": account_id}
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        engine.dispose()
+    assert "payment_returned" in kinds
+    held = online.store.load_account(account_id)
+    assert held is not None
+    back = [e for e in held.events if e.type is EventType.PAYMENT_RETURN]
+    assert len(back) == 1
+    assert back[0].payload["reason"] == "insufficient_funds"
+    assert back[0].payload["target_event_id"] in {e.id for e in held.events}
