@@ -44,9 +44,11 @@ def import_payments(
     *,
     as_of: date | None = None,
     dry_run: bool = False,
+    kind: str = "payments",
 ) -> tuple[int, dict[str, Any], str]:
-    """Run the command with ``--json``; return (exit code, the JSON report, stderr)."""
-    argv = ["import", "payments", str(path), "--db", url, "--json"]
+    """Run ``import <kind>`` (payments, returns) with ``--json``; return (exit code, the
+    JSON report, stderr)."""
+    argv = ["import", kind, str(path), "--db", url, "--json"]
     if as_of is not None:
         argv += ["--as-of", as_of.isoformat()]
     if dry_run:

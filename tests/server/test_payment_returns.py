@@ -7,7 +7,6 @@ told, the device hears; a bad file is refused whole, the same return twice adds 
 
 from __future__ import annotations
 
-import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -20,9 +19,8 @@ from sqlalchemy import select
 
 from tests.server.conftest import Api, Backend
 from tests.server.lifecycle_helpers import plan_payload
-from tests.server.money import event_body, pay
+from tests.server.money import event_body, import_payments, pay
 from workstation.domain.model import new_id
-from workstation.server.cli import main
 from workstation.server.lifecycle.daily import run_daily
 from workstation.server.lifecycle.letters import KIND as LETTER
 from workstation.server.lifecycle.models import PlanInstalment
@@ -55,15 +53,7 @@ def _import(
     as_of: date | None = None,
     dry_run: bool = False,
 ) -> tuple[int, dict[str, Any], str]:
-    argv = ["import", "returns", str(path), "--db", url, "--json"]
-    if as_of is not None:
-        argv += ["--as-of", as_of.isoformat()]
-    if dry_run:
-        argv.append("--dry-run")
-    capsys.readouterr()
-    code = main(argv)
-    out = capsys.readouterr()
-    return code, json.loads(out.out) if out.out.strip() else {}, out.err
+    return import_payments(url, path, capsys, as_of=as_of, dry_run=dry_run, kind="returns")
 
 
 def _counter(backend: Backend) -> int:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from workstation.desk.types import AccountView, Changes, DeskError, ValidationError
 from workstation.domain.enums import EventType
-from workstation.domain.model import Event
+from workstation.domain.model import Event, first_naming
 from workstation.text import Text
 from workstation.workflows.deadlines import local_day
 from workstation.workflows.voids import void_refusal
@@ -25,12 +25,7 @@ class VoidRefused(DeskError):
 
 def voided_by(events: Iterable[Event]) -> dict[str, Event]:
     """Each voided record's id → the void that struck it out (the first one)."""
-    out: dict[str, Event] = {}
-    for event in sorted(events, key=lambda e: e.occurred_at):
-        target = str(event.payload.get("target_event_id") or "")
-        if event.type == EventType.VOID and target and target not in out:
-            out[target] = event
-    return out
+    return first_naming(events, EventType.VOID)
 
 
 def may_void(desk: DeskService, view: AccountView, event: Event, now: datetime) -> Text | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -220,6 +221,17 @@ class Event:
     def date_field(self, key: str) -> date | None:
         value = self.payload.get(key)
         return date.fromisoformat(str(value)) if value else None
+
+
+def first_naming(events: Iterable[Event], kind: EventType) -> dict[str, Event]:
+    """Each event id that an event of ``kind`` names (``target_event_id``: a void, a payment
+    return) → the first such event."""
+    out: dict[str, Event] = {}
+    for event in sorted(events, key=lambda e: e.occurred_at):
+        target = str(event.payload.get("target_event_id") or "")
+        if event.type == kind and target and target not in out:
+            out[target] = event
+    return out
 
 
 def contact_attempt(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from workstation.domain.enums import EventType
-from workstation.domain.model import Event
+from workstation.domain.model import Event, first_naming
 from workstation.text import Text
 
 REASONS: dict[str, Text] = {
@@ -40,9 +40,4 @@ def reason_words(code: str) -> Text:
 
 def returned_by(events: Iterable[Event]) -> dict[str, Event]:
     """Each returned payment's event id → the ``payment_return`` event that took it back."""
-    out: dict[str, Event] = {}
-    for event in sorted(events, key=lambda e: e.occurred_at):
-        target = str(event.payload.get("target_event_id") or "")
-        if event.type == EventType.PAYMENT_RETURN and target and target not in out:
-            out[target] = event
-    return out
+    return first_naming(events, EventType.PAYMENT_RETURN)

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from workstation.domain.enums import EventType, Role
 from workstation.errors import WorkstationError
@@ -213,12 +214,7 @@ def post_return(
 def _returned(state: Any, payment_ref: str) -> dict[str, Any]:
     """What was booked when ``payment_ref`` was returned (the answer to a repeated request)."""
     with state.sessions() as session:
-        row = session.execute(
-            select(PaymentRow, AccountRow.account_ref)
-            .join(AccountRow, AccountRow.id == PaymentRow.account_id)
-            .where(PaymentRow.payment_ref == payment_ref)
-        ).one()
-        payment, account_ref = row
+        payment, account_ref = _on_the_books(session, payment_ref)
         back = session.scalars(
             select(EventRow).where(
                 EventRow.account_id == payment.account_id,
@@ -258,14 +254,7 @@ class _Booked(WorkstationError):
 def _booked(state: Any, payment_ref: str) -> dict[str, Any]:
     """What was booked for ``payment_ref`` (the answer to a repeated request)."""
     with state.sessions() as session:
-        row = session.execute(
-            select(PaymentRow, AccountRow.account_ref)
-            .join(AccountRow, AccountRow.id == PaymentRow.account_id)
-            .where(PaymentRow.payment_ref == payment_ref)
-        ).one_or_none()
-        if row is None:  # pragma: no cover - only after a race that then rolled back
-            raise ApiError(409, "write_conflict", "the payment collided; retry")
-        payment, account_ref = row
+        payment, account_ref = _on_the_books(session, payment_ref)
         cur = payment.currency
         return {
             "payment_ref": payment_ref,
@@ -283,3 +272,15 @@ def _booked(state: Any, payment_ref: str) -> dict[str, Any]:
             "written_off": wire(0, cur),
             "matched_event_id": payment.matched_event_id,
         }
+
+
+def _on_the_books(session: Session, payment_ref: str) -> tuple[PaymentRow, str | None]:
+    """The payment booked as ``payment_ref`` and its account's reference."""
+    row = session.execute(
+        select(PaymentRow, AccountRow.account_ref)
+        .join(AccountRow, AccountRow.id == PaymentRow.account_id)
+        .where(PaymentRow.payment_ref == payment_ref)
+    ).one_or_none()
+    if row is None:  # pragma: no cover - only after a race that then rolled back
+        raise ApiError(409, "write_conflict", "the payment collided; retry")
+    return row[0], row[1]
