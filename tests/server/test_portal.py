@@ -109,10 +109,26 @@ def test_a_tampered_or_expired_link_shows_nothing(backend: Backend) -> None:
     expired = person.get(f"/portal/l/{person.token}?lang=en")
     assert expired.status_code == 410
     assert "expired" in expired.text
-    assert f"Call us on {creditor().phone.en}" in expired.text  # the number (it said the name)
+    # the number (it once said the name): a customer in China calls the Chinese number in
+    # either language
+    assert f"Call us on {creditor().phone.zh}" in expired.text
     chinese = person.get(f"/portal/l/{person.token}?lang=zh")
     assert f"请致电{creditor().phone.zh}" in chinese.text
     assert person.get("/portal/account").status_code == 401  # and no visit without a code
+
+
+def test_a_refusal_gives_the_number_of_the_customers_country(backend: Backend) -> None:
+    """A UK customer reading English whose link expired (or locked) is told the UK number,
+    not the US one every English reader was given."""
+    person = customer(backend, jurisdiction="uk-conc", timezone="Europe/London")
+    with backend.sessions.begin() as session:
+        link = session.get(PortalLink, person.token.split(".")[0])
+        assert link is not None
+        link.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    expired = person.get(f"/portal/l/{person.token}?lang=en")
+    assert expired.status_code == 410
+    assert "+44 800 055 0142" in expired.text
+    assert creditor().phone.en not in expired.text
 
 
 def test_wrong_answers_lock_the_link_and_say_how_to_get_a_new_one(backend: Backend) -> None:

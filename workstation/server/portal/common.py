@@ -78,9 +78,10 @@ def transaction(state: AppState, *, reading: bool = False) -> Iterator[Session]:
         session.close()
 
 
-def creditor_phone(lang: str) -> str:
-    """The number a customer calls (the creditor's, for ``lang``'s reader)."""
-    return creditor(lang).phone
+def creditor_phone(lang: str, jurisdiction: str | None = None) -> str:
+    """The number a customer calls: the creditor's for their jurisdiction when the page
+    knows whose it is, else for ``lang``'s reader."""
+    return creditor(lang, jurisdiction).phone
 
 
 def audit_view(request: Request, link: PortalLink, name: str, now: datetime) -> None:
@@ -88,7 +89,11 @@ def audit_view(request: Request, link: PortalLink, name: str, now: datetime) -> 
     service_of(request).views.add(link.id, name, now)
 
 
-def refused(request: Request, lang: str, problem: str) -> HTMLResponse:
+def refused(
+    request: Request, lang: str, problem: str, jurisdiction: str | None = None
+) -> HTMLResponse:
+    """The page that says why not, and the number to call (``jurisdiction``: the customer's,
+    when the link or the visit says whose it is)."""
     pages = {
         "bad": ("link_bad_title", "link_bad", 404),
         "expired": ("link_expired_title", "link_expired", 410),
@@ -98,7 +103,8 @@ def refused(request: Request, lang: str, problem: str) -> HTMLResponse:
         "session": ("session_over_title", "session_over", 401),
     }
     title, body, status = pages[problem]
-    return notice(request, lang, title, body, status=status, values={"phone": creditor_phone(lang)})
+    phone = creditor_phone(lang, jurisdiction)
+    return notice(request, lang, title, body, status=status, values={"phone": phone})
 
 
 def audit_refusal(state: AppState, what: str, link_id: str | None, request: Request) -> None:
@@ -134,10 +140,12 @@ def shown_link(
     service = service_of(request)
     opened = access.open_link(session, service.keys, token, now, purpose)
     link = opened.link
-    lang = language_of(request, service.customer_language(session, link) if link else None)
+    customer = service.customer(session, link) if link else None
+    lang = language_of(request, customer.language if customer else None)
     if opened.problem or link is None:
         view_refusal(session, link, opened.problem or "bad", now)
-        return link, lang, refused(request, lang, opened.problem or "bad")
+        where = customer.jurisdiction if customer else None
+        return link, lang, refused(request, lang, opened.problem or "bad", where)
     return link, lang, None
 
 
@@ -193,7 +201,7 @@ def in_visit(
             if form is not None and not access.take_form(
                 session, service.keys, visit.session_id, form.get("csrf", ""), now
             ):
-                raise Stop(refused(request, lang, "form"))
+                raise Stop(refused(request, lang, "form", visit.customer.jurisdiction))
             session.info["portal_link"] = visit.link.id
             audit_view(request, visit.link, name, now)
             return work(session, visit, lang, now)

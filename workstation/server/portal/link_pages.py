@@ -172,7 +172,8 @@ def _verify(request: Request, token: str, form: dict[str, str]) -> Response:
                 at=now,
             )
             if wrong == "locked":
-                answer = refused(request, lang, "locked")
+                where = service.customer(session, link).jurisdiction
+                answer = refused(request, lang, "locked", where)
             elif wrong is not None:
                 left = access.MAX_FAILURES - link.failures
                 context = _verify_context(
