@@ -435,7 +435,15 @@ class MainWindow(QMainWindow):
         self.attention_panel.progress.hide()
         self.act_sync.setEnabled(True)
         self.sync_status.progress.hide()
-        self.statusBar().showMessage(tr("Sync finished."), 4000)
+        newer = int(getattr(result, "newer_events", 0) or 0)
+        if newer:  # a newer server's kinds of record were left out: say so, and what to do
+            self.statusBar().showMessage(
+                tr("Sync finished; %1 record(s) need a newer version of the workstation: "
+                   "please update it.").replace("%1", str(newer)),
+                30000,
+            )  # fmt: skip
+        else:
+            self.statusBar().showMessage(tr("Sync finished."), 4000)
         self.workspace.after_sync()
         self.refresh_sync_status()
         self.sync_finished.emit(result)

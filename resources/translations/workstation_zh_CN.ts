@@ -1263,6 +1263,10 @@ Devices receive the new value at their next sync.</source>
         <translation>暂时无法同步：请先登录服务器（同步引擎尚未接入）。</translation>
     </message>
     <message>
+        <source>Sync finished; %1 record(s) need a newer version of the workstation: please update it.</source>
+        <translation>同步完成；有%1条记录需要更新版本的工作台才能显示，请更新。</translation>
+    </message>
+    <message>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>

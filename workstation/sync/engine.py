@@ -71,8 +71,9 @@ from workstation.sync.staging import KINDS, Staging
 from workstation.sync.wire import (
     account_from_wire,
     customer_from_wire,
-    event_from_wire,
+    events_from_wire,
     mutations_of,
+    newer_events_warning,
     page_from_wire,
 )
 
@@ -211,6 +212,7 @@ class SyncReport:
     refetched: int = 0
     cursor: int | None = None
     warnings: list[str] = field(default_factory=list)
+    newer_events: int = 0  # events of kinds this version does not know: left out (update)
     clock_skew_s: int | None = None
     # announced by the server in this sync (None: not asked this time, or no usable answer)
     change_retention_days: int | None = None
@@ -293,6 +295,8 @@ class SyncEngine:
             self._refetch(progress, report)
             self._fetch_documents(report)
             self._server_info(report)
+            if report.newer_events:
+                report.warnings.append(newer_events_warning(report.newer_events))
             report.finished_at = self.clock()
             self.store.set_state(LAST_SYNC_AT, report.finished_at.isoformat())
             statusfile.write_status(
@@ -716,6 +720,7 @@ class SyncEngine:
             report.customers += result.customers
             report.accounts += result.accounts
             report.events += result.events
+            report.newer_events += page.newer_events
             report.removed += result.tombstones
             report.cursor = next_cursor
             cursor = next_cursor
@@ -766,10 +771,12 @@ class SyncEngine:
                 self.store.drop_orphan_customers()
                 report.removed += result.tombstones
             else:
+                events, newer = events_from_wire(data.get("events"))
+                report.newer_events += newer
                 result = self.store.apply_changes(
                     [customer_from_wire(data["customer"])],
                     [account_from_wire(data["account"])],
-                    [event_from_wire(e) for e in data.get("events") or ()],
+                    events,
                 )
                 self.store.drop_unknown_events(
                     account_id, {str(e["id"]) for e in data.get("events") or ()}
@@ -867,7 +874,8 @@ class SyncEngine:
     ) -> None:
         customers = [customer_from_wire(c) for c in staging.rows("customers")]
         accounts = [account_from_wire(a) for a in staging.rows("accounts")]
-        events: list[Event] = [event_from_wire(e) for e in staging.rows("events")]
+        events, newer = events_from_wire(staging.rows("events"))
+        report.newer_events += newer
         version = int(meta["snapshot_version"])
         blobs.remember(self.store, blobs.server_documents(events))
         # Store.bulk_load currently fails on an empty event list (store issue reported);

@@ -2,7 +2,10 @@
 
 Inbound: customer / account / event dictionaries → domain dataclasses. Any value the client
 does not understand (an unknown enum, a malformed amount or instant) raises
-``ProtocolError`` *before* anything is written, so a page is applied whole or not at all.
+``ProtocolError`` *before* anything is written, so a page is applied whole or not at all —
+except an event of a *kind* this version does not know (``events_from_wire``): a newer
+server's (a ``payment_return`` before this client knew it) is left out and counted, so a
+laptop a version behind still syncs, and is told to update, rather than failing every pull.
 
 Outbound: one outbox entry → the mutations the server's push endpoint takes. The store
 queues a contact edit as one entry ``{"customer_id", "changes": {...}}``; the server takes
@@ -200,6 +203,32 @@ def event_from_wire(data: Mapping[str, Any]) -> Event:
         raise ProtocolError(f"an event from the server could not be read: {exc!r}") from exc
 
 
+_KNOWN_EVENTS = frozenset(kind.value for kind in EventType)
+
+
+def events_from_wire(items: Any) -> tuple[list[Event], int]:
+    """The events of ``items`` this version knows, and how many it left out: those whose
+    ``type`` is a kind it does not know (a newer server's). A malformed event still raises
+    ``ProtocolError``."""
+    known: list[Event] = []
+    newer = 0
+    for item in items or ():
+        kind = item.get("type") if isinstance(item, Mapping) else None
+        if isinstance(kind, str) and kind and kind not in _KNOWN_EVENTS:
+            newer += 1
+            continue
+        known.append(event_from_wire(item))
+    return known, newer
+
+
+def newer_events_warning(count: int) -> str:
+    """What the sync report says when a newer server's events were left out."""
+    return (
+        f"{count} record(s) of a kind this version of the workstation does not know were "
+        "left out: update the workstation to see them"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One pulled page, fully parsed (nothing applied yet)."""
@@ -209,6 +238,7 @@ class Page:
     events: list[Event]
     removed_accounts: list[str]
     erased_accounts: list[str] = field(default_factory=list)  # removed for retention
+    newer_events: int = 0  # events of kinds this version does not know, left out
 
 
 def page_from_wire(data: Mapping[str, Any]) -> Page:
@@ -223,12 +253,14 @@ def page_from_wire(data: Mapping[str, Any]) -> Page:
             for r in data.get("removals") or ()
             if r.get("kind", "account") == "account" and r.get("reason") == "retention"
         ]
+        events, newer = events_from_wire(data.get("events"))
         return Page(
             erased_accounts=erased,
             customers=[customer_from_wire(c) for c in data.get("customers") or ()],
             accounts=[account_from_wire(a) for a in data.get("accounts") or ()],
-            events=[event_from_wire(e) for e in data.get("events") or ()],
+            events=events,
             removed_accounts=removals,
+            newer_events=newer,
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError(f"a page from the server could not be read: {exc!r}") from exc
