@@ -59,10 +59,14 @@ class AgentDesk(QSplitter):
         self.addWidget(self.queue)
         self.addWidget(self.account)
         self.addWidget(self.outcome)
-        self.setStretchFactor(0, 5)
-        self.setStretchFactor(1, 4)
-        self.setStretchFactor(2, 5)
-        self.setSizes([640, 460, 580])
+        # The queue opens as wide as its columns (the last, "Now", says whom to call) and
+        # keeps that width as the window changes: room comes and goes from the account and
+        # the form, in proportion; the queue gives way only once both are at their minimum.
+        # (QSplitter: a pane with stretch 0 keeps its size, the others share the rest.)
+        self.setStretchFactor(0, 0)
+        self.setStretchFactor(1, 1)
+        self.setStretchFactor(2, 1)
+        self.setSizes([self.queue.fitting_width(), 460, 580])
         self.view: AccountView | None = None
         self.hold_confirmation: QMessageBox | None = None  # the last one asked (tests read it)
         self._hold_confirmed: tuple[str, str] | None = None

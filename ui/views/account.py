@@ -84,6 +84,10 @@ class AccountPanel(QWidget):
         self.clock.setObjectName("clock")
         self.figures = QLabel(self)
         self.figures.setObjectName("figures")
+        # the header's lines wrap in the pane: one line each, they made the pane (and so the
+        # desk) wider than the window, pushing the queue's last columns out of view
+        for line in (self.identity, self.clock, self.figures):
+            line.setWordWrap(True)
         self.score = QLabel(self)
         self.score.setWordWrap(True)
         self.score.setObjectName("muted")
@@ -366,9 +370,9 @@ class AccountPanel(QWidget):
             )
         )
         self.flags.setToolTip(", ".join(flag_text(f) for f in flags))
-        self.identity.setText(
+        self.identity.setText(  # the line wraps between its parts, not inside one
             " · ".join(
-                part
+                part.replace(" ", "\u00a0")
                 for part in (
                     tr("Account") + " " + (account.account_ref or "…" + account.id[-8:]),
                     tr("ID") + " " + (customer.national_id_masked or "—"),
@@ -389,11 +393,12 @@ class AccountPanel(QWidget):
             else (view.item.risk_tier if view.item else "—")
         )
         labels = (tr("Balance"), tr("Past due"), tr("DPD"), tr("Tier"), tr("Score"))
+        # a figure keeps its label (non-breaking space); the line wraps between figures
         self.figures.setText(
-            f"<b>{labels[0]}</b> {account.balance.format()} &nbsp; "
-            f"<b>{labels[1]}</b> <span class='due'>{account.past_due.format()}</span> &nbsp; "
-            f"<b>{labels[2]}</b> {account.days_past_due} &nbsp; "
-            f"<b>{labels[3]}</b> {tier} &nbsp; <b>{labels[4]}</b> {score}"
+            f"<b>{labels[0]}</b>&nbsp;{account.balance.format()} &nbsp; "
+            f"<b>{labels[1]}</b>&nbsp;<span class='due'>{account.past_due.format()}</span> &nbsp; "
+            f"<b>{labels[2]}</b>&nbsp;{account.days_past_due} &nbsp; "
+            f"<b>{labels[3]}</b>&nbsp;{tier} &nbsp; <b>{labels[4]}</b>&nbsp;{score}"
         )
         self.score.setText(" · ".join(pick(r) for r in view.score_reasons))
         self.segment.show_account(_assessed(account, view))

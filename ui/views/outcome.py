@@ -72,6 +72,10 @@ FIELDS = (
 # where a picker item keeps its place in the catalogue (the order with no search text)
 _CATALOGUE_ORDER = Qt.ItemDataRole.UserRole + 2
 
+# the narrowest the form and the call guide beside it get (the splitter stops there)
+FORM_MIN_WIDTH = 240
+GUIDE_MIN_WIDTH = 160
+
 # the channels an agent can log an outcome on, in the order the form offers them
 CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL, Channel.VISIT)
 
@@ -217,6 +221,9 @@ class OutcomePanel(QWidget):
         # fields the disposition requires --------------------------------------------------
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # a long label ("Callback at (customer time)") goes above its field when the form is
+        # narrow, rather than widening the form
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.promise_amount = QLineEdit(self)
         self.promise_date = QDateEdit(self)
         self.promise_date.setCalendarPopup(True)
@@ -311,13 +318,15 @@ class OutcomePanel(QWidget):
         left.addWidget(self.save)
         form_side = QWidget(self)
         form_side.setLayout(left)
-        form_side.setMinimumWidth(300)
+        # the form is as narrow as its widest button allows; the guide as a short line of
+        # script: fixed minimums of 300 and 220 px made this pane 538 px whatever the window
+        form_side.setMinimumWidth(FORM_MIN_WIDTH)
         guide_side = QWidget(self)
         guide_layout = QVBoxLayout(guide_side)
         guide_layout.setContentsMargins(0, 0, 0, 0)
         guide_layout.addWidget(QLabel("<b>" + tr("Call guide") + "</b>", self))
         guide_layout.addWidget(self.guide, 1)
-        guide_side.setMinimumWidth(220)
+        guide_side.setMinimumWidth(GUIDE_MIN_WIDTH)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(form_side, 3)

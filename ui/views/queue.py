@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QTabBar,
     QTableView,
     QVBoxLayout,
@@ -89,8 +90,9 @@ class QueuePanel(QWidget):
         self.count = QLabel(self)
         self.count.setObjectName("muted")
 
-        self.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
+        # the narrowest the agent may drag the queue; the desk opens it at ``fitting_width``
+        self.setMinimumWidth(360)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
         layout.addWidget(self.tabs)
@@ -107,6 +109,25 @@ class QueuePanel(QWidget):
         self._quiet = False
         self.model.modelReset.connect(self._after_reset)
         self.model.counts_changed.connect(self._update_tab_counts)
+
+    def fitting_width(self) -> int:
+        """The panel's width that shows every shown column whole, "Now" the last of them,
+        with no scrolling sideways: the columns, the vertical scroll bar, the frame and the
+        panel's margins."""
+        table, header = self.table, self.table.horizontalHeader()
+        last = self.model.COLUMNS.index("now")
+        columns = sum(
+            table.columnWidth(column)
+            for column in range(self.model.columnCount())
+            if column != last and not table.isColumnHidden(column)
+        )
+        answers = (cell_width(table, tr("Yes")), cell_width(table, tr("Later")))
+        now = max(header.sectionSizeHint(last), *answers)
+        scroll_bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
+        margins = self._layout.contentsMargins()
+        return (
+            columns + now + scroll_bar + 2 * table.frameWidth() + margins.left() + margins.right()
+        )
 
     # -- tabs and counts -----------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:

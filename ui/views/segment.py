@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.i18n import pick
 from workstation.domain import Account
@@ -25,6 +26,9 @@ from workstation.segments.words import (
     WILLINGNESS,
 )
 from workstation.segments.words import SEGMENT as TITLE
+
+# the narrowest the panel shows the scores beside the 2×2 (narrower: under it)
+SIDE_BY_SIDE_WIDTH = 520
 
 # (row, column): able on top, willing on the left
 PLACE = {
@@ -87,13 +91,23 @@ class SegmentPanel(QWidget):
         words.addWidget(self.ability)
         words.addWidget(self.willingness)
         words.addWidget(self.treatment)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 0)
-        layout.setSpacing(10)
-        layout.addLayout(grid)
-        layout.addLayout(words, 1)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 2, 0, 0)
+        self.box.setSpacing(10)
+        self.box.addLayout(grid)
+        self.box.addLayout(words, 1)
         self.segment: Segment | None = None
         self.show_account(None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Beside the 2×2 where the pane is wide, under it where it is narrow: beside it in a
+        narrow pane the scores' reasons read one word a line. Either way round is narrower
+        than the width that decides, so the choice cannot flip back and forth."""
+        narrow = event.size().width() < SIDE_BY_SIDE_WIDTH
+        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        if self.box.direction() != direction:
+            self.box.setDirection(direction)
+        super().resizeEvent(event)
 
     def show_account(self, account: Account | None) -> None:
         segment = account.segment if account is not None else None
