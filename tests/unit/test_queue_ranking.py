@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
@@ -365,3 +366,40 @@ def test_ranking_is_a_total_order_consistent_with_priority_and_overrides(
             row.next_contact_allowed_at,
             row.account_id,
         )
+
+
+def test_a_vulnerable_customers_hardship_review_says_it_is_for_the_vulnerability() -> None:
+    """A vulnerable customer's row read "score 0.31: …, no hardship reported" then "suggested:
+    Hardship review" (未报告经济困难 … 建议：经济困难评估): a flag, not the tier, chose the
+    review, and now the reason names it, in both languages."""
+    (row,) = rank([account("v", days_past_due=8, score=0.31, flags=frozenset({"vulnerable"}))], NOW)
+    assert row.treatment.code == "hardship_review"
+    treatment = row.reasons[-1]
+    assert treatment.code == "TREATMENT"
+    assert treatment.text_en.endswith(
+        "suggested: Hardship review, as the customer is flagged vulnerable"
+    )
+    assert treatment.text_zh.endswith("建议：经济困难评估，因客户被标记为弱势客户")
+    assert "弱势客户" in row.reason_text("zh")
+
+
+def test_every_flag_a_hardship_review_is_for_is_named_and_the_tiers_choice_is_not() -> None:
+    both = account("both", flags=frozenset({"hardship", "vulnerable"}))
+    plain = account("plain", days_past_due=5, score=0.85)
+    rows = {row.account_id: row for row in rank([both, plain], NOW)}
+    words = rows["both"].reasons[-1]
+    assert "reported financial hardship" in words.text_en
+    assert "flagged vulnerable" in words.text_en
+    assert "客户报告经济困难" in words.text_zh
+    assert "弱势客户" in words.text_zh
+    assert rows["plain"].reasons[-1].text_en == "tier A — suggested: SMS reminder"
+
+
+def test_every_customer_flag_has_words_for_why_it_decides() -> None:
+    from workstation.domain.enums import CustomerFlag
+    from workstation.queue.wording import flag_words
+
+    for flag in CustomerFlag:
+        en, zh = flag_words(flag.value)
+        assert "_" not in en, flag
+        assert re.search(r"[\u4e00-\u9fff]", zh), flag

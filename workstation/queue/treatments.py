@@ -165,6 +165,18 @@ class TreatmentPolicy:
                     return treatment
         return self.matrix[(tier, bucket)]
 
+    def deciding_flags(self, flags: Iterable[str]) -> tuple[str, ...]:
+        """The customer's flags that replace the matrix's treatment, in the policy's order:
+        the first override met and every other met that calls for the same treatment (a
+        customer both vulnerable and in hardship is reviewed for both). Empty: the tier and
+        bucket decided."""
+        present = set(flags)
+        met = [(flag, treatment) for flag, treatment in self.overrides if flag in present]
+        if not met:
+            return ()
+        chosen = met[0][1]
+        return tuple(flag for flag, treatment in met if treatment is chosen)
+
 
 # loading ----------------------------------------------------------------------------------
 def _table(raw: Any, where: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation.domain.dates import day_text
-from workstation.domain.enums import Bucket
+from workstation.domain.enums import Bucket, CustomerFlag
 from workstation.domain.money import MINOR_DIGITS, Money, MoneyError
 from workstation.queue.features import row_features
 from workstation.queue.scorecard import Reason, Scorecard, sigmoid
@@ -211,14 +211,50 @@ def row_reasons(
     rolling = _rolls_soon(row, policy)
     if rolling is not None:
         reasons.append(rolling)
-    reasons.append(_treatment(row))
+    reasons.append(_treatment(row, policy))
     return tuple(reasons)
 
 
-def _treatment(row: RankedRow) -> Reason:
-    """The suggestion; at the desk, where the tier calls for a visit, why it is another and
-    who could still send someone to the door (the desk does not know the team's towns)."""
+# why a customer flag replaced the tier's treatment (``[[override]]`` in treatments.toml)
+_FLAG_WORDS: dict[str, tuple[str, str]] = {
+    CustomerFlag.VULNERABLE: ("the customer is flagged vulnerable", "客户被标记为弱势客户"),
+    CustomerFlag.VULNERABILITY_REVIEW: (
+        "the customer's vulnerability is under review",
+        "客户的弱势状况待复核",
+    ),
+    CustomerFlag.HARDSHIP: ("the customer reported financial hardship", "客户报告经济困难"),
+    CustomerFlag.BREATHING_SPACE: ("the customer is in a breathing space", "客户处于喘息期"),
+    CustomerFlag.DECEASED: ("the customer is recorded as deceased", "客户已登记为身故"),
+    CustomerFlag.BANKRUPT: ("the customer is in bankruptcy proceedings", "客户处于破产程序中"),
+    CustomerFlag.CEASE_COMMUNICATION: (
+        "the customer asked not to be contacted",
+        "客户已提出停止联系请求",
+    ),
+    CustomerFlag.FRAUD_REVIEW: ("fraud or identity theft is claimed", "客户声称欺诈或冒用身份"),
+}
+
+
+def flag_words(flag: str) -> tuple[str, str]:
+    """Why a flag decides, in English and Chinese; an unknown flag as its code in words."""
+    return _FLAG_WORDS.get(flag) or (f"the customer is flagged {flag.replace('_', ' ')}",) * 2
+
+
+def _treatment(row: RankedRow, policy: TreatmentPolicy) -> Reason:
+    """The suggestion and, where a customer flag chose it rather than the tier, which flag
+    (a vulnerable customer's "suggested: Hardship review" beside "no hardship reported" read
+    as a mistake); at the desk, where the tier calls for a visit, why it is another and who
+    could still send someone to the door (the desk does not know the team's towns)."""
     treatment, planned, tier = row.treatment, row.planned, row.tier.value
+    flags = policy.deciding_flags(row.source.flags) if planned is treatment else ()
+    if flags:
+        words = [flag_words(flag) for flag in flags]
+        because_en = " and ".join(en for en, _zh in words)
+        because_zh = "，且".join(zh for _en, zh in words)
+        return Reason(
+            "TREATMENT",
+            f"tier {tier} — suggested: {treatment.label_en}, as {because_en}",
+            f"风险等级 {tier} — 建议：{treatment.label_zh}，因{because_zh}",
+        )
     if planned is treatment:
         return Reason(
             "TREATMENT",
