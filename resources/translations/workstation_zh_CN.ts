@@ -1531,6 +1531,126 @@ Devices receive the new value at their next sync.</source>
         <translation>还款被退回</translation>
     </message>
     <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>On the server</source>
+        <translation>服务器上的值</translation>
+    </message>
+    <message>
+        <source>On the device</source>
+        <translation>本机上的值</translation>
+    </message>
+    <message>
+        <source>Version edited</source>
+        <translation>编辑时的版本</translation>
+    </message>
+    <message>
+        <source>Server&apos;s version</source>
+        <translation>服务器版本</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>币种</translation>
+    </message>
+    <message>
+        <source>Terms</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Outside policy</source>
+        <translation>超出政策</translation>
+    </message>
+    <message>
+        <source>Justification</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Days past due</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Due on</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <source>Recorded on</source>
+        <translation>登记日期</translation>
+    </message>
+    <message>
+        <source>Via</source>
+        <translation>来源渠道</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Happened at</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Visit outcome</source>
+        <translation>外访结果</translation>
+    </message>
+    <message>
+        <source>Missing evidence</source>
+        <translation>缺少的证据</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>催收策略</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>策略步骤</translation>
+    </message>
+    <message>
+        <source>Experiment arm</source>
+        <translation>实验组别</translation>
+    </message>
+    <message>
+        <source>Payment reference</source>
+        <translation>还款参考号</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>已重新打开</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>还款日期</translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation>还款方式</translation>
+    </message>
+    <message>
         <source>Owner now</source>
         <translation>当前负责人</translation>
     </message>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,32 +42,16 @@ def _strings(tree: ast.Module) -> dict[str, str]:
     return found
 
 
-def server_review_kinds() -> set[str]:
-    """Every kind a server module gives ``review.item`` (under any import name) or a
-    ``ReviewItem(kind=...)``: a literal or a module constant, its own or imported. A kind
-    worked out at run time fails the test: it could not be checked for words."""
-    trees = {_module_name(p): ast.parse(p.read_text(), str(p)) for p in SERVER.rglob("*.py")}
-    constants = {name: _strings(tree) for name, tree in trees.items()}
+def _server_trees() -> dict[str, ast.Module]:
+    return {_module_name(p): ast.parse(p.read_text(), str(p)) for p in SERVER.rglob("*.py")}
 
-    def resolve(module: str, tree: ast.Module, node: ast.expr, where: str) -> str:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if isinstance(node, ast.Name):
-            if node.id in constants[module]:
-                return constants[module][node.id]
-            for statement in tree.body:
-                if isinstance(statement, ast.ImportFrom) and statement.module in constants:
-                    for alias in statement.names:
-                        if (alias.asname or alias.name) == node.id:
-                            value = constants[statement.module].get(alias.name)
-                            if value is not None:
-                                return value
-        raise AssertionError(f"{where}: a review kind the test cannot read: {ast.dump(node)}")
 
-    kinds: set[str] = set()
+def _producer_calls(trees: dict[str, ast.Module]) -> Iterator[tuple[str, ast.Module, ast.Call]]:
+    """Every call in the server that makes a review item: ``review.item`` (under any import
+    name) or ``ReviewItem(...)``."""
     for module, tree in trees.items():
         if module == REVIEW_MODULE:
-            continue  # ``item`` itself: its kind is its caller's
+            continue  # ``item`` itself: its kind and detail are its caller's
         makers = {"ReviewItem"}
         modules = set()
         for statement in ast.walk(tree):
@@ -85,14 +70,76 @@ def server_review_kinds() -> set[str]:
                 and isinstance(func.value, ast.Name)
                 and func.value.id in modules
             )
-            if not (by_name or by_module):
-                continue
-            where = f"{module}:{node.lineno}"
-            given = [k.value for k in node.keywords if k.arg == "kind"]
-            if given:
-                kinds.add(resolve(module, tree, given[0], where))
-            elif node.args and not (isinstance(func, ast.Name) and func.id == "ReviewItem"):
-                kinds.add(resolve(module, tree, node.args[0], where))
+            if by_name or by_module:
+                yield module, tree, node
+
+
+def server_detail_keys() -> set[str]:
+    """Every key of the ``detail`` the server gives a review item: the dict literal's keys, and
+    a ``**name`` spread in it read from the dicts the module assigns to that name."""
+    trees = _server_trees()
+    keys: set[str] = set()
+
+    def literal_keys(tree: ast.Module, node: ast.Dict, where: str) -> None:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                keys.add(key.value)
+            elif key is None and isinstance(value, ast.Name):  # **what
+                spread = [
+                    a.value
+                    for a in ast.walk(tree)
+                    if isinstance(a, (ast.Assign, ast.AnnAssign))
+                    and isinstance(a.value, ast.Dict)
+                    and any(
+                        isinstance(t, ast.Name) and t.id == value.id
+                        for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
+                    )
+                ]
+                assert spread, f"{where}: a detail spread the test cannot read"
+                for found in spread:
+                    literal_keys(tree, found, where)
+            else:
+                raise AssertionError(f"{where}: a detail key the test cannot read")
+
+    for module, tree, node in _producer_calls(trees):
+        for keyword in node.keywords:
+            if keyword.arg == "detail":
+                where = f"{module}:{node.lineno}"
+                assert isinstance(keyword.value, ast.Dict), f"{where}: detail not a literal"
+                literal_keys(tree, keyword.value, where)
+    return keys
+
+
+def server_review_kinds() -> set[str]:
+    """Every kind a server module gives ``review.item`` (under any import name) or a
+    ``ReviewItem(kind=...)``: a literal or a module constant, its own or imported. A kind
+    worked out at run time fails the test: it could not be checked for words."""
+    trees = _server_trees()
+    constants = {name: _strings(tree) for name, tree in trees.items()}
+
+    def resolve(module: str, tree: ast.Module, node: ast.expr, where: str) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in constants[module]:
+                return constants[module][node.id]
+            for statement in tree.body:
+                if isinstance(statement, ast.ImportFrom) and statement.module in constants:
+                    for alias in statement.names:
+                        if (alias.asname or alias.name) == node.id:
+                            value = constants[statement.module].get(alias.name)
+                            if value is not None:
+                                return value
+        raise AssertionError(f"{where}: a review kind the test cannot read: {ast.dump(node)}")
+
+    kinds: set[str] = set()
+    for module, tree, node in _producer_calls(trees):
+        where = f"{module}:{node.lineno}"
+        given = [k.value for k in node.keywords if k.arg == "kind"]
+        if given:
+            kinds.add(resolve(module, tree, given[0], where))
+        elif node.args and not (isinstance(node.func, ast.Name) and node.func.id == "ReviewItem"):
+            kinds.add(resolve(module, tree, node.args[0], where))
     return kinds
 
 
@@ -198,8 +245,104 @@ def test_the_details_show_no_internal_ids_and_the_referral_still_offers_its_coll
         assert not re.search(r"\w+_ids?:", text), (kind, text)
         for raw in ("c9f2a7", "a1b2", "b77e", "u-field", "std-v1"):
             assert raw not in text, (kind, raw)
-    assert "reference: CMP-2026-0042" in shown["complaint_overdue"]
-    assert "due_on: 2026-12-01" in shown["complaint_overdue"]
-    assert "strategy: Standard" in shown["field_referral"]
+    assert "Reference: CMP-2026-0042" in shown["complaint_overdue"]
+    assert "Due on: 2026-12-01" in shown["complaint_overdue"]
+    assert "Strategy: Standard" in shown["field_referral"]
     assert review.current() is items[2]
     assert review.reassign_to.currentData() == "u-field"
+
+
+def test_the_scan_finds_the_details_the_server_gives() -> None:
+    """The collector itself: literal keys, ids among them, and a ``**what`` spread."""
+    keys = server_detail_keys()
+    assert {"due_on", "reference", "strategy", "amount", "server_value"} <= keys
+    assert {"field_collector_id", "account_ids"} <= keys  # found, then left out of the pane
+    assert {"disposition", "missing_evidence"} <= keys  # facts.py's **what
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_every_detail_the_server_gives_has_a_name_in_words(
+    prepared_app: Any, language: str
+) -> None:
+    """The details pane read "strategy:", "due_on:", "reason:"… in Chinese as in English."""
+    from ui import app as app_mod
+    from ui.lead.models import detail_key_text, is_internal_key
+
+    app_mod.prepare(prepared_app, language, "light")
+    try:
+        for key in sorted(k for k in server_detail_keys() if not is_internal_key(k)):
+            words = detail_key_text(key)
+            assert words != key, (language, key)
+            if language == "zh_CN":
+                assert CHINESE.search(words), (key, words)
+            else:
+                assert not CHINESE.search(words), (key, words)
+                assert words[0].isupper(), (key, words)
+    finally:
+        app_mod.prepare(prepared_app, "en", "light")
+
+
+def test_the_details_read_in_chinese_with_amounts_and_times_formatted(
+    prepared_app: Any, qtbot: Any
+) -> None:
+    """A Chinese lead reads each detail's name in Chinese, the amount as the console shows
+    money (¥300.00, not "300.00" beside "currency: CNY"), yes / no in words; a key from a
+    newer server reads as words, never raw."""
+    from ui import app as app_mod
+    from ui.context import build_context
+    from ui.lead.workspace import build_lead_workspace
+
+    app_mod.prepare(prepared_app, "zh_CN", "light")
+    try:
+        widget = build_lead_workspace(build_context(role=Role.LEAD))
+        qtbot.addWidget(widget)
+        review = widget.review
+        items = [
+            _item(
+                "payment_returned",
+                {
+                    "payment_ref": "PAY-77",
+                    "reason": "insufficient funds",
+                    "amount": "300.00",
+                    "currency": "CNY",
+                    "reopened": True,
+                },
+            ),
+            _item(
+                "compliance_override",
+                {
+                    "event_type": "contact_attempt",
+                    "occurred_at": "2026-12-01T02:30:00+00:00",
+                    "channel": "phone",
+                    "disposition": "NA",
+                    "outcome": None,
+                    "missing_evidence": None,
+                },
+            ),
+            _item("hardship_review", {"due_on": "2026-12-20", "via": "portal", "new_key": 1}),
+        ]
+        review.show_items(items, {"u-agent": "李娜 Li Na"})
+        shown = {}
+        for item in items:
+            review.table.selectRow(next(i for i, r in enumerate(review.model.rows()) if r is item))
+            shown[item.kind] = review.detail.toPlainText()
+        for item in items:
+            details = shown[item.kind].splitlines()[2:]  # after the kind and the summary
+            assert len(details) >= 2, (item.kind, details)
+            for line in details:
+                name = re.split("[:：]", line, maxsplit=1)[0]
+                assert name not in item.detail, (item.kind, line)  # no raw key
+                assert "_" not in name, (item.kind, line)
+        returned = shown["payment_returned"]
+        assert "¥300.00" in returned
+        assert "CNY" not in returned  # the amount says it
+        assert "PAY-77" in returned
+        assert "是" in returned  # reopened: yes
+        override = shown["compliance_override"]
+        assert "电话" in override  # the channel in words
+        assert "联系记录" in override  # the record's type in words
+        assert "无人接听" in override  # the outcome logged, in words
+        assert "New key：1" in shown["hardship_review"]  # unknown: its code in words
+        assert "2026-12-20" in shown["hardship_review"]
+    finally:
+        app_mod.prepare(prepared_app, "en", "light")

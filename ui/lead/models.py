@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QObject
 
 from ui import theme
 from ui.field.table import Column, RowsModel
-from ui.i18n import pick, tr
-from ui.labels import bucket_text, product_text, status_text, task_text
+from ui.i18n import is_zh, language, pick, tr
+from ui.labels import (
+    bucket_text,
+    channel_text,
+    payment_method_text,
+    product_text,
+    status_text,
+    task_text,
+    visit_outcome_text,
+)
 from ui.lead.charts import format_value
-from workstation.domain.enums import Segment
+from ui.models import event_type_label
+from workstation.domain import Money
+from workstation.domain.dispositions import default_catalogue
+from workstation.domain.enums import EventType, Segment
 from workstation.kpi import KPIS
 from workstation.lead import AgentSummary, KpiBlock, Move, ReviewItem, TeamAccount
 from workstation.queue.tasks import StrategyTask
@@ -209,10 +222,138 @@ def is_internal_key(key: str) -> bool:
     return key.endswith(("_id", "_ids"))
 
 
+# Every detail the server's review items carry (workstation/server: ``detail={...}``), in
+# words; a key this desk does not know reads as its code in words ("new_key" → "New key").
+DETAIL_KEYS = {
+    # a contact conflict
+    "entity": lambda: tr("Record"),
+    "field": lambda: tr("Field"),
+    "path": lambda: tr("Where"),
+    "server_value": lambda: tr("On the server"),
+    "client_value": lambda: tr("On the device"),
+    "base_version": lambda: tr("Version edited"),
+    "server_field_version": lambda: tr("Server's version"),
+    # an approval request
+    "kind": lambda: tr("Kind"),
+    "total": lambda: tr("Total"),
+    "currency": lambda: tr("Currency"),
+    "instalments": lambda: tr("Instalments"),
+    "terms": lambda: tr("Terms"),
+    "policy_breached": lambda: tr("Outside policy"),
+    "justification": lambda: tr("Justification"),
+    "balance": lambda: tr("Balance"),
+    "days_past_due": lambda: tr("Days past due"),
+    # holds, hardship, complaints, the daily run
+    "due_on": lambda: tr("Due on"),
+    "recorded_on": lambda: tr("Recorded on"),
+    "via": lambda: tr("Via"),
+    "reference": lambda: tr("Reference"),
+    "deadline": lambda: tr("Deadline"),
+    "status": lambda: tr("Status"),
+    "day": lambda: tr("Day"),
+    "job": lambda: tr("Job"),
+    "error": lambda: tr("Error"),
+    # a record made late or against a block
+    "event_type": lambda: tr("Record"),
+    "occurred_at": lambda: tr("Happened at"),
+    "disposition": lambda: tr("Outcome"),
+    "channel": lambda: tr("Channel"),
+    "outcome": lambda: tr("Visit outcome"),
+    "missing_evidence": lambda: tr("Missing evidence"),
+    # a referral to the field
+    "strategy": lambda: tr("Strategy"),
+    "step": lambda: tr("Step"),
+    "arm": lambda: tr("Experiment arm"),
+    # payments: returned, reported
+    "payment_ref": lambda: tr("Payment reference"),
+    "reason": lambda: tr("Reason"),
+    "amount": lambda: tr("Amount"),
+    "reopened": lambda: tr("Reopened"),
+    "paid_on": lambda: tr("Paid on"),
+    "method": lambda: tr("Paid by"),
+}
+
+# details that are amounts of the item's ``currency`` (sent as "1200.00")
+_MONEY_KEYS = frozenset({"amount", "balance", "total"})
+
+
+def detail_key_text(key: str) -> str:
+    """A detail's name in words; an unknown key as its code with spaces ("new_key" → "New
+    key"), never raw."""
+    label = DETAIL_KEYS.get(key)
+    if label is not None:
+        return label()
+    return key.replace("_", " ").strip().capitalize() or "—"
+
+
+def _detail_value(key: str, value: Any, currency: str | None) -> str:
+    """A detail's value as the rest of the console shows it: amounts with their currency,
+    instants in local time, yes / no, codes the desk has words for in words."""
+    if value is None or value in ("", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return tr("Yes") if value else tr("No")
+    if isinstance(value, list):
+        return ", ".join(_detail_value(key, v, currency) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{detail_key_text(str(k))} {_detail_value(str(k), v, currency)}"
+            for k, v in value.items()
+        )
+    text = str(value)
+    if key in _MONEY_KEYS and currency:
+        try:
+            return Money.of(text, currency).format()
+        except (ValueError, ArithmeticError):
+            return text
+    words = _VALUE_WORDS.get(key)
+    return words(text) if words is not None else text
+
+
+def _local_instant(text: str) -> str:
+    try:
+        return datetime.fromisoformat(text).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+
+
+def _disposition_text(code: str) -> str:
+    found = default_catalogue().get(code)
+    return found.label(language()) if found is not None else code
+
+
+def _event_type_text(code: str) -> str:
+    try:
+        return event_type_label(EventType(code))
+    except ValueError:
+        return code
+
+
+# details whose value is a code the desk has words for, or an instant
+_VALUE_WORDS: dict[str, Callable[[str], str]] = {
+    "occurred_at": _local_instant,
+    "channel": channel_text,
+    "method": payment_method_text,
+    "disposition": _disposition_text,
+    "outcome": visit_outcome_text,
+    "event_type": _event_type_text,
+}
+
+
 def review_details(item: ReviewItem) -> list[str]:
-    """The details pane's lines after the kind and summary: each detail but internal ids
-    (actions still read those from ``item.detail``)."""
-    return [f"{key}: {value}" for key, value in item.detail.items() if not is_internal_key(key)]
+    """The details pane's lines after the kind and summary, each detail in words: its name
+    (``DETAIL_KEYS``) and its value as the console formats it. Internal ids are left out
+    (actions still read those from ``item.detail``), and the currency where the amounts
+    already show it."""
+    detail = item.detail
+    currency = detail.get("currency") if isinstance(detail.get("currency"), str) else None
+    shown_in_amounts = currency is not None and any(k in detail for k in _MONEY_KEYS)
+    colon = "：" if is_zh() else ": "
+    return [
+        f"{detail_key_text(key)}{colon}{_detail_value(key, value, currency)}"
+        for key, value in detail.items()
+        if not is_internal_key(key) and not (key == "currency" and shown_in_amounts)
+    ]
 
 
 def review_columns(names: dict[str, str]) -> list[Column[ReviewItem]]:
