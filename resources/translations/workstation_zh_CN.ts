@@ -1651,6 +1651,14 @@ Devices receive the new value at their next sync.</source>
         <translation>还款方式</translation>
     </message>
     <message>
+        <source>Acknowledgement</source>
+        <translation>受理确认</translation>
+    </message>
+    <message>
+        <source>Final response</source>
+        <translation>最终答复</translation>
+    </message>
+    <message>
         <source>Owner now</source>
         <translation>当前负责人</translation>
     </message>

@@ -320,6 +320,7 @@ def test_the_details_read_in_chinese_with_amounts_and_times_formatted(
                 },
             ),
             _item("hardship_review", {"due_on": "2026-12-20", "via": "portal", "new_key": 1}),
+            _item("complaint_overdue", {"reference": "CMP-1", "deadline": "acknowledge"}),
         ]
         review.show_items(items, {"u-agent": "李娜 Li Na"})
         shown = {}
@@ -344,5 +345,6 @@ def test_the_details_read_in_chinese_with_amounts_and_times_formatted(
         assert "无人接听" in override  # the outcome logged, in words
         assert "New key：1" in shown["hardship_review"]  # unknown: its code in words
         assert "2026-12-20" in shown["hardship_review"]
+        assert "受理确认" in shown["complaint_overdue"]  # which deadline, in words
     finally:
         app_mod.prepare(prepared_app, "en", "light")

@@ -21,6 +21,7 @@ from ui.labels import (
     visit_outcome_text,
 )
 from ui.lead.charts import format_value
+from ui.lead.complaints import state_text as complaint_state_text
 from ui.models import event_type_label
 from workstation.domain import Money
 from workstation.domain.dispositions import default_catalogue
@@ -329,9 +330,17 @@ def _event_type_text(code: str) -> str:
         return code
 
 
+def _deadline_text(code: str) -> str:
+    """Which complaint deadline was missed (``workstation.server.complaints.overdue``)."""
+    return {"acknowledge": tr("Acknowledgement"), "final": tr("Final response")}.get(code, code)
+
+
 # details whose value is a code the desk has words for, or an instant
 _VALUE_WORDS: dict[str, Callable[[str], str]] = {
     "occurred_at": _local_instant,
+    "deadline": _deadline_text,
+    "status": complaint_state_text,  # only a complaint's detail has a status
+    "arm": lambda arm: pick(arm_words(arm)),
     "channel": channel_text,
     "method": payment_method_text,
     "disposition": _disposition_text,
