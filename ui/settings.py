@@ -19,7 +19,7 @@ from workstation import paths
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LANGUAGES = ("en", "zh_CN")
 THEMES = ("light", "dark")
 _SECRET_WORDS = ("password", "token", "secret", "passphrase")
@@ -62,7 +62,17 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    # v2's window layout was saved when the desk's panes were wider than the window (every
+    # pane at its minimum, the queue's Local and Now columns behind a scroll bar): restoring
+    # it would keep the queue that narrow. The layout starts afresh once.
+    data = dict(data)
+    data["splitter_state"] = ""
+    data["schema_version"] = 3
+    return data
+
+
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

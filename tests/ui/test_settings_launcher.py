@@ -23,6 +23,22 @@ def test_v1_settings_migrate(workstation_home):
     assert loaded.device_id
 
 
+def test_a_layout_saved_before_the_desk_fitted_its_window_starts_afresh(workstation_home):
+    """v2 saved the desk's panes as their old minimums forced them (the queue 480 px wide,
+    its last columns hidden): an upgraded desk opens laid out anew, the rest kept."""
+    path = settings.paths.settings_path()
+    path.write_text(
+        json.dumps({"schema_version": 2, "splitter_state": "AAAA/wAAAAEAAAAD", "theme": "dark"})
+    )
+    loaded = settings.load()
+    assert loaded.schema_version == settings.SCHEMA_VERSION
+    assert loaded.splitter_state == ""
+    assert loaded.theme == "dark"
+    loaded.splitter_state = "kept"  # a layout saved from now on is restored
+    settings.save(loaded)
+    assert settings.load().splitter_state == "kept"
+
+
 def test_saved_settings_hold_no_secrets(workstation_home):
     settings.save(settings.load())
     text = settings.paths.settings_path().read_text()
