@@ -1639,6 +1639,10 @@ Devices receive the new value at their next sync.</source>
         <translation>还款参考号</translation>
     </message>
     <message>
+        <source>Bank&apos;s reason</source>
+        <translation>银行退回原因</translation>
+    </message>
+    <message>
         <source>Reopened</source>
         <translation>已重新打开</translation>
     </message>

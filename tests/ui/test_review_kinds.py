@@ -302,7 +302,7 @@ def test_the_details_read_in_chinese_with_amounts_and_times_formatted(
                 "payment_returned",
                 {
                     "payment_ref": "PAY-77",
-                    "reason": "insufficient funds",
+                    "return_reason": "insufficient_funds",
                     "amount": "300.00",
                     "currency": "CNY",
                     "reopened": True,
@@ -338,6 +338,7 @@ def test_the_details_read_in_chinese_with_amounts_and_times_formatted(
         assert "¥300.00" in returned
         assert "CNY" not in returned  # the amount says it
         assert "PAY-77" in returned
+        assert "银行退回原因：账户余额不足" in returned  # the bank's code in words
         assert "是" in returned  # reopened: yes
         override = shown["compliance_override"]
         assert "电话" in override  # the channel in words

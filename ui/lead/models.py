@@ -26,6 +26,7 @@ from ui.models import event_type_label
 from workstation.domain import Money
 from workstation.domain.dispositions import default_catalogue
 from workstation.domain.enums import EventType, Segment
+from workstation.domain.returns import reason_words
 from workstation.kpi import KPIS
 from workstation.lead import AgentSummary, KpiBlock, Move, ReviewItem, TeamAccount
 from workstation.queue.tasks import StrategyTask
@@ -267,6 +268,7 @@ DETAIL_KEYS = {
     "arm": lambda: tr("Experiment arm"),
     # payments: returned, reported
     "payment_ref": lambda: tr("Payment reference"),
+    "return_reason": lambda: tr("Bank's reason"),
     "reason": lambda: tr("Reason"),
     "amount": lambda: tr("Amount"),
     "reopened": lambda: tr("Reopened"),
@@ -346,6 +348,7 @@ _VALUE_WORDS: dict[str, Callable[[str], str]] = {
     "disposition": _disposition_text,
     "outcome": visit_outcome_text,
     "event_type": _event_type_text,
+    "return_reason": lambda code: pick(reason_words(code)),
 }
 
 

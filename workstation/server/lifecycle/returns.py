@@ -520,7 +520,7 @@ def _review(result: ReturnedPayment, account: AccountRow, now: datetime) -> Any:
         assignee_id=None,
         detail={
             "payment_ref": result.payment_ref,
-            "reason": result.reason,
+            "return_reason": result.reason,  # the bank's code (the desk has words for it)
             "amount": wire(result.amount_minor, result.currency),
             "currency": result.currency,
             "reopened": result.reopened,
