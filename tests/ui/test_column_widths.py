@@ -137,3 +137,17 @@ def test_the_lead_reads_each_agents_state_whole_at_the_windows_size(
         assert table.columnWidth(last) >= header.sectionSizeHint(last)
     finally:
         app_mod.prepare(prepared_app, "en", "light")
+
+
+def test_the_timeline_shows_its_dates_and_types_whole(window: Any) -> None:
+    """At 118 px the date read '2026-12-06 22…'; a returned payment's type is the longest."""
+    from ui.dialogs.common import cell_width
+
+    table = window.account.timeline
+    model = table.model()
+    assert model.rowCount() > 0
+    for row in range(min(model.rowCount(), 20)):
+        when = model.data(model.index(row, 0))
+        assert table.columnWidth(0) >= cell_width(table, when), when
+        kind = model.data(model.index(row, 1))
+        assert table.columnWidth(1) >= cell_width(table, kind), kind

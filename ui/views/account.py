@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.common import cell_width, fit_column_to_contents
 from ui.i18n import pick, tr
 from ui.labels import flag_text, product_text, status_text
 from ui.models import ContactsModel, TimelineModel
@@ -118,7 +119,9 @@ class AccountPanel(QWidget):
         self.timeline.setAccessibleName(tr("Timeline"))
         self.timeline.setModel(self.timeline_model)
         self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline.setColumnWidth(0, 118)
+        # the date whole (118 px cut it: "2026-12-06 22…"); what happened keeps its room
+        # before who (the pane scrolls to it: the summary matters more at a narrow desk)
+        self.timeline.setColumnWidth(0, cell_width(self.timeline, "8888-88-88 88:88"))
         self.timeline.setColumnWidth(1, 80)
         self.timeline.setColumnWidth(2, 330)
 
@@ -404,6 +407,7 @@ class AccountPanel(QWidget):
         self.segment.show_account(_assessed(account, view))
         self.strategy_step.show_account(account, view.strategy_task)
         self.timeline_model.set_events(view.events)
+        fit_column_to_contents(self.timeline, 1)  # the type whole ("Returned", 还款被退回)
         self._timeline_selected()
         self.contacts_model.set_contacts(customer.phones, customer.emails)
         self.contacts_error.clear()
