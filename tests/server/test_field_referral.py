@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from tests.server.conftest import Backend
 from tests.server.strategy_helpers import quiet_others, run_day, set_account
+from workstation.server.lifecycle.changes import end_of
+from workstation.server.lifecycle.daily import run_daily
 from workstation.server.lifecycle.territory import customer_towns, territories
 from workstation.server.models import (
     AccountRow,
@@ -147,6 +149,24 @@ def test_a_desk_agents_account_sent_to_the_field_goes_to_the_lead(fresh: Backend
     pulled = laptop.changes(cursor)
     assert desk in {a["id"] for a in pulled["accounts"]}
     assert action.event_id in {e["id"] for e in pulled["events"]}
+
+
+def test_the_daily_run_dates_a_referral_on_its_day_not_the_clocks(fresh: Backend) -> None:
+    """``daily --as-of 2030-06-03`` (a catch-up, or a test moving time) refers the visit as
+    of that day, like the run's task notes: the lead's queue ages it from then."""
+    _, _, desk, _ = _team_with_field(fresh)
+    quiet_others(fresh, [desk])
+    set_account(fresh, desk, **{**VISIT, "days_past_due": 59, "past_due_minor": 2_000_000})
+    report = run_daily(fresh.sessions, DAY)  # aged to day 60 first, then the visit step
+    assert report.processed[0].counts.get("strategy_referred") == 1
+    with fresh.sessions() as session:
+        (item,) = session.scalars(
+            select(ReviewItem).where(ReviewItem.kind == "field_referral")
+        ).all()
+    # SQLite hands back naive UTC datetimes, PostgreSQL aware ones
+    created = item.created_at.replace(tzinfo=item.created_at.tzinfo or UTC)
+    assert created == end_of(DAY)
+    assert item.detail["day"] == DAY.isoformat()
 
 
 def _team(fresh: Backend, user_id: str) -> str | None:

@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workstation.domain.enums import EventType, Role
+from workstation.server.lifecycle.changes import end_of
 from workstation.server.lifecycle.territory import customer_towns, territories
 from workstation.server.models import AccountRow, CustomerRow, EventRow, ReviewItem, User
 from workstation.server.review import item as review_item
@@ -73,7 +74,9 @@ def refer_desk_visits(
         )
     )
     collector = _field_collectors(session, [row for _, row in desk])
-    now = datetime.now(UTC)
+    # dated as the run's other decisions for ``day`` (its task notes), not by the clock: a
+    # run catching up on past days, or ``--as-of``, refers them on the day they fell due
+    at = end_of(day)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for due, row in desk:
         key = (due.account_id, due.step.id)
@@ -85,7 +88,7 @@ def refer_desk_visits(
         item = review_item(
             KIND,
             _summary(due, owner.display_name or owner.username, found),
-            now,
+            at,
             account_id=row.id,
             customer_id=row.customer_id,
             team_id=row.team_id,
