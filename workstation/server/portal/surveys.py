@@ -80,8 +80,9 @@ def schedule(
         session, keys, account, now, purpose="survey", rated_event_id=conversation.id
     )
     language = customer.language if customer.language in ("en", "zh") else "en"
-    template = default_templates().get(SURVEY_TEMPLATE, language)
-    sender = default_templates().for_creditor(creditor_name()).sender(language)
+    templates = default_templates().for_creditor(creditor_name())
+    template = templates.get(SURVEY_TEMPLATE, language)
+    sender = templates.sender(language)
     text = template.sms.format(
         creditor=sender.get("creditor", ""), survey_link=f"{PORTAL_BASE}/portal/survey/{token}"
     )
