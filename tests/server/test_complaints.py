@@ -10,7 +10,7 @@ raises a missed deadline once; every endpoint answers only inside the caller's s
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -309,6 +309,13 @@ def test_the_daily_run_raises_a_missed_deadline_once(world: Backend) -> None:
         assert row.overdue == [f"final:{due.isoformat()}"]
     assert len(items) == 1
     assert items[0].detail["reference"] == row.reference
+    # dated by the run's day (the end of it), not by the clock the run happened to run on
+    stamped = (
+        items[0].created_at.replace(tzinfo=UTC)
+        if items[0].created_at.tzinfo is None
+        else items[0].created_at
+    )
+    assert stamped == datetime.combine(day, time(23, 59, 59), UTC)
     console = world.login(lead)
     shown = console.get(f"/api/v1/complaints/{complaint_id}").json()["complaint"]
     assert shown["urgency"] == "overdue"

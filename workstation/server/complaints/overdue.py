@@ -10,13 +10,11 @@ nothing; an extension moves the final deadline, and missing the new one raises i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workstation.server.complaints.models import ComplaintRow
-from workstation.server.lifecycle.changes import DayChanges
+from workstation.server.lifecycle.changes import DayChanges, end_of
 from workstation.server.review import item as review_item
 from workstation.text import Text
 from workstation.workflows import complaints as table
@@ -39,7 +37,7 @@ def mark_overdue(session: Session, changes: DayChanges) -> None:
         )
         .order_by(ComplaintRow.reference)
     )
-    now = datetime.now(UTC)
+    now = end_of(day)  # the day's fact, dated by the run's day (a catch-up, a chosen --as-of)
     for row in rows:
         missed = [
             (kind, due)
