@@ -95,3 +95,31 @@ def test_the_call_guide_and_the_form_keep_room_at_the_smallest_screen(
             assert label.geometry().right() <= account.width()
     finally:
         app_mod.prepare(prepared_app, "en", "light")
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_small_laptop_still_shows_the_timeline(
+    prepared_app: Any, ctx: Any, qtbot: Any, language: str
+) -> None:
+    """At 1366 × 768 the wrapped account header took the pane and left the timeline two
+    rows: the header scrolls within at most part of the height, the timeline shows a
+    screenful, the name and the figures stay in view; the agent's own split then stands."""
+    from ui import app as app_mod
+    from ui.views.account import HEADER_SHARE
+
+    app_mod.prepare(prepared_app, language, "light")
+    try:
+        window = _desk(ctx, qtbot, 1366, 768)
+        account = window.account
+        rows = account.timeline.viewport().height() // account.timeline.rowHeight(0)
+        assert rows >= 6, rows
+        header, tabs = account.split.sizes()
+        assert header <= int((header + tabs) * HEADER_SHARE) + 1
+        assert account.figures.geometry().bottom() <= header  # balance, past due, DPD
+        account.split.moveSplitter(120, 1)  # the agent drags the header smaller
+        dragged = account.split.sizes()
+        with qtbot.waitSignal(window.account_loaded, timeout=10_000):
+            window.agent.load_account(window.view.account.id)
+        assert account.split.sizes() == dragged
+    finally:
+        app_mod.prepare(prepared_app, "en", "light")

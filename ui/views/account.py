@@ -9,12 +9,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -62,6 +66,10 @@ def _assessed(account: Account, view: AccountView) -> Account:
         willingness_reasons=found.willingness_reasons,
         segment_model=f"{found.model_version} · {pick(SCORED_HERE)}",
     )
+
+
+# the share of the account pane's height the header may take before it scrolls
+HEADER_SHARE = 0.55
 
 
 class AccountPanel(QWidget):
@@ -224,13 +232,31 @@ class AccountPanel(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setObjectName("muted")
 
+        # the header scrolls in its own area above the tabs, the two parted by a splitter the
+        # agent may drag: on a 1366 × 768 laptop the wrapped header took the pane and left the
+        # timeline two rows; it now takes at most HEADER_SHARE of the height to begin with
+        self._header = header
+        self._header_area = QScrollArea(self)
+        self._header_area.setObjectName("accountHeaderArea")
+        self._header_area.setWidget(header)
+        self._header_area.setWidgetResizable(True)
+        self._header_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._header_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._header_area.setMinimumHeight(90)  # the name and the figures, at the least
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.addWidget(self._header_area)
+        self.split.addWidget(self.tabs)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(1, 1)
+        self._dragged = False
+        self.split.splitterMoved.connect(self._header_dragged)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
-        layout.addWidget(header)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.placeholder)
-        self._body = (header, self.tabs)
+        self._body = (self.split,)
         self.show_account(None)
 
     def _timeline_selected(self, *_args: object) -> None:
@@ -349,6 +375,28 @@ class AccountPanel(QWidget):
             .replace("%3", mine.strftime("%H:%M"))
         )
 
+    def _header_dragged(self, *_args: object) -> None:
+        self._dragged = True  # the agent's choice stands from now on
+
+    def fit_header(self) -> None:
+        """The header as tall as its lines need, at most ``HEADER_SHARE`` of the pane (it
+        scrolls beyond), the tabs the rest — until the agent drags the splitter."""
+        total = self.split.height()
+        if self._dragged or total <= 0:
+            return
+        width = self._header_area.viewport().width()
+        layout = self._header.layout()
+        assert layout is not None
+        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        if need <= 0:
+            need = self._header.sizeHint().height()
+        header = max(self._header_area.minimumHeight(), min(need, int(total * HEADER_SHARE)))
+        self.split.setSizes([header, max(total - header, 0)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_header()
+
     def show_account(self, view: AccountView | None) -> None:
         self.view = view
         for widget in self._body:
@@ -409,6 +457,7 @@ class AccountPanel(QWidget):
         self.timeline_model.set_events(view.events)
         fit_column_to_contents(self.timeline, 1)  # the type whole ("Returned", 还款被退回)
         self._timeline_selected()
+        self.fit_header()
         self.contacts_model.set_contacts(customer.phones, customer.emails)
         self.contacts_error.clear()
         self.save_contacts.setEnabled(False)
